@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'out/**'],
+    // No automatic retries: a flaky scenario is a finding.
+    retry: 0,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Fleets are real processes; on a 2-core machine run test files one at a time.
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
