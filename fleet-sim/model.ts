@@ -1,0 +1,151 @@
+// The fleet's shared vocabulary: bots, classes, scopes, modes, kill keys.
+// Used by every fleet component (broker, gateway, bots). See docs/contracts.md §1–2.
+
+export const SCOPES = ['asset', 'bot', 'fleet', 'tenant', 'capability', 'run', 'platform', 'group'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const MODES = ['cancel', 'flatten', 'freeze'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const BOT_CLASSES = ['hft', 'standard', 'paper', 'agent'] as const;
+export type BotClass = (typeof BOT_CLASSES)[number];
+
+export const PHASES = ['Running', 'Draining', 'Stopped'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const GROUPS = ['agents', 'quant-agents', 'paper', 'bots', 'rl', 'workflows'] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** The six REST halt endpoints of seed 000 and the group each one halts. */
+export const HALT_ENDPOINTS: Record<string, Group> = {
+  '/agents/halt': 'agents',
+  '/quant-agents/halt': 'quant-agents',
+  '/paper/stop-all': 'paper',
+  '/bots/halt-all': 'bots',
+  '/rl/halt-all': 'rl',
+  '/workflows/halt': 'workflows',
+};
+
+export const BUGS = [
+  'wrong-host-stop',
+  'halt-state-in-memory',
+  'broker-in-own-stop-list',
+  'kill-state-cached-at-boot',
+  'fail-open',
+  'pubsub-only',
+  'retries-survive-kill',
+  'resume-ignores-halt',
+] as const;
+export type Bug = (typeof BUGS)[number];
+
+export const DEFAULT_KEY_PREFIX = 'alphaswarm:bots:killswitch';
+export const LEVEL4_CONFIRMATION = 'SHUTDOWN INVICTUS';
+
+export interface Bot {
+  slug: string;
+  host: string;
+  daemon: string;
+  fleet: string;
+  tenant: string;
+  group: Group;
+  class: BotClass;
+  asset: string;
+  capability: string;
+  run: string;
+}
+
+export interface ClassSpec {
+  /** One effect per tick. */
+  tickMs: number;
+  /** How long Draining lasts (the mode's work is spread over it). */
+  drainMs: number;
+  /** Stop budget: the seed's 30 s for HFT, 300 s for everything else. */
+  budgetS: number;
+}
+
+export const DEFAULT_CLASSES: Record<BotClass, ClassSpec> = {
+  hft: { tickMs: 200, drainMs: 300, budgetS: 30 },
+  standard: { tickMs: 500, drainMs: 500, budgetS: 300 },
+  paper: { tickMs: 1000, drainMs: 200, budgetS: 300 },
+  agent: { tickMs: 1000, drainMs: 400, budgetS: 300 },
+};
+
+export function killKey(prefix: string, scope: Scope, target: string): string {
+  return `${prefix}:${scope}:${target}`;
+}
+
+export function eventsChannel(prefix: string): string {
+  return `${prefix}:events`;
+}
+
+/** `alphaswarm:bots:killswitch` → `alphaswarm:bots`. */
+export function namespaceOf(prefix: string): string {
+  const i = prefix.lastIndexOf(':');
+  return i > 0 ? prefix.slice(0, i) : prefix;
+}
+
+export function phaseStreamKey(prefix: string): string {
+  return `${namespaceOf(prefix)}:phases`;
+}
+
+export function phaseHashKey(prefix: string): string {
+  return `${namespaceOf(prefix)}:phase`;
+}
+
+/** Every kill key that puts this bot in scope. */
+export function keysForBot(prefix: string, bot: Pick<Bot, 'slug' | 'fleet' | 'tenant' | 'group' | 'asset' | 'capability' | 'run'>): string[] {
+  return [
+    killKey(prefix, 'platform', 'platform'),
+    killKey(prefix, 'bot', bot.slug),
+    killKey(prefix, 'fleet', bot.fleet),
+    killKey(prefix, 'tenant', bot.tenant),
+    killKey(prefix, 'group', bot.group),
+    killKey(prefix, 'asset', bot.asset),
+    killKey(prefix, 'capability', bot.capability),
+    killKey(prefix, 'run', bot.run),
+  ];
+}
+
+export interface KillValue {
+  mode: Mode;
+  reason: string;
+  by?: string;
+  at?: number;
+  ttlS?: number;
+}
+
+/** A key's value: JSON `{mode, reason, …}` or any other non-empty string (mode = defaultMode). null = not engaged. */
+export function parseKillValue(raw: string | null | undefined, defaultMode: Mode): KillValue | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  if (raw.startsWith('{')) {
+    try {
+      const v = JSON.parse(raw) as Partial<KillValue>;
+      const mode = (MODES as readonly string[]).includes(v.mode as string) ? (v.mode as Mode) : defaultMode;
+      return { ...v, mode, reason: typeof v.reason === 'string' ? v.reason : raw };
+    } catch {
+      // not JSON after all: fall through to the plain form
+    }
+  }
+  return { mode: defaultMode, reason: raw };
+}
+
+const MODE_RANK: Record<Mode, number> = { cancel: 1, flatten: 2, freeze: 3 };
+
+/** Several engaged keys: the strictest mode wins (freeze > flatten > cancel). */
+export function strictest(values: Array<KillValue | null>): KillValue | null {
+  let best: KillValue | null = null;
+  for (const v of values) if (v && (!best || MODE_RANK[v.mode] > MODE_RANK[best.mode])) best = v;
+  return best;
+}
+
+/** Whether an effect of this kind may leave while killed in this mode. */
+export function allowedWhileKilled(kind: string, mode: Mode): boolean {
+  if (mode === 'freeze') return false;
+  if (kind === 'cancel') return true;
+  return kind === 'close' && mode === 'flatten';
+}
+
+/** High-resolution epoch milliseconds, one clock for every process on the machine. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}

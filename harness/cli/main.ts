@@ -1,0 +1,51 @@
+// `killdrill` command dispatcher. Each subcommand lives in its own module.
+const [command, ...args] = process.argv.slice(2);
+
+const USAGE = `usage: killdrill <command> [options]
+
+  run <file|dir>… [--seed N] [--runtime process|docker] [--out DIR]   run scenarios
+  validate <file>…                                                    check scenario files
+  sim up [--preset P] [--bots N] [--bugs a,b] [--json]                run the simulated fleet alone
+  proxy [--host H] [--port P]                                         run the Toxiproxy-compatible fault proxy
+
+exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure could not start`;
+
+async function main(): Promise<number> {
+  switch (command) {
+    case 'sim': {
+      const { simMain } = await import('../../fleet-sim/index.ts');
+      return simMain(args);
+    }
+    case 'proxy': {
+      const { proxyMain } = await import('../../fault-proxy/index.ts');
+      return proxyMain(args);
+    }
+    case 'run': {
+      const { runMain } = await import('./run-command.ts');
+      return runMain(args);
+    }
+    case 'validate': {
+      const { validateMain } = await import('./validate-command.ts');
+      return validateMain(args);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`killdrill: unknown command '${command}'; run 'killdrill --help' for the list.\n`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`killdrill: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);
