@@ -1,0 +1,18 @@
+export * from './types.ts';
+export { listComponents, controlComponent } from './control-api.ts';
+import { processKill, processPause, redisDown, operatorDown, brokerRestart } from './process-faults.ts';
+import type { Fault } from './types.ts';
+
+const CATALOG: Record<string, Fault> = Object.fromEntries(
+  [processKill, processPause, redisDown, operatorDown, brokerRestart].map((f) => [f.kind, f]),
+);
+
+export function faultByKind(kind: string): Fault {
+  const f = CATALOG[kind];
+  if (!f) throw new Error(`killdrill: fault '${kind}' is not available; known: ${Object.keys(CATALOG).join(', ')}`);
+  return f;
+}
+
+export function knownFaultKinds(): string[] {
+  return Object.keys(CATALOG);
+}

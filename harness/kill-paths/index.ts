@@ -1,0 +1,21 @@
+export * from './types.ts';
+export { restPath } from './rest-path.ts';
+export { redisPath } from './redis-path.ts';
+export { brokerLevelPath } from './broker-level-path.ts';
+import { restPath } from './rest-path.ts';
+import { redisPath } from './redis-path.ts';
+import { brokerLevelPath } from './broker-level-path.ts';
+import type { KillPath } from './types.ts';
+
+export function killPathByName(name: string, keyPrefix?: string): KillPath {
+  switch (name) {
+    case 'rest':
+      return restPath;
+    case 'redis':
+      return redisPath(keyPrefix);
+    case 'broker-level':
+      return brokerLevelPath;
+    default:
+      throw new Error(`killdrill: kill path '${name}' is not available; use rest, redis or broker-level`);
+  }
+}

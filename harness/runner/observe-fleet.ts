@@ -1,0 +1,61 @@
+// The fleet's own claims and process facts: supervisor daemon events, the
+// broker's audit claims (a daemon it says it stopped) and its /status.
+import { getJson } from '../kill-paths/http.ts';
+import { pollLoop, type PollLoop } from './poll-loop.ts';
+import type { Emit } from './emit.ts';
+import type { FleetEndpoints } from '../runtime/index.ts';
+
+interface SupervisorEvent { seq: number; at: number; daemon: string; event: string; pid: number; code?: number | null; signal?: string | null }
+interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
+interface Status { haltLevel: number; incident: { id: string } | null; engaged: Array<{ key: string }>; bootId: string }
+
+export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void): PollLoop {
+  const cursors = new Map<string, number>();
+  return pollLoop(200, async () => {
+    for (const [host, url] of Object.entries(fleet.hosts)) {
+      const after = cursors.get(host) ?? 0;
+      const page = await getJson<{ events: SupervisorEvent[]; next: number }>(`${url}/events?after=${after}`, fleet.token);
+      for (const e of page.events) {
+        emit({ type: 'daemon', host, daemon: e.daemon, event: e.event, pid: e.pid, code: e.code ?? null, signal: e.signal ?? null, at: e.at });
+      }
+      cursors.set(host, page.next);
+    }
+  }, onError);
+}
+
+export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void): PollLoop {
+  let after = 0;
+  const seen = new Set<string>();
+  return pollLoop(200, async () => {
+    const page = await getJson<{ entries: AuditEntry[]; next: number }>(`${fleet.brokerUrl}/audit?after=${after}`, fleet.token);
+    // A broker that restarted may number its audit log from the start again.
+    if (page.next < after) after = 0;
+    for (const e of page.entries) {
+      const id = `${e.seq}|${e.at}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (e.action === 'daemon-stopped') {
+        const d = e.detail as { host?: string; daemon?: string; ok?: boolean };
+        emit({ type: 'claim', source: 'broker', action: e.action, host: d.host, daemon: d.daemon, ok: d.ok !== false, at: e.at });
+      }
+    }
+    after = Math.max(after, page.next);
+  }, onError);
+}
+
+/** Records /status whenever what it says changes, and when it becomes unreachable. */
+export function observeStatus(fleet: FleetEndpoints, emit: Emit): PollLoop {
+  let last = '';
+  return pollLoop(250, async () => {
+    try {
+      const s = await getJson<Status>(`${fleet.brokerUrl}/status`, fleet.token, 2000);
+      const view = { haltLevel: s.haltLevel, incident: s.incident, engaged: s.engaged.map((e) => e.key).sort(), bootId: s.bootId };
+      const sig = JSON.stringify(view);
+      if (sig !== last) emit({ type: 'status', ok: true, ...view, at: performance.timeOrigin + performance.now() });
+      last = sig;
+    } catch (err) {
+      if (last !== 'down') emit({ type: 'status', ok: false, error: err instanceof Error ? err.message : String(err), at: performance.timeOrigin + performance.now() });
+      last = 'down';
+    }
+  }, () => {});
+}

@@ -1,0 +1,37 @@
+// Polls the venue's effect ledger (GET /ledger?after=SEQ) into `effect` ops.
+import { pollLoop, type PollLoop } from './poll-loop.ts';
+import type { Emit } from './emit.ts';
+
+interface LedgerEffect {
+  seq: number;
+  key: string;
+  bot: string;
+  kind: string;
+  dispatchedAt: number;
+  receivedAt: number;
+  [k: string]: unknown;
+}
+
+export interface LedgerObserver extends PollLoop {
+  count(): number;
+}
+
+export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown) => void, intervalMs = 100): LedgerObserver {
+  let after = 0;
+  let count = 0;
+  const tick = async () => {
+    for (;;) {
+      const res = await fetch(`${venueUrl}/ledger?after=${after}&limit=5000`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`killdrill: venue GET /ledger answered ${res.status}`);
+      const page = (await res.json()) as { effects: LedgerEffect[]; next: number };
+      for (const e of page.effects) {
+        count++;
+        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt });
+      }
+      if (typeof page.next === 'number' && page.next > after) after = page.next;
+      if (page.effects.length < 5000) return;
+    }
+  };
+  const loop = pollLoop(intervalMs, tick, onError);
+  return { ...loop, count: () => count };
+}

@@ -1,0 +1,43 @@
+// What a runtime hands the runner: the fleet's observable interface (docs/contracts.md §8).
+
+export interface FleetEndpoints {
+  runId: string;
+  preset: string;
+  redisUrl: string;
+  brokerUrl: string;
+  venueUrl: string;
+  token: string;
+  releaseToken: string;
+  controlUrl: string;
+  hosts: Record<string, string>;
+  dataDir: string;
+  kubeconfig?: string;
+}
+
+export interface FleetRequest {
+  preset: string;
+  bots?: number;
+  bugs?: string[];
+  /** Further FleetConfig fields (pollIntervalS, gatewayCheck, defaultMode, classes). */
+  overrides?: Record<string, unknown>;
+  runId: string;
+  /** Where the fleet keeps its data (sqlite, journals, ledger). */
+  dataDir: string;
+}
+
+export interface FleetHandle {
+  endpoints: FleetEndpoints;
+  /** The fleet process exited on its own (crash): the reason, else null. */
+  exited(): string | null;
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  name: string;
+  start(req: FleetRequest, signal?: AbortSignal): Promise<FleetHandle>;
+}
+
+/** The fleet or the infrastructure could not start or broke: exit code 3, outcome `errored`. */
+export class InfraError extends Error {
+  override name = 'InfraError';
+}
