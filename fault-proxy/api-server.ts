@@ -1,0 +1,206 @@
+// The Toxiproxy 2.12 HTTP API on 127.0.0.1. Mutating requests are serialised so the
+// state seen by each request is consistent. Bad input never throws out of a handler.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ApiError, badRequestBody, toxicNotFound } from './api-error.ts';
+import { LOOPBACK } from './addresses.ts';
+import { ProxyCollection } from './proxy-collection.ts';
+
+/** The Toxiproxy version this server speaks. */
+export const TOXIPROXY_VERSION = '2.12.0';
+export const MAX_BODY_BYTES = 1 << 20;
+
+export interface ProxyServerOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface ProxyServerHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Handler = (body: unknown) => Promise<{ status: number; json?: unknown }>;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') throw badRequestBody('EOF');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw badRequestBody((err as Error).message);
+  }
+}
+
+function send(res: ServerResponse, status: number, json?: unknown): void {
+  if (res.headersSent) return;
+  if (json === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  const isError = json instanceof ApiError;
+  const text = JSON.stringify(json) + (isError ? '\n' : '');
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(text);
+}
+
+export function createApiHandler(collection: ProxyCollection) {
+  let lock: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+
+  /** Route table: returns the handler per method for a path, or undefined (404). */
+  function route(segments: string[]): Record<string, Handler> | undefined {
+    const [a, b, c, d, ...rest] = segments;
+    if (rest.length > 0) return undefined;
+    if (a === 'version' && b === undefined) {
+      return { GET: async () => ({ status: 200, json: { version: TOXIPROXY_VERSION } }) };
+    }
+    if (a === 'reset' && b === undefined) {
+      return { POST: async () => (await collection.reset(), { status: 204 }) };
+    }
+    if (a === 'populate' && b === undefined) {
+      return {
+        POST: async (body) => {
+          const { proxies, error } = await collection.populate(body);
+          if (error) return { status: error.status, json: { ...error.toJSON(), proxies } };
+          return { status: 201, json: { proxies } };
+        },
+      };
+    }
+    if (a !== 'proxies') return undefined;
+    if (b === undefined) {
+      return {
+        GET: async () => ({ status: 200, json: Object.fromEntries(collection.list().map((p) => [p.name, p])) }),
+        POST: async (body) => ({ status: 201, json: await collection.create(body) }),
+      };
+    }
+    if (c === undefined) {
+      const update: Handler = async (body) => ({ status: 200, json: await collection.update(b, body) });
+      return {
+        GET: async () => ({ status: 200, json: collection.get(b) }),
+        POST: update,
+        PATCH: update,
+        DELETE: async () => (await collection.remove(b), { status: 204 }),
+      };
+    }
+    if (c !== 'toxics') return undefined;
+    if (d === undefined) {
+      return {
+        GET: async () => ({ status: 200, json: collection.get(b).toxicArray() }),
+        POST: async (body) => ({ status: 200, json: collection.get(b).addToxic(body) }),
+      };
+    }
+    const update: Handler = async (body) => ({ status: 200, json: collection.get(b).updateToxic(d, body) });
+    return {
+      GET: async () => {
+        const toxic = collection.get(b).getToxic(d);
+        if (!toxic) throw toxicNotFound();
+        return { status: 200, json: toxic };
+      },
+      POST: update,
+      PATCH: update,
+      DELETE: async () => (collection.get(b).removeToxic(d), { status: 204 }),
+    };
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('User agent not allowed\n');
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let segments: string[];
+      try {
+        segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+      } catch {
+        throw new ApiError(`killdrill: malformed URL path ${url.pathname}`, 400);
+      }
+      const methods = segments.some((s) => s === '') ? undefined : route(segments);
+      if (!methods) throw new ApiError(`killdrill: no such endpoint ${url.pathname}; see the Toxiproxy HTTP API`, 404);
+      const method = req.method ?? 'GET';
+      const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+      if (!handler) {
+        res.setHeader('Allow', Object.keys(methods).join(', '));
+        throw new ApiError(
+          `killdrill: method ${method} not allowed on ${url.pathname}; allowed: ${Object.keys(methods).join(', ')}`,
+          405,
+        );
+      }
+      // Every POST/PATCH but /reset (which ignores its body, as Toxiproxy does) needs JSON.
+      let body: unknown;
+      if (method === 'POST' || method === 'PATCH') {
+        const text = await readBody(req);
+        if (segments[0] !== 'reset') body = parseJson(text);
+      }
+      const result = await serialised(() => handler(body));
+      send(res, result.status, result.json);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        send(res, 413, new ApiError(`killdrill: request body over ${MAX_BODY_BYTES} bytes; send a smaller body`, 413));
+        return;
+      }
+      const apiErr = err instanceof ApiError ? err : new ApiError(`killdrill: internal error: ${String(err)}`, 500);
+      send(res, apiErr.status, apiErr);
+    }
+  };
+}
+
+/** Starts the API server in this process. Host must be loopback; port 0 picks a free one. */
+export async function startProxyServer(options: ProxyServerOptions = {}): Promise<ProxyServerHandle> {
+  const host = options.host ?? LOOPBACK;
+  if (host !== LOOPBACK && host !== 'localhost') {
+    throw new Error(`killdrill: proxy API host ${host} refused; it binds 127.0.0.1 only`);
+  }
+  const collection = new ProxyCollection();
+  const handler = createApiHandler(collection);
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: LOOPBACK, port: options.port ?? 0 }, () => resolve());
+  });
+  server.on('error', () => {});
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : 0;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${LOOPBACK}:${port}`,
+    port,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await collection.closeAll();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}

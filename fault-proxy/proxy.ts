@@ -1,0 +1,153 @@
+// One named proxy: a listener on 127.0.0.1, its live connections and its toxics.
+import { createServer, type Server, type Socket } from 'node:net';
+import { ApiError, toxicAlreadyExists, toxicNotFound } from './api-error.ts';
+import { LOOPBACK, parseListen, parseUpstream } from './addresses.ts';
+import { Connection } from './connection.ts';
+import { parseToxicCreate, parseToxicUpdate, type ToxicConfig } from './toxic-spec.ts';
+
+export interface ProxyJson {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicConfig[];
+}
+
+export class Proxy {
+  readonly name: string;
+  listen: string;
+  upstream: string;
+  enabled = false;
+  private toxics: ToxicConfig[] = [];
+  private server: Server | undefined;
+  private readonly connections = new Set<Connection>();
+
+  constructor(name: string, listen: string, upstream: string) {
+    this.name = name;
+    this.listen = listen;
+    this.upstream = upstream;
+  }
+
+  /** Validates addresses (400 on a non-loopback or malformed one). */
+  validate(): void {
+    parseListen(this.listen);
+    parseUpstream(this.upstream);
+  }
+
+  toJSON(): ProxyJson {
+    return {
+      name: this.name,
+      listen: this.listen,
+      upstream: this.upstream,
+      enabled: this.enabled,
+      toxics: this.toxicArray(),
+    };
+  }
+
+  /** Upstream-stream toxics first, then downstream, each in creation order (as Toxiproxy lists them). */
+  toxicArray(): ToxicConfig[] {
+    return [
+      ...this.toxics.filter((t) => t.stream === 'upstream'),
+      ...this.toxics.filter((t) => t.stream === 'downstream'),
+    ];
+  }
+
+  async start(): Promise<void> {
+    if (this.enabled) return;
+    const address = parseListen(this.listen);
+    const target = parseUpstream(this.upstream);
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true }, (client) =>
+      this.accept(client, target),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          new ApiError(
+            `listen tcp ${LOOPBACK}:${address.port}: ${err.code === 'EADDRINUSE' ? 'bind: address already in use' : err.message}`,
+            500,
+          ),
+        );
+      });
+      server.listen({ host: address.host, port: address.port, exclusive: true }, () => resolve());
+    });
+    server.on('error', () => {});
+    const bound = server.address();
+    if (bound && typeof bound === 'object') this.listen = `${LOOPBACK}:${bound.port}`;
+    this.server = server;
+    this.enabled = true;
+  }
+
+  private accept(client: Socket, target: ReturnType<typeof parseUpstream>): void {
+    if (!this.enabled) {
+      client.destroy();
+      return;
+    }
+    const conn = new Connection(client, target, this.toxics, (c) => this.connections.delete(c));
+    this.connections.add(conn);
+  }
+
+  /** Closes the listener and cuts every connection. */
+  async stop(): Promise<void> {
+    if (!this.enabled) return;
+    this.enabled = false;
+    const server = this.server;
+    this.server = undefined;
+    for (const conn of this.connections) conn.destroy();
+    this.connections.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Toxiproxy's Proxy.Update: an address change restarts; `enabled` starts or stops. */
+  async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
+    if (input.listen !== this.listen || input.upstream !== this.upstream) {
+      // Validate before tearing anything down so a bad address leaves the proxy as it was.
+      if (input.enabled) {
+        parseListen(input.listen);
+        parseUpstream(input.upstream);
+      }
+      await this.stop();
+      this.listen = input.listen;
+      this.upstream = input.upstream;
+    }
+    if (input.enabled !== this.enabled) {
+      if (input.enabled) await this.start();
+      else await this.stop();
+    }
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  getToxic(name: string): ToxicConfig | undefined {
+    return this.toxics.find((t) => t.name === name);
+  }
+
+  addToxic(body: unknown): ToxicConfig {
+    const config = parseToxicCreate(body, (name) => this.getToxic(name) !== undefined);
+    if (this.getToxic(config.name)) throw toxicAlreadyExists();
+    this.toxics.push(config);
+    for (const conn of this.connections) conn.linkFor(config.stream).addToxic(config);
+    return config;
+  }
+
+  updateToxic(name: string, body: unknown): ToxicConfig {
+    const i = this.toxics.findIndex((t) => t.name === name);
+    if (i < 0) throw toxicNotFound();
+    const config = parseToxicUpdate(this.toxics[i], body);
+    this.toxics[i] = config;
+    for (const conn of this.connections) conn.linkFor(config.stream).updateToxic(config);
+    return config;
+  }
+
+  removeToxic(name: string): void {
+    const i = this.toxics.findIndex((t) => t.name === name);
+    if (i < 0) throw toxicNotFound();
+    const [config] = this.toxics.splice(i, 1);
+    for (const conn of this.connections) conn.linkFor(config.stream).removeToxic(name);
+  }
+
+  resetToxics(): void {
+    for (const t of [...this.toxics]) this.removeToxic(t.name);
+  }
+}
