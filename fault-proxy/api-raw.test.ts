@@ -1,0 +1,212 @@
+// Raw-HTTP conformance: status codes, error bodies, loopback rules, robustness (fast-check).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { PROXY_MODULE_PATH, startProxyServer, type ProxyServerHandle } from './index.ts';
+import { connectTo, listenPort, readAll, startEcho, type TcpServer } from './test-helpers.ts';
+
+let server: ProxyServerHandle;
+let echo: TcpServer;
+let upstream: string;
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const init: RequestInit = { method };
+  if (raw !== undefined) init.body = raw;
+  else if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await fetch(`${server.url}${path}`, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json: json as Record<string, unknown>, text };
+}
+
+beforeAll(async () => {
+  server = await startProxyServer();
+  echo = await startEcho();
+  upstream = `127.0.0.1:${echo.port}`;
+});
+afterAll(async () => {
+  await server?.close();
+  await echo?.close();
+});
+beforeEach(async () => {
+  const all = (await call('GET', '/proxies')).json;
+  for (const name of Object.keys(all)) await call('DELETE', `/proxies/${encodeURIComponent(name)}`);
+});
+
+describe('status codes and bodies', () => {
+  it('creates with 201 and the proxy shape, duplicate 409, delete 204, missing 404', async () => {
+    const created = await call('POST', '/proxies', { name: 'p', listen: 'localhost:0', upstream });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'p', upstream, enabled: true, toxics: [] });
+    expect(created.json.listen).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+    expect(await call('POST', '/proxies', { name: 'p', upstream })).toMatchObject({
+      status: 409,
+      json: { error: 'proxy already exists', status: 409 },
+    });
+    expect((await call('DELETE', '/proxies/p')).status).toBe(204);
+    expect(await call('GET', '/proxies/p')).toMatchObject({ status: 404, json: { error: 'proxy not found', status: 404 } });
+    expect(await call('DELETE', '/proxies/p')).toMatchObject({ status: 404 });
+  });
+
+  it('reports missing fields and bad bodies like Toxiproxy', async () => {
+    expect(await call('POST', '/proxies', { upstream })).toMatchObject({
+      status: 400,
+      json: { error: 'missing required field: name', status: 400 },
+    });
+    expect(await call('POST', '/proxies', { name: 'x' })).toMatchObject({
+      status: 400,
+      json: { error: 'missing required field: upstream', status: 400 },
+    });
+    const bad = await call('POST', '/proxies', undefined, '{"name": ');
+    expect(bad.status).toBe(400);
+    expect(String(bad.json.error)).toMatch(/^bad request body: /);
+    expect(await call('POST', '/proxies', { name: 'x', upstream, enabled: 'yes' })).toMatchObject({ status: 400 });
+    expect(await call('POST', '/proxies', { name: 'x', upstream, color: 'red' })).toMatchObject({ status: 400 });
+  });
+
+  it('refuses non-loopback listen and upstream with a 400 that says why', async () => {
+    for (const body of [
+      { name: 'x', listen: '0.0.0.0:0', upstream },
+      { name: 'x', listen: '192.168.1.1:0', upstream },
+      { name: 'x', upstream: 'example.com:80' },
+      { name: 'x', upstream: '10.1.2.3:6379' },
+      { name: 'x', upstream: '127.0.0.1' },
+    ]) {
+      const res = await call('POST', '/proxies', body);
+      expect(res.status).toBe(400);
+      expect(String(res.json.error)).toMatch(/^killdrill: /);
+    }
+    expect(Object.keys((await call('GET', '/proxies')).json)).toEqual([]);
+  });
+
+  it('handles toxics: default name, 200 on create, 409, 404, invalid type and stream, 204 on delete', async () => {
+    await call('POST', '/proxies', { name: 'p', listen: '127.0.0.1:0', upstream });
+    const t = await call('POST', '/proxies/p/toxics', { type: 'latency', attributes: { latency: 10 } });
+    expect(t).toMatchObject({
+      status: 200,
+      json: { name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 10, jitter: 0 } },
+    });
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency' })).json).toEqual({
+      error: 'toxic already exists',
+      status: 409,
+    });
+    expect((await call('POST', '/proxies/p/toxics', { type: 'bogus' })).json).toEqual({
+      error: 'invalid toxic type',
+      status: 400,
+    });
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', stream: 'both' })).json).toEqual({
+      error: 'stream was invalid, can be either upstream or downstream',
+      status: 400,
+    });
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { latency: 'x' } })).status).toBe(400);
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { speed: 1 } })).status).toBe(400);
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', toxicity: 2 })).status).toBe(400);
+    const up = await call('POST', '/proxies/p/toxics', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 5 } });
+    expect(up.json.name).toBe('bandwidth_upstream');
+    const list = await call('GET', '/proxies/p/toxics');
+    expect((list.json as unknown as { name: string }[]).map((x) => x.name)).toEqual(['bandwidth_upstream', 'latency_downstream']);
+    const patched = await call('PATCH', '/proxies/p/toxics/latency_downstream', { attributes: { jitter: 3 } });
+    expect(patched.json).toMatchObject({ attributes: { latency: 10, jitter: 3 }, toxicity: 1 });
+    expect((await call('GET', '/proxies/p/toxics/nope')).json).toEqual({ error: 'toxic not found', status: 404 });
+    expect((await call('POST', '/proxies/p/toxics/nope', { toxicity: 1 })).status).toBe(404);
+    expect((await call('DELETE', '/proxies/p/toxics/latency_downstream')).status).toBe(204);
+    expect((await call('DELETE', '/proxies/p/toxics/latency_downstream')).status).toBe(404);
+    expect((await call('GET', '/proxies/missing/toxics')).status).toBe(404);
+  });
+
+  it('populate: 201 with proxies, [] for nothing, 400 before applying anything on bad input', async () => {
+    const ok = await call('POST', '/populate', [{ name: 'a', listen: '127.0.0.1:0', upstream }]);
+    expect(ok.status).toBe(201);
+    expect((ok.json.proxies as unknown[]).length).toBe(1);
+    expect(await call('POST', '/populate', [])).toMatchObject({ status: 201, json: { proxies: [] } });
+    const bad = await call('POST', '/populate', [
+      { name: 'b', listen: '127.0.0.1:0', upstream },
+      { name: 'c', upstream: '8.8.8.8:53' },
+    ]);
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await call('GET', '/proxies')).json)).toEqual(['a']);
+    expect((await call('POST', '/populate', { name: 'a' })).status).toBe(400);
+  });
+
+  it('answers unknown paths 404, wrong methods 405, huge bodies 413, browsers 403', async () => {
+    expect((await call('GET', '/nope')).status).toBe(404);
+    expect((await call('GET', '/proxies/a/b/c/d')).status).toBe(404);
+    expect((await call('PUT', '/proxies')).status).toBe(405);
+    expect((await call('DELETE', '/version')).status).toBe(405);
+    const huge = await call('POST', '/proxies', undefined, JSON.stringify({ name: 'x'.repeat(2 << 20) }));
+    expect(huge.status).toBe(413);
+    const browser = await fetch(`${server.url}/proxies`, { headers: { 'User-Agent': 'Mozilla/5.0' } });
+    expect(browser.status).toBe(403);
+    expect((await call('GET', '/version')).json).toEqual({ version: '2.12.0' });
+  });
+
+  it('enabled:false refuses connections and cuts existing ones; re-enable listens on the same address', async () => {
+    const created = await call('POST', '/proxies', { name: 'p', listen: '127.0.0.1:0', upstream });
+    const listen = String(created.json.listen);
+    const port = listenPort(listen);
+    const s = await connectTo(port);
+    const reading = readAll(s, 3000);
+    s.write('x');
+    const off = await call('POST', '/proxies/p', { enabled: false });
+    expect(off.json).toMatchObject({ enabled: false, listen });
+    const r = await reading;
+    expect(r.ending).not.toBe('open');
+    await expect(connectTo(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const on = await call('PATCH', '/proxies/p', { enabled: true });
+    expect(on.json).toMatchObject({ enabled: true, listen });
+    const again = await connectTo(port);
+    again.destroy();
+  });
+});
+
+describe('robustness', () => {
+  it('never crashes and answers 4xx on arbitrary bodies (fast-check)', async () => {
+    await call('POST', '/proxies', { name: 'f', listen: '127.0.0.1:0', upstream });
+    const paths = ['/proxies', '/populate', '/proxies/f', '/proxies/f/toxics', '/reset'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.string(), fc.json(), fc.anything().map((v) => JSON.stringify(v) ?? 'null')),
+        async (path, raw) => {
+          const res = await call('POST', path, undefined, raw);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 300) expect(res.json).toMatchObject({ status: res.status });
+          // The server keeps answering.
+          expect((await call('GET', '/version')).status).toBe(200);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('as its own process', () => {
+  it('prints one ready line with --json and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [PROXY_MODULE_PATH, '--json', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        const rl = createInterface({ input: child.stdout });
+        rl.once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const ready = JSON.parse(line) as { ready: boolean; url: string };
+      expect(ready.ready).toBe(true);
+      expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const v = await fetch(`${ready.url}/version`);
+      expect(v.status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
