@@ -80,7 +80,7 @@ export class ProxyCollection {
       if (input.upstream.length < 1) throw missingField(`upstream${where}`);
       if (names.has(input.name)) throw new ApiError(`duplicate proxy name "${input.name}"`, 400);
       names.add(input.name);
-      if (input.enabled) new Proxy(input.name, input.listen, input.upstream).validate();
+      new Proxy(input.name, input.listen, input.upstream).validate();
       inputs.push(input);
     });
     const result: Proxy[] = [];

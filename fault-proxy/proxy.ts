@@ -101,10 +101,9 @@ export class Proxy {
   async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
     if (input.listen !== this.listen || input.upstream !== this.upstream) {
       // Validate before tearing anything down so a bad address leaves the proxy as it was.
-      if (input.enabled) {
-        parseListen(input.listen);
-        parseUpstream(input.upstream);
-      }
+      // Stricter than Toxiproxy (which lets a disabled proxy hold any address): loopback only.
+      parseListen(input.listen);
+      parseUpstream(input.upstream);
       await this.stop();
       this.listen = input.listen;
       this.upstream = input.upstream;

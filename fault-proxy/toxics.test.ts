@@ -209,6 +209,28 @@ describe('toxic effects on real TCP', () => {
     expect(r.data.length).toBeLessThanOrEqual(2);
   });
 
+  it('removing a timeout toxic closes the connections it held (Toxiproxy cleanup)', async () => {
+    const { name, port } = await proxyWith(echo.port, [{ name: 'hold', type: 'timeout', attributes: { timeout: 0 } }]);
+    const s = await open(port);
+    const reading = readAll(s, 3000);
+    s.write('held');
+    await new Promise((r) => setTimeout(r, 100));
+    await api('DELETE', `/proxies/${name}/toxics/hold`);
+    const r = await reading;
+    expect(r.data.length).toBe(0);
+    expect(r.ending).not.toBe('open');
+  });
+
+  it('closes the client when the upstream refuses', async () => {
+    const gone = await startEcho();
+    const upstreamPort = gone.port;
+    await gone.close();
+    const { port } = await proxyWith(upstreamPort);
+    const r = await readAll(await open(port), 3000);
+    expect(r.ending).not.toBe('open');
+    expect(r.data.length).toBe(0);
+  });
+
   it('enabled:false cuts existing connections and refuses new ones', async () => {
     const { name, port } = await proxyWith(echo.port);
     const s = await open(port);
