@@ -186,6 +186,44 @@ describe('robustness', () => {
   });
 });
 
+describe('robustness of toxic bodies', () => {
+  it('answers 200 or 4xx to structured random toxic bodies and stays consistent (fast-check)', async () => {
+    await call('POST', '/proxies', { name: 'g', listen: '127.0.0.1:0', upstream });
+    const types = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'noop', 'redis_channel_drop', 'bogus'];
+    const attrNames = ['latency', 'jitter', 'rate', 'delay', 'timeout', 'average_size', 'size_variation', 'bytes', 'channel', 'zzz'];
+    const value = fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.double(), fc.string(), fc.constant(null), fc.boolean());
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            type: fc.constantFrom(...types),
+            stream: fc.constantFrom('upstream', 'downstream', 'UPSTREAM', 'x'),
+            toxicity: fc.oneof(fc.double({ min: -1, max: 2 }), fc.constant(1)),
+            attributes: fc.dictionary(fc.constantFrom(...attrNames), value, { maxKeys: 3 }),
+          },
+          { requiredKeys: ['type'] },
+        ),
+        async (toxic) => {
+          const name = `t${++n}`;
+          const res = await call('POST', '/proxies/g/toxics', { ...toxic, name });
+          expect([200, 400]).toContain(res.status);
+          if (res.status === 200) {
+            expect((await call('GET', `/proxies/g/toxics/${name}`)).json).toEqual(res.json);
+            const upd = await call('PATCH', `/proxies/g/toxics/${name}`, { attributes: toxic.attributes });
+            expect([200, 400]).toContain(upd.status);
+            expect((await call('DELETE', `/proxies/g/toxics/${name}`)).status).toBe(204);
+          } else {
+            expect(res.json).toMatchObject({ status: 400 });
+            expect((await call('GET', `/proxies/g/toxics/${name}`)).status).toBe(404);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('as its own process', () => {
   it('prints one ready line with --json and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [PROXY_MODULE_PATH, '--json', '--port', '0'], {

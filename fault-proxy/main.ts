@@ -38,7 +38,8 @@ export async function proxyMain(argv: string[]): Promise<number> {
     server = await startProxyServer({ host, port });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port 0 or another port` : e.message;
+    const why =
+      e.code === 'EADDRINUSE' ? `port ${port} is in use; pass --port 0 or another port` : e.message.replace(/^killdrill: /, '');
     process.stderr.write(`killdrill: fault proxy could not start: ${why}\n`);
     return 1;
   }
