@@ -20,7 +20,8 @@ export interface ProxyServerHandle {
   close(): Promise<void>;
 }
 
-type Handler = (body: unknown) => Promise<{ status: number; json?: unknown }>;
+/** `raw` is sent as is (the version body, byte for byte as Toxiproxy writes it). */
+type Handler = (body: unknown) => Promise<{ status: number; json?: unknown; raw?: string }>;
 
 class BodyTooLarge extends Error {}
 
@@ -78,7 +79,7 @@ export function createApiHandler(collection: ProxyCollection) {
     const [a, b, c, d, ...rest] = segments;
     if (rest.length > 0) return undefined;
     if (a === 'version' && b === undefined) {
-      return { GET: async () => ({ status: 200, json: { version: TOXIPROXY_VERSION } }) };
+      return { GET: async () => ({ status: 200, raw: `{"version": "${TOXIPROXY_VERSION}"}\n` }) };
     }
     if (a === 'reset' && b === undefined) {
       return { POST: async () => (await collection.reset(), { status: 204 }) };
@@ -160,6 +161,11 @@ export function createApiHandler(collection: ProxyCollection) {
         if (segments[0] !== 'reset') body = parseJson(text);
       }
       const result = await serialised(() => handler(body));
+      if (result.raw !== undefined) {
+        res.writeHead(result.status, { 'Content-Type': 'application/json;charset=utf-8' });
+        res.end(result.raw);
+        return;
+      }
       send(res, result.status, result.json);
     } catch (err) {
       if (err instanceof BodyTooLarge) {
