@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     console.log(`single-stream throughput, no toxics (${MEGABYTES} MiB)`);
     console.log(`  direct   ${directTp.mbPerS.toFixed(0)} MB/s`);
     console.log(`  proxied  ${proxiedTp.mbPerS.toFixed(0)} MB/s (target >= 500 MB/s)`);
-    if (proxiedTp.bytes !== MEGABYTES << 20) throw new Error(`killdrill: sink got ${proxiedTp.bytes} bytes`);
+    if (proxiedTp.bytes !== MEGABYTES * 2 ** 20) throw new Error(`killdrill: sink got ${proxiedTp.bytes} bytes`);
   } finally {
     proxy.kill('SIGTERM');
     sink.kill('SIGTERM');
