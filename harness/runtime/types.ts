@@ -12,6 +12,8 @@ export interface FleetEndpoints {
   hosts: Record<string, string>;
   dataDir: string;
   kubeconfig?: string;
+  /** The fault proxy's Toxiproxy API (docs/contracts.md §12). */
+  proxyUrl?: string;
 }
 
 export interface FleetRequest {

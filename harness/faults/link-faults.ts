@@ -1,0 +1,120 @@
+// Network faults: each link of the fleet runs through its own named proxy
+// (docs/contracts.md §12), driven with the unmodified toxiproxy-node-client.
+import { Toxiproxy } from 'toxiproxy-node-client';
+import type { ComponentInfo, Fault, FaultContext } from './types.ts';
+
+function proxyUrl(ctx: FaultContext): string {
+  const url = ctx.fleet.proxyUrl;
+  if (!url) throw new Error('killdrill: this fleet reports no proxyUrl, so link faults cannot be injected; start it with its links proxied (sim up does by default)');
+  return url;
+}
+
+function linkNames(components: ComponentInfo[]): string[] {
+  return components.filter((c) => c.kind === 'link').map((c) => c.name);
+}
+
+function needLinks(names: string[], components: ComponentInfo[]): string | null {
+  const have = linkNames(components);
+  const missing = names.filter((n) => !have.includes(n));
+  return missing.length ? `this fleet has no link ${missing.map((m) => `'${m}'`).join(', ')}; its links are ${have.join(', ') || '(none)'}` : null;
+}
+
+async function setEnabled(ctx: FaultContext, names: string[], enabled: boolean): Promise<void> {
+  const tp = new Toxiproxy(proxyUrl(ctx));
+  for (const n of names) {
+    const p = await tp.get(n);
+    await p.update({ enabled, listen: p.listen, upstream: p.upstream });
+  }
+}
+
+async function addToxics(ctx: FaultContext, names: string[], toxic: { type: string; name: string; stream: 'upstream' | 'downstream'; attributes: Record<string, unknown> }) {
+  const tp = new Toxiproxy(proxyUrl(ctx));
+  for (const n of names) {
+    const p = await tp.get(n);
+    await p.addToxic({ type: toxic.type as never, name: toxic.name, stream: toxic.stream, toxicity: 1, attributes: toxic.attributes as never });
+  }
+  return async () => {
+    for (const n of names) {
+      const res = await fetch(`${proxyUrl(ctx)}/proxies/${encodeURIComponent(n)}/toxics/${encodeURIComponent(toxic.name)}`, { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) throw new Error(`killdrill: could not remove toxic ${toxic.name} from ${n}: ${res.status}`);
+    }
+    return { removed: toxic.name, links: names };
+  };
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+
+/** link-latency {link, latencyMs, jitterMs?}: both directions slowed. */
+export const linkLatency: Fault = {
+  kind: 'link-latency',
+  check(p, c) {
+    if (!str(p.link)) return "needs 'link': a proxy name from docs/contracts.md §12";
+    if (num(p.latencyMs) === null) return "needs 'latencyMs': a number of milliseconds ≥ 0";
+    if (p.jitterMs !== undefined && num(p.jitterMs) === null) return "'jitterMs' must be a number of milliseconds ≥ 0";
+    return needLinks([p.link as string], c);
+  },
+  async inject(ctx, p) {
+    const links = [p.link as string];
+    const attributes = { latency: p.latencyMs, jitter: p.jitterMs ?? 0 };
+    const healDown = await addToxics(ctx, links, { type: 'latency', name: 'killdrill_latency_down', stream: 'downstream', attributes });
+    const healUp = await addToxics(ctx, links, { type: 'latency', name: 'killdrill_latency_up', stream: 'upstream', attributes });
+    return { detail: { links, ...attributes }, heal: async () => ({ ...(await healDown()), ...(await healUp()) }) };
+  },
+};
+
+/** link-down {link}: the proxy stops listening and cuts every connection. */
+export const linkDown: Fault = {
+  kind: 'link-down',
+  check: (p, c) => (str(p.link) ? needLinks([p.link as string], c) : "needs 'link': a proxy name from docs/contracts.md §12"),
+  async inject(ctx, p) {
+    const links = [p.link as string];
+    await setEnabled(ctx, links, false);
+    return { detail: { links }, heal: async () => (await setEnabled(ctx, links, true), { links, enabled: true }) };
+  },
+};
+
+function hostsOf(p: Record<string, unknown>, c: ComponentInfo[], prefix: string): string[] {
+  const host = str(p.host);
+  return linkNames(c).filter((n) => n.startsWith(prefix + '.') && (!host || n === `${prefix}.${host}`));
+}
+
+/**
+ * pubsub-drop {form: silent|channel, host?, channel?}.
+ * silent: the subscriber link goes quiet with no error (data dropped, connection held open) while polling still works.
+ * channel: only the pub/sub messages of one channel (default the kill events channel) are dropped on the subscriber link.
+ */
+export const pubsubDrop: Fault = {
+  kind: 'pubsub-drop',
+  check(p, c) {
+    const form = p.form ?? 'silent';
+    if (form !== 'silent' && form !== 'channel') return `'form' must be 'silent' or 'channel', not '${String(form)}'`;
+    if (p.host !== undefined && !str(p.host)) return "'host' must be a host name";
+    return hostsOf(p, c, 'bots-redis-sub').length ? null : `no subscriber link ${p.host ? `for host '${p.host}'` : ''} in this fleet (links: ${linkNames(c).join(', ')})`;
+  },
+  async inject(ctx, p) {
+    const links = hostsOf(p, ctx.components, 'bots-redis-sub');
+    if ((p.form ?? 'silent') === 'silent') {
+      const heal = await addToxics(ctx, links, { type: 'timeout', name: 'killdrill_pubsub_silent', stream: 'downstream', attributes: { timeout: 0 } });
+      return { detail: { form: 'silent', links }, heal };
+    }
+    const channel = str(p.channel) ?? 'alphaswarm:bots:killswitch:events';
+    const heal = await addToxics(ctx, links, { type: 'redis_channel_drop', name: 'killdrill_channel_drop', stream: 'downstream', attributes: { channel } });
+    return { detail: { form: 'channel', channel, links }, heal };
+  },
+};
+
+/** partition {host}: the host is cut from Redis and from the broker (and the broker from it). */
+export const partition: Fault = {
+  kind: 'partition',
+  check(p, c) {
+    if (!str(p.host)) return "needs 'host': the name of a host of the fleet";
+    const links = linkNames(c).filter((n) => n.endsWith('.' + p.host) && /^(bots-redis-sub|bots-redis-poll|broker-hosts)\./.test(n));
+    return links.length ? null : `no links for host '${p.host}' in this fleet (links: ${linkNames(c).join(', ')})`;
+  },
+  async inject(ctx, p) {
+    const links = linkNames(ctx.components).filter((n) => n.endsWith('.' + p.host) && /^(bots-redis-sub|bots-redis-poll|broker-hosts)\./.test(n));
+    await setEnabled(ctx, links, false);
+    return { detail: { host: p.host, links }, heal: async () => (await setEnabled(ctx, links, true), { links, enabled: true }) };
+  },
+};
