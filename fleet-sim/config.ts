@@ -1,0 +1,50 @@
+// The fleet's configuration (docs/contracts.md §1): one zod schema, resolved with defaults.
+import { z } from 'zod';
+import { BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
+
+const classSpec = z
+  .object({
+    tickMs: z.number().int().min(1).max(600_000).optional(),
+    drainMs: z.number().int().min(0).max(600_000).optional(),
+    budgetS: z.number().min(0.001).max(86_400).optional(),
+  })
+  .strict();
+
+export const FleetConfigSchema = z
+  .object({
+    preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+    bots: z.number().int().min(1).max(20_000).optional(),
+    bugs: z.array(z.enum(BUGS)).default([]),
+    pollIntervalS: z.number().min(0.05).max(3600).default(5),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch')
+      .default(DEFAULT_KEY_PREFIX),
+    gatewayCheck: z.boolean().default(true),
+    defaultMode: z.enum(MODES).default('cancel'),
+    classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),
+    dataDir: z.string().min(1).optional(),
+    /** Seed of the bots' pseudo-random choices (sides, quantities, jitter). */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    /** An external Toxiproxy to route the links through instead of the built-in fault proxy. */
+    proxyUrl: z.url().optional(),
+  })
+  .strict();
+
+export type FleetConfigInput = z.input<typeof FleetConfigSchema>;
+export type FleetConfig = z.output<typeof FleetConfigSchema> & { classes: Record<BotClass, ClassSpec> };
+
+export class FleetConfigError extends Error {
+  override name = 'FleetConfigError';
+}
+
+/** Parse and resolve a fleet config; errors name the field and what is expected. */
+export function parseFleetConfig(raw: unknown): FleetConfig {
+  const r = FleetConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
+    throw new FleetConfigError(`killdrill: invalid fleet config:\n${lines.join('\n')}\nFix the field(s) above; see docs/contracts.md §1 for every field and its default.`);
+  }
+  const classes = Object.fromEntries(BOT_CLASSES.map((c) => [c, { ...DEFAULT_CLASSES[c], ...(r.data.classes[c] ?? {}) }])) as Record<BotClass, ClassSpec>;
+  return { ...r.data, classes };
+}

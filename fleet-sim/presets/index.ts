@@ -1,0 +1,10 @@
+export * from './topology.ts';
+export { alphaswarm, ALPHASWARM_DEFAULT_BOTS } from './alphaswarm.ts';
+export { principal, PRINCIPAL_DEFAULT_BOTS } from './principal.ts';
+import { alphaswarm } from './alphaswarm.ts';
+import { principal } from './principal.ts';
+import type { Topology } from './topology.ts';
+
+export function topologyFor(preset: 'alphaswarm' | 'principal', bots?: number): Topology {
+  return preset === 'principal' ? principal(bots) : alphaswarm(bots);
+}
