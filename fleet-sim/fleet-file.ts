@@ -27,7 +27,11 @@ export interface FleetFile {
     gatewayTcp: number;
     control: number;
     supervisors: Record<string, number>;
+    /** The Kubernetes API subset (CRD path); absent until the fleet has an apiserver. */
+    apiserver?: number;
   };
+  /** Path of the kubeconfig written for the apiserver (CRD path). */
+  kubeconfig?: string;
   /**
    * The links of docs/contracts.md §12, by proxy name: components connect to `listen`
    * (the fault proxy), which forwards to `upstream`. Without a proxy listen = upstream.
