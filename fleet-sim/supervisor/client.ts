@@ -1,0 +1,47 @@
+// A client of a host supervisor's API (docs/contracts.md §4), for the orchestrator and the control API.
+import type { DaemonDef } from './daemon-process.ts';
+
+export interface DaemonInfo {
+  name: string;
+  host: string;
+  pid: number | null;
+  state: 'running' | 'stopped' | 'exited';
+  keepAlive: boolean | 'on-failure';
+  starts: number;
+  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  tags: string[];
+}
+
+export class SupervisorClient {
+  readonly url: string;
+  private readonly token: string;
+
+  constructor(url: string, token: string) {
+    this.url = url;
+    this.token = token;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`killdrill: supervisor ${this.url} answered ${res.status} to ${method} ${path}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  daemons(): Promise<DaemonInfo[]> {
+    return this.call('GET', '/daemons', undefined, 5000);
+  }
+
+  load(def: Omit<DaemonDef, 'args' | 'env' | 'tags'> & Partial<Pick<DaemonDef, 'args' | 'env' | 'tags'>>): Promise<DaemonInfo> {
+    return this.call('POST', '/daemons', def);
+  }
+
+  action(name: string, action: 'stop' | 'start' | 'kill'): Promise<Record<string, unknown>> {
+    return this.call('POST', `/daemons/${encodeURIComponent(name)}/${action}`, undefined, 60_000);
+  }
+}
