@@ -1,0 +1,73 @@
+// The gateway's order entry: NDJSON over TCP from the bot daemons, pipelined, each request
+// checked against the kill state (when gatewayCheck) and forwarded to the venue.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { Mode } from '../model.ts';
+import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from './ndjson.ts';
+import { checkEffect } from './kill-check.ts';
+import type { NdjsonClient } from './ndjson-client.ts';
+
+export interface GatewayOptions {
+  redis: Redis;
+  venue: NdjsonClient;
+  prefix: string;
+  defaultMode: Mode;
+  check: boolean;
+}
+
+export function createGatewayServer(o: GatewayOptions): Server {
+  return createServer({ noDelay: true }, (socket: Socket) => {
+    socket.on('error', () => {});
+    let out: string[] = [];
+    let scheduled = false;
+    const reply = (r: EffectReply) => {
+      if (socket.destroyed) return;
+      out.push(JSON.stringify(r));
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          const text = `${out.join('\n')}\n`;
+          out = [];
+          if (!socket.destroyed) socket.write(text);
+        });
+      }
+    };
+    const handle = async (req: EffectRequest) => {
+      if (o.check) {
+        const v = await checkEffect(o.redis, o.prefix, o.defaultMode, req);
+        if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });
+      }
+      const { id, ...fields } = req;
+      const r = await o.venue.request(fields);
+      if (!r.ok) return reply({ id, ok: false, error: r.error, retryable: true });
+      const v = r.reply;
+      if (v.ok === true) return reply({ id, ok: true, seq: v.seq as number, receivedAt: v.receivedAt as number });
+      reply({ id, ok: false, error: String(v.error ?? 'killdrill: venue rejected the effect'), retryable: v.retryable === true });
+    };
+    readLines(
+      socket,
+      (lines) => {
+        for (const line of lines) {
+          const obj = parseObject(line);
+          if (!obj) {
+            reply({ id: null, ok: false, error: 'killdrill: not a JSON object line; send one effect request per line (contracts §5)', retryable: false });
+            continue;
+          }
+          const err = requestError(obj);
+          if (err) {
+            reply({ id: idOf(obj), ok: false, error: err, retryable: false });
+            continue;
+          }
+          handle(obj as unknown as EffectRequest).catch((e: unknown) =>
+            reply({ id: idOf(obj), ok: false, error: `killdrill: gateway error: ${(e as Error).message}`, retryable: true }),
+          );
+        }
+      },
+      () => {
+        socket.write(`${JSON.stringify({ id: null, ok: false, error: 'killdrill: line longer than 1 MiB; closing the connection', retryable: false })}\n`);
+        socket.end();
+      },
+    );
+  });
+}

@@ -1,0 +1,37 @@
+// The venue: `node fleet-sim/venue/main.ts <fleetFile>`. HTTP (ledger, health) on
+// ports.venueHttp, NDJSON order entry on ports.venueTcp, both on 127.0.0.1.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:net';
+import { readFleetFile } from '../fleet-file.ts';
+import { nowMs } from '../model.ts';
+import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
+import { Ledger } from './ledger.ts';
+import { createVenueHttp } from './http-api.ts';
+import { createVenueTcp } from './tcp-api.ts';
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`killdrill: venue cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`)));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const path = process.argv[2];
+  if (!path) fatal('killdrill: usage: node fleet-sim/venue/main.ts <fleetFile>');
+  const fleet = readFleetFile(path);
+  mkdirSync(fleet.config.dataDir, { recursive: true });
+  const ledger = new Ledger(join(fleet.config.dataDir, 'ledger.jsonl'));
+  const http = createVenueHttp(ledger, nowMs());
+  const tcp = createVenueTcp(ledger);
+  await listen(http, fleet.ports.venueHttp);
+  await listen(tcp, fleet.ports.venueTcp);
+  onShutdown(() => {
+    ledger.close();
+    process.exit(0);
+  });
+  reportReady({ component: 'venue', http: fleet.ports.venueHttp, tcp: fleet.ports.venueTcp, effects: ledger.lastSeq });
+}
+
+main().catch(fatal);
