@@ -95,6 +95,8 @@ export async function startBroker(file: FleetFile): Promise<BrokerHandle> {
   const kill = new KillStore(linkAddress(file, 'broker-redis'), file.config.keyPrefix, file.config.defaultMode);
   const halt = new HaltController(file, db, store, kill);
   const routes = buildRoutes({ file, db, kill, halt, boot });
+  // Serve even without Redis (halt levels, audit, 503s naming Redis), but give it a moment.
+  if (!(await kill.whenReady(3000))) process.stderr.write(`killdrill: broker: Redis at ${kill.address} not reachable yet; serving, Redis-backed requests answer 503 until it is\n`);
   const state = store.get();
   db.audit(boot.startedAt, 'broker', 'broker-started', { bootId: boot.bootId, pid: boot.pid, haltLevel: state.level, incident: state.incident?.id ?? null, bugs });
 

@@ -6,6 +6,9 @@ import { eventsChannel, killKey, parseKillValue, phaseHashKey, type KillValue, t
 import type { HostPort } from '../fleet-file.ts';
 import { HttpError } from './http-io.ts';
 
+/** How long a request waits for a (re)connecting Redis before answering 503. */
+const READY_GRACE_MS = 1000;
+
 export interface EngagedKey {
   key: string;
   scope: string;
@@ -60,8 +63,24 @@ export class KillStore {
     return new HttpError(503, `Redis (the flag store, link broker-redis at ${this.address}) is unreachable: ${why}; nothing was changed there — retry when Redis is back, or use another kill path`);
   }
 
+  /** Waits for the connection to be ready, at most `timeoutMs`; false if it is not. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(t);
+        this.redis.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = (): void => done(true);
+      const t = setTimeout(() => done(false), timeoutMs);
+      this.redis.on('ready', onReady);
+    });
+  }
+
   private async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.redis.status !== 'ready') throw this.unavailable(new Error(`connection ${this.redis.status}`));
+    // A (re)connect in progress gets a short grace; a Redis that stays away is a prompt 503.
+    if (!(await this.whenReady(READY_GRACE_MS))) throw this.unavailable(new Error(`not connected (${this.redis.status})`));
     try {
       return await fn();
     } catch (err) {
