@@ -22,6 +22,8 @@ export interface NdjsonClientOptions {
   reconnectMs?: number;
   /** Called when the connection goes up (true) or down (false). */
   onState?: (up: boolean) => void;
+  /** Called right before bytes are written (the journal flushes its intents here). */
+  beforeWrite?: () => void;
 }
 
 export class NdjsonClient {
@@ -32,7 +34,7 @@ export class NdjsonClient {
   private pending = new Map<number, Pending>();
   private out: string[] = [];
   private flushScheduled = false;
-  private readonly opts: Required<Omit<NdjsonClientOptions, 'onState'>> & Pick<NdjsonClientOptions, 'onState'>;
+  private readonly opts: Required<Omit<NdjsonClientOptions, 'onState' | 'beforeWrite'>> & Pick<NdjsonClientOptions, 'onState' | 'beforeWrite'>;
 
   constructor(opts: NdjsonClientOptions) {
     this.opts = { timeoutMs: 5000, reconnectMs: 100, ...opts };
@@ -83,6 +85,7 @@ export class NdjsonClient {
     if (!this.out.length || !this.socket) return;
     const text = `${this.out.join('\n')}\n`;
     this.out = [];
+    this.opts.beforeWrite?.();
     this.socket.write(text);
   }
 

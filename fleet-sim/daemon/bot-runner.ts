@@ -1,0 +1,220 @@
+// One bot inside a daemon: its load (by class, contracts §1) and its phase machine
+// Running → Draining → Stopped → Running (contracts §6). The kill state is evaluated
+// before every effect; the bot never caches it.
+import { allowedWhileKilled, type Bot, type Bug, type ClassSpec, type Mode, type Phase } from '../model.ts';
+import type { EffectKind } from '../gateway/ndjson.ts';
+import type { KillState } from './kill-view.ts';
+import type { Rng } from './prng.ts';
+
+export interface EffectFields {
+  kind: EffectKind;
+  side?: 'buy' | 'sell';
+  qty?: number;
+  orderKey?: string;
+}
+
+export type DispatchStatus = 'landed' | 'rejected' | 'failed' | 'unknown';
+export type Dispatch = (bot: BotRunner, fields: EffectFields, key?: string) => { key: string; done: Promise<DispatchStatus> };
+export type PhaseSink = (bot: BotRunner, from: Phase | '', to: Phase, reason: string, at: number) => void;
+
+const MODE_RANK: Record<Mode, number> = { cancel: 1, flatten: 2, freeze: 3 };
+/** A market maker keeps at most this many resting orders, requoting (cancel oldest) past it. */
+const MAX_WORKING = 4;
+const MAX_ATTEMPTS = 3;
+
+interface Retry {
+  dueAt: number;
+  key: string;
+  fields: EffectFields;
+  attempt: number;
+}
+
+export interface BotDeps {
+  dispatch: Dispatch;
+  phase: PhaseSink;
+  killOf: (bot: BotRunner, now: number) => KillState;
+  bugs: readonly Bug[];
+  /** Something this bot waits on finished: run the scheduler soon. */
+  wake: () => void;
+}
+
+export class BotRunner {
+  readonly bot: Bot;
+  readonly keys: string[];
+  phase: Phase = 'Stopped';
+  nextTickAt = Infinity;
+  private drainUntil = Infinity;
+  private drainMode: Mode = 'cancel';
+  private workPending = 0;
+  private working: string[] = [];
+  private position = 0;
+  private retries: Retry[] = [];
+  private readonly cls: ClassSpec;
+  private readonly rng: Rng;
+  private readonly d: BotDeps;
+  private readonly retriesSurviveKill: boolean;
+
+  constructor(bot: Bot, cls: ClassSpec, rng: Rng, keys: string[], deps: BotDeps) {
+    this.bot = bot;
+    this.cls = cls;
+    this.rng = rng;
+    this.keys = keys;
+    this.d = deps;
+    this.retriesSurviveKill = deps.bugs.includes('retries-survive-kill');
+  }
+
+  /** The first phase, from the kill state read at boot. */
+  boot(st: KillState, now: number): void {
+    this.phase = st.killed ? 'Stopped' : 'Running';
+    if (!st.killed) this.nextTickAt = now + this.rng() * this.cls.tickMs;
+    this.d.phase(this, '', this.phase, st.killed ? st.reason : 'boot', now);
+  }
+
+  /** Applies the current kill state to the phase machine. */
+  reconcile(st: KillState, now: number): void {
+    if (st.killed) {
+      if (this.phase === 'Running') this.startDrain(st, now);
+      else if (this.phase === 'Draining' && MODE_RANK[st.mode] > MODE_RANK[this.drainMode]) {
+        this.drainMode = st.mode;
+        this.drainWork(now);
+      }
+    } else if (this.phase === 'Stopped') {
+      this.phase = 'Running';
+      this.nextTickAt = now + this.rng() * this.cls.tickMs;
+      this.d.phase(this, 'Stopped', 'Running', 'released', now);
+    }
+    this.finishDrain(now);
+  }
+
+  /** The earliest time this bot has something to do. */
+  nextDue(): number {
+    let t = this.phase === 'Running' ? this.nextTickAt : this.phase === 'Draining' && this.workPending === 0 ? this.drainUntil : Infinity;
+    for (const r of this.retries) if (r.dueAt < t) t = r.dueAt;
+    return t;
+  }
+
+  /** Runs whatever is due at `now` (ticks, retries, the end of a drain). */
+  runDue(now: number): void {
+    if (this.retries.length) this.runRetries(now);
+    if (this.phase === 'Running' && now >= this.nextTickAt) {
+      this.nextTickAt = this.nextTickAt + this.cls.tickMs < now ? now + this.cls.tickMs : this.nextTickAt + this.cls.tickMs;
+      this.tick(now);
+    }
+    this.finishDrain(now);
+  }
+
+  private tick(now: number): void {
+    const st = this.d.killOf(this, now);
+    if (st.killed) return this.startDrain(st, now);
+    switch (this.bot.class) {
+      case 'hft': {
+        if (this.working.length >= MAX_WORKING || (this.working.length > 0 && this.rng() < 0.25)) {
+          const orderKey = this.working.shift()!;
+          this.send({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && s !== 'unknown' && this.working.push(orderKey));
+        } else {
+          const e = this.send({ kind: 'order', side: this.side(), qty: 1 + Math.floor(this.rng() * 10) }, (s) => s === 'landed' && this.working.push(e.key));
+        }
+        return;
+      }
+      case 'standard': {
+        const side = this.side();
+        const qty = 1 + Math.floor(this.rng() * 10);
+        this.send({ kind: 'order', side, qty }, (s) => {
+          if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
+        });
+        return;
+      }
+      case 'paper':
+        this.send({ kind: 'order', side: this.side(), qty: 1 + Math.floor(this.rng() * 100) }, () => {});
+        return;
+      case 'agent': {
+        const fields: EffectFields = { kind: 'action' };
+        const e = this.send(fields, (s) => (s === 'rejected' || s === 'failed') && this.scheduleRetry(e.key, fields, 1, now));
+        return;
+      }
+    }
+  }
+
+  private side(): 'buy' | 'sell' {
+    return this.rng() < 0.5 ? 'buy' : 'sell';
+  }
+
+  private send(fields: EffectFields, then: (s: DispatchStatus) => unknown, key?: string): { key: string } {
+    const e = this.d.dispatch(this, fields, key);
+    void e.done.then(then);
+    return e;
+  }
+
+  private scheduleRetry(key: string, fields: EffectFields, attempt: number, now: number): void {
+    if (attempt >= MAX_ATTEMPTS) return;
+    this.retries.push({ dueAt: Math.max(now, performance.timeOrigin + performance.now()) + this.cls.tickMs * (1 + this.rng()), key, fields, attempt: attempt + 1 });
+  }
+
+  private runRetries(now: number): void {
+    const due = this.retries.filter((r) => r.dueAt <= now);
+    if (!due.length) return;
+    this.retries = this.retries.filter((r) => r.dueAt > now);
+    for (const r of due) {
+      if (!this.retriesSurviveKill) {
+        // A retry is an effect like any other: re-check the kill state first.
+        if (this.phase !== 'Running') continue;
+        const st = this.d.killOf(this, now);
+        if (st.killed) {
+          this.startDrain(st, now);
+          continue;
+        }
+      }
+      // The retries-survive-kill bug: the timer set before the flip just fires.
+      const e = this.send(r.fields, (s) => (s === 'rejected' || s === 'failed') && this.scheduleRetry(e.key, r.fields, r.attempt, now), r.key);
+    }
+  }
+
+  private startDrain(st: KillState, now: number): void {
+    this.phase = 'Draining';
+    this.drainMode = st.mode;
+    this.drainUntil = now + this.cls.drainMs;
+    this.nextTickAt = Infinity;
+    if (!this.retriesSurviveKill) this.retries = [];
+    this.d.phase(this, 'Running', 'Draining', st.reason, now);
+    this.drainWork(now);
+  }
+
+  /** The mode's work: cancel working orders (cancel, flatten), close the position (flatten), nothing (freeze). */
+  private drainWork(now: number): void {
+    if (this.drainMode === 'freeze') return;
+    const allowed = (kind: EffectKind) => {
+      const st = this.d.killOf(this, now);
+      return !st.killed || allowedWhileKilled(kind, st.mode);
+    };
+    const orders = this.working.splice(0);
+    for (const orderKey of orders) {
+      if (!allowed('cancel')) {
+        this.working.push(orderKey);
+        continue;
+      }
+      this.workPending++;
+      this.send({ kind: 'cancel', orderKey }, (s) => {
+        this.workPending--;
+        if (s !== 'landed' && s !== 'unknown') this.working.push(orderKey);
+        this.d.wake();
+      });
+    }
+    if (this.drainMode === 'flatten' && this.position !== 0 && allowed('close')) {
+      const qty = Math.abs(this.position);
+      const side = this.position > 0 ? 'sell' : 'buy';
+      this.workPending++;
+      this.send({ kind: 'close', side, qty }, (s) => {
+        this.workPending--;
+        if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
+        this.d.wake();
+      });
+    }
+  }
+
+  private finishDrain(now: number): void {
+    if (this.phase !== 'Draining' || now < this.drainUntil || this.workPending > 0) return;
+    this.phase = 'Stopped';
+    this.drainUntil = Infinity;
+    this.d.phase(this, 'Draining', 'Stopped', `drained (${this.drainMode})`, now);
+  }
+}

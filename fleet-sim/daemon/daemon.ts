@@ -1,0 +1,159 @@
+// A bot daemon (contracts §6): runs every bot of one host+daemon with one Redis connection
+// pair, one pipelined gateway connection, one coalesced scheduler and one journal.
+import { randomBytes } from 'node:crypto';
+import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
+import { NdjsonClient } from '../gateway/ndjson-client.ts';
+import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
+import { FlagStore } from './flag-store.ts';
+import { Journal } from './journal.ts';
+import { KillView, type KillState } from './kill-view.ts';
+import { PhaseWriter } from './phase-writer.ts';
+import { rngFor } from './prng.ts';
+
+const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
+const BOOT_WAIT_MS = 2000;
+const STOP_WAIT_MS = 8000;
+
+export class Daemon {
+  readonly bootId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  readonly bots: BotRunner[];
+  readonly view: KillView;
+  readonly journal: Journal;
+  private readonly store: FlagStore;
+  private readonly phases: PhaseWriter;
+  private readonly gateway: NdjsonClient;
+  private readonly bugs: readonly Bug[];
+  private terminating = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private n = 0;
+  private readonly fleet: FleetFile;
+  private readonly host: string;
+  private readonly daemon: string;
+
+  constructor(fleet: FleetFile, host: string, daemon: string) {
+    this.fleet = fleet;
+    this.host = host;
+    this.daemon = daemon;
+    const c = fleet.config;
+    this.bugs = c.bugs;
+    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: c.bugs });
+    this.journal = new Journal(c.dataDir, host, daemon);
+    const g = linkAddress(fleet, `bots-gateway.${host}`);
+    this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
+    const mine = fleet.topology.bots.filter((b) => b.host === host && b.daemon === daemon);
+    const keys = new Set<string>();
+    const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true) };
+    this.bots = mine.map((b) => {
+      const k = keysForBot(c.keyPrefix, b);
+      for (const x of k) keys.add(x);
+      return new BotRunner(b, c.classes[b.class], rngFor(c.seed, b.slug), k, deps);
+    });
+    this.store = new FlagStore({
+      sub: linkAddress(fleet, `bots-redis-sub.${host}`),
+      poll: linkAddress(fleet, `bots-redis-poll.${host}`),
+      prefix: c.keyPrefix,
+      pollIntervalS: c.pollIntervalS,
+      bugs: c.bugs,
+      keys: [...keys],
+      view: this.view,
+      onChange: () => this.reconcile(),
+    });
+    this.phases = new PhaseWriter(this.store.poller, phaseStreamKey(c.keyPrefix), phaseHashKey(c.keyPrefix));
+  }
+
+  /** Reads the kill state (unless the resume-ignores-halt bug), writes every bot's first phase, starts the load. */
+  async start(): Promise<void> {
+    const ignoreHalt = this.bugs.includes('resume-ignores-halt');
+    await this.store.boot(!ignoreHalt, BOOT_WAIT_MS);
+    // The resume-ignores-halt bug: the restarted daemon assumes all is well and resumes.
+    if (ignoreHalt) this.view.assumeRead(nowMs());
+    const now = nowMs();
+    for (const b of this.bots) b.boot(this.killOf(b, now), now);
+    this.store.startPolling();
+    const checkMs = Math.max(20, Math.min(250, (this.fleet.config.pollIntervalS * 1000) / 4));
+    this.healthTimer = setInterval(() => this.reconcile(), checkMs);
+    await this.gateway.waitConnected(BOOT_WAIT_MS);
+    this.reschedule(true);
+  }
+
+  /** SIGTERM: drain every bot in cancel mode, write the phases, exit. */
+  async stop(): Promise<void> {
+    if (this.terminating) return;
+    this.terminating = true;
+    this.reconcile();
+    const t0 = Date.now();
+    while (this.bots.some((b) => b.phase !== 'Stopped') && Date.now() - t0 < STOP_WAIT_MS) await new Promise((r) => setTimeout(r, 10));
+    await this.phases.settle(Math.max(500, STOP_WAIT_MS - (Date.now() - t0)));
+    if (this.timer) clearTimeout(this.timer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.journal.close();
+    this.gateway.close();
+    this.store.close();
+  }
+
+  get gatewayConnected(): boolean {
+    return this.gateway.connected;
+  }
+
+  private killOf = (b: BotRunner, now: number): KillState => (this.terminating ? TERMINATING : this.view.evaluate(b.keys, now));
+
+  /** Applies the current kill view to every bot at once (pub/sub engage → Draining without waiting for ticks). */
+  private reconcile(): void {
+    const now = nowMs();
+    for (const b of this.bots) b.reconcile(this.killOf(b, now), now);
+    this.reschedule(false);
+  }
+
+  private onPhase: PhaseSink = (b, from, to, reason, at) => {
+    this.phases.push({ slug: b.bot.slug, phase: to, at, from, reason, host: this.host, daemon: this.daemon, pid: process.pid });
+  };
+
+  private dispatch: Dispatch = (b, fields, key) => {
+    const k = key ?? `${b.bot.slug}:${this.bootId}:${++this.n}`;
+    const at = nowMs();
+    const bot = b.bot;
+    this.journal.intent(k, bot.slug, fields.kind, at);
+    const req = { key: k, bot: bot.slug, fleet: bot.fleet, tenant: bot.tenant, group: bot.group, asset: bot.asset, capability: bot.capability, run: bot.run, ...fields, dispatchedAt: at };
+    const done = this.gateway.request(req).then((r): DispatchStatus => {
+      const t = nowMs();
+      if (r.ok && r.reply.ok === true) {
+        this.journal.outcome(k, bot.slug, 'landed', t, r.reply.seq as number);
+        return 'landed';
+      }
+      if (r.ok) {
+        this.journal.outcome(k, bot.slug, 'rejected', t);
+        return 'rejected';
+      }
+      if (!r.sent) {
+        this.journal.outcome(k, bot.slug, 'failed', t);
+        return 'failed';
+      }
+      return 'unknown'; // lost in flight: it may have landed; the journal leaves it open
+    });
+    return { key: k, done };
+  };
+
+  /** One timer per daemon, set to the earliest due bot; `soon` runs a pass at once. */
+  private reschedule(soon: boolean): void {
+    let due = soon ? nowMs() : Infinity;
+    for (const b of this.bots) {
+      const t = b.nextDue();
+      if (t < due) due = t;
+    }
+    if (due === Infinity || due >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = due;
+    this.timer = setTimeout(() => this.pass(), Math.max(0, due - nowMs()));
+  }
+
+  private pass(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = nowMs() + 1; // coalesce what is due within the next millisecond
+    for (const b of this.bots) b.runDue(now);
+    this.reschedule(false);
+  }
+}

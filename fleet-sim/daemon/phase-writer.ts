@@ -1,0 +1,82 @@
+// Writes bot phase transitions (contracts §2): XADD to the phase stream and HSET of the
+// phase hash, batched in one MULTI per event-loop turn on the poller connection. While
+// Redis is unreachable transitions stay buffered and are flushed later with their original `at`.
+import type { Redis } from 'ioredis';
+import type { Phase } from '../model.ts';
+
+export interface PhaseEntry {
+  slug: string;
+  phase: Phase;
+  at: number;
+  from: Phase | '';
+  reason: string;
+  host: string;
+  daemon: string;
+  pid: number;
+}
+
+const RETRY_MS = 200;
+
+export class PhaseWriter {
+  private queue: PhaseEntry[] = [];
+  private inFlight = false;
+  private scheduled = false;
+  private readonly redis: Redis;
+  private readonly stream: string;
+  private readonly hash: string;
+
+  constructor(redis: Redis, stream: string, hash: string) {
+    this.redis = redis;
+    this.stream = stream;
+    this.hash = hash;
+  }
+
+  get pending(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  push(e: PhaseEntry): void {
+    this.queue.push(e);
+    this.schedule(0);
+  }
+
+  /** Resolves when everything is written, or after `ms`. */
+  async settle(ms: number): Promise<boolean> {
+    const t0 = Date.now();
+    while (this.pending > 0 && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 10));
+    return this.pending === 0;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (delayMs === 0) setImmediate(run);
+    else setTimeout(run, delayMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight = true;
+    try {
+      const m = this.redis.multi();
+      for (const e of batch) {
+        m.xadd(this.stream, '*', 'slug', e.slug, 'phase', e.phase, 'at', String(e.at), 'from', e.from, 'reason', e.reason, 'host', e.host, 'daemon', e.daemon, 'pid', String(e.pid));
+        m.hset(this.hash, e.slug, JSON.stringify(e));
+      }
+      const res = await m.exec();
+      if (!res || res.some(([err]) => err)) throw new Error('killdrill: phase write failed');
+      this.inFlight = false;
+      if (this.queue.length) this.schedule(0);
+    } catch {
+      this.queue = batch.concat(this.queue);
+      this.inFlight = false;
+      this.schedule(RETRY_MS);
+    }
+  }
+}
