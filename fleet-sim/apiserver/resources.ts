@@ -1,0 +1,102 @@
+// The resources this apiserver serves: quantbot.io/v1 KillSwitch and Bot (namespaced, with
+// the status subresource) and core/v1 Namespace (read-only, derived). Discovery documents.
+export const GROUP = 'quantbot.io';
+export const VERSION = 'v1';
+export const GROUP_VERSION = `${GROUP}/${VERSION}`;
+export const DEFAULT_NAMESPACE = 'alphaswarm-bots';
+
+export interface ResourceDef {
+  plural: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  shortNames: string[];
+  /** Extra printer columns for `kubectl get` (JSON path into the object). */
+  columns: Array<{ name: string; type: string; path: string[] }>;
+}
+
+export const RESOURCES: Record<string, ResourceDef> = {
+  killswitches: {
+    plural: 'killswitches',
+    singular: 'killswitch',
+    kind: 'KillSwitch',
+    listKind: 'KillSwitchList',
+    shortNames: ['ks'],
+    columns: [
+      { name: 'Scope', type: 'string', path: ['spec', 'scope'] },
+      { name: 'Target', type: 'string', path: ['spec', 'target'] },
+      { name: 'Mode', type: 'string', path: ['spec', 'mode'] },
+      { name: 'Engaged', type: 'boolean', path: ['status', 'engaged'] },
+    ],
+  },
+  bots: {
+    plural: 'bots',
+    singular: 'bot',
+    kind: 'Bot',
+    listKind: 'BotList',
+    shortNames: [],
+    columns: [
+      { name: 'Phase', type: 'string', path: ['status', 'phase'] },
+      { name: 'KillSwitch', type: 'boolean', path: ['status', 'killSwitchEngaged'] },
+    ],
+  },
+};
+
+const VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+
+export function serverVersion(): Record<string, string> {
+  return {
+    major: '1',
+    minor: '32',
+    gitVersion: 'v1.32.4-killdrill',
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2025-04-22T00:00:00Z',
+    goVersion: 'go1.23.8',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+export function apiVersions(hostPort: string): unknown {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: hostPort }] };
+}
+
+export function coreResourceList(): unknown {
+  return {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] }],
+  };
+}
+
+function apiGroup(): Record<string, unknown> {
+  const gv = { groupVersion: GROUP_VERSION, version: VERSION };
+  return { name: GROUP, versions: [gv], preferredVersion: gv };
+}
+
+export function apiGroupList(): unknown {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup()] };
+}
+
+export function apiGroupDoc(): unknown {
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup() };
+}
+
+export function groupResourceList(): unknown {
+  const resources: unknown[] = [];
+  for (const r of Object.values(RESOURCES)) {
+    resources.push({
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: true,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      categories: ['quantbot'],
+      storageVersionHash: Buffer.from(r.kind).toString('base64').slice(0, 11),
+    });
+    resources.push({ name: `${r.plural}/status`, singularName: '', namespaced: true, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: GROUP_VERSION, resources };
+}
