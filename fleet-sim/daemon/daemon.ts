@@ -25,6 +25,8 @@ export class Daemon {
   private readonly gateway: NdjsonClient;
   private readonly bugs: readonly Bug[];
   private terminating = false;
+  /** No phase changes before every bot has its boot phase. */
+  private booted = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private healthTimer: NodeJS.Timeout | null = null;
@@ -72,6 +74,7 @@ export class Daemon {
     if (ignoreHalt) this.view.assumeRead(nowMs());
     const now = nowMs();
     for (const b of this.bots) b.boot(this.killOf(b, now), now);
+    this.booted = true;
     this.store.startPolling();
     const checkMs = Math.max(20, Math.min(250, (this.fleet.config.pollIntervalS * 1000) / 4));
     this.healthTimer = setInterval(() => this.reconcile(), checkMs);
@@ -102,6 +105,7 @@ export class Daemon {
 
   /** Applies the current kill view to every bot at once (pub/sub engage → Draining without waiting for ticks). */
   private reconcile(): void {
+    if (!this.booted) return;
     const now = nowMs();
     for (const b of this.bots) b.reconcile(this.killOf(b, now), now);
     this.reschedule(false);
