@@ -13,8 +13,8 @@ import { parseFleetConfig, type FleetConfigInput } from '../config.ts';
 import type { FleetFile } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const NODE = join(ROOT, 'node_modules/.bin/node');
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -149,15 +149,37 @@ export async function startBrokerProcess(fleetPath: string): Promise<BrokerProce
   };
 }
 
-export async function startTestFleet(config: FleetConfigInput = {}): Promise<TestFleet> {
+export interface PreparedFleet {
+  dir: string;
+  file: FleetFile;
+  fleetPath: string;
+  url: string;
+  redis: RedisServer;
+  /** Recording stand-ins, for every host not in `realHosts`. */
+  supervisors: Record<string, FakeSupervisor>;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis, supervisors and the fleet file, without the broker. Hosts in `realHosts` get a free
+ * port in the fleet file and no stand-in: the test starts the real supervisor there.
+ */
+export async function prepareFleet(config: FleetConfigInput = {}, realHosts: string[] = []): Promise<PreparedFleet> {
   const dir = mkdtempSync(join(tmpdir(), 'killdrill-broker-'));
   const redis = await startRedis(dir);
   const cfg = { ...parseFleetConfig({ preset: 'principal', ...config }), dataDir: join(dir, 'data') };
   const topology = topologyFor(cfg.preset, cfg.bots);
   const supervisors: Record<string, FakeSupervisor> = {};
-  for (const h of topology.hosts) supervisors[h.name] = await startFakeSupervisor(h.name);
+  const ports: Record<string, number> = {};
+  for (const h of topology.hosts) {
+    if (realHosts.includes(h.name)) ports[h.name] = await freePort();
+    else {
+      supervisors[h.name] = await startFakeSupervisor(h.name);
+      ports[h.name] = supervisors[h.name].port;
+    }
+  }
   const links: FleetFile['links'] = { 'broker-redis': { listen: `127.0.0.1:${redis.port}`, upstream: `127.0.0.1:${redis.port}` } };
-  for (const s of Object.values(supervisors)) links[`broker-hosts.${s.host}`] = { listen: `127.0.0.1:${s.port}`, upstream: `127.0.0.1:${s.port}` };
+  for (const [host, port] of Object.entries(ports)) links[`broker-hosts.${host}`] = { listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${port}` };
   const file: FleetFile = {
     runId: 'broker-test',
     config: cfg,
@@ -165,29 +187,39 @@ export async function startTestFleet(config: FleetConfigInput = {}): Promise<Tes
     token: randomBytes(12).toString('hex'),
     releaseToken: randomBytes(12).toString('hex'),
     redis: { host: '127.0.0.1', port: redis.port },
-    ports: { broker: await freePort(), venueHttp: 0, venueTcp: 0, gatewayTcp: 0, control: 0, supervisors: Object.fromEntries(Object.values(supervisors).map((s) => [s.host, s.port])) },
+    ports: { broker: await freePort(), venueHttp: 0, venueTcp: 0, gatewayTcp: 0, control: 0, supervisors: ports },
     links,
   };
   const fleetPath = join(dir, 'fleet.json');
   writeFileSync(fleetPath, JSON.stringify(file, null, 2));
-  const fleet: TestFleet = {
+  return {
     dir,
     file,
     fleetPath,
     url: `http://127.0.0.1:${file.ports.broker}`,
     redis,
     supervisors,
-    received: () => Object.values(supervisors).flatMap((s) => s.calls.map((c) => `${s.host}:${c.verb}:${c.daemon}`)),
-    broker: await startBrokerProcess(fleetPath),
+    async close() {
+      await redis.stop();
+      for (const s of Object.values(supervisors)) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startTestFleet(config: FleetConfigInput = {}): Promise<TestFleet> {
+  const p = await prepareFleet(config);
+  const fleet: TestFleet = {
+    ...p,
+    received: () => Object.values(p.supervisors).flatMap((s) => s.calls.map((c) => `${s.host}:${c.verb}:${c.daemon}`)),
+    broker: await startBrokerProcess(p.fleetPath),
     async restart() {
-      fleet.broker = await startBrokerProcess(fleetPath);
+      fleet.broker = await startBrokerProcess(p.fleetPath);
       return fleet.broker;
     },
     async close() {
       await fleet.broker.kill9();
-      await redis.stop();
-      for (const s of Object.values(supervisors)) await s.close();
-      rmSync(dir, { recursive: true, force: true });
+      await p.close();
     },
   };
   return fleet;
