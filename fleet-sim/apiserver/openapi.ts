@@ -7,8 +7,50 @@ import { GROUP, VERSION, RESOURCES, type ResourceDef } from './resources.ts';
 
 const HASH = 'killdrill0001';
 
+export const CRD_GV_PATH = 'apis/apiextensions.k8s.io/v1';
+
 export function openapiV3Index(): unknown {
-  return { paths: { [`apis/${GROUP}/${VERSION}`]: { serverRelativeURL: `/openapi/v3/apis/${GROUP}/${VERSION}?hash=${HASH}` } } };
+  return {
+    paths: {
+      [`apis/${GROUP}/${VERSION}`]: { serverRelativeURL: `/openapi/v3/apis/${GROUP}/${VERSION}?hash=${HASH}` },
+      [CRD_GV_PATH]: { serverRelativeURL: `/openapi/v3/${CRD_GV_PATH}?hash=${HASH}` },
+      'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${HASH}` },
+    },
+  };
+}
+
+/**
+ * apiextensions.k8s.io/v1's PATCH of CustomResourceDefinition, with fieldValidation: what
+ * kubectl consults for a kind it cannot find (a wrong apiVersion or kind), so it goes on to
+ * its usual "no matches for kind" error instead of failing validation.
+ */
+export function openapiV3Crd(): unknown {
+  return patchOnly('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}', 'apiextensions.k8s.io', 'CustomResourceDefinition');
+}
+
+/** core/v1 Namespace PATCH with fieldValidation: kubectl's probe for a kind that is no CRD. */
+export function openapiV3Core(): unknown {
+  return patchOnly('/api/v1/namespaces/{name}', '', 'Namespace');
+}
+
+function patchOnly(path: string, group: string, kind: string): unknown {
+  const ext = { 'x-kubernetes-group-version-kind': { group, version: 'v1', kind } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.4-killdrill' },
+    paths: {
+      [path]: {
+        patch: {
+          operationId: `patch${kind}`,
+          'x-kubernetes-action': 'patch',
+          ...ext,
+          requestBody: { content: Object.fromEntries(PATCH_TYPES.map((t) => [t, { schema: { type: 'object' } }])), required: true },
+          parameters: [param('fieldValidation', 'query')],
+          responses: { '200': { description: 'OK' } },
+        },
+      },
+    },
+  };
 }
 
 function gvk(r: ResourceDef): Array<Record<string, string>> {
@@ -85,4 +127,24 @@ export function openapiV3GroupVersion(): unknown {
     schemas[`io.quantbot.v1.${r.kind}`] = schema(r);
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4-killdrill' }, paths, components: { schemas } };
+}
+
+function pbString(field: number, s: string): Buffer {
+  const b = Buffer.from(s);
+  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
+}
+
+function pbMessage(field: number, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([(field << 3) | 2, body.length]), body]);
+}
+
+/**
+ * /openapi/v2: a minimal gnostic OpenAPIv2 `Document` in protobuf (swagger "2.0", info,
+ * empty paths and definitions), the only encoding kubectl reads there. It publishes no
+ * type, so for a kind the server does not serve (a typo in `kind`) kubectl skips
+ * client-side schema validation and reports its usual "no matches for kind".
+ */
+export function openapiV2Protobuf(): Buffer {
+  const info = Buffer.concat([pbString(1, 'Kubernetes'), pbString(2, 'v1.32.4-killdrill')]);
+  return Buffer.concat([pbString(1, '2.0'), pbMessage(2, info), pbMessage(8, Buffer.alloc(0)), pbMessage(9, Buffer.alloc(0))]);
 }

@@ -100,3 +100,24 @@ export function groupResourceList(): unknown {
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: GROUP_VERSION, resources };
 }
+
+/** The CustomResourceDefinitions these resources would have in a cluster (read-only view). */
+export function crdList(): unknown {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinitionList',
+    metadata: { resourceVersion: '1' },
+    items: Object.values(RESOURCES).map((r) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${r.plural}.${GROUP}`, uid: `00000000-0000-4000-8000-${Buffer.from(r.plural).toString('hex').padEnd(12, '0').slice(0, 12)}`, resourceVersion: '1', generation: 1, creationTimestamp: '2025-01-01T00:00:00Z' },
+      spec: {
+        group: GROUP,
+        names: { plural: r.plural, singular: r.singular, kind: r.kind, listKind: r.listKind, ...(r.shortNames.length ? { shortNames: r.shortNames } : {}), categories: ['quantbot'] },
+        scope: 'Namespaced',
+        versions: [{ name: VERSION, served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+      status: { conditions: [{ type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }], acceptedNames: { plural: r.plural, kind: r.kind }, storedVersions: [VERSION] },
+    })),
+  };
+}

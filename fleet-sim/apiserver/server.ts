@@ -2,8 +2,8 @@
 // quantbot.io/v1 resource paths to the object handlers and watch streams.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GROUP, VERSION, RESOURCES, apiGroupDoc, apiGroupList, apiVersions, coreResourceList, groupResourceList, serverVersion, type ResourceDef } from './resources.ts';
-import { openapiV3GroupVersion, openapiV3Index } from './openapi.ts';
+import { GROUP, VERSION, RESOURCES, crdList, apiGroupDoc, apiGroupList, apiVersions, coreResourceList, groupResourceList, serverVersion, type ResourceDef } from './resources.ts';
+import { CRD_GV_PATH, openapiV2Protobuf, openapiV3Core, openapiV3Crd, openapiV3GroupVersion, openapiV3Index } from './openapi.ts';
 import { ApiError, methodNotAllowed, pageNotFound, unauthorized } from './status.ts';
 import { bodyFormat, parseBody, readBody, sendError, sendJson } from './http-io.ts';
 import { createObject, deleteObject, listDoc, patchObject, updateObject, type WriteOptions } from './objects.ts';
@@ -75,8 +75,16 @@ async function handle(store: Store, opts: ApiServerOptions, hostPort: string, re
       [PREFIX]: groupResourceList,
       '/openapi/v3': openapiV3Index,
       [`/openapi/v3/apis/${GROUP}/${VERSION}`]: openapiV3GroupVersion,
+      [`/openapi/v3/${CRD_GV_PATH}`]: openapiV3Crd,
+      '/openapi/v3/api/v1': openapiV3Core,
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions': crdList,
     };
     if (fixed[path]) return sendJson(res, 200, fixed[path]());
+    if (path === '/openapi/v2') {
+      const pb = openapiV2Protobuf();
+      res.writeHead(200, { 'content-type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'content-length': pb.length });
+      return void res.end(pb);
+    }
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       return void res.end('ok');
