@@ -165,3 +165,25 @@ describe('broker-in-own-stop-list alone keeps the state', () => {
     expect((await api(f.url, 'GET', '/status', f.file.token)).body).toMatchObject({ haltLevel: 3, incident: { level: 3 } });
   });
 });
+
+describe('a supervisor that cannot be reached', () => {
+  let f: TestFleet;
+  beforeAll(async () => {
+    f = await startTestFleet();
+    await f.supervisors.tesseract.close();
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('level 2 is recorded but answers 502 naming the failed stops; the claims say not ok', async () => {
+    const r = await api(f.url, 'POST', '/halt/level', f.file.token, { level: 2 });
+    expect(r.status).toBe(502);
+    expect(r.body.error).toMatch(/^killdrill: halt level 2 is recorded but 4 daemon stop\(s\) failed: tesseract\/\w+ \(supervisor unreachable/);
+    expect(r.body.stopped.every((s: { ok: boolean }) => !s.ok)).toBe(true);
+    const c = await claims(f);
+    expect(c).toHaveLength(4);
+    expect(c.every((x) => x.ok === false && x.host === 'tesseract')).toBe(true);
+    expect((await api(f.url, 'GET', '/status', f.file.token)).body).toMatchObject({ haltLevel: 2, incident: { level: 2 } });
+  });
+});
