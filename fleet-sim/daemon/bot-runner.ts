@@ -147,7 +147,10 @@ export class BotRunner {
 
   private scheduleRetry(key: string, fields: EffectFields, attempt: number, now: number): void {
     if (attempt >= MAX_ATTEMPTS) return;
-    this.retries.push({ dueAt: Math.max(now, performance.timeOrigin + performance.now()) + this.cls.tickMs * (1 + this.rng()), key, fields, attempt: attempt + 1 });
+    // Exponential backoff: 2–4 ticks after the first failure, 4–8 after the second.
+    const delayMs = this.cls.tickMs * 2 ** attempt * (1 + this.rng());
+    this.retries.push({ dueAt: Math.max(now, performance.timeOrigin + performance.now()) + delayMs, key, fields, attempt: attempt + 1 });
+    this.d.wake();
   }
 
   private runRetries(now: number): void {
