@@ -1,0 +1,97 @@
+// Redis → Bot resources: every bot of the topology gets a Bot in alphaswarm-bots (name = slug)
+// whose status mirrors its phase (the phase hash, contracts §2) and whether a kill key in
+// its scope is engaged, with that key's reason. Polled every 250 ms; only changes are written.
+import type { Redis } from 'ioredis';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { keysForBot, parseKillValue, phaseHashKey, strictest, type Bot, type Mode } from '../model.ts';
+import { GROUP, VERSION, patchStatus, statusCode } from './kube.ts';
+
+export const BOT_NAMESPACE = 'alphaswarm-bots';
+const PLURAL = 'bots';
+
+export class BotMirror {
+  private readonly api: CustomObjectsApi;
+  private readonly written = new Map<string, string>();
+  private readonly created = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private lastError = '';
+  private readonly redis: Redis;
+  private readonly bots: Bot[];
+  private readonly prefix: string;
+  private readonly defaultMode: Mode;
+  private readonly log: (m: string) => void;
+
+  constructor(kc: KubeConfig, redis: Redis, bots: Bot[], prefix: string, defaultMode: Mode, log: (m: string) => void) {
+    this.api = kc.makeApiClient(CustomObjectsApi);
+    this.redis = redis;
+    this.bots = bots;
+    this.prefix = prefix;
+    this.defaultMode = defaultMode;
+    this.log = log;
+  }
+
+  start(intervalMs = 250): void {
+    const tick = () => {
+      if (this.busy) return;
+      this.busy = true;
+      this.sync()
+        .then(() => (this.lastError = ''))
+        .catch((err) => {
+          const msg = (err as Error).message;
+          if (msg !== this.lastError) this.log(`killdrill: operator: bot status sync failed (${msg}); retrying`);
+          this.lastError = msg;
+        })
+        .finally(() => (this.busy = false));
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async ensureBot(b: Bot): Promise<void> {
+    if (this.created.has(b.slug)) return;
+    const body = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'Bot',
+      metadata: { name: b.slug, namespace: BOT_NAMESPACE, labels: { 'quantbot.io/fleet': b.fleet, 'quantbot.io/host': b.host, 'quantbot.io/class': b.class } },
+      spec: { fleet: b.fleet, host: b.host, daemon: b.daemon, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, capability: b.capability, run: b.run },
+    };
+    try {
+      await this.api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: BOT_NAMESPACE, plural: PLURAL, body });
+    } catch (err) {
+      if (statusCode(err) !== 409) throw err;
+    }
+    this.created.add(b.slug);
+  }
+
+  async sync(): Promise<void> {
+    const allKeys = [...new Set(this.bots.flatMap((b) => keysForBot(this.prefix, b)))];
+    const [phases, values] = await Promise.all([this.redis.hgetall(phaseHashKey(this.prefix)), allKeys.length ? this.redis.mget(allKeys) : Promise.resolve([])]);
+    const byKey = new Map(allKeys.map((k, i) => [k, values[i]]));
+    for (const b of this.bots) {
+      let phase = 'Unknown';
+      try {
+        const p = phases[b.slug] ? (JSON.parse(phases[b.slug]) as { phase?: string }) : null;
+        if (p?.phase) phase = p.phase;
+      } catch {
+        // a malformed entry reads as Unknown
+      }
+      const kill = strictest(keysForBot(this.prefix, b).map((k) => parseKillValue(byKey.get(k), this.defaultMode)));
+      const status = { phase, killSwitchEngaged: kill !== null, killSwitchReason: kill?.reason ?? '', ...(kill ? { killSwitchMode: kill.mode } : {}) };
+      const text = JSON.stringify(status);
+      if (this.written.get(b.slug) === text) continue;
+      await this.ensureBot(b);
+      try {
+        await patchStatus(this.api, PLURAL, BOT_NAMESPACE, b.slug, { ...status, killSwitchMode: kill ? kill.mode : null });
+      } catch (err) {
+        if (statusCode(err) === 404) this.created.delete(b.slug); // someone deleted it: recreate next tick
+        throw err;
+      }
+      this.written.set(b.slug, text);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// The KillSwitch operator process: `node fleet-sim/operator/main.ts <fleet.json>`.
+// Kubernetes via the fleet's kubeconfig; Redis via the link `operator-redis` (contracts §12).
+// Prints {"ready":true} once started; SIGTERM/SIGINT → stop, exit 0.
+import { Redis } from 'ioredis';
+import { linkAddress, readFleetFile, type FleetFile } from '../fleet-file.ts';
+import { loadKubeConfig } from './kube.ts';
+import { KillSwitchReconciler } from './killswitch-reconciler.ts';
+import { BotMirror } from './bot-mirror.ts';
+
+const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+
+function fail(msg: string): never {
+  process.stderr.write(`killdrill: operator: ${msg}\n`);
+  process.exit(3);
+}
+
+const path = process.argv[2];
+if (!path) fail('usage: node fleet-sim/operator/main.ts <fleet.json>');
+let file: FleetFile;
+try {
+  file = readFleetFile(path);
+} catch (err) {
+  fail(`cannot read fleet file ${path}: ${(err as Error).message}`);
+}
+if (!file.kubeconfig) fail(`fleet file ${path} has no kubeconfig; start the apiserver first and record its kubeconfig path`);
+const addr = file.links['operator-redis'] ? linkAddress(file, 'operator-redis') : file.redis;
+const redis = new Redis({ host: addr.host, port: addr.port, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => 250 });
+redis.on('error', () => undefined); // reported by the failing calls, which retry
+const kc = loadKubeConfig(file.kubeconfig);
+const prefix = file.config.keyPrefix;
+const reconciler = new KillSwitchReconciler(kc, redis, prefix, log);
+const mirror = new BotMirror(kc, redis, file.topology.bots, prefix, file.config.defaultMode, log);
+reconciler.start();
+mirror.start();
+process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + '\n');
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(0), 3000).unref();
+  mirror.stop();
+  await reconciler.stop().catch(() => undefined);
+  redis.disconnect();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
