@@ -80,7 +80,7 @@ export function buildEvidence(view: RunView): RunEvidence {
 export function mergeEvidence(runs: RunEvidence[], drillId?: string): DrillEvidence {
   if (runs.length === 0) throw new Error('killdrill: no run to merge; give one or more run directories or result.json files');
   const sorted = [...runs].sort((a, b) => a.date.localeCompare(b.date));
-  const id = drillId ?? `drill-${sorted[0].date.slice(0, 10)}-${sorted.map((r) => r.lever.path || r.runId).join('-')}`;
+  const id = drillId ?? `drill-${sorted[0].date.slice(0, 10)}-${[...new Set(sorted.map((r) => r.lever.path || r.runId))].join('-')}`;
   return {
     schema: 'killdrill/drill-evidence@1',
     drillId: id,
