@@ -2,9 +2,11 @@ export * from './types.ts';
 export { restPath } from './rest-path.ts';
 export { redisPath } from './redis-path.ts';
 export { brokerLevelPath } from './broker-level-path.ts';
+export { crdPath } from './crd-path.ts';
 import { restPath } from './rest-path.ts';
 import { redisPath } from './redis-path.ts';
 import { brokerLevelPath } from './broker-level-path.ts';
+import { crdPath } from './crd-path.ts';
 import type { KillPath } from './types.ts';
 
 export function killPathByName(name: string, keyPrefix?: string): KillPath {
@@ -15,7 +17,9 @@ export function killPathByName(name: string, keyPrefix?: string): KillPath {
       return redisPath(keyPrefix);
     case 'broker-level':
       return brokerLevelPath;
+    case 'crd':
+      return crdPath(keyPrefix);
     default:
-      throw new Error(`killdrill: kill path '${name}' is not available; use rest, redis or broker-level`);
+      throw new Error(`killdrill: kill path '${name}' is not available; use rest, redis, crd or broker-level`);
   }
 }

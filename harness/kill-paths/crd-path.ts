@@ -1,0 +1,167 @@
+// The CRD path (seed 000, "preferred"): create a KillSwitch with @kubernetes/client-node from
+// the fleet's kubeconfig. lever-ack = 201 Created; lever-engaged = a watch sees the
+// operator's status.engaged true (none within ENGAGE_TIMEOUT_MS → lever-failed: the
+// "CR created but bots don't halt" failure). Release = delete the KillSwitch; engaged when
+// the Redis key is gone (or, with Redis unreachable, when the watch sees the CR deleted).
+import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { Redis } from 'ioredis';
+import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
+import { describeError } from './http.ts';
+import type { KillPath, LeverEvent, LeverRequest } from './types.ts';
+import type { FleetEndpoints } from '../runtime/index.ts';
+
+const GROUP = 'quantbot.io';
+const VERSION = 'v1';
+const PLURAL = 'killswitches';
+export const CRD_NAMESPACE = 'alphaswarm-bots';
+const ENGAGE_TIMEOUT_MS = 60_000;
+const RELEASE_TIMEOUT_MS = 30_000;
+
+/** `killdrill-<scope>-<target>` as an RFC 1123 name; the same request → the same name. */
+export function killSwitchName(req: Pick<LeverRequest, 'scope' | 'target'>): string {
+  const target = req.scope === 'platform' ? 'platform' : req.target;
+  const slug = `killdrill-${req.scope}-${target}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/-+/g, '-');
+  return slug.slice(0, 253).replace(/[-.]+$/, '');
+}
+
+function kubeconfigOf(fleet: FleetEndpoints): KubeConfig {
+  if (!fleet.kubeconfig) throw new Error('killdrill: this fleet has no kubeconfig (no apiserver); the crd path needs one — start the fleet with the CRD path enabled');
+  const kc = new KubeConfig();
+  kc.loadFromFile(fleet.kubeconfig);
+  return kc;
+}
+
+function code(err: unknown): number | undefined {
+  const e = err as { code?: number; statusCode?: number };
+  return e?.code ?? e?.statusCode;
+}
+
+function errText(err: unknown): string {
+  const body = (err as { body?: unknown })?.body;
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return describeError(err);
+}
+
+/** Watch one KillSwitch until `pred` holds for an event; resolves the event time, or null on timeout. */
+async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: { status?: { engaged?: boolean } }) => boolean, timeoutMs: number) {
+  let settle: (v: number | null) => void = () => undefined;
+  const result = new Promise<number | null>((r) => (settle = r));
+  const timer = setTimeout(() => settle(null), timeoutMs);
+  let done = false;
+  let ctrl: AbortController | undefined;
+  const start = async (): Promise<void> => {
+    ctrl = await new Watch(kc).watch(
+      `/apis/${GROUP}/${VERSION}/namespaces/${CRD_NAMESPACE}/${PLURAL}`,
+      { fieldSelector: `metadata.name=${name}` },
+      (type, obj) => {
+        if (!done && pred(type, obj)) settle(nowMs());
+      },
+      () => {
+        if (!done) setTimeout(() => void start().catch(() => undefined), 200); // reconnect
+      },
+    );
+  };
+  await start();
+  return {
+    result,
+    close() {
+      done = true;
+      clearTimeout(timer);
+      ctrl?.abort();
+    },
+  };
+}
+
+async function engage(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void> {
+  const name = killSwitchName(req);
+  const body = {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'KillSwitch',
+    metadata: { name, namespace: CRD_NAMESPACE },
+    spec: { scope: req.scope, target: req.scope === 'platform' ? 'platform' : req.target, mode: req.mode, reason: req.reason },
+  };
+  let kc: KubeConfig;
+  let w: Awaited<ReturnType<typeof watchFor>>;
+  try {
+    kc = kubeconfigOf(fleet);
+    w = await watchFor(kc, name, (type, o) => type !== 'DELETED' && o?.status?.engaged === true, ENGAGE_TIMEOUT_MS);
+  } catch (err) {
+    emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: cannot watch KillSwitch ${name}: ${errText(err)}` });
+    return;
+  }
+  try {
+    emit({ type: 'lever-issued', at: nowMs(), detail: { create: `${CRD_NAMESPACE}/${name}`, spec: body.spec } });
+    try {
+      const created = await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: CRD_NAMESPACE, plural: PLURAL, body });
+      emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 201, name, uid: created?.metadata?.uid } });
+    } catch (err) {
+      const c = code(err);
+      emit({ type: 'lever-ack', at: nowMs(), ok: false, detail: { status: c ?? 0, message: errText(err) } });
+      const hint = c === 409 ? `; a KillSwitch ${name} is left over — delete it (kubectl delete killswitch ${name} -n ${CRD_NAMESPACE})` : '';
+      emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: creating KillSwitch ${name} failed (${c ?? 'no answer'}): ${errText(err)}${hint}` });
+      return;
+    }
+    const at = await w.result;
+    if (at === null) emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: KillSwitch ${name} created but status.engaged not seen within ${ENGAGE_TIMEOUT_MS / 1000} s; is the operator running?` });
+    else emit({ type: 'lever-engaged', at, detail: { name } });
+  } finally {
+    w.close();
+  }
+}
+
+async function keyGone(redisUrl: string, key: string, timeoutMs: number): Promise<number | null> {
+  const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+  r.on('error', () => undefined);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    await r.connect();
+    while (Date.now() < deadline) {
+      if ((await r.exists(key)) === 0) return nowMs();
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    return null;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function release(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, prefix: string): Promise<void> {
+  const name = killSwitchName(req);
+  const key = killKey(prefix, req.scope as Scope, req.scope === 'platform' ? 'platform' : req.target);
+  emit({ type: 'lever-issued', at: nowMs(), detail: { delete: `${CRD_NAMESPACE}/${name}`, key } });
+  let kc: KubeConfig;
+  try {
+    kc = kubeconfigOf(fleet);
+    await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: CRD_NAMESPACE, plural: PLURAL, name });
+    emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 200, name } });
+  } catch (err) {
+    if (code(err) === 404) emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 404, name, note: 'already gone (ttl elapsed or deleted)' } });
+    else {
+      emit({ type: 'lever-ack', at: nowMs(), ok: false, detail: { status: code(err) ?? 0, message: errText(err) } });
+      emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: deleting KillSwitch ${name} failed: ${errText(err)}` });
+      return;
+    }
+  }
+  try {
+    const at = await keyGone(fleet.redisUrl, key, RELEASE_TIMEOUT_MS);
+    if (at === null) emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: KillSwitch ${name} deleted but ${key} still set after ${RELEASE_TIMEOUT_MS / 1000} s; is the operator running?` });
+    else emit({ type: 'lever-engaged', at, detail: { key } });
+  } catch {
+    // Redis unreachable from the harness: the CR being gone is the confirmation we can get
+    emit({ type: 'lever-engaged', at: nowMs(), detail: { name, note: 'Redis unreachable; CR deletion confirmed' } });
+  }
+}
+
+export function crdPath(prefix = DEFAULT_KEY_PREFIX): KillPath {
+  return {
+    name: 'crd',
+    engage: (fleet, req, emit) => engage(fleet, req, emit),
+    release: (fleet, req, emit) => release(fleet, req, emit, prefix),
+  };
+}
