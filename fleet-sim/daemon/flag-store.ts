@@ -23,6 +23,8 @@ export class FlagStore {
   readonly subscriber: Redis | null;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  /** Reconnect-triggered reads; the resume-ignores-halt bug has none until its first scheduled poll. */
+  private readOnConnect: boolean;
   private readonly o: FlagStoreOptions;
   private readonly channel: string;
   private readonly keySet: Set<string>;
@@ -31,6 +33,7 @@ export class FlagStore {
     this.o = o;
     this.channel = eventsChannel(o.prefix);
     this.keySet = new Set(o.keys);
+    this.readOnConnect = !o.bugs.includes('resume-ignores-halt');
     const timeoutMs = Math.max(500, Math.min(2000, o.pollIntervalS * 1000));
     this.poller = new Redis({ host: o.poll.host, port: o.poll.port, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs, retryStrategy: () => 100, connectTimeout: 2000 });
     this.poller.on('error', () => {});
@@ -44,7 +47,7 @@ export class FlagStore {
       this.subscriber.on('message', (ch: string, msg: string) => this.onMessage(ch, msg));
       // After a reconnect pub/sub may have missed events: read the keys again at once.
       this.subscriber.on('ready', () => {
-        if (!o.bugs.includes('pubsub-only')) void this.pollOnce();
+        if (this.readOnConnect && !o.bugs.includes('pubsub-only')) void this.pollOnce();
       });
     }
   }
@@ -69,6 +72,7 @@ export class FlagStore {
     const cached = this.o.bugs.includes('kill-state-cached-at-boot');
     this.timer = setInterval(() => {
       if (cached && this.o.view.everRead) return this.stopTimer();
+      this.readOnConnect = true;
       void this.pollOnce();
     }, this.o.pollIntervalS * 1000);
   }
@@ -106,7 +110,7 @@ export class FlagStore {
     if (this.o.view.pollerUp === up) return;
     this.o.view.pollerUp = up;
     this.o.onChange();
-    if (up && !this.o.bugs.includes('pubsub-only') && !(this.o.bugs.includes('kill-state-cached-at-boot') && this.o.view.everRead)) void this.pollOnce();
+    if (up && this.readOnConnect && !this.o.bugs.includes('pubsub-only') && !(this.o.bugs.includes('kill-state-cached-at-boot') && this.o.view.everRead)) void this.pollOnce();
   }
 
   private onMessage(channel: string, message: string): void {
