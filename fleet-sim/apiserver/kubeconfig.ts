@@ -11,6 +11,8 @@ export function kubeconfigYaml(port: number, token: string, namespace = DEFAULT_
     '- name: killdrill',
     '  cluster:',
     `    server: http://127.0.0.1:${port}`,
+    // @kubernetes/client-node refuses http:// unless this is set; kubectl ignores it for http
+    '    insecure-skip-tls-verify: true',
     'users:',
     '- name: killdrill',
     '  user:',
