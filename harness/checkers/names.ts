@@ -1,0 +1,11 @@
+// The stable checker names (DESIGN.md §3). The scenario schema accepts only these.
+export const CHECKER_NAMES = [
+  'time-to-draining',
+  'time-to-stop',
+  'post-flip-effects',
+  'stop-claims-verified',
+  'halt-state-durable',
+  'journal-consistent',
+  'restart-after-release',
+] as const;
+export type CheckerName = (typeof CHECKER_NAMES)[number];

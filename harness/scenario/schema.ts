@@ -1,0 +1,150 @@
+// THE scenario schema (DESIGN.md §3): one zod schema; scenarios/schema.json is generated from it
+// (`npm run scenario-schema`). Unknown fields are errors everywhere.
+import { z } from 'zod';
+import { BUGS, BOT_CLASSES, MODES, SCOPES } from '../../fleet-sim/model.ts';
+import { CHECKER_NAMES } from '../checkers/names.ts';
+import { DURATION_PATTERN, parseDuration } from './duration.ts';
+import { MATRIX_KEYS } from './matrix-keys.ts';
+
+const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), "a duration such as '250ms', '10s', '1.5s' or '5m'")
+  .describe("A duration: '250ms', '10s', '1.5s', '5m', '1h'.");
+const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
+const checker = z.enum(CHECKER_NAMES);
+const text = z.string().min(1);
+
+const target = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a bot slug, fleet, tenant, group, asset, capability or run name');
+const targets = z.partialRecord(z.enum(SCOPES), target).describe(
+  'Target per scope, used when the matrix sets kill.scope to a scope other than the one written in kill.scope. ' +
+    "Missing scopes fall back to the preset's default target (harness/scenario/targets.ts; platform is always 'platform').",
+);
+
+const classSpec = z.strictObject({
+  tickMs: z.number().int().min(1).max(600_000).optional(),
+  drainMs: z.number().int().min(0).max(600_000).optional(),
+  budgetS: z.number().min(0.001).max(86_400).optional(),
+});
+const overrides = z
+  .strictObject({
+    pollIntervalS: z.number().min(0.05).max(3600).optional(),
+    gatewayCheck: z.boolean().optional(),
+    defaultMode: z.enum(MODES).optional(),
+    classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
+  })
+  .describe('FleetConfig fields (docs/contracts.md §1).');
+
+const heal = z
+  .union([duration, z.literal('end')])
+  .default('end')
+  .describe("Heal this long after injection, or 'end' (the default): heal when the run ends.");
+const nonNeg = z.number().min(0).max(600_000);
+const linkName = z.string().min(1).describe('A proxy name from docs/contracts.md §12, e.g. bots-redis-sub.node-a');
+const faultBase = { at: duration.describe('When to inject, from the start of the load.'), heal, id: name.optional() };
+const fault = z.discriminatedUnion('kind', [
+  z.strictObject({ ...faultBase, kind: z.literal('process-kill'), params: z.strictObject({ target: text.describe('A component or daemon name') }) }),
+  z.strictObject({ ...faultBase, kind: z.literal('process-pause'), params: z.strictObject({ target: text }) }),
+  z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
+  z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),
+  z.strictObject({ ...faultBase, kind: z.literal('broker-restart'), params: z.strictObject({}).optional() }),
+  z.strictObject({ ...faultBase, kind: z.literal('link-latency'), params: z.strictObject({ link: linkName, latencyMs: nonNeg, jitterMs: nonNeg.optional() }) }),
+  z.strictObject({ ...faultBase, kind: z.literal('link-down'), params: z.strictObject({ link: linkName }) }),
+  z.strictObject({
+    ...faultBase,
+    kind: z.literal('pubsub-drop'),
+    params: z.strictObject({ form: z.enum(['silent', 'channel']).optional(), host: text.optional(), channel: text.optional() }).optional(),
+  }),
+  z.strictObject({ ...faultBase, kind: z.literal('partition'), params: z.strictObject({ host: text }) }),
+]);
+
+const kill = z.strictObject({
+  at: duration.describe('When to pull the lever, from the start of the load; not before load.warmup.'),
+  path: z.enum(['rest', 'redis', 'broker-level', 'crd']),
+  scope: z.enum(SCOPES),
+  target: target.optional().describe("Optional: defaults to kill.targets[scope], then the preset's default target for the scope."),
+  targets: targets.optional(),
+  mode: z.enum(MODES).default('cancel'),
+  level: z.number().int().min(1).max(4).optional().describe('Halt level 1–4; required for path broker-level, ignored by the other paths (so a matrix over kill.path can carry it).'),
+  asset: z.string().min(1).optional().describe('Level 1 only: the asset to halt (default DOGE-USD).'),
+});
+
+const budgetS = z.number().gt(0).max(86_400);
+const expect = z.strictObject({
+  'time-to-draining': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Draining within this (default 10).') }).optional(),
+  'time-to-stop': z
+    .strictObject({ budgetS: z.partialRecord(z.enum(BOT_CLASSES), budgetS).optional().describe('Per class (defaults hft 30, others 300).') })
+    .optional(),
+  'post-flip-effects': z.strictObject({ max: z.number().int().min(0).optional().describe('Violations allowed (default 0).') }).optional(),
+  'stop-claims-verified': z.strictObject({ graceS: budgetS.optional().describe('How long after a claim its daemon exit may be seen (default 5).') }).optional(),
+  'halt-state-durable': z.strictObject({ graceS: budgetS.optional().describe('Status views this soon after engagedAt are not judged (default 2).') }).optional(),
+  'journal-consistent': z.strictObject({}).optional(),
+  'restart-after-release': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Running within this after the release (default 30).') }).optional(),
+});
+
+const matrixValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+const matrix = z
+  .partialRecord(z.enum(MATRIX_KEYS), z.array(matrixValue).min(1).max(32))
+  .describe("Repeat the scenario over every combination (cartesian product); case ids look like 'kill.scope=bot,kill.mode=cancel'.");
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Editor hint: path to scenarios/schema.json.'),
+    name,
+    description: text,
+    incident: z.strictObject({ seed: z.string().regex(/^\d{3}$/, "a seed document number such as '002'"), title: text }).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    runtime: z.enum(['process', 'docker']).default('process'),
+    fleet: z.strictObject({
+      preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+      bots: z.number().int().min(1).max(20_000).optional(),
+      bugs: z.array(z.enum(BUGS)).default([]),
+      overrides: overrides.default({}),
+    }),
+    load: z.strictObject({
+      warmup: duration.describe('Load before any lever may be pulled.'),
+      duration: duration.describe('The whole load window, warm-up included.'),
+    }),
+    faults: z.array(fault).default([]),
+    kill,
+    release: z.strictObject({ after: duration.describe('Release this long after the kill was issued.') }).optional(),
+    expect: expect.default({}),
+    detects: z.array(checker).optional().describe('Incident reproduction: exactly these checkers must fail; every other must pass.'),
+    skip: z.array(checker).optional().describe('Checkers not run for this scenario (e.g. restart-after-release without a release).'),
+    matrix: matrix.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const ms = (d: string) => parseDuration(d) ?? 0;
+    const add = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const warmup = ms(s.load.warmup);
+    const total = ms(s.load.duration);
+    const killAt = ms(s.kill.at);
+    if (warmup > total) add(['load', 'warmup'], `the warm-up (${s.load.warmup}) is longer than the whole load (${s.load.duration})`);
+    if (killAt < warmup) add(['kill', 'at'], `the kill at ${s.kill.at} comes before the warm-up ends (${s.load.warmup}); move it to ${s.load.warmup} or later`);
+    if (killAt >= total) add(['kill', 'at'], `the kill at ${s.kill.at} is not inside the load (${s.load.duration})`);
+    if (s.release) {
+      const after = ms(s.release.after);
+      if (after <= 0) add(['release', 'after'], 'the release must come after the kill: use a duration above 0');
+      else if (killAt + after >= total) add(['release', 'after'], `the release (kill.at + ${s.release.after}) falls after the load ends (${s.load.duration})`);
+    }
+    s.faults.forEach((f, i) => {
+      if (ms(f.at) >= total) add(['faults', i, 'at'], `the fault at ${f.at} is not inside the load (${s.load.duration})`);
+    });
+    const ids = s.faults.map((f, i) => f.id ?? `${f.kind}-${i + 1}`);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) add(['faults', i, 'id'], `duplicate fault id '${id}'`);
+    });
+    if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');
+    if (s.kill.asset !== undefined && s.kill.level !== 1) add(['kill', 'asset'], 'asset is only for path broker-level, level 1');
+    if (s.kill.scope === 'platform' && s.kill.target !== undefined && s.kill.target !== 'platform') add(['kill', 'target'], "the platform scope's target is 'platform'");
+    const both = (s.detects ?? []).filter((c) => (s.skip ?? []).includes(c));
+    if (both.length) add(['skip'], `${both.join(', ')} cannot be both detected and skipped`);
+    const dup = (s.detects ?? []).filter((c, i, a) => a.indexOf(c) !== i);
+    if (dup.length) add(['detects'], `${dup.join(', ')} listed twice`);
+  });
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type FaultSpec = Scenario['faults'][number];
+export type KillSpec = Scenario['kill'];
+export type Expectations = Scenario['expect'];
