@@ -1,0 +1,109 @@
+// Evidence JSON: validates against its schema (zod and the committed JSON Schema files agree),
+// lists what the drill evidence needs, merges the paths of one drill; the console summary.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFixtureRun, type Fixture } from './reports-fixture.ts';
+import { buildEvidence, buildView, drillEvidenceSchema, formatSummary, mergeEvidence, readRun, runEvidenceSchema, writeReports, type RunResult } from '../reports/index.ts';
+import { schemaFiles } from '../reports/write-schemas.ts';
+import { evidenceMain } from '../harness/cli/evidence-command.ts';
+
+let tmp: string;
+let rest: Fixture;
+let redis: Fixture;
+let crd: Fixture;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'killdrill-evidence-'));
+  rest = writeFixtureRun({ dir: join(tmp, 'rest'), bots: 300, path: 'rest', postFlip: 4 });
+  redis = writeFixtureRun({ dir: join(tmp, 'redis'), bots: 300, path: 'redis', postFlip: 0, seed: 8 });
+  crd = writeFixtureRun({ dir: join(tmp, 'crd'), bots: 300, path: 'crd', postFlip: 0, seed: 9 });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('evidence.json', () => {
+  it('validates against its schema and carries the drill evidence', () => {
+    const files = writeReports(rest.dir, { secrets: [rest.secret], allureResultsDir: null });
+    const doc = JSON.parse(readFileSync(files.evidence, 'utf8'));
+    const ev = runEvidenceSchema.parse(doc);
+    const result = JSON.parse(readFileSync(join(rest.dir, 'result.json'), 'utf8')) as RunResult;
+    expect(ev.runId).toBe(rest.runId);
+    expect(ev.gitRevision).toBe(result.environment.gitRevision);
+    expect(ev.scenario.caseId).toBe(result.caseId);
+    expect(ev.seed).toBe(result.seed);
+    expect([ev.lever.path, ev.lever.scope, ev.lever.mode]).toEqual(['rest', 'platform', 'cancel']);
+    expect(ev.lever.engagedAt?.epochMs).toBe(result.lever.engagedAt);
+    expect(ev.timings.perBot).toHaveLength(300);
+    expect(ev.timings.timeToStopMs).toEqual(result.stats.timeToStopMs);
+    expect(ev.postFlipEffects.count).toBe(4);
+    expect(ev.postFlipEffects.listed).toHaveLength(4);
+    expect(ev.postFlipEffects.listed.every((e) => e.afterEngagedMs > 0 && e.kind !== 'cancel')).toBe(true);
+    expect(ev.journal.notLanded).toHaveLength(result.counts.notLanded);
+    expect(ev.journal.landedWithoutIntent).toEqual([]);
+    expect(ev.journal.landedTwice).toEqual([]);
+    expect(ev.verdicts.map((v) => [v.checker, v.valid])).toEqual(result.verdicts.map((v) => [v.checker, v.valid]));
+    expect(ev.faults.map((f) => [f.id, f.healed])).toEqual([['pubsub-drop-node-b', true], ['kill-rl-b', true]]);
+    expect(ev.signOff).toEqual({ runBy: '', reviewedBy: '', approvedBy: '' });
+  });
+
+  it('is rejected by the schema when a field is missing or unknown', () => {
+    const ev = buildEvidence(buildView(readRun(rest.dir)));
+    const { signOff: _s, ...missing } = ev;
+    expect(runEvidenceSchema.safeParse(missing).success).toBe(false);
+    expect(runEvidenceSchema.safeParse({ ...ev, extra: 1 }).success).toBe(false);
+  });
+
+  it('the committed JSON Schema files are the zod schemas (regenerate: node reports/write-schemas.ts)', () => {
+    for (const [name, text] of Object.entries(schemaFiles())) expect(readFileSync(new URL(`../reports/${name}`, import.meta.url), 'utf8')).toBe(text);
+  });
+
+  it('a crashed run (no result.json) still gets evidence, from the history alone', () => {
+    const fx = writeFixtureRun({ dir: join(tmp, 'crashed'), bots: 60, postFlip: 2 });
+    rmSync(join(fx.dir, 'result.json'));
+    const ev = runEvidenceSchema.parse(buildEvidence(buildView(readRun(fx.dir))));
+    expect(ev.postFlipEffects.count).toBeNull();
+    expect(ev.postFlipEffects.listed).toHaveLength(2);
+    expect(ev.timings.perBot.filter((b) => b.timeToStopMs !== null)).toHaveLength(60);
+    expect(ev.reason).toMatch(/^killdrill: /);
+  });
+});
+
+describe('killdrill evidence', () => {
+  it('merges the three paths of one drill into one kill_switch_drills document', async () => {
+    const out = join(tmp, 'drill.json');
+    expect(await evidenceMain([rest.dir, join(redis.dir, 'result.json'), crd.dir, '--out', out, '--drill-id', 'q1-drill'])).toBe(0);
+    const doc = drillEvidenceSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(doc.drillId).toBe('q1-drill');
+    expect(doc.section).toBe('kill_switch_drills');
+    expect(doc.summary.map((s) => s.path).sort()).toEqual(['crd', 'redis', 'rest']);
+    expect(doc.outcome).toBe('failed'); // the rest path had post-flip effects: a P1
+    expect(doc.runs.every((r) => r.drillId === 'q1-drill')).toBe(true);
+    expect(readFileSync(out, 'utf8')).not.toContain(rest.secret);
+  });
+
+  it('all paths passed: the drill passed', () => {
+    const docs = [redis, crd].map((f) => buildEvidence(buildView(readRun(f.dir))));
+    expect(mergeEvidence(docs).outcome).toBe('passed');
+  });
+
+  it('a missing run is input error 2 with a killdrill: message', async () => {
+    expect(await evidenceMain([join(tmp, 'nope')])).toBe(2);
+    expect(await evidenceMain([])).toBe(2);
+  });
+});
+
+describe('formatSummary', () => {
+  it('one row per case with verdict, stop p99/max, post-flip, journal and replay', () => {
+    const results = [rest, redis].map((f) => JSON.parse(readFileSync(join(f.dir, 'result.json'), 'utf8')) as RunResult);
+    const text = formatSummary(results);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toContain('FAIL');
+    expect(lines[1]).toContain(`${Math.round(results[0].stats.timeToStopMs.p99 as number)} ms`);
+    expect(lines[1]).toContain(`${Math.round(results[0].stats.timeToStopMs.max as number)} ms`);
+    expect(lines[1]).toContain(results[0].replay);
+    expect(lines[2]).toContain('PASS');
+    expect(lines[3]).toBe('1/2 passed; replay a failing case with its command above');
+  });
+});
