@@ -1,0 +1,144 @@
+// History: the read-only view of one run's ops, in record order, with the helpers checkers need.
+import { inScopeBots, type RosterBot } from '../runner/in-scope.ts';
+import type {
+  ClaimOp, DaemonOp, EffectOp, JournalOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
+} from './ops.ts';
+
+export interface Lever {
+  lever: LeverName;
+  path: string;
+  scope: string;
+  target: string;
+  mode: string;
+  level?: number;
+  asset?: string;
+  issuedAt: number;
+  ackAt: number | null;
+  /** The system confirmed (REST 2xx, SET OK, CR engaged): engagedAt / releasedAt. */
+  engagedAt: number | null;
+  /** The lever failed: why (then engagedAt is null). */
+  failed: string | null;
+}
+
+export type KillMode = 'cancel' | 'flatten' | 'freeze';
+
+/** What a broker halt level does to the mode of in-scope bots (docs/contracts.md §3). */
+const LEVEL_MODE: Record<number, KillMode> = { 1: 'flatten', 2: 'cancel', 3: 'cancel', 4: 'freeze' };
+
+export class History {
+  readonly ops: readonly Op[];
+  /** Lines that were not JSON (e.g. the last line torn by a crash). */
+  readonly tornLines: number;
+
+  constructor(ops: ReadonlyArray<Op | OtherOp>, tornLines = 0) {
+    this.ops = Object.freeze([...ops]) as readonly Op[];
+    this.tornLines = tornLines;
+  }
+
+  ofType<T extends Op['type']>(type: T): Array<Extract<Op, { type: T }>> {
+    return this.ops.filter((o) => o.type === type) as Array<Extract<Op, { type: T }>>;
+  }
+
+  runStart(): RunStartOp | null {
+    return this.ofType('run-start')[0] ?? null;
+  }
+
+  runEnd(): RunEndOp | null {
+    return this.ofType('run-end').at(-1) ?? null;
+  }
+
+  roster(): RosterBot[] {
+    return this.ofType('roster').at(-1)?.bots ?? [];
+  }
+
+  /** The first time this lever was issued, with its acknowledgement and confirmation. */
+  lever(name: LeverName): Lever | null {
+    const issued = this.ops.find((o) => o.type === 'lever-issued' && o.lever === name);
+    if (!issued || issued.type !== 'lever-issued') return null;
+    const after = (type: string) => this.ops.find((o) => o.type === type && (o as { lever?: string }).lever === name && o.t >= issued.t) as { at: number; error?: string } | undefined;
+    const ack = after('lever-ack');
+    const engaged = after('lever-engaged');
+    const failed = after('lever-failed');
+    return {
+      lever: name,
+      path: issued.path,
+      scope: issued.scope,
+      target: issued.target,
+      mode: issued.mode,
+      level: issued.level,
+      asset: issued.asset,
+      issuedAt: issued.at,
+      ackAt: ack?.at ?? null,
+      engagedAt: engaged?.at ?? null,
+      failed: failed ? failed.error ?? 'lever failed' : null,
+    };
+  }
+
+  /** Bots the kill lever must stop (empty without a kill or a roster). */
+  inScope(): RosterBot[] {
+    const k = this.lever('kill');
+    return k ? inScopeBots(this.roster(), k) : [];
+  }
+
+  /** The mode the in-scope bots are killed with (a halt level implies its own). */
+  killMode(): KillMode | null {
+    const k = this.lever('kill');
+    if (!k) return null;
+    if (k.path === 'broker-level') return LEVEL_MODE[k.level ?? 0] ?? null;
+    return k.mode === 'cancel' || k.mode === 'flatten' || k.mode === 'freeze' ? k.mode : null;
+  }
+
+  /** One bot's phase transitions in the fleet's time order. */
+  phasesOf(slug: string): PhaseOp[] {
+    return this.ofType('phase').filter((p) => p.slug === slug).sort((a, b) => a.at - b.at);
+  }
+
+  /** The bot's phase at time `at` (its last transition at or before), or null if none seen yet. */
+  phaseAt(slug: string, at: number): string | null {
+    let cur: string | null = null;
+    for (const p of this.phasesOf(slug)) {
+      if (p.at > at) break;
+      cur = p.phase;
+    }
+    return cur;
+  }
+
+  /** First time at or after `from` the bot was seen in one of `phases`: its own transition, or already in it at `from`. */
+  firstIn(slug: string, phases: string[], from: number): number | null {
+    const before = this.phaseAt(slug, from);
+    if (before !== null && phases.includes(before)) return from;
+    return this.phasesOf(slug).find((p) => p.at >= from && phases.includes(p.phase))?.at ?? null;
+  }
+
+  effects(): EffectOp[] {
+    return this.ofType('effect');
+  }
+
+  statuses(): StatusOp[] {
+    return this.ofType('status');
+  }
+
+  claims(): ClaimOp[] {
+    return this.ofType('claim');
+  }
+
+  daemonEvents(): DaemonOp[] {
+    return this.ofType('daemon');
+  }
+
+  journal(): JournalOp[] {
+    return this.ofType('journal');
+  }
+
+  journalRead(): boolean {
+    return this.ofType('journal-read').length > 0;
+  }
+
+  /** Up to when the fleet was watched: the observers' last look, else the last op recorded. */
+  observedUntil(): number {
+    const stopped = this.ofType('observers-stopped').at(-1);
+    if (stopped) return stopped.at;
+    const last = this.ops.filter((o) => o.type !== 'run-end' && o.type !== 'journal' && o.type !== 'journal-read').at(-1);
+    return last ? last.t : 0;
+  }
+}

@@ -1,0 +1,40 @@
+// History ops (docs/contracts.md §9). Every op has `t` (harness clock when recorded) and `type`.
+// Times named `at`, `dispatchedAt`, `receivedAt`, `intentAt` are the fleet's, on the same clock.
+import type { RosterBot } from '../runner/in-scope.ts';
+
+export type LeverName = 'kill' | 'release';
+export type Outcome = 'passed' | 'failed' | 'errored' | 'interrupted';
+
+interface Base {
+  t: number;
+}
+
+export interface RunStartOp extends Base { type: 'run-start'; runId: string; scenario: string; case: string; seed: number; config: Record<string, unknown> }
+export interface RosterOp extends Base { type: 'roster'; bots: RosterBot[] }
+export interface LeverIssuedOp extends Base { type: 'lever-issued'; lever: LeverName; path: string; scope: string; target: string; mode: string; level?: number; asset?: string; at: number; detail?: unknown }
+export interface LeverAckOp extends Base { type: 'lever-ack'; lever: LeverName; ok: boolean; detail: unknown; at: number }
+export interface LeverEngagedOp extends Base { type: 'lever-engaged'; lever: LeverName; at: number; detail?: unknown }
+export interface LeverFailedOp extends Base { type: 'lever-failed'; lever: LeverName; error: string; at: number }
+export interface FaultOp extends Base { type: 'fault-injected' | 'fault-healed'; id: string; kind: string; params: Record<string, unknown>; at: number; ok?: boolean; error?: string; detail?: unknown }
+export interface PhaseOp extends Base { type: 'phase'; slug: string; phase: string; at: number; from: string | null; reason: string | null; host: string; daemon: string }
+export interface EffectOp extends Base { type: 'effect'; seq: number; key: string; bot: string; kind: string; dispatchedAt: number; receivedAt: number }
+export interface DaemonOp extends Base { type: 'daemon'; host: string; daemon: string; event: 'start' | 'exit'; pid: number; code?: number | null; signal?: string | null; at: number }
+export interface ClaimOp extends Base { type: 'claim'; source: 'broker'; action: string; host: string; daemon: string; ok: boolean; at: number }
+export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: number; incident: { id: string; level?: number } | null; engaged: string[]; bootId: string; at: number }
+export interface StatusDownOp extends Base { type: 'status'; ok: false; error: string; at: number }
+export type StatusOp = StatusOkOp | StatusDownOp;
+export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null }
+/** After the fleet stopped: the journals were read (absent = journal-consistent cannot judge). */
+export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
+/** The observers took their last look (ledger flushed); anything later was not observed. */
+export interface ObserversStoppedOp extends Base { type: 'observers-stopped'; at: number; ledgerSeq?: number }
+export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reason?: string }
+/** Ops the checkers do not read (fleet-up, observer-errors, …). */
+export interface OtherOp extends Base { type: string; [k: string]: unknown }
+
+export type Op =
+  | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultOp | PhaseOp | EffectOp
+  | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp;
+
+/** An op as handed to the recorder: everything but `t`. */
+export type OpInput = { type: string } & Record<string, unknown>;

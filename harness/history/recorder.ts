@@ -1,0 +1,45 @@
+// The single writer of history.jsonl: every op is written to the OS as it comes (one write per op),
+// so a crashed or killed run leaves every op recorded so far. Secrets never reach the file.
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { OpInput } from './ops.ts';
+
+export interface Recorder {
+  readonly file: string;
+  /** Stamp `t` and append. After close(), ops are dropped (a late observer tick must not throw). */
+  emit(op: OpInput): void;
+  /** Ops written so far. */
+  count(): number;
+  close(): void;
+}
+
+const SECRET_KEY = /token|password|secret|authorization/i;
+
+function redact(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : v;
+    return out;
+  }
+  return value;
+}
+
+export function createRecorder(file: string, clock: () => number = () => performance.timeOrigin + performance.now()): Recorder {
+  mkdirSync(dirname(file), { recursive: true });
+  let fd: number | null = openSync(file, 'a');
+  let n = 0;
+  return {
+    file,
+    emit(op) {
+      if (fd === null) return;
+      const line = JSON.stringify({ t: clock(), ...op }, redact) + '\n';
+      writeSync(fd, line);
+      n++;
+    },
+    count: () => n,
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
+}
