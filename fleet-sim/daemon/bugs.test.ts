@@ -69,7 +69,7 @@ describe('bot bugs', () => {
       await withFleet(
         bugs,
         async (t) => {
-          // A tool call that just failed has its retry 200–400 ms ahead (2–4 ticks of 100 ms).
+          // A tool call that just failed has its retry 400–800 ms ahead (2–4 ticks of 200 ms).
           const failed = await waitFor('a freshly failed tool call', () => {
             const now = nowMs();
             return t.journal().find((e) => e.type === 'outcome' && e.status === 'rejected' && now - (e.at as number) < 100);
@@ -80,7 +80,7 @@ describe('bot bugs', () => {
           const landed = (await t.ledger()).filter((e) => e.key === failed.key && e.dispatchedAt > at);
           expect(landed.length).toBe(bugs.length ? 1 : 0);
         },
-        { agentTickMs: 100 },
+        { agentTickMs: 200 },
       );
     });
   }
