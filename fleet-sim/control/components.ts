@@ -1,0 +1,121 @@
+// The fleet's components by name (docs/contracts.md §8) and what each action does to them.
+import type { Fleet } from '../orchestrator/fleet.ts';
+import { linkStates, setLinkEnabled } from '../orchestrator/links.ts';
+import { HttpError } from '../orchestrator/http-util.ts';
+import type { DaemonInfo } from '../supervisor/client.ts';
+
+export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Component {
+  name: string;
+  kind: string;
+  host?: string;
+  pid: number | null;
+  state: string;
+}
+
+async function daemonsOf(fleet: Fleet): Promise<Array<DaemonInfo & { host: string }>> {
+  const lists = await Promise.all([...fleet.supervisors.entries()].map(async ([host, sup]) => (await sup.daemons().catch(() => [])).map((d) => ({ ...d, host }))));
+  return lists.flat();
+}
+
+export async function listComponents(fleet: Fleet): Promise<Component[]> {
+  const out: Component[] = [];
+  for (const p of fleet.procs.values()) out.push({ name: p.spec.name, kind: p.spec.kind, ...(p.spec.host ? { host: p.spec.host } : {}), pid: p.pid, state: p.state });
+  if (!fleet.procs.has('proxy')) out.push({ name: 'proxy', kind: 'proxy', pid: null, state: 'external' });
+  const live = await daemonsOf(fleet);
+  for (const h of fleet.plan.file.topology.hosts)
+    for (const d of h.daemons) {
+      const info = live.find((x) => x.name === d.name && x.host === h.name);
+      out.push({ name: d.name, kind: 'daemon', host: h.name, pid: info?.pid ?? null, state: info?.state ?? 'unknown' });
+    }
+  const links = await linkStates(fleet.plan.proxyUrl);
+  for (const name of Object.keys(fleet.plan.file.links)) out.push({ name, kind: 'link', pid: null, state: name in links ? (links[name] ? 'enabled' : 'disabled') : 'unknown' });
+  return out;
+}
+
+function signal(pid: number | null, sig: NodeJS.Signals): void {
+  if (pid === null) throw new HttpError(409, 'the component is not running; start it first');
+  process.kill(pid, sig);
+}
+
+async function daemonAction(fleet: Fleet, host: string, name: string, action: Action): Promise<Record<string, unknown>> {
+  const sup = fleet.supervisors.get(host)!;
+  const current = async () => (await sup.daemons()).find((d) => d.name === name)?.pid ?? null;
+  switch (action) {
+    case 'kill':
+    case 'stop':
+    case 'start':
+      return sup.action(name, action);
+    case 'pause': {
+      const pid = await current();
+      signal(pid, 'SIGSTOP');
+      return { ok: true, pid, signal: 'SIGSTOP' };
+    }
+    case 'resume': {
+      const pid = await current();
+      signal(pid, 'SIGCONT');
+      return { ok: true, pid, signal: 'SIGCONT' };
+    }
+    case 'restart': {
+      const stopped = await sup.action(name, 'stop');
+      const started = await sup.action(name, 'start');
+      return { ok: true, stopped, started, pid: started.pid };
+    }
+  }
+}
+
+async function processAction(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
+  const p = fleet.procs.get(name)!;
+  switch (action) {
+    case 'kill':
+      return { ok: true, ...(await p.kill()) };
+    case 'pause':
+      return { ok: true, ...p.pause() };
+    case 'resume':
+      return { ok: true, ...p.resume() };
+    case 'stop':
+      return { ok: true, ...(await p.stop(10_000)) };
+    case 'start': {
+      const was = p.running;
+      if (!was) await fleet.startProcess(name);
+      return { ok: true, pid: p.pid, alreadyRunning: was };
+    }
+    case 'restart': {
+      const stopped = await p.stop(10_000);
+      await fleet.startProcess(name);
+      return { ok: true, stopped, pid: p.pid };
+    }
+  }
+}
+
+async function linkAction(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
+  if (action === 'stop' || action === 'kill') {
+    await setLinkEnabled(fleet.plan.proxyUrl, name, false);
+    return { ok: true, link: name, enabled: false };
+  }
+  if (action === 'start' || action === 'resume') {
+    await setLinkEnabled(fleet.plan.proxyUrl, name, true);
+    return { ok: true, link: name, enabled: true };
+  }
+  if (action === 'restart') {
+    await setLinkEnabled(fleet.plan.proxyUrl, name, false);
+    await setLinkEnabled(fleet.plan.proxyUrl, name, true);
+    return { ok: true, link: name, enabled: true };
+  }
+  throw new HttpError(400, `a link cannot be paused; use stop/start (disable/enable) or a link fault with a timeout toxic`);
+}
+
+export async function controlComponent(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
+  const base = { component: name, action };
+  if (fleet.procs.has(name)) {
+    const p = fleet.procs.get(name)!;
+    return { ...base, kind: p.spec.kind, ...(await processAction(fleet, name, action)) };
+  }
+  if (name === 'proxy') throw new HttpError(409, 'the proxy is external (proxyUrl); this fleet does not control its process');
+  const host = fleet.plan.file.topology.hosts.find((h) => h.daemons.some((d) => d.name === name));
+  if (host) return { ...base, kind: 'daemon', host: host.name, ...(await daemonAction(fleet, host.name, name, action)) };
+  if (name in fleet.plan.file.links) return { ...base, kind: 'link', ...(await linkAction(fleet, name, action)) };
+  throw new HttpError(404, `no component '${name}'; GET /components lists them`);
+}

@@ -1,0 +1,155 @@
+// The running fleet: starts every process in order, knows each one by name, stops them
+// in reverse (daemons first, through their supervisors; redis last).
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { FleetPlan } from './fleet-plan.ts';
+import { ManagedProcess, type ProcessSpec } from './managed-process.ts';
+import { PidRegistry } from './pid-registry.ts';
+import { MODULES, nodeArgv } from './paths.ts';
+import { OWNER_ENV, ownerTag } from './reap.ts';
+import { createLinks } from './links.ts';
+import { readyChecks } from './ready.ts';
+import { SupervisorClient } from '../supervisor/client.ts';
+import { redisArgs, redisPing } from '../redis/redis-server.ts';
+import type { DaemonSpec } from '../presets/index.ts';
+import { tcpAccepts } from './ready.ts';
+
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+const STOP_GRACE_MS = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function daemonModule(d: DaemonSpec): string {
+  return d.kind === 'broker' ? MODULES.broker : d.kind === 'operator' ? MODULES.operator : d.kind === 'watchdog' ? MODULES.watchdog : MODULES.bots;
+}
+
+export class Fleet {
+  readonly plan: FleetPlan;
+  readonly procs = new Map<string, ManagedProcess>();
+  readonly supervisors = new Map<string, SupervisorClient>();
+  readonly pids: PidRegistry;
+  private readonly redisServer: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(plan: FleetPlan, redisServer: string) {
+    this.plan = plan;
+    this.redisServer = redisServer;
+    this.pids = new PidRegistry(plan.file.config.dataDir, plan.file.runId);
+    this.env = { ...process.env, KILLDRILL_RUN_ID: plan.file.runId, [OWNER_ENV]: ownerTag() };
+    const { file, fleetPath } = plan;
+    const node = (name: string, kind: string, module: string, args: string[], host?: string): ProcessSpec => ({ name, kind, host, command: process.execPath, args: nodeArgv(module, args), env: this.env, logFile: this.logOf(name) });
+    this.add({ name: 'redis', kind: 'redis', command: process.execPath, args: [MODULES.redisGuard, redisServer, ...redisArgs(file.redis.port, join(file.config.dataDir, 'redis'))], env: this.env, logFile: this.logOf('redis'), reportsPid: true });
+    if (plan.proxyPort !== null) this.add(node('proxy', 'proxy', MODULES.proxy, ['--port', String(plan.proxyPort), '--json']));
+    this.add(node('venue', 'venue', MODULES.venue, [fleetPath]));
+    this.add(node('gateway', 'gateway', MODULES.gateway, [fleetPath]));
+    for (const h of file.topology.hosts) {
+      this.add(node(`supervisor.${h.name}`, 'supervisor', MODULES.supervisor, [fleetPath, h.name], h.name));
+      this.supervisors.set(h.name, new SupervisorClient(this.supervisorUrl(h.name), file.token));
+    }
+  }
+
+  private add(spec: ProcessSpec): void {
+    this.procs.set(spec.name, new ManagedProcess(spec, (p, pids) => {
+      for (const pid of pids) this.pids.add({ name: p.spec.name, kind: p.spec.kind, host: p.spec.host, pid });
+    }));
+  }
+
+  logOf(name: string): string {
+    return join(this.plan.file.config.dataDir, 'logs', `${name}.log`);
+  }
+
+  supervisorUrl(host: string): string {
+    return `http://127.0.0.1:${this.plan.file.ports.supervisors[host]}`;
+  }
+
+  /** Every module this fleet runs must exist before anything starts. */
+  missingModules(): string[] {
+    const need = [MODULES.venue, MODULES.gateway, MODULES.supervisor, ...this.plan.file.topology.hosts.flatMap((h) => h.daemons.map(daemonModule))];
+    if (this.plan.proxyPort !== null) need.push(MODULES.proxy);
+    return [...new Set(need)].filter((m) => !existsSync(m));
+  }
+
+  private async waitFor(what: string, name: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    const p = this.procs.get(name);
+    while (!(await check())) {
+      if (p && !p.running) throw new StartError(`killdrill: ${what} exited while starting (${JSON.stringify(p.lastExit)}); see ${this.logOf(name)}`);
+      if (Date.now() > end) throw new StartError(`killdrill: ${what} did not come up within ${timeoutMs / 1000} s; see ${this.logOf(name)}`);
+      await sleep(100);
+    }
+  }
+
+  async startProcess(name: string): Promise<void> {
+    const p = this.procs.get(name)!;
+    await p.start();
+    const { file, plan } = { file: this.plan.file, plan: this.plan };
+    if (name === 'redis') await this.waitFor('redis-server', name, () => redisPing(file.redis.port));
+    else if (name === 'proxy') {
+      await this.waitFor('the fault proxy', name, () => fetch(`${plan.proxyUrl}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false));
+      await createLinks(plan.proxyUrl, file.links);
+    } else if (name.startsWith('supervisor.')) {
+      const host = name.slice('supervisor.'.length);
+      const sup = this.supervisors.get(host)!;
+      await this.waitFor(`supervisor of ${host}`, name, () => sup.daemons().then(() => true, () => false));
+      await this.loadDaemons(host);
+    } else if (name === 'gateway') await this.waitFor('gateway', name, () => tcpAccepts(file.ports.gatewayTcp));
+  }
+
+  private async loadDaemons(host: string): Promise<void> {
+    const h = this.plan.file.topology.hosts.find((x) => x.name === host)!;
+    const sup = this.supervisors.get(host)!;
+    for (const d of h.daemons) {
+      const args = d.kind === 'broker' || d.kind === 'operator' ? [this.plan.fleetPath] : [this.plan.fleetPath, host, d.name];
+      const info = await sup.load({ name: d.name, module: daemonModule(d), args, env: {}, keepAlive: d.keepAlive, tags: d.tags });
+      if (info.pid) this.pids.add({ name: d.name, kind: 'daemon', host, pid: info.pid });
+    }
+  }
+
+  /** Start everything in order and wait until the fleet is ready (or throw StartError). */
+  async start(readyTimeoutMs = 60_000): Promise<void> {
+    const order = ['redis', 'proxy', 'venue', 'gateway', ...[...this.supervisors.keys()].map((h) => `supervisor.${h}`)];
+    if (this.plan.proxyPort === null) await createLinks(this.plan.proxyUrl, this.plan.file.links).catch((e: unknown) => {
+      throw new StartError(`killdrill: could not create the links on the external proxy ${this.plan.proxyUrl}: ${e instanceof Error ? e.message : String(e)}; check that it is a running Toxiproxy`);
+    });
+    for (const name of order) if (this.procs.has(name)) await this.startProcess(name);
+    const { checks, missingBots, close } = readyChecks(this.plan.file, (n) => this.logOf(n));
+    try {
+      const end = Date.now() + readyTimeoutMs;
+      for (;;) {
+        await this.refreshDaemonPids();
+        const results = await Promise.all(checks.map((c) => c.check()));
+        if (results.every(Boolean)) return;
+        const dead = [...this.procs.values()].find((p) => !p.running);
+        if (dead) throw new StartError(`killdrill: ${dead.spec.name} exited while the fleet was starting (${JSON.stringify(dead.lastExit)}); see ${dead.spec.logFile}`);
+        if (Date.now() > end) {
+          const why = checks.filter((_, i) => !results[i]).map((c) => {
+            if (c.what !== 'bot phases') return `${c.what} never answered (see ${c.log})`;
+            const miss = missingBots();
+            const daemons = [...new Set(this.plan.file.topology.bots.filter((b) => miss.includes(b.slug)).map((b) => b.daemon))];
+            return `${miss.length} bot(s) never wrote their phase (${miss.slice(0, 8).join(', ')}${miss.length > 8 ? ', …' : ''}; see ${daemons.map((d) => this.logOf(d)).join(', ')})`;
+          });
+          throw new StartError(`killdrill: the fleet was not ready within ${readyTimeoutMs / 1000} s: ${why.join('; ')}`);
+        }
+        await sleep(250);
+      }
+    } finally {
+      close();
+    }
+  }
+
+  async refreshDaemonPids(): Promise<void> {
+    await Promise.all([...this.supervisors.entries()].map(async ([host, sup]) => {
+      const list = await sup.daemons().catch(() => []);
+      for (const d of list) if (d.pid) this.pids.add({ name: d.name, kind: 'daemon', host, pid: d.pid });
+    }));
+  }
+
+  /** Daemons (by their supervisors) and supervisors, then gateway, venue, proxy, redis. */
+  async stop(): Promise<void> {
+    const sups = [...this.procs.values()].filter((p) => p.spec.kind === 'supervisor');
+    await Promise.all(sups.map((p) => p.stop(STOP_GRACE_MS + 5000)));
+    for (const name of ['gateway', 'venue', 'proxy', 'redis']) await this.procs.get(name)?.stop(STOP_GRACE_MS);
+  }
+}

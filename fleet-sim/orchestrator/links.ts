@@ -1,0 +1,55 @@
+// The links of docs/contracts.md §12, each through its own named proxy of the fault proxy
+// (or of an external Toxiproxy), created with the unmodified toxiproxy-node-client.
+import { Toxiproxy } from 'toxiproxy-node-client';
+import type { Topology } from '../presets/index.ts';
+
+export interface LinkTargets {
+  redis: number;
+  gatewayTcp: number;
+  venueTcp: number;
+  supervisors: Record<string, number>;
+}
+
+/** Every link name with the port its upstream listens on. */
+export function linkUpstreams(topology: Topology, t: LinkTargets): Array<{ name: string; upstreamPort: number }> {
+  const out: Array<{ name: string; upstreamPort: number }> = [];
+  for (const h of topology.hosts) {
+    if (!h.daemons.some((d) => d.kind === 'bots')) continue;
+    out.push({ name: `bots-redis-sub.${h.name}`, upstreamPort: t.redis });
+    out.push({ name: `bots-redis-poll.${h.name}`, upstreamPort: t.redis });
+    out.push({ name: `bots-gateway.${h.name}`, upstreamPort: t.gatewayTcp });
+  }
+  out.push({ name: 'gateway-redis', upstreamPort: t.redis });
+  out.push({ name: 'gateway-venue', upstreamPort: t.venueTcp });
+  out.push({ name: 'operator-redis', upstreamPort: t.redis });
+  out.push({ name: 'broker-redis', upstreamPort: t.redis });
+  for (const h of topology.hosts) out.push({ name: `broker-hosts.${h.name}`, upstreamPort: t.supervisors[h.name] });
+  return out;
+}
+
+export type Links = Record<string, { listen: string; upstream: string }>;
+
+/** Create (or replace) every link's proxy, enabled. */
+export async function createLinks(proxyUrl: string, links: Links): Promise<void> {
+  const tp = new Toxiproxy(proxyUrl);
+  const existing = await tp.getAll();
+  for (const name of Object.keys(links)) if (existing[name]) await existing[name].remove();
+  await tp.populate(Object.entries(links).map(([name, l]) => ({ name, listen: l.listen, upstream: l.upstream, enabled: true })));
+}
+
+export async function setLinkEnabled(proxyUrl: string, name: string, enabled: boolean): Promise<void> {
+  const p = await new Toxiproxy(proxyUrl).get(name);
+  await p.update({ enabled, listen: p.listen, upstream: p.upstream });
+}
+
+/** Enabled state of every proxy the proxy has (name → enabled); empty when it does not answer. */
+export async function linkStates(proxyUrl: string): Promise<Record<string, boolean>> {
+  try {
+    const res = await fetch(`${proxyUrl}/proxies`, { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) return {};
+    const all = (await res.json()) as Record<string, { enabled: boolean }>;
+    return Object.fromEntries(Object.entries(all).map(([n, p]) => [n, p.enabled]));
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,60 @@
+// Ready = broker GET /status 200, venue GET /health 200, gateway accepts TCP, and every bot
+// of the topology has an entry in the phase hash. Each check names what it waits for.
+import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { phaseHashKey } from '../model.ts';
+import type { FleetFile } from '../fleet-file.ts';
+
+export interface ReadyCheck {
+  what: string;
+  /** The log to read when it never comes up. */
+  log: string;
+  check(): Promise<boolean>;
+}
+
+async function httpOk(url: string, token?: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => (s.destroy(), resolve(ok));
+    s.setTimeout(1000, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export function readyChecks(file: FleetFile, logOf: (name: string) => string): { checks: ReadyCheck[]; missingBots: () => string[]; close: () => void } {
+  const redis = new Redis({ host: file.redis.host, port: file.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
+  redis.on('error', () => {});
+  let missing = file.topology.bots.map((b) => b.slug);
+  const phases: ReadyCheck = {
+    what: 'bot phases',
+    log: '',
+    async check() {
+      try {
+        if (redis.status === 'wait') await redis.connect();
+        const have = new Set(await redis.hkeys(phaseHashKey(file.config.keyPrefix)));
+        missing = file.topology.bots.map((b) => b.slug).filter((s) => !have.has(s));
+        return missing.length === 0;
+      } catch {
+        return false;
+      }
+    },
+  };
+  const checks: ReadyCheck[] = [
+    { what: `broker GET /status on 127.0.0.1:${file.ports.broker}`, log: logOf('broker'), check: () => httpOk(`http://127.0.0.1:${file.ports.broker}/status`, file.token) },
+    { what: `venue GET /health on 127.0.0.1:${file.ports.venueHttp}`, log: logOf('venue'), check: () => httpOk(`http://127.0.0.1:${file.ports.venueHttp}/health`) },
+    { what: `gateway TCP on 127.0.0.1:${file.ports.gatewayTcp}`, log: logOf('gateway'), check: () => tcpAccepts(file.ports.gatewayTcp) },
+    phases,
+  ];
+  return { checks, missingBots: () => missing, close: () => redis.disconnect() };
+}

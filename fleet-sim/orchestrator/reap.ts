@@ -1,0 +1,99 @@
+// Leftover processes of dead runs: every process a `sim up` starts carries
+// KILLDRILL_RUN_ID and KILLDRILL_OWNER=<pid>:<starttime> of that sim up in its
+// environment (/proc/<pid>/environ). A process whose owner is gone is an orphan.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export const OWNER_ENV = 'KILLDRILL_OWNER';
+
+function readEnv(pid: number): Map<string, string> | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    const m = new Map<string, string>();
+    for (const kv of raw.split('\0')) {
+      const i = kv.indexOf('=');
+      if (i > 0) m.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    return m;
+  } catch {
+    return null;
+  }
+}
+
+/** Start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat), or null. */
+export function startTimeOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The value children get in KILLDRILL_OWNER: this process, unambiguously (pids get reused). */
+export function ownerTag(): string {
+  return `${process.pid}:${startTimeOf(process.pid) ?? '0'}`;
+}
+
+function ownerAlive(tag: string): boolean {
+  const [pid, start] = tag.split(':');
+  return startTimeOf(Number(pid)) === start;
+}
+
+function ancestors(): Set<number> {
+  const out = new Set<number>([process.pid]);
+  let pid = process.pid;
+  for (let i = 0; i < 64 && pid > 1; i++) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.add(pid);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+function processes(): Array<{ pid: number; env: Map<string, string> }> {
+  const out: Array<{ pid: number; env: Map<string, string> }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const env = readEnv(Number(d));
+    if (env?.has('KILLDRILL_RUN_ID')) out.push({ pid: Number(d), env });
+  }
+  return out;
+}
+
+function killAll(pids: number[]): number[] {
+  const killed: number[] = [];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      // gone already or not ours
+    }
+  }
+  return killed;
+}
+
+/** Pids of processes (not this one or its ancestors) carrying KILLDRILL_RUN_ID=runId. */
+export function runProcesses(runId: string): number[] {
+  const skip = ancestors();
+  return processes().filter((p) => p.env.get('KILLDRILL_RUN_ID') === runId && !skip.has(p.pid)).map((p) => p.pid);
+}
+
+/** SIGKILL every process of this run (except this process and its ancestors). Returns the pids killed. */
+export function reapRun(runId: string): number[] {
+  return killAll(runProcesses(runId));
+}
+
+/** SIGKILL every fleet process whose owning `sim up` is gone. Returns the pids killed. */
+export function reapOrphans(): number[] {
+  const skip = ancestors();
+  const orphans = processes().filter((p) => {
+    const tag = p.env.get(OWNER_ENV);
+    return tag !== undefined && !skip.has(p.pid) && !ownerAlive(tag);
+  });
+  return killAll(orphans.map((p) => p.pid));
+}

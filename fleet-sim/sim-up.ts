@@ -1,0 +1,147 @@
+// `killdrill sim up [--preset P] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--json]`:
+// start the simulated fleet, print its endpoints (docs/contracts.md §8), run until
+// SIGTERM/SIGINT or (when stdin is a pipe) stdin EOF, then stop everything it started.
+import { fstatSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FleetConfigError, parseFleetConfig, type FleetConfig } from './config.ts';
+import { redisUrlOf } from './fleet-file.ts';
+import { findRedisServer, REDIS_NOT_FOUND } from './redis/redis-server.ts';
+import { newRunId, planFleet } from './orchestrator/fleet-plan.ts';
+import { Fleet, StartError } from './orchestrator/fleet.ts';
+import { reapOrphans } from './orchestrator/reap.ts';
+import { controlServer, listen } from './control/control-api.ts';
+import { humanSummary } from './orchestrator/summary.ts';
+
+const USAGE = 'usage: killdrill sim up [--preset alphaswarm|principal] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--json]';
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolean } {
+  let raw: Record<string, unknown> = {};
+  const over: Record<string, unknown> = {};
+  let json = false;
+  const value = (i: number, flag: string): string => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`killdrill: ${flag} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--preset') over.preset = value(i++, a);
+    else if (a === '--bots') over.bots = Number(value(i++, a));
+    else if (a === '--bugs') over.bugs = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--poll-interval-s') over.pollIntervalS = Number(value(i++, a));
+    else if (a === '--config') {
+      const file = value(i++, a);
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch (err) {
+        throw new UsageError(`killdrill: cannot read the fleet config ${file}: ${(err as Error).message}; give a JSON file with FleetConfig fields (docs/contracts.md §1)`);
+      }
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
+    } else throw new UsageError(`killdrill: unknown argument '${a}'\n${USAGE}`);
+  }
+  return { raw: { ...raw, ...over }, json };
+}
+
+function stdinIsPipe(): boolean {
+  try {
+    const s = fstatSync(0);
+    return s.isFIFO() || s.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when the fleet should stop: SIGTERM, SIGINT, or stdin EOF (when a pipe). */
+function stopRequested(): Promise<string> {
+  return new Promise((done) => {
+    process.once('SIGTERM', () => done('SIGTERM'));
+    process.once('SIGINT', () => done('SIGINT'));
+    if (stdinIsPipe()) {
+      process.stdin.on('data', () => {});
+      process.stdin.once('end', () => done('stdin closed'));
+      process.stdin.once('error', () => done('stdin closed'));
+    }
+  });
+}
+
+export async function simUp(args: string[]): Promise<number> {
+  let parsed: { raw: Record<string, unknown>; json: boolean };
+  let config: FleetConfig;
+  try {
+    parsed = parseArgs(args);
+    config = parseFleetConfig(parsed.raw);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof FleetConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const redisServer = findRedisServer();
+  if (!redisServer) {
+    process.stderr.write(`${REDIS_NOT_FOUND}\n`);
+    return 3;
+  }
+  reapOrphans();
+  const stop = stopRequested();
+  const runId = process.env.KILLDRILL_RUN_ID || newRunId();
+  const dataDir = resolve(config.dataDir ?? mkdtempSync(join(tmpdir(), 'killdrill-sim-')));
+  const plan = await planFleet({ ...config, dataDir }, runId);
+  const fleet = new Fleet(plan, redisServer);
+  const missing = fleet.missingModules();
+  if (missing.length) {
+    process.stderr.write(`killdrill: the fleet cannot start: missing module(s) ${missing.join(', ')}; check out a complete killdrill tree\n`);
+    return 3;
+  }
+  const control = controlServer(fleet);
+  let refresher: NodeJS.Timeout | undefined;
+  let code = 0;
+  try {
+    await listen(control, plan.file.ports.control).catch((e: Error) => {
+      throw new StartError(`killdrill: the control API could not listen on 127.0.0.1:${plan.file.ports.control}: ${e.message}; run sim up again (ports are chosen fresh)`);
+    });
+    const started = fleet.start();
+    const first = await Promise.race([started.then(() => null), stop]);
+    if (first !== null) {
+      process.stderr.write(`killdrill: ${first} while the fleet was starting; stopping it\n`);
+      await started.catch(() => {});
+      return 3;
+    }
+    refresher = setInterval(() => void fleet.refreshDaemonPids(), 2000);
+    const f = plan.file;
+    const line = {
+      runId,
+      preset: f.config.preset,
+      redisUrl: redisUrlOf(f.redis),
+      brokerUrl: `http://127.0.0.1:${f.ports.broker}`,
+      venueUrl: `http://127.0.0.1:${f.ports.venueHttp}`,
+      token: f.token,
+      releaseToken: f.releaseToken,
+      controlUrl: `http://127.0.0.1:${f.ports.control}`,
+      hosts: Object.fromEntries(f.topology.hosts.map((h) => [h.name, fleet.supervisorUrl(h.name)])),
+      dataDir,
+      ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
+      proxyUrl: plan.proxyUrl,
+      links: f.links,
+    };
+    process.stdout.write(parsed.json ? `${JSON.stringify(line)}\n` : humanSummary(line, f.config.keyPrefix, f.redis.port));
+    await stop;
+  } catch (err) {
+    if (!(err instanceof StartError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    code = 3;
+  } finally {
+    clearInterval(refresher);
+    control.close();
+    control.closeAllConnections();
+    await fleet.stop();
+    // Nothing of ours may keep the process alive once the fleet is down.
+    process.stdin.pause();
+    (process.stdin as unknown as { unref?: () => void }).unref?.();
+  }
+  return code;
+}
