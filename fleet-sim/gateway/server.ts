@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Mode } from '../model.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from './ndjson.ts';
-import { checkEffect } from './kill-check.ts';
+import { KillChecker } from './kill-check.ts';
 import type { NdjsonClient } from './ndjson-client.ts';
 
 export interface GatewayOptions {
@@ -16,6 +16,7 @@ export interface GatewayOptions {
 }
 
 export function createGatewayServer(o: GatewayOptions): Server {
+  const checker = new KillChecker(o.redis, o.prefix, o.defaultMode);
   return createServer({ noDelay: true }, (socket: Socket) => {
     socket.on('error', () => {});
     let out: string[] = [];
@@ -35,7 +36,7 @@ export function createGatewayServer(o: GatewayOptions): Server {
     };
     const handle = async (req: EffectRequest) => {
       if (o.check) {
-        const v = await checkEffect(o.redis, o.prefix, o.defaultMode, req);
+        const v = await checker.check(req);
         if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });
       }
       const { id, ...fields } = req;
