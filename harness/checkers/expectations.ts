@@ -1,0 +1,25 @@
+// Defaults of every threshold (seed 000's drill bars where it gives one).
+import { DEFAULT_CLASSES } from '../../fleet-sim/model.ts';
+import type { Expectations } from './types.ts';
+
+export const DEFAULTS = {
+  timeToDrainingS: 10,
+  postFlipMax: 0,
+  claimGraceS: 5,
+  haltGraceS: 2,
+  restartS: 30,
+};
+
+export const drainingBudgetMs = (e: Expectations) => (e['time-to-draining']?.budgetS ?? DEFAULTS.timeToDrainingS) * 1000;
+
+/** Stop budget per class: hft 30 s, the others 300 s, unless the scenario says otherwise. */
+export function stopBudgetMs(e: Expectations, cls: string): number {
+  const own = e['time-to-stop']?.budgetS?.[cls];
+  const def = (DEFAULT_CLASSES as Record<string, { budgetS: number }>)[cls]?.budgetS ?? 300;
+  return (own ?? def) * 1000;
+}
+
+export const postFlipMax = (e: Expectations) => e['post-flip-effects']?.max ?? DEFAULTS.postFlipMax;
+export const claimGraceMs = (e: Expectations) => (e['stop-claims-verified']?.graceS ?? DEFAULTS.claimGraceS) * 1000;
+export const haltGraceMs = (e: Expectations) => (e['halt-state-durable']?.graceS ?? DEFAULTS.haltGraceS) * 1000;
+export const restartBudgetMs = (e: Expectations) => (e['restart-after-release']?.budgetS ?? DEFAULTS.restartS) * 1000;

@@ -1,0 +1,63 @@
+// halt-state-durable: from engagedAt (+ graceS) until the release, every status the broker gave
+// still shows the halt: the level and an open incident (halt levels), or the engaged kill keys
+// (the other paths). A status with a new bootId that forgot the halt mid-halt is amnesia.
+import { DEFAULT_KEY_PREFIX, GROUPS } from '../../fleet-sim/model.ts';
+import type { History, Lever, StatusOkOp } from '../history/index.ts';
+import type { Checker } from './types.ts';
+import { haltGraceMs } from './expectations.ts';
+import { unknown } from './prerequisites.ts';
+import { fmtMs } from './stats.ts';
+
+function expectedKeys(h: History, k: Lever): string[] {
+  const prefix = (h.runStart()?.config?.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
+  if (k.path === 'broker-level') return k.level === 1 ? [`${prefix}:asset:${k.asset ?? 'DOGE-USD'}`] : k.level === 4 ? [`${prefix}:platform:platform`] : [];
+  if (k.path === 'rest' && k.scope === 'platform') return GROUPS.map((g) => `${prefix}:group:${g}`);
+  return [`${prefix}:${k.scope}:${k.scope === 'platform' ? 'platform' : k.target}`];
+}
+
+function missing(s: StatusOkOp, k: Lever, keys: string[]): string | null {
+  const gaps: string[] = [];
+  if (k.path === 'broker-level') {
+    if (s.haltLevel !== k.level) gaps.push(`halt level ${s.haltLevel} (expected ${k.level})`);
+    if ((k.level ?? 0) >= 2 && !s.incident) gaps.push('no open incident');
+  }
+  const absent = keys.filter((key) => !s.engaged.includes(key));
+  if (absent.length) gaps.push(`not engaged: ${absent.join(', ')}`);
+  return gaps.length ? gaps.join(', ') : null;
+}
+
+export const haltStateDurable: Checker = (h, e) => {
+  const name = 'halt-state-durable';
+  const kill = h.lever('kill');
+  if (!kill) return unknown(name, 'no kill lever was issued in this run, so there is no halt state to check');
+  if (kill.engagedAt === null) return unknown(name, `the kill was never confirmed (${kill.failed ?? 'no lever-engaged recorded'}), so there is no halt to have kept`);
+  const grace = haltGraceMs(e);
+  const from = kill.engagedAt + grace;
+  const release = h.lever('release');
+  const to = release ? release.issuedAt : h.observedUntil();
+  const statuses = h.statuses();
+  const engagedAt = kill.engagedAt;
+  const bootBefore = statuses.filter((s) => s.ok && s.at <= engagedAt).at(-1) as StatusOkOp | undefined;
+  const carried = statuses.filter((s) => s.at <= from).at(-1);
+  const inside = statuses.filter((s) => s.at > from && s.at < to);
+  const views = [...(carried ? [carried] : []), ...inside];
+  const judged = views.filter((s): s is StatusOkOp => s.ok);
+  const down = views.length - judged.length;
+  const keys = expectedKeys(h, kill);
+  const bad: Array<{ at: number; bootId: string; gap: string; amnesia: boolean }> = [];
+  for (const s of judged) {
+    const gap = missing(s, kill, keys);
+    if (gap) bad.push({ at: s.at, bootId: s.bootId, gap, amnesia: Boolean(bootBefore && s.bootId !== bootBefore.bootId && s.haltLevel === 0) });
+  }
+  const details = { windowStart: from, windowEnd: to, expectedKeys: keys, level: kill.level ?? null, judged: judged.length, unreachable: down, bad };
+  if (bad.length) {
+    const first = bad[0];
+    const amnesia = bad.find((b) => b.amnesia);
+    const summary = amnesia
+      ? `the broker restarted (new bootId ${amnesia.bootId}) ${fmtMs(amnesia.at - kill.engagedAt)} after engagedAt and forgot the halt: ${amnesia.gap}`
+      : `${bad.length} of ${judged.length} status view(s) during the halt lost it, first ${fmtMs(first.at - kill.engagedAt)} after engagedAt: ${first.gap}`;
+    return { checker: name, valid: false, summary, details };
+  }
+  if (!judged.length) return unknown(name, `no broker status was observed between engagedAt + ${fmtMs(grace)} and the release${down ? ` (${down} view(s): broker unreachable)` : ''}`, details);
+  return { checker: name, valid: true, summary: `all ${judged.length} status view(s) during the halt kept it${down ? ` (${down} unreachable, not judged)` : ''}`, details };
+};

@@ -1,0 +1,37 @@
+// The checkers' public surface: every checker by name, run them all, compose, judge.
+import type { History } from '../history/index.ts';
+import { CHECKER_NAMES, type CheckerName } from './names.ts';
+import type { Checker, Expectations, Verdict } from './types.ts';
+import { timeToDraining } from './time-to-draining.ts';
+import { timeToStop } from './time-to-stop.ts';
+import { postFlipEffects } from './post-flip-effects.ts';
+import { stopClaimsVerified } from './stop-claims-verified.ts';
+import { haltStateDurable } from './halt-state-durable.ts';
+import { journalConsistent } from './journal-consistent.ts';
+import { restartAfterRelease } from './restart-after-release.ts';
+
+export * from './types.ts';
+export { CHECKER_NAMES, type CheckerName } from './names.ts';
+export { composeValidity, judge, type Judgement } from './compose.ts';
+export { spread, type Spread } from './stats.ts';
+
+export const CHECKERS: Record<CheckerName, Checker> = {
+  'time-to-draining': timeToDraining,
+  'time-to-stop': timeToStop,
+  'post-flip-effects': postFlipEffects,
+  'stop-claims-verified': stopClaimsVerified,
+  'halt-state-durable': haltStateDurable,
+  'journal-consistent': journalConsistent,
+  'restart-after-release': restartAfterRelease,
+};
+
+/** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */
+export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = []): Verdict[] {
+  return CHECKER_NAMES.filter((n) => !skip.includes(n)).map((n) => {
+    try {
+      return CHECKERS[n](history, expectations);
+    } catch (err) {
+      return { checker: n, valid: 'unknown' as const, summary: `killdrill: the checker crashed (${err instanceof Error ? err.message : String(err)}); this is a harness bug, please report it`, details: {} };
+    }
+  });
+}

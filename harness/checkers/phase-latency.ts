@@ -1,0 +1,40 @@
+// Shared by time-to-draining, time-to-stop and restart-after-release: how long each bot took,
+// from a lever, to be seen in one of some phases; who was late, who never got there.
+import type { History } from '../history/index.ts';
+import type { RosterBot } from '../runner/in-scope.ts';
+import { spread, type Spread } from './stats.ts';
+
+export interface Latency {
+  perBot: Record<string, number | null>;
+  /** Reached the phases, but after its budget. */
+  late: Array<{ slug: string; class: string; ms: number; budgetMs: number }>;
+  /** Never reached them, and the run was watched past its budget. */
+  missed: Array<{ slug: string; class: string; budgetMs: number; lastPhase: string | null }>;
+  /** Not reached yet when the run stopped watching, before its budget ran out: cannot say. */
+  pending: Array<{ slug: string; budgetMs: number }>;
+  stats: Spread;
+}
+
+export function phaseLatency(h: History, bots: RosterBot[], fromMs: number, phases: string[], budgetMs: (b: RosterBot) => number): Latency {
+  const until = h.observedUntil();
+  const out: Latency = { perBot: {}, late: [], missed: [], pending: [], stats: spread([]) };
+  const values: number[] = [];
+  for (const b of bots) {
+    const budget = budgetMs(b);
+    const at = h.firstIn(b.slug, phases, fromMs);
+    if (at === null) {
+      out.perBot[b.slug] = null;
+      if (until < fromMs + budget) out.pending.push({ slug: b.slug, budgetMs: budget });
+      else out.missed.push({ slug: b.slug, class: b.class, budgetMs: budget, lastPhase: h.phaseAt(b.slug, until) });
+      continue;
+    }
+    const ms = at - fromMs;
+    out.perBot[b.slug] = ms;
+    values.push(ms);
+    if (ms > budget) out.late.push({ slug: b.slug, class: b.class, ms, budgetMs: budget });
+  }
+  out.stats = spread(values);
+  return out;
+}
+
+export const list = (xs: string[], n = 5) => (xs.length > n ? `${xs.slice(0, n).join(', ')} and ${xs.length - n} more` : xs.join(', '));

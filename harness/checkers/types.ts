@@ -1,0 +1,25 @@
+// A checker is a pure function (history, expectations) → Verdict (DESIGN.md §3).
+import type { History } from '../history/index.ts';
+import type { CheckerName } from './names.ts';
+
+export type Validity = true | false | 'unknown';
+
+export interface Verdict {
+  checker: CheckerName;
+  valid: Validity;
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+/** Per-checker thresholds: the scenario's `expect` block (every field optional; see expectations.ts for defaults). */
+export interface Expectations {
+  'time-to-draining'?: { budgetS?: number };
+  'time-to-stop'?: { budgetS?: Partial<Record<string, number>> };
+  'post-flip-effects'?: { max?: number };
+  'stop-claims-verified'?: { graceS?: number };
+  'halt-state-durable'?: { graceS?: number };
+  'journal-consistent'?: Record<string, never>;
+  'restart-after-release'?: { budgetS?: number };
+}
+
+export type Checker = (history: History, expectations: Expectations) => Verdict;
