@@ -1,0 +1,87 @@
+// stop-claims-verified and halt-state-durable on literal histories.
+import { describe, expect, it } from 'vitest';
+import { stopClaimsVerified } from './stop-claims-verified.ts';
+import { haltStateDurable } from './halt-state-durable.ts';
+import { build, effect, kill, observed, release, roster } from './history-fixture.ts';
+
+const PRINCIPAL = [
+  { slug: 'foresight-doge-usd', host: 'tesseract', daemon: 'foresight', fleet: 'trading', tenant: 'principal', group: 'bots', class: 'hft', asset: 'DOGE-USD', tags: ['trading'] },
+  { slug: 'oracle-btc-usd', host: 'knox', daemon: 'oracle', fleet: 'agents', tenant: 'principal', group: 'agents', class: 'agent', asset: 'BTC-USD', tags: ['agents'] },
+];
+const level = (n: number) => kill(1000, 3000, { path: 'broker-level', level: n });
+const claim = (host: string, daemon: string, at: number, ok = true) => ({ type: 'claim', source: 'broker', action: 'daemon-stopped', host, daemon, ok, at });
+const daemon = (host: string, d: string, event: string, at: number, pid = 42) => ({ type: 'daemon', host, daemon: d, event, pid, at });
+
+describe('stop-claims-verified', () => {
+  it('passes when the claimed daemon exited on that host and stayed down', () => {
+    const v = stopClaimsVerified(build(roster(PRINCIPAL), level(2), daemon('tesseract', 'foresight', 'exit', 2500), claim('tesseract', 'foresight', 2600), observed(20_000)), {});
+    expect(v.valid).toBe(true);
+  });
+
+  it('fails on a successful no-op: the claim names the wrong host, no exit, bots keep trading', () => {
+    const v = stopClaimsVerified(build(roster(PRINCIPAL), level(2), claim('knox', 'foresight', 2600), effect('foresight-doge-usd', 'order', 4000), observed(20_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/claimed knox\/foresight stopped, but knox reported no exit of foresight; foresight runs on tesseract/);
+    expect(v.summary).toMatch(/foresight-doge-usd@tesseract/);
+  });
+
+  it('fails when a claimed-stopped daemon is running again during the halt (KeepAlive restart)', () => {
+    const v = stopClaimsVerified(build(roster(PRINCIPAL), level(3), daemon('knox', 'broker', 'exit', 2500), claim('knox', 'broker', 2600), daemon('knox', 'broker', 'start', 3500, 77), release(15_000), observed(20_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/knox\/broker was claimed stopped .* running again .*\(pid 77\)/);
+  });
+
+  it('fails when the claimed daemon\'s bots dispatch after the claim; a start after the release is fine', () => {
+    const h = build(roster(PRINCIPAL), level(2), daemon('tesseract', 'foresight', 'exit', 2500), claim('tesseract', 'foresight', 2600), effect('foresight-doge-usd', 'order', 2700), release(15_000), daemon('tesseract', 'foresight', 'start', 15_500), observed(20_000));
+    const v = stopClaimsVerified(h, {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/1 effect\(s\) from tesseract\/foresight's bots after it was claimed stopped \(foresight-doge-usd@tesseract\)/);
+  });
+
+  it('ignores claims the broker itself marked failed; no claims on a non-level path is a (vacuous) pass', () => {
+    expect(stopClaimsVerified(build(roster(PRINCIPAL), kill(), claim('knox', 'oracle', 2000, false), observed(20_000)), {}).valid).toBe(true);
+  });
+
+  it('is unknown without a kill, when a level ≥ 2 made no claim, or when the exit could not be seen yet', () => {
+    expect(stopClaimsVerified(build(roster(PRINCIPAL)), {}).valid).toBe('unknown');
+    expect(stopClaimsVerified(build(roster(PRINCIPAL), level(2), observed(20_000)), {}).valid).toBe('unknown');
+    expect(stopClaimsVerified(build(roster(PRINCIPAL), level(2), claim('tesseract', 'foresight', 2600), observed(3000)), {}).valid).toBe('unknown');
+  });
+});
+
+const status = (at: number, haltLevel: number, incident: boolean, engaged: string[] = [], bootId = 'boot-1') => ({ type: 'status', ok: true, haltLevel, incident: incident ? { id: 'inc-1' } : null, engaged, bootId, at });
+const P = 'alphaswarm:bots:killswitch';
+
+describe('halt-state-durable', () => {
+  it('passes when every status during the halt shows the level and the incident', () => {
+    const v = haltStateDurable(build(roster(PRINCIPAL), status(500, 0, false), level(3), status(3200, 3, true), status(9000, 3, true, [], 'boot-1'), release(15_000), status(15_200, 0, false), observed(20_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details.judged).toBe(2);
+  });
+
+  it('fails on amnesia: a new bootId at level 0 mid-halt', () => {
+    const v = haltStateDurable(build(roster(PRINCIPAL), status(500, 0, false), level(3), status(3200, 3, true), status(8000, 0, false, [], 'boot-2'), release(15_000), observed(20_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/restarted \(new bootId boot-2\).*forgot the halt: halt level 0 \(expected 3\), no open incident/);
+  });
+
+  it('checks the engaged keys for the other paths (REST platform = the six group keys)', () => {
+    const groups = ['agents', 'quant-agents', 'paper', 'bots', 'rl', 'workflows'].map((g) => `${P}:group:${g}`);
+    expect(haltStateDurable(build(roster(), kill(), status(4000, 0, false, groups), release(15_000), observed(20_000)), {}).valid).toBe(true);
+    const v = haltStateDurable(build(roster(), kill(), status(4000, 0, false, groups.slice(1)), release(15_000), observed(20_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/not engaged: alphaswarm:bots:killswitch:group:agents/);
+    expect(haltStateDurable(build(roster(), kill(1000, 1100, { path: 'redis', scope: 'bot', target: 'mm-aapl' }), status(4000, 0, false, [`${P}:bot:mm-aapl`]), observed(20_000)), {}).valid).toBe(true);
+  });
+
+  it('carries the last view into the window, and does not judge unreachable views', () => {
+    const v = haltStateDurable(build(roster(PRINCIPAL), level(2), status(3100, 2, true), { type: 'status', ok: false, error: 'ECONNREFUSED', at: 7000 }, observed(20_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details).toMatchObject({ judged: 1, unreachable: 1 });
+  });
+
+  it('is unknown without an engaged kill or without any status view during the halt', () => {
+    expect(haltStateDurable(build(roster(), kill(1000, null), status(4000, 0, false)), {}).valid).toBe('unknown');
+    expect(haltStateDurable(build(roster(PRINCIPAL), level(2), { type: 'status', ok: false, error: 'down', at: 6000 }, observed(20_000)), {}).valid).toBe('unknown');
+  });
+});
