@@ -50,6 +50,9 @@ describe('bot bugs', () => {
       const down = nowMs();
       await sleep(1500);
       expect((await ordersAfter(t, 'mm-a', down + 1000)).length).toBeGreaterThan(0);
+      // The restarted (empty) Redis lists the bots again although none of them moved.
+      await t.startRedis();
+      await waitFor('mm-a back in the phase hash', async () => (await t.phases().catch(() => ({}) as Record<string, { phase: string }>))['mm-a']?.phase === 'Running');
     });
   });
 

@@ -64,6 +64,8 @@ export class Daemon {
       onChange: () => this.reconcile(),
     });
     this.phases = new PhaseWriter(this.store.poller, phaseStreamKey(c.keyPrefix), phaseHashKey(c.keyPrefix));
+    // A Redis that restarted empty must list every bot again, also the ones that did not move.
+    this.store.poller.on('ready', () => this.booted && this.phases.refreshHash());
   }
 
   /** Reads the kill state (unless the resume-ignores-halt bug), writes every bot's first phase, starts the load. */

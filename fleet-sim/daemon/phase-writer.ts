@@ -17,8 +17,15 @@ export interface PhaseEntry {
 
 const RETRY_MS = 200;
 
+interface Queued {
+  e: PhaseEntry;
+  /** Only re-assert the hash field (after Redis came back possibly empty), no stream entry. */
+  hashOnly: boolean;
+}
+
 export class PhaseWriter {
-  private queue: PhaseEntry[] = [];
+  private queue: Queued[] = [];
+  private latest = new Map<string, PhaseEntry>();
   private inFlight = false;
   private scheduled = false;
   private readonly redis: Redis;
@@ -36,7 +43,14 @@ export class PhaseWriter {
   }
 
   push(e: PhaseEntry): void {
-    this.queue.push(e);
+    this.latest.set(e.slug, e);
+    this.queue.push({ e, hashOnly: false });
+    this.schedule(0);
+  }
+
+  /** Re-writes every bot's current phase into the hash (a restarted Redis has lost it). */
+  refreshHash(): void {
+    for (const e of this.latest.values()) this.queue.push({ e, hashOnly: true });
     this.schedule(0);
   }
 
@@ -65,8 +79,8 @@ export class PhaseWriter {
     this.inFlight = true;
     try {
       const m = this.redis.multi();
-      for (const e of batch) {
-        m.xadd(this.stream, '*', 'slug', e.slug, 'phase', e.phase, 'at', String(e.at), 'from', e.from, 'reason', e.reason, 'host', e.host, 'daemon', e.daemon, 'pid', String(e.pid));
+      for (const { e, hashOnly } of batch) {
+        if (!hashOnly) m.xadd(this.stream, '*', 'slug', e.slug, 'phase', e.phase, 'at', String(e.at), 'from', e.from, 'reason', e.reason, 'host', e.host, 'daemon', e.daemon, 'pid', String(e.pid));
         m.hset(this.hash, e.slug, JSON.stringify(e));
       }
       const res = await m.exec();
