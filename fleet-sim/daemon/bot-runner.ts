@@ -74,12 +74,10 @@ export class BotRunner {
   reconcile(st: KillState, now: number): void {
     if (st.killed) {
       if (this.phase === 'Running') this.startDrain(st, now);
-      else if (this.phase === 'Draining' && MODE_RANK[st.mode] > MODE_RANK[this.drainMode]) {
-        this.drainMode = st.mode;
-        this.drainWork(now);
-      }
+      else if (MODE_RANK[st.mode] > MODE_RANK[this.drainMode]) this.escalate(st, now);
     } else if (this.phase === 'Stopped') {
       this.phase = 'Running';
+      this.drainMode = 'cancel';
       this.nextTickAt = now + this.rng() * this.cls.tickMs;
       this.d.phase(this, 'Stopped', 'Running', 'released', now);
     }
@@ -180,6 +178,22 @@ export class BotRunner {
     if (!this.retriesSurviveKill) this.retries = [];
     this.d.phase(this, 'Running', 'Draining', st.reason, now);
     this.drainWork(now);
+  }
+
+  /** A stricter mode while Draining or Stopped: do its extra work (a Stopped bot drains again to close its position). */
+  private escalate(st: KillState, now: number): void {
+    if (this.phase === 'Draining') {
+      this.drainMode = st.mode;
+      return this.drainWork(now);
+    }
+    if (st.mode === 'flatten' && (this.position !== 0 || this.working.length > 0)) {
+      this.phase = 'Draining';
+      this.drainMode = st.mode;
+      this.drainUntil = now + this.cls.drainMs;
+      this.d.phase(this, 'Stopped', 'Draining', st.reason, now);
+      return this.drainWork(now);
+    }
+    this.drainMode = st.mode; // freeze, or nothing to close: stay Stopped
   }
 
   /** The mode's work: cancel working orders (cancel, flatten), close the position (flatten), nothing (freeze). */
