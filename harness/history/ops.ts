@@ -15,7 +15,10 @@ export interface LeverIssuedOp extends Base { type: 'lever-issued'; lever: Lever
 export interface LeverAckOp extends Base { type: 'lever-ack'; lever: LeverName; ok: boolean; detail: unknown; at: number }
 export interface LeverEngagedOp extends Base { type: 'lever-engaged'; lever: LeverName; at: number; detail?: unknown }
 export interface LeverFailedOp extends Base { type: 'lever-failed'; lever: LeverName; error: string; at: number }
-export interface FaultOp extends Base { type: 'fault-injected' | 'fault-healed'; id: string; kind: string; params: Record<string, unknown>; at: number; ok?: boolean; error?: string; detail?: unknown }
+interface FaultFields extends Base { id: string; kind: string; params: Record<string, unknown>; at: number; ok?: boolean; error?: string; detail?: unknown }
+export interface FaultInjectedOp extends FaultFields { type: 'fault-injected' }
+export interface FaultHealedOp extends FaultFields { type: 'fault-healed' }
+export type FaultOp = FaultInjectedOp | FaultHealedOp;
 export interface PhaseOp extends Base { type: 'phase'; slug: string; phase: string; at: number; from: string | null; reason: string | null; host: string; daemon: string }
 export interface EffectOp extends Base { type: 'effect'; seq: number; key: string; bot: string; kind: string; dispatchedAt: number; receivedAt: number }
 export interface DaemonOp extends Base { type: 'daemon'; host: string; daemon: string; event: 'start' | 'exit'; pid: number; code?: number | null; signal?: string | null; at: number }
@@ -33,7 +36,7 @@ export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reas
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
-  | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultOp | PhaseOp | EffectOp
+  | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp;
 
 /** An op as handed to the recorder: everything but `t`. */

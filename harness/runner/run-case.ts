@@ -136,7 +136,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     await sleepUntil(t0 + plan.kill.atMs);
     stage = 'kill';
     const path = killPathByName(plan.kill.path, keyPrefix);
-    const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level };
+    const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset };
     const leverEmit = (name: 'kill' | 'release') => (e: LeverEvent) => emit({ ...e, lever: name, ...(e.type === 'lever-issued' ? lever : {}) });
     const leverReq = { ...plan.kill, reason: `killdrill ${plan.scenarioName} ${plan.caseId}` };
     await path.engage(ep, leverReq, leverEmit('kill'));
@@ -178,6 +178,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       await phases.drain();
       await phases.stop();
     }
+    // The observers' last look: later effects and phases were not observed (history.observedUntil()).
+    emit({ type: 'observers-stopped', at: nowMs() });
     if (errors.length) emit({ type: 'observer-errors', errors: errors.slice(-20) });
     progress.done();
     if (fleet) await fleet.stop();

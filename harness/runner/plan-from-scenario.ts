@@ -1,0 +1,51 @@
+// One scenario case → the RunPlan the timeline interpreter (run-case.ts) executes.
+import { BOT_CLASSES } from '../../fleet-sim/model.ts';
+import { parseDuration } from '../scenario/duration.ts';
+import type { ScenarioCase } from '../scenario/index.ts';
+import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
+import type { RunPlan } from './plan.ts';
+
+const SETTLE_MS = 2000;
+
+function ms(d: string): number {
+  const v = parseDuration(d);
+  if (v === null) throw new Error(`killdrill: '${d}' is not a duration; validate the scenario first (killdrill validate)`);
+  return v;
+}
+
+export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
+  const s = c.scenario;
+  const e = s.expect;
+  const faults = s.faults.map((f, i) => ({
+    id: f.id ?? `${f.kind}-${i + 1}`,
+    kind: f.kind,
+    atMs: ms(f.at),
+    healAfterMs: f.heal === 'end' ? null : ms(f.heal),
+    params: { ...(f.params ?? {}) } as Record<string, unknown>,
+  }));
+  const broker = s.kill.path === 'broker-level';
+  return {
+    file: c.file,
+    scenarioName: s.name,
+    caseId: c.id,
+    seed: seed ?? s.seed,
+    fleet: { preset: s.fleet.preset, bots: s.fleet.bots, bugs: [...s.fleet.bugs], overrides: { ...s.fleet.overrides } },
+    warmupMs: ms(s.load.warmup),
+    maxDurationMs: ms(s.load.duration),
+    faults,
+    kill: {
+      atMs: ms(s.kill.at),
+      path: s.kill.path,
+      scope: s.kill.scope,
+      target: c.target,
+      mode: s.kill.mode,
+      ...(broker ? { level: s.kill.level } : {}),
+      ...(broker && s.kill.level === 1 ? { asset: s.kill.asset ?? 'DOGE-USD' } : {}),
+    },
+    releaseAfterMs: s.release ? ms(s.release.after) : null,
+    // Watch long enough for every budget the checkers judge, so "not yet" never hides a miss.
+    stopBudgetMs: Math.max(drainingBudgetMs(e), ...BOT_CLASSES.map((cls) => stopBudgetMs(e, cls))),
+    restartBudgetMs: restartBudgetMs(e),
+    settleMs: SETTLE_MS,
+  };
+}

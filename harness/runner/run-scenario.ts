@@ -1,0 +1,123 @@
+// One scenario case end to end: run directory, recorder, timeline, journals, checkers, result.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { ScenarioCase } from '../scenario/index.ts';
+import { createRecorder, readHistory, type Outcome } from '../history/index.ts';
+import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
+import type { Runtime } from '../runtime/index.ts';
+import { runCase, InputError, type CaseRun } from './run-case.ts';
+import { planFromScenario } from './plan-from-scenario.ts';
+import { readJournal } from './read-journal.ts';
+import { replayCommand } from './replay.ts';
+import { buildResult, type Environment, type RunResult } from './result.ts';
+import type { Progress } from './progress.ts';
+
+export interface RunScenarioOptions {
+  /** Run directories go to `<outDir>/runs/<runId>/`. */
+  outDir: string;
+  runtime: Runtime;
+  progress: Progress;
+  signal: AbortSignal;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+}
+
+export interface CaseOutcome {
+  outcome: Outcome;
+  /** A scenario problem found only once the fleet was up (exit 2), e.g. a fault aimed at a missing component. */
+  invalidInput: boolean;
+  reasons: string[];
+  replay: string;
+  runDir: string;
+  result: RunResult;
+}
+
+export function newRunId(name: string, caseId: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  const slug = `${name}${caseId === 'default' ? '' : '-' + caseId}`.replace(/[^A-Za-z0-9.-]+/g, '-').slice(0, 80);
+  return `${stamp}-${slug}-${randomBytes(3).toString('hex')}`;
+}
+
+function environment(): Environment {
+  let gitRevision: string | null = null;
+  try {
+    gitRevision = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    gitRevision = null;
+  }
+  return { hostname: hostname(), node: process.version, platform: `${process.platform}-${process.arch}`, gitRevision };
+}
+
+export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions): Promise<CaseOutcome> {
+  const s = c.scenario;
+  const plan = planFromScenario(c, opts.seed);
+  const runId = newRunId(s.name, c.id);
+  const runDir = join(opts.outDir, 'runs', runId);
+  mkdirSync(runDir, { recursive: true });
+  const recorder = createRecorder(join(runDir, 'history.jsonl'));
+  const replay = replayCommand(c.file, c.id, plan.seed);
+  const startedAt = Date.now();
+  recorder.emit({
+    type: 'run-start',
+    runId,
+    scenario: s.name,
+    case: c.id,
+    seed: plan.seed,
+    file: c.file,
+    config: { preset: s.fleet.preset, bots: s.fleet.bots ?? null, bugs: s.fleet.bugs, ...s.fleet.overrides, runtime: opts.runtime.name },
+    plan,
+  });
+
+  let run: CaseRun;
+  let invalidInput = false;
+  try {
+    run = await runCase(plan, { runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal });
+  } catch (err) {
+    invalidInput = err instanceof InputError;
+    const msg = err instanceof Error ? err.message : String(err);
+    run = { status: 'errored', reason: msg.startsWith('killdrill:') ? msg : `killdrill: ${msg}`, inScope: [] };
+  }
+  // Journals are read after the fleet stopped (runCase's finally stopped it).
+  if (run.status === 'completed' && run.journalDir) {
+    const j = readJournal(run.journalDir, recorder.emit);
+    recorder.emit({ type: 'journal-read', ...j });
+  }
+
+  const history = readHistory(recorder.file);
+  const verdicts: Verdict[] = runCheckers(history, s.expect, s.skip ?? []);
+  const judgement = judge(verdicts, s.detects);
+  let outcome: Outcome;
+  let reasons: string[];
+  if (run.status === 'completed') {
+    outcome = judgement.passed ? 'passed' : 'failed';
+    reasons = judgement.reasons;
+  } else {
+    outcome = run.status;
+    reasons = [run.reason ?? `killdrill: the run ${run.status}`];
+  }
+  recorder.emit({ type: 'run-end', outcome, ...(reasons.length ? { reason: reasons.join('\n') } : {}) });
+  recorder.close();
+
+  const result = buildResult({
+    runId,
+    file: c.file,
+    scenario: s.name,
+    caseId: c.id,
+    matrixValues: c.values,
+    seed: plan.seed,
+    outcome,
+    ...(reasons.length ? { reason: reasons.join('\n') } : {}),
+    replay,
+    startedAt,
+    endedAt: Date.now(),
+    environment: environment(),
+    history,
+    verdicts,
+    ...(s.detects ? { detects: s.detects } : {}),
+  });
+  writeFileSync(join(runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  return { outcome, invalidInput, reasons, replay, runDir, result };
+}
