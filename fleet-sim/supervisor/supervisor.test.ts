@@ -68,7 +68,7 @@ describe('host supervisor', () => {
     expect((await post('x'.repeat(1024 * 1024 + 10))).status).toBe(413);
     const ev = await fetch(`${url}/events?after=-1`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ev.status).toBe(400);
-    expect((await ev.json()).error).toMatch(/^killdrill: /);
+    expect(((await ev.json()) as { error: string }).error).toMatch(/^killdrill: /);
     expect((await client.daemons()).length).toBe(0);
   });
 
@@ -128,7 +128,7 @@ describe('host supervisor', () => {
     const { events, next } = (await res.json()) as { events: Array<{ seq: number; daemon: string; event: string; code?: number }>; next: number };
     expect(next).toBe(events[events.length - 1].seq);
     expect(events.filter((e) => e.daemon === 'crash' && e.event === 'exit').every((e) => e.code === 3)).toBe(true);
-    const later = await (await fetch(`${url}/events?after=${next}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    const later = (await (await fetch(`${url}/events?after=${next}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { events: unknown[] };
     expect(later.events).toEqual([]);
   });
 
