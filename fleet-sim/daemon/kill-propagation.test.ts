@@ -137,4 +137,11 @@ describe('bot daemons', () => {
     const entries = await phaseEntries(t);
     expect(entries.filter((e) => e.slug === 'mm-a' && e.phase === 'Draining').at(-1)!.reason).toMatch(/SIGTERM/);
   });
+
+  it('a closed stdin pipe stops a daemon the same way', async () => {
+    const d2 = t.procs.get('node-b/d2')!;
+    d2.child.stdin!.end();
+    expect(await d2.exited).toEqual({ code: 0, signal: null });
+    for (const s of ['ag-a', 'pp-a']) expect((await t.phases())[s].phase).toBe('Stopped');
+  });
 });

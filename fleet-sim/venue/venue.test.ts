@@ -107,4 +107,10 @@ describe('venue', () => {
     expect((await c.next()).seq).toBe(before.length + 1);
     c.s.destroy();
   });
+
+  it('exits 0 when its stdin pipe closes (the parent went away)', async () => {
+    const v = t.procs.get('venue')!;
+    v.child.stdin!.end();
+    expect(await v.exited).toEqual({ code: 0, signal: null });
+  });
 });
