@@ -11,5 +11,7 @@ export default defineConfig({
     // Fleets are real processes; on a 2-core machine run test files one at a time.
     fileParallelism: false,
     pool: 'forks',
+    setupFiles: ['allure-vitest/setup'],
+    reporters: ['default', ['allure-vitest/reporter', { resultsDir: 'out/allure-results' }]],
   },
 });

@@ -6,6 +6,7 @@ const USAGE = `usage: killdrill <command> [options]
   run <file|dir>… [--seed N] [--runtime process|docker] [--out DIR]   run scenarios
   validate <file>…                                                    check scenario files
   sim up [--preset P] [--bots N] [--bugs a,b] [--json]                run the simulated fleet alone
+  evidence <runDir|result.json>… [--out FILE] [--drill-id ID]         merge runs into one drill evidence document
   proxy [--host H] [--port P]                                         run the Toxiproxy-compatible fault proxy
 
 exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure could not start`;
@@ -23,6 +24,10 @@ async function main(): Promise<number> {
     case 'run': {
       const { runMain } = await import('./run-command.ts');
       return runMain(args);
+    }
+    case 'evidence': {
+      const { evidenceMain } = await import('./evidence-command.ts');
+      return evidenceMain(args);
     }
     case 'validate': {
       const { validateMain } = await import('./validate-command.ts');
