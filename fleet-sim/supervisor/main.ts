@@ -7,6 +7,8 @@ import { readFleetFile } from '../fleet-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { supervisorServer } from './http-api.ts';
 
+const ORPHAN_GRACE_MS = 2000;
+
 async function main(): Promise<number> {
   const [fleetPath, host] = process.argv.slice(2);
   if (!fleetPath || !host) {
@@ -23,6 +25,9 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   const graceMs = Number(process.env.KILLDRILL_STOP_GRACE_MS ?? 10_000);
   const sup = new Supervisor(host, logDir, graceMs);
+  // Our parent (sim up) died without stopping us: its redis and proxy are going too, so
+  // daemons cannot drain through them; give them a short grace instead of the full one.
+  process.stdin.once('end', () => sup.setGrace(Math.min(graceMs, ORPHAN_GRACE_MS)));
   const server = supervisorServer(sup, fleet.token);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

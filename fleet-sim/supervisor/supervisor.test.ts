@@ -1,7 +1,7 @@
 // The host supervisor as a real process with real (throwaway) daemon processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '../orchestrator/ports.ts';
@@ -27,10 +27,12 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
   }
 }
 
-/** Load a daemon and give it time to install its SIGTERM handler (a SIGTERM during boot is a signal death). */
+/** Wait until a graceful daemon has installed its SIGTERM handler (a SIGTERM during boot is a signal death). */
+const booted = (pid: number) => until(`daemon ${pid} booted`, async () => existsSync(join(dir, `ready-${pid}`)));
+
 async function loadBooted(def: Parameters<SupervisorClient['load']>[0]): Promise<DaemonInfo> {
-  const d = await client.load(def);
-  await sleep(800);
+  const d = await client.load({ ...def, args: [dir] });
+  await booted(d.pid!);
   return d;
 }
 
@@ -39,7 +41,8 @@ const info = async (name: string): Promise<DaemonInfo> => (await client.daemons(
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'killdrill-sup-'));
   // A daemon that runs until SIGTERM and then exits 0; one that exits at once with code 3.
-  writeFileSync(join(dir, 'graceful.mjs'), "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);\n");
+  // It writes ready-<pid> once its SIGTERM handler is installed.
+  writeFileSync(join(dir, 'graceful.mjs'), "import { writeFileSync } from 'node:fs'; process.on('SIGTERM', () => process.exit(0)); writeFileSync(process.argv[2] + '/ready-' + process.pid, ''); setInterval(() => {}, 1000);\n");
   writeFileSync(join(dir, 'crasher.mjs'), 'process.exit(3);\n');
   const [port] = await freePorts(1);
   const fleetFile = join(dir, 'fleet.json');
@@ -101,7 +104,7 @@ describe('host supervisor', () => {
     await client.action('of', 'start');
     const started = await info('of');
     expect(started.state).toBe('running');
-    await sleep(800);
+    await booted(started.pid!);
     expect(started.pid).not.toBe(d.pid);
     const kill = await client.action('of', 'kill');
     expect(kill).toMatchObject({ ok: true, signal: 'SIGKILL', pid: started.pid });
@@ -113,21 +116,25 @@ describe('host supervisor', () => {
   });
 
   it('keepAlive false never restarts; a crash loop is throttled; events record starts and exits', async () => {
-    await client.load({ name: 'once', module: join(dir, 'graceful.mjs'), keepAlive: false });
+    await loadBooted({ name: 'once', module: join(dir, 'graceful.mjs'), keepAlive: false });
     await client.action('once', 'kill');
     await sleep(500);
     expect(await info('once')).toMatchObject({ state: 'exited', pid: null, starts: 1, lastExit: { signal: 'SIGKILL' } });
     await client.load({ name: 'crash', module: join(dir, 'crasher.mjs'), keepAlive: 'on-failure' });
-    await sleep(2500);
-    const c = await info('crash');
-    // 200 ms, 200, 400, 800 … : a handful of starts in 2.5 s, not dozens.
-    expect(c.starts).toBeGreaterThanOrEqual(3);
-    expect(c.starts).toBeLessThanOrEqual(7);
+    await until('4 starts of the crash loop', async () => (await info('crash')).starts >= 4, 20_000);
     await client.action('crash', 'stop');
     const res = await fetch(`${url}/events?after=0`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const { events, next } = (await res.json()) as { events: Array<{ seq: number; daemon: string; event: string; code?: number }>; next: number };
+    const { events, next } = (await res.json()) as { events: Array<{ seq: number; at: number; daemon: string; event: string; code?: number }>; next: number };
     expect(next).toBe(events[events.length - 1].seq);
-    expect(events.filter((e) => e.daemon === 'crash' && e.event === 'exit').every((e) => e.code === 3)).toBe(true);
+    const crash = events.filter((e) => e.daemon === 'crash');
+    // Every exit before our stop was the crash (the stop may catch one run mid-boot: SIGTERM).
+    expect(crash.filter((e) => e.event === 'exit').slice(0, 3).map((e) => e.code)).toEqual([3, 3, 3]);
+    // Throttled: the wait between an exit and the next start doubles (200, 200, 400 ms …).
+    const gaps: number[] = [];
+    for (let i = 1; i < crash.length; i++) if (crash[i - 1].event === 'exit' && crash[i].event === 'start') gaps.push(crash[i].at - crash[i - 1].at);
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    expect(gaps[0]).toBeGreaterThanOrEqual(190);
+    expect(gaps[2]).toBeGreaterThanOrEqual(390);
     const later = (await (await fetch(`${url}/events?after=${next}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { events: unknown[] };
     expect(later.events).toEqual([]);
   });

@@ -20,7 +20,7 @@ const NAME_RE = /^[A-Za-z0-9_.-]{1,100}$/;
 export class Supervisor {
   readonly host: string;
   private readonly logDir: string;
-  private readonly graceMs: number;
+  private graceMs: number;
   private readonly daemons = new Map<string, Daemon>();
   private readonly events: SupervisorEvent[] = [];
   private seq = 0;
@@ -29,6 +29,11 @@ export class Supervisor {
     this.host = host;
     this.logDir = logDir;
     this.graceMs = graceMs;
+  }
+
+  /** SIGTERM-to-SIGKILL grace for every later stop. */
+  setGrace(ms: number): void {
+    this.graceMs = ms;
   }
 
   private record(e: Omit<SupervisorEvent, 'seq' | 'at'>): void {
