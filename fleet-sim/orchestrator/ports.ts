@@ -1,19 +1,48 @@
 // Ports chosen once, at start, so a restarted component comes back on the same address.
+//
+// They are chosen BELOW the kernel's ephemeral range (ip_local_port_range): a port from
+// the ephemeral range is also handed out as the local port of outgoing connections, so
+// between choosing it and the component binding it, any connect() on the machine (a
+// bot to Redis, a proxy link) could take it — EADDRINUSE at start or after a restart.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
-/** `n` distinct free ports on 127.0.0.1 (all held open together, then released). */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
+function ephemeralLow(): number {
   try {
-    for (let i = 0; i < n; i++) {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && low > 2048) return low;
+  } catch {
+    // not Linux: fall through
+  }
+  return 32768;
+}
+
+function tryListen(s: Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => resolve(true));
+  });
+}
+
+/** `n` distinct free ports on 127.0.0.1 outside the ephemeral range (held open together, then released). */
+export async function freePorts(n: number): Promise<number[]> {
+  const high = ephemeralLow() - 1;
+  const low = Math.max(1025, high - 12_000);
+  const servers: Server[] = [];
+  const ports: number[] = [];
+  try {
+    let attempts = 0;
+    while (ports.length < n) {
+      if (++attempts > n * 200) throw new Error(`killdrill: could not find ${n} free ports on 127.0.0.1 between ${low} and ${high}`);
+      const port = low + Math.floor(Math.random() * (high - low + 1));
+      if (ports.includes(port)) continue;
       const s = createServer();
-      servers.push(s);
-      await new Promise<void>((resolve, reject) => {
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => resolve());
-      });
+      if (await tryListen(s, port)) {
+        servers.push(s);
+        ports.push(port);
+      }
     }
-    return servers.map((s) => (s.address() as { port: number }).port);
+    return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
