@@ -2,7 +2,7 @@
 // broker and bot daemons as real processes; stopping leaves nothing behind.
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ async function noneLeft(runId: string, timeoutMs: number): Promise<number[]> {
 function simUp(config: Record<string, unknown>, runId: string, env: NodeJS.ProcessEnv = process.env) {
   const dir = mkdtempSync(join(tmpdir(), 'killdrill-simtest-'));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(config));
+  writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
   const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', file], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, KILLDRILL_RUN_ID: runId } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -85,12 +85,14 @@ describe('sim up: input errors', () => {
     expect(await s.exited).toBe(2);
     expect(s.stderr()).toMatch(/^killdrill: invalid fleet config/);
     expect(s.stderr()).toContain('pollIntervalS');
+    rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('without redis-server on PATH exits 3 and says how to install it', async () => {
     const s = simUp({ preset: 'principal' }, `t-noredis-${process.pid}`, { ...process.env, PATH: '/nonexistent' });
     expect(await s.exited).toBe(3);
     expect(s.stderr()).toContain('killdrill: redis-server not found on PATH; install it (Debian/Ubuntu: sudo apt-get install redis-server)');
+    rmSync(s.dir, { recursive: true, force: true });
   });
 });
 
@@ -99,7 +101,7 @@ describe('sim up: principal fleet', () => {
     const runId = `t-principal-${process.pid}-${Date.now()}`;
     const s = simUp({ preset: 'principal', bots: 8, pollIntervalS: 1 }, runId);
     const l = await s.line;
-    expect(l).toMatchObject({ runId, preset: 'principal' });
+    expect(l).toMatchObject({ runId, preset: 'principal', dataDir: join(s.dir, 'data') });
     expect(Object.keys(l.hosts).sort()).toEqual(['knox', 'tesseract']);
     expect((statSync(join(l.dataDir, 'fleet.json')).mode & 0o777).toString(8)).toBe('600');
     expect((statSync(join(l.dataDir, 'pids.json')).mode & 0o777).toString(8)).toBe('600');
@@ -153,6 +155,7 @@ describe('sim up: principal fleet', () => {
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(runPids(runId)).toEqual([]);
+    rmSync(s.dir, { recursive: true, force: true });
   });
 });
 
@@ -169,5 +172,6 @@ describe('sim up: alphaswarm fleet', () => {
     s.child.kill('SIGKILL');
     await s.exited;
     expect(await noneLeft(runId, 15_000)).toEqual([]);
+    rmSync(s.dir, { recursive: true, force: true });
   });
 });
