@@ -96,6 +96,17 @@ describe('sim up: input errors', () => {
   });
 });
 
+describe('sim up: start failure', () => {
+  it('an external proxy that does not answer exits 3 with what to do, leaving nothing running', async () => {
+    const runId = `t-noproxy-${process.pid}-${Date.now()}`;
+    const s = simUp({ preset: 'principal', proxyUrl: 'http://127.0.0.1:1' }, runId);
+    expect(await s.exited).toBe(3);
+    expect(s.stderr()).toMatch(/^killdrill: could not create the links on the external proxy http:\/\/127\.0\.0\.1:1: .*check that it is a running Toxiproxy/);
+    expect(runPids(runId)).toEqual([]);
+    rmSync(s.dir, { recursive: true, force: true });
+  });
+});
+
 describe('sim up: principal fleet', () => {
   it('starts, reports every component, controls them, and SIGTERM leaves no process of the run', async () => {
     const runId = `t-principal-${process.pid}-${Date.now()}`;
