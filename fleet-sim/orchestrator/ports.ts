@@ -33,7 +33,7 @@ export async function freePorts(n: number): Promise<number[]> {
   try {
     let attempts = 0;
     while (ports.length < n) {
-      if (++attempts > n * 200) throw new Error(`killdrill: could not find ${n} free ports on 127.0.0.1 between ${low} and ${high}`);
+      if (++attempts > n * 200) throw new Error(`killdrill: could not find ${n} free ports on 127.0.0.1 between ${low} and ${high}; stop other fleets (killdrill sim up) or free some ports, then retry`);
       const port = low + Math.floor(Math.random() * (high - low + 1));
       if (ports.includes(port)) continue;
       const s = createServer();
