@@ -45,9 +45,12 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
   const current = async () => (await sup.daemons()).find((d) => d.name === name)?.pid ?? null;
   switch (action) {
     case 'kill':
-    case 'stop':
     case 'start':
       return sup.action(name, action);
+    case 'stop':
+      // Stays down until start, also a KeepAlive daemon (operator-down). The supervisor's own
+      // POST /daemons/<name>/stop keeps launchctl semantics (KeepAlive restarts it).
+      return sup.action(name, 'disable');
     case 'pause': {
       const pid = await current();
       signal(pid, 'SIGSTOP');
@@ -59,7 +62,7 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
       return { ok: true, pid, signal: 'SIGCONT' };
     }
     case 'restart': {
-      const stopped = await sup.action(name, 'stop');
+      const stopped = await sup.action(name, 'disable');
       const started = await sup.action(name, 'start');
       return { ok: true, stopped, started, pid: started.pid };
     }

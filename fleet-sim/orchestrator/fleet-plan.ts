@@ -27,7 +27,7 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
   const hosts = topology.hosts.map((h) => h.name);
   const draft = linkUpstreams(topology, { redis: 0, gatewayTcp: 0, venueTcp: 0, supervisors: {} });
   const external = config.proxyUrl ?? null;
-  const ports = await freePorts(7 + hosts.length + draft.length);
+  const ports = await freePorts(8 + hosts.length + draft.length);
   let i = 0;
   const next = () => ports[i++];
   const redis = next();
@@ -37,6 +37,7 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
   const gatewayTcp = next();
   const control = next();
   const proxyPort = next();
+  const apiserver = next();
   const supervisors = Object.fromEntries(hosts.map((h) => [h, next()]));
   const links: Links = {};
   for (const l of linkUpstreams(topology, { redis, gatewayTcp, venueTcp, supervisors })) {
@@ -49,7 +50,9 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
     token: randomBytes(24).toString('hex'),
     releaseToken: randomBytes(24).toString('hex'),
     redis: { host: '127.0.0.1', port: redis },
-    ports: { broker, venueHttp, venueTcp, gatewayTcp, control, supervisors },
+    ports: { broker, venueHttp, venueTcp, gatewayTcp, control, supervisors, apiserver },
+    // Every fleet has an apiserver (the CRD path); only alphaswarm runs the KillSwitch operator.
+    kubeconfig: join(config.dataDir, 'kubeconfig'),
     links,
   };
   for (const d of ['logs', 'redis', 'journal']) mkdirSync(join(config.dataDir, d), { recursive: true });

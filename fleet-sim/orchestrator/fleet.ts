@@ -12,7 +12,7 @@ import { readyChecks } from './ready.ts';
 import { SupervisorClient } from '../supervisor/client.ts';
 import { redisArgs, redisPing } from '../redis/redis-server.ts';
 import type { DaemonSpec } from '../presets/index.ts';
-import { tcpAccepts } from './ready.ts';
+import { apiserverReady, tcpAccepts } from './ready.ts';
 
 export class StartError extends Error {
   override name = 'StartError';
@@ -44,6 +44,7 @@ export class Fleet {
     if (plan.proxyPort !== null) this.add(node('proxy', 'proxy', MODULES.proxy, ['--port', String(plan.proxyPort), '--json']));
     this.add(node('venue', 'venue', MODULES.venue, [fleetPath]));
     this.add(node('gateway', 'gateway', MODULES.gateway, [fleetPath]));
+    if (file.ports.apiserver !== undefined) this.add(node('apiserver', 'apiserver', MODULES.apiserver, [fleetPath]));
     for (const h of file.topology.hosts) {
       this.add(node(`supervisor.${h.name}`, 'supervisor', MODULES.supervisor, [fleetPath, h.name], h.name));
       this.supervisors.set(h.name, new SupervisorClient(this.supervisorUrl(h.name), file.token));
@@ -68,6 +69,7 @@ export class Fleet {
   missingModules(): string[] {
     const need = [MODULES.venue, MODULES.gateway, MODULES.supervisor, ...this.plan.file.topology.hosts.flatMap((h) => h.daemons.map(daemonModule))];
     if (this.plan.proxyPort !== null) need.push(MODULES.proxy);
+    if (this.procs.has('apiserver')) need.push(MODULES.apiserver);
     return [...new Set(need)].filter((m) => !existsSync(m));
   }
 
@@ -95,6 +97,7 @@ export class Fleet {
       await this.waitFor(`supervisor of ${host}`, name, () => sup.daemons().then(() => true, () => false));
       await this.loadDaemons(host);
     } else if (name === 'gateway') await this.waitFor('gateway', name, () => tcpAccepts(file.ports.gatewayTcp));
+    else if (name === 'apiserver') await this.waitFor('the apiserver', name, () => apiserverReady(file.ports.apiserver!, file.kubeconfig));
   }
 
   private async loadDaemons(host: string): Promise<void> {
@@ -109,7 +112,8 @@ export class Fleet {
 
   /** Start everything in order and wait until the fleet is ready (or throw StartError). */
   async start(readyTimeoutMs = 60_000): Promise<void> {
-    const order = ['redis', 'proxy', 'venue', 'gateway', ...[...this.supervisors.keys()].map((h) => `supervisor.${h}`)];
+    // The apiserver before the supervisors: the operator daemon (control host) needs it.
+    const order = ['redis', 'proxy', 'venue', 'gateway', 'apiserver', ...[...this.supervisors.keys()].map((h) => `supervisor.${h}`)];
     if (this.plan.proxyPort === null) await createLinks(this.plan.proxyUrl, this.plan.file.links).catch((e: unknown) => {
       throw new StartError(`killdrill: could not create the links on the external proxy ${this.plan.proxyUrl}: ${e instanceof Error ? e.message : String(e)}; check that it is a running Toxiproxy`);
     });
@@ -146,10 +150,10 @@ export class Fleet {
     }));
   }
 
-  /** Daemons (by their supervisors) and supervisors, then gateway, venue, proxy, redis. */
+  /** Daemons (by their supervisors) and supervisors, then apiserver, gateway, venue, proxy, redis. */
   async stop(): Promise<void> {
     const sups = [...this.procs.values()].filter((p) => p.spec.kind === 'supervisor');
     await Promise.all(sups.map((p) => p.stop(STOP_GRACE_MS + 5000)));
-    for (const name of ['gateway', 'venue', 'proxy', 'redis']) await this.procs.get(name)?.stop(STOP_GRACE_MS);
+    for (const name of ['apiserver', 'gateway', 'venue', 'proxy', 'redis']) await this.procs.get(name)?.stop(STOP_GRACE_MS);
   }
 }

@@ -8,6 +8,7 @@ export const REPO_DIR = join(FLEET_SIM_DIR, '..');
 export const MODULES = {
   broker: join(FLEET_SIM_DIR, 'broker', 'main.ts'),
   operator: join(FLEET_SIM_DIR, 'operator', 'main.ts'),
+  apiserver: join(FLEET_SIM_DIR, 'apiserver', 'main.ts'),
   bots: join(FLEET_SIM_DIR, 'daemon', 'main.ts'),
   watchdog: join(FLEET_SIM_DIR, 'daemon', 'watchdog.ts'),
   gateway: join(FLEET_SIM_DIR, 'gateway', 'main.ts'),

@@ -1,5 +1,6 @@
-// Ready = broker GET /status 200, venue GET /health 200, gateway accepts TCP, and every bot
+// Ready = broker GET /status 200, apiserver GET /readyz 200 (when the fleet has one), venue GET /health 200, gateway accepts TCP, and every bot
 // of the topology has an entry in the phase hash. Each check names what it waits for.
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { phaseHashKey } from '../model.ts';
@@ -32,6 +33,11 @@ export function tcpAccepts(port: number): Promise<boolean> {
   });
 }
 
+/** The apiserver answers GET /readyz and has written its kubeconfig (it writes it before its ready line). */
+export async function apiserverReady(port: number, kubeconfig: string | undefined): Promise<boolean> {
+  return (await httpOk(`http://127.0.0.1:${port}/readyz`)) && (!kubeconfig || existsSync(kubeconfig));
+}
+
 export function readyChecks(file: FleetFile, logOf: (name: string) => string): { checks: ReadyCheck[]; missingBots: () => string[]; close: () => void } {
   const redis = new Redis({ host: file.redis.host, port: file.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
   redis.on('error', () => {});
@@ -56,5 +62,6 @@ export function readyChecks(file: FleetFile, logOf: (name: string) => string): {
     { what: `gateway TCP on 127.0.0.1:${file.ports.gatewayTcp}`, log: logOf('gateway'), check: () => tcpAccepts(file.ports.gatewayTcp) },
     phases,
   ];
+  if (file.ports.apiserver !== undefined) checks.push({ what: `apiserver GET /readyz on 127.0.0.1:${file.ports.apiserver}`, log: logOf('apiserver'), check: () => apiserverReady(file.ports.apiserver!, file.kubeconfig) });
   return { checks, missingBots: () => missing, close: () => redis.disconnect() };
 }

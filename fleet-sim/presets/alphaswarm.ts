@@ -1,5 +1,5 @@
 // The alphaswarm platform (seeds 000, 001): fleets of bots over two nodes, a control host
-// with the broker (REST control plane); the KillSwitch operator joins it with the CRD path.
+// with the broker (REST control plane) and the KillSwitch operator (CRD path).
 import type { BotClass, Group } from '../model.ts';
 import { spreadBots, type DaemonSpec, type Slot, type Topology } from './topology.ts';
 
@@ -23,6 +23,7 @@ export function alphaswarm(nBots = ALPHASWARM_DEFAULT_BOTS): Topology {
   const bots = spreadBots(nBots, slots, ['tenant-a', 'tenant-b']);
   const control: DaemonSpec[] = [
     { name: 'broker', host: 'control', kind: 'broker', tags: ['broker'], keepAlive: true },
+    { name: 'operator', host: 'control', kind: 'operator', tags: ['watchdog'], keepAlive: true },
   ];
   const hosts = [{ name: 'control', daemons: control }];
   for (const node of NODES) {

@@ -41,7 +41,7 @@ export class SupervisorClient {
     return this.call('POST', '/daemons', def);
   }
 
-  action(name: string, action: 'stop' | 'start' | 'kill'): Promise<Record<string, unknown>> {
+  action(name: string, action: 'stop' | 'start' | 'kill' | 'disable'): Promise<Record<string, unknown>> {
     return this.call('POST', `/daemons/${encodeURIComponent(name)}/${action}`, undefined, 60_000);
   }
 }

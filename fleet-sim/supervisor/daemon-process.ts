@@ -48,6 +48,8 @@ export class Daemon {
   private shuttingDown = false;
   /** The current exit was asked for (stop): reported as 'stopped', not 'exited'. */
   private stopRequested = false;
+  /** Stopped by `disable` (the fleet's control API): no restart, whatever the policy, until the next start. */
+  private disabled = false;
 
   constructor(def: DaemonDef, host: string, logFile: string, events: DaemonEvents) {
     this.def = def;
@@ -66,6 +68,7 @@ export class Daemon {
 
   /** Start it if it is not running (cancels a pending restart). */
   start(): void {
+    this.disabled = false;
     this.cancelRestart();
     if (this.child) return;
     const fd = openSync(this.logFile, 'a');
@@ -98,7 +101,7 @@ export class Daemon {
     this.events.onExit(this, pid, this.lastExit);
     for (const w of this.exitWaiters.splice(0)) w();
     const failed = code !== 0 || signal !== null;
-    const restart = !this.shuttingDown && (this.def.keepAlive === true || (this.def.keepAlive === 'on-failure' && failed));
+    const restart = !this.shuttingDown && !this.disabled && (this.def.keepAlive === true || (this.def.keepAlive === 'on-failure' && failed));
     if (!restart) return;
     this.quickExits = Date.now() - this.startedAt < QUICK_EXIT_MS ? this.quickExits + 1 : 0;
     // Crash-loop guard: 200 ms, then doubling per quick exit, capped at 10 s (launchd throttles too).
@@ -144,6 +147,16 @@ export class Daemon {
       await this.waitExit(5000);
     }
     return { pid, signal, exit: this.lastExit };
+  }
+
+  /**
+   * Stop and stay down until the next start, whatever the restart policy (like
+   * `launchctl bootout`/`disable`, not `launchctl stop`): what "the operator is down" means.
+   */
+  async disable(graceMs: number): Promise<{ pid: number | null; signal: string | null; exit: ExitInfo | null }> {
+    this.disabled = true;
+    this.cancelRestart();
+    return this.stop(graceMs);
   }
 
   /** SIGKILL: the restart policy applies (a SIGKILL is a failure). */

@@ -28,7 +28,8 @@ export function supervisorServer(sup: Supervisor, token: string): Server {
         if (action === 'stop') return sendJson(res, 200, await sup.stop(name));
         if (action === 'start') return sendJson(res, 200, sup.start(name));
         if (action === 'kill') return sendJson(res, 200, await sup.kill(name));
-        throw new HttpError(404, `unknown action '${action}'; use stop, start or kill`);
+        if (action === 'disable') return sendJson(res, 200, await sup.disable(name));
+        throw new HttpError(404, `unknown action '${action}'; use stop, start, kill or disable`);
       }
       throw new HttpError(404, `no route ${method} ${url.pathname}; see docs/contracts.md §4`);
     });

@@ -91,6 +91,12 @@ export class Supervisor {
     return { ok: true, name, ...r };
   }
 
+  /** Stop and keep it down (no KeepAlive restart) until `start`. Unknown daemon → 404 (unlike stop). */
+  async disable(name: string) {
+    const r = await this.need(name).disable(this.graceMs);
+    return { ok: true, name, disabled: true, ...r };
+  }
+
   start(name: string) {
     const d = this.need(name);
     const wasRunning = d.pid !== null;
