@@ -8,19 +8,20 @@ import { FleetConfigError, parseFleetConfig, type FleetConfig } from './config.t
 import { redisUrlOf } from './fleet-file.ts';
 import { findRedisServer, REDIS_NOT_FOUND } from './redis/redis-server.ts';
 import { newRunId, planFleet } from './orchestrator/fleet-plan.ts';
-import { Fleet, StartError } from './orchestrator/fleet.ts';
+import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts';
 import { reapOrphans } from './orchestrator/reap.ts';
 import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
 
-const USAGE = 'usage: killdrill sim up [--preset alphaswarm|principal] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--json]';
+const USAGE = 'usage: killdrill sim up [--preset alphaswarm|principal] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--runtime process|docker] [--json]';
 
 class UsageError extends Error {}
 
-function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolean } {
+function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } {
   let raw: Record<string, unknown> = {};
   const over: Record<string, unknown> = {};
   let json = false;
+  let runtime = 'process';
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`killdrill: ${flag} needs a value\n${USAGE}`);
@@ -32,7 +33,10 @@ function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolea
     else if (a === '--preset') over.preset = value(i++, a);
     else if (a === '--bots') over.bots = Number(value(i++, a));
     else if (a === '--bugs') over.bugs = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a === '--poll-interval-s') over.pollIntervalS = Number(value(i++, a));
+    else if (a === '--runtime') {
+      runtime = value(i++, a);
+      if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`killdrill: --runtime must be process or docker, not '${runtime}'\n${USAGE}`);
+    } else if (a === '--poll-interval-s') over.pollIntervalS = Number(value(i++, a));
     else if (a === '--config') {
       const file = value(i++, a);
       try {
@@ -43,7 +47,7 @@ function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolea
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
     } else throw new UsageError(`killdrill: unknown argument '${a}'\n${USAGE}`);
   }
-  return { raw: { ...raw, ...over }, json };
+  return { raw: { ...raw, ...over }, json, runtime };
 }
 
 function stdinIsPipe(): boolean {
@@ -69,7 +73,7 @@ function stopRequested(): Promise<string> {
 }
 
 export async function simUp(args: string[]): Promise<number> {
-  let parsed: { raw: Record<string, unknown>; json: boolean };
+  let parsed: { raw: Record<string, unknown>; json: boolean; runtime: string };
   let config: FleetConfig;
   try {
     parsed = parseArgs(args);
@@ -81,17 +85,27 @@ export async function simUp(args: string[]): Promise<number> {
     }
     throw err;
   }
-  const redisServer = findRedisServer();
+  const docker = parsed.runtime === 'docker' ? await import('./docker/run-containers.ts') : null;
+  // In containers redis-server is the image's (docs/docker.md).
+  const redisServer = docker ? '/usr/bin/redis-server' : findRedisServer();
   if (!redisServer) {
     process.stderr.write(`${REDIS_NOT_FOUND}\n`);
     return 3;
   }
   reapOrphans();
+  docker?.reapDeadRuns();
   const stop = stopRequested();
   const runId = process.env.KILLDRILL_RUN_ID || newRunId();
   const dataDir = resolve(config.dataDir ?? mkdtempSync(join(tmpdir(), 'killdrill-sim-')));
   const plan = await planFleet({ ...config, dataDir }, runId);
-  const fleet = new Fleet(plan, redisServer);
+  let launch: ProcessLauncher | undefined;
+  try {
+    if (docker) launch = docker.containerLauncher(await docker.fleetImage((s) => process.stderr.write(`${s}\n`)), runId, dataDir);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 3;
+  }
+  const fleet = new Fleet(plan, redisServer, launch);
   const missing = fleet.missingModules();
   if (missing.length) {
     process.stderr.write(`killdrill: the fleet cannot start: missing module(s) ${missing.join(', ')}; check out a complete killdrill tree\n`);
@@ -139,6 +153,13 @@ export async function simUp(args: string[]): Promise<number> {
     control.close();
     control.closeAllConnections();
     await fleet.stop();
+    if (docker) {
+      try {
+        docker.removeRun(runId);
+      } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+      }
+    }
     // Nothing of ours may keep the process alive once the fleet is down.
     process.stdin.pause();
     (process.stdin as unknown as { unref?: () => void }).unref?.();

@@ -9,6 +9,7 @@ import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ManagedProcess, type ProcessSpec } from '../orchestrator/managed-process.ts';
 import { MODULES } from '../orchestrator/paths.ts';
+import { StartError } from '../orchestrator/fleet.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const { GenericContainer, getContainerRuntimeClient } = await import('testcontainers');
@@ -98,7 +99,7 @@ export class ContainerProcess extends ManagedProcess {
         .start()
         .catch((err: unknown) => {
           log.end();
-          throw new Error(`killdrill: container for ${this.spec.name} did not start: ${err instanceof Error ? err.message : String(err)}; see ${this.spec.logFile} and docker logs`);
+          throw new StartError(`killdrill: container for ${this.spec.name} did not start: ${err instanceof Error ? err.message : String(err)}; see ${this.spec.logFile} and docker logs`);
         });
       this.id = started.getId();
     }

@@ -18,6 +18,8 @@ export class StartError extends Error {
   override name = 'StartError';
 }
 
+export type ProcessLauncher = (spec: ProcessSpec, onSpawn: (p: ManagedProcess, pids: number[]) => void) => ManagedProcess;
+
 const STOP_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,9 +34,12 @@ export class Fleet {
   readonly pids: PidRegistry;
   private readonly redisServer: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly launch: ProcessLauncher;
 
-  constructor(plan: FleetPlan, redisServer: string) {
+  /** `launch` is how a component starts: a local process (default) or e.g. a container (fleet-sim/docker). */
+  constructor(plan: FleetPlan, redisServer: string, launch: ProcessLauncher = (spec, onSpawn) => new ManagedProcess(spec, onSpawn)) {
     this.plan = plan;
+    this.launch = launch;
     this.redisServer = redisServer;
     this.pids = new PidRegistry(plan.file.config.dataDir, plan.file.runId);
     this.env = { ...process.env, KILLDRILL_RUN_ID: plan.file.runId, [OWNER_ENV]: ownerTag() };
@@ -52,7 +57,7 @@ export class Fleet {
   }
 
   private add(spec: ProcessSpec): void {
-    this.procs.set(spec.name, new ManagedProcess(spec, (p, pids) => {
+    this.procs.set(spec.name, this.launch(spec, (p, pids) => {
       for (const pid of pids) this.pids.add({ name: p.spec.name, kind: p.spec.kind, host: p.spec.host, pid });
     }));
   }
