@@ -11,67 +11,76 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts'
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 
+/** How a runtime starts `sim up --json`: extra arguments and environment (the docker runtime adds `--runtime docker`). */
+export interface SimUpOptions {
+  args?: string[];
+  env?: Record<string, string>;
+}
+
 export const processRuntime: Runtime = {
   name: 'process',
-  async start(req: FleetRequest, signal?: AbortSignal): Promise<FleetHandle> {
-    mkdirSync(req.dataDir, { recursive: true });
-    const configFile = join(req.dataDir, 'fleet-request.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({ preset: req.preset, ...(req.bots ? { bots: req.bots } : {}), bugs: req.bugs ?? [], ...req.overrides, dataDir: req.dataDir }, null, 2),
-    );
-    const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', configFile], {
-      // stdin is a pipe we never close: if this harness dies, even by SIGKILL,
-      // the fleet sees EOF and stops itself.
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, KILLDRILL_RUN_ID: req.runId },
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-8000);
-    });
-    let exitReason: string | null = null;
-    const exited = new Promise<void>((resolve) => {
-      child.on('exit', (code, sig) => {
-        exitReason = `fleet process exited (code ${code}, signal ${sig})${stderr ? `: ${stderr.trim().split('\n').slice(-5).join(' | ')}` : ''}`;
-        resolve();
-      });
-    });
-    const lines = createInterface({ input: child.stdout });
-    const endpoints = await new Promise<FleetEndpoints>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new InfraError(`killdrill: the fleet did not report ready within ${START_TIMEOUT_MS / 1000} s; ${stderr.trim().slice(-500)}`)), START_TIMEOUT_MS);
-      const onAbort = () => reject(new InfraError('killdrill: interrupted while the fleet was starting'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      lines.once('line', (line) => {
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(line) as FleetEndpoints);
-        } catch {
-          reject(new InfraError(`killdrill: the fleet printed an unreadable first line: ${line.slice(0, 200)}`));
-        }
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new InfraError(`killdrill: the fleet could not start: ${exitReason}`));
-      });
-    }).catch(async (err: unknown) => {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
-      throw err;
-    });
-    // Keep draining stdout so the child never blocks on a full pipe.
-    lines.on('line', () => {});
-    return {
-      endpoints,
-      exited: () => exitReason,
-      async stop() {
-        if (exitReason) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      },
-    };
-  },
+  start: (req: FleetRequest, signal?: AbortSignal) => startSimUp(req, signal),
 };
+
+/** Start `killdrill sim up --json` in a child process and wait for its endpoints line. */
+export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: SimUpOptions = {}): Promise<FleetHandle> {
+  mkdirSync(req.dataDir, { recursive: true });
+  const configFile = join(req.dataDir, 'fleet-request.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ preset: req.preset, ...(req.bots ? { bots: req.bots } : {}), bugs: req.bugs ?? [], ...req.overrides, dataDir: req.dataDir }, null, 2),
+  );
+  const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', configFile, ...(opts.args ?? [])], {
+    // stdin is a pipe we never close: if this harness dies, even by SIGKILL,
+    // the fleet sees EOF and stops itself.
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env, KILLDRILL_RUN_ID: req.runId },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-8000);
+  });
+  let exitReason: string | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', (code, sig) => {
+      exitReason = `fleet process exited (code ${code}, signal ${sig})${stderr ? `: ${stderr.trim().split('\n').slice(-5).join(' | ')}` : ''}`;
+      resolve();
+    });
+  });
+  const lines = createInterface({ input: child.stdout });
+  const endpoints = await new Promise<FleetEndpoints>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new InfraError(`killdrill: the fleet did not report ready within ${START_TIMEOUT_MS / 1000} s; ${stderr.trim().slice(-500)}`)), START_TIMEOUT_MS);
+    const onAbort = () => reject(new InfraError('killdrill: interrupted while the fleet was starting'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as FleetEndpoints);
+      } catch {
+        reject(new InfraError(`killdrill: the fleet printed an unreadable first line: ${line.slice(0, 200)}`));
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new InfraError(`killdrill: the fleet could not start: ${exitReason}`));
+    });
+  }).catch(async (err: unknown) => {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+    throw err;
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  lines.on('line', () => {});
+  return {
+    endpoints,
+    exited: () => exitReason,
+    async stop() {
+      if (exitReason) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
