@@ -95,6 +95,22 @@ describe('host supervisor', () => {
     expect(isPidAlive(first)).toBe(false);
   });
 
+  it('disable: a keepAlive true daemon stays down until start, then KeepAlive applies again', async () => {
+    const d = await loadBooted({ name: 'dis', module: join(dir, 'graceful.mjs'), keepAlive: true, tags: ['watchdog'] });
+    expect(await client.action('dis', 'disable')).toMatchObject({ ok: true, disabled: true, pid: d.pid, signal: 'SIGTERM' });
+    await sleep(700);
+    expect(await info('dis')).toMatchObject({ state: 'stopped', pid: null, starts: 1 });
+    const started = await client.action('dis', 'start');
+    await booted(started.pid as number);
+    await client.action('dis', 'stop');
+    const again = await until('keepAlive restart after start', async () => {
+      const x = await info('dis');
+      return x.pid && x.pid !== started.pid ? x : null;
+    });
+    expect(again.starts).toBe(3);
+    expect((await fetch(`${client.url}/daemons/nope/disable`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+
   it("on-failure: a graceful stop (exit 0) stays down, a SIGKILL comes back, start brings it back", async () => {
     const d = await loadBooted({ name: 'of', module: join(dir, 'graceful.mjs'), keepAlive: 'on-failure', tags: ['trading'] });
     await client.action('of', 'stop');
