@@ -7,6 +7,7 @@ import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './validate-command.ts';
+import { formatSummary, type RunResult as ReportRunResult } from '../../reports/index.ts';
 
 export interface RunDeps {
   io: Io;
@@ -119,6 +120,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   }
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
   const skipped = sel.cases.length - results.length;
+  if (results.length) io.out(formatSummary(results.map((r) => r.result as unknown as ReportRunResult)).trimEnd());
   io.out(`killdrill: ${n('passed')} passed, ${n('failed')} failed, ${n('errored')} errored${n('interrupted') || skipped ? `, ${n('interrupted')} interrupted, ${skipped} not run` : ''}`);
   return abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
 }

@@ -30,6 +30,8 @@ export interface CaseRun {
   reason?: string;
   inScope: string[];
   journalDir?: string;
+  /** The fleet's tokens: reports must keep them out of every file they write. */
+  secrets: string[];
 }
 
 class Interrupted extends Error {}
@@ -48,6 +50,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   const active: Array<{ id: string; kind: string; fault: ActiveFault; params: Record<string, unknown> }> = [];
   const timers: NodeJS.Timeout[] = [];
   let inScope: string[] = [];
+  const secrets: string[] = [];
 
   const sleepUntil = async (t: number) => {
     while (nowMs() < t) {
@@ -75,6 +78,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       signal,
     );
     const ep = fleet.endpoints;
+    secrets.push(ep.token, ep.releaseToken);
     const { token: _t, releaseToken: _r, ...publicEndpoints } = ep;
     emit({ type: 'fleet-up', endpoints: publicEndpoints, at: nowMs() });
     const t0 = nowMs();
@@ -160,12 +164,12 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     stage = 'finishing';
     for (const t of timers) clearInterval(t);
     await Promise.race([faultsDone, new Promise((r) => setTimeout(r, 0))]);
-    return { status: 'completed', inScope, journalDir: `${ep.dataDir}/journal` };
+    return { status: 'completed', inScope, journalDir: `${ep.dataDir}/journal`, secrets };
   } catch (err) {
-    if (err instanceof Interrupted || signal.aborted) return { status: 'interrupted', reason: 'killdrill: interrupted (SIGINT)', inScope };
+    if (err instanceof Interrupted || signal.aborted) return { status: 'interrupted', reason: 'killdrill: interrupted (SIGINT)', inScope, secrets };
     if (err instanceof InputError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    return { status: 'errored', reason: reason.startsWith('killdrill:') ? reason : `killdrill: ${reason}`, inScope };
+    return { status: 'errored', reason: reason.startsWith('killdrill:') ? reason : `killdrill: ${reason}`, inScope, secrets };
   } finally {
     for (const t of timers) clearInterval(t);
     // Heal every fault still active, then take a last look, then stop the fleet.

@@ -12,6 +12,7 @@ import { runCase, InputError, type CaseRun } from './run-case.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
 import { readJournal } from './read-journal.ts';
 import { replayCommand } from './replay.ts';
+import { writeReports } from '../../reports/index.ts';
 import { buildResult, type Environment, type RunResult } from './result.ts';
 import type { Progress } from './progress.ts';
 
@@ -78,7 +79,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   } catch (err) {
     invalidInput = err instanceof InputError;
     const msg = err instanceof Error ? err.message : String(err);
-    run = { status: 'errored', reason: msg.startsWith('killdrill:') ? msg : `killdrill: ${msg}`, inScope: [] };
+    run = { status: 'errored', reason: msg.startsWith('killdrill:') ? msg : `killdrill: ${msg}`, inScope: [], secrets: [] };
   }
   // Journals are read after the fleet stopped (runCase's finally stopped it).
   if (run.status === 'completed' && run.journalDir) {
@@ -119,5 +120,11 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
     ...(s.detects ? { detects: s.detects } : {}),
   });
   writeFileSync(join(runDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  // Reports observe the run; they never change its outcome, even when they fail.
+  try {
+    writeReports(runDir, { secrets: run.secrets, allureResultsDir: join(opts.outDir, 'allure-results') });
+  } catch (err) {
+    process.stderr.write(`killdrill: the reports of ${runDir} could not be written (the verdict stands): ${err instanceof Error ? err.message : String(err)}\n`);
+  }
   return { outcome, invalidInput, reasons, replay, runDir, result };
 }
