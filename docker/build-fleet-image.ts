@@ -51,6 +51,11 @@ export async function ensureFleetImage(log: (s: string) => void = () => {}, base
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  const tag = await ensureFleetImage((s) => process.stderr.write(`${s}\n`));
-  process.stdout.write(`${tag} (${Date.now() - t0} ms)\n`);
+  try {
+    const tag = await ensureFleetImage((s) => process.stderr.write(`${s}\n`));
+    process.stdout.write(`${tag} (${Date.now() - t0} ms)\n`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }
