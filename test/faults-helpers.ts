@@ -1,0 +1,104 @@
+// Shared by test/faults-*.test.ts: run `killdrill run` as a real child process, read the
+// run's history, and find the processes of a run by KILLDRILL_RUN_ID in /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
+export const ROOT = join(import.meta.dirname, '..');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type Op = Record<string, unknown> & { type: string; at?: number };
+
+export interface CliRun {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  code: Promise<number | null>;
+}
+
+/** `killdrill <args>` as a child process (cwd = repo root). */
+export function killdrill(args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { child, out: () => out, err: () => err, code };
+}
+
+/** Write a scenario to a temp dir; returns its path and an out dir next to it. */
+export function scenarioFile(name: string, yaml: string): { file: string; outDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'killdrill-faults-'));
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, yaml);
+  return { file, outDir: join(dir, 'out') };
+}
+
+/** The run directories under `<outDir>/runs/`, oldest first. */
+export function runDirs(outDir: string): string[] {
+  try {
+    return readdirSync(join(outDir, 'runs')).sort().map((d) => join(outDir, 'runs', d));
+  } catch {
+    return [];
+  }
+}
+
+export function readOps(runDir: string): Op[] {
+  return readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Op];
+      } catch {
+        return []; // a line torn by a SIGKILL mid-write
+      }
+    });
+}
+
+export function runIdOf(runDir: string): string {
+  return runDir.split('/').pop()!;
+}
+
+/** Pids of live processes whose environment carries KILLDRILL_RUN_ID=runId. */
+export function runPids(runId: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
+      if (env.includes(`KILLDRILL_RUN_ID=${runId}`)) {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') out.push(Number(d));
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+/** Waits until no process of the run is left (or the timeout); returns what is left. */
+export async function noneLeft(runId: string, timeoutMs: number): Promise<number[]> {
+  const end = Date.now() + timeoutMs;
+  let left = runPids(runId);
+  while (left.length && Date.now() < end) {
+    await sleep(200);
+    left = runPids(runId);
+  }
+  return left;
+}
+
+/** Waits until `pred` is true, polling; throws with `what` on timeout. */
+export async function until<T>(what: string, fn: () => T | null | undefined | false, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
