@@ -66,6 +66,23 @@ export function imageExists(tag: string): boolean {
   }
 }
 
+/** Remove older tags of `repo` (best effort; an image a container still uses stays). */
+export function pruneOlder(repo: string, keep: string): void {
+  let tags: string[];
+  try {
+    tags = execFileSync('docker', ['images', repo, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n').filter((t) => t && t !== keep);
+  } catch {
+    return;
+  }
+  for (const t of tags) {
+    try {
+      execFileSync('docker', ['rmi', t], { stdio: 'ignore' });
+    } catch {
+      // in use or already gone
+    }
+  }
+}
+
 /** Build (or reuse) `killdrill-base:<hash>`; returns the tag. */
 export function ensureBaseImage(log: (s: string) => void = () => {}): string {
   const files = baseInputs();
@@ -97,6 +114,7 @@ export function ensureBaseImage(log: (s: string) => void = () => {}): string {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+  pruneOlder('killdrill-base', tag);
   return tag;
 }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBaseImage, imageExists, REPO_DIR } from './build-base-image.ts';
+import { ensureBaseImage, imageExists, pruneOlder, REPO_DIR } from './build-base-image.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const { GenericContainer } = await import('testcontainers');
@@ -46,6 +46,7 @@ export async function ensureFleetImage(log: (s: string) => void = () => {}, base
   } catch (err) {
     throw new Error(`killdrill: building the fleet image from docker/Dockerfile failed: ${(err as Error).message}; run docker/ensure-docker.sh, then node docker/build-fleet-image.ts to see the build output`);
   }
+  pruneOlder('killdrill-fleet', tag);
   return tag;
 }
 
