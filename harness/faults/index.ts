@@ -17,3 +17,4 @@ export function faultByKind(kind: string): Fault {
 export function knownFaultKinds(): string[] {
   return Object.keys(CATALOG);
 }
+export { presetComponents, checkFaultsAgainstPreset } from './static-check.ts';

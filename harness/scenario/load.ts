@@ -9,6 +9,7 @@ import { ScenarioError, fieldName, type ScenarioIssue } from './errors.ts';
 import { locate } from './locate.ts';
 import { expandMatrix, matrixKeyFor, withPath, type MatrixCase, type MatrixValue } from './matrix.ts';
 import { resolveTarget } from './targets.ts';
+import { checkFaultsAgainstPreset } from '../faults/index.ts';
 
 export interface ScenarioCase {
   file: string;
@@ -103,6 +104,9 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
       continue;
     }
     const s = r.data;
+    // A fault aimed at a component, link or host this preset's fleet does not have: rejected now, not after the fleet started.
+    const inCase = mc.id === 'default' ? '' : `in matrix case '${mc.id}': `;
+    for (const [i, problem] of checkFaultsAgainstPreset(s.fleet, s.faults)) issues.push(at(['faults', i], `${inCase}fault '${s.faults[i].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
     const target = resolveTarget({
       preset: s.fleet.preset,
       fileScope: scenario.kill.scope,
