@@ -1,7 +1,7 @@
 // fleet-sim's public surface: the `sim` command and the cleanup of leftover fleet processes.
 import { simUp } from './sim-up.ts';
 
-export { reapRun, reapOrphans, runProcesses } from './orchestrator/reap.ts';
+export { reapRun, reapOrphans, reapDeadRuns, runProcesses, ownerTag } from './orchestrator/reap.ts';
 export { parseFleetConfig, FleetConfigSchema, FleetConfigError, type FleetConfig } from './config.ts';
 
 /** `killdrill sim <subcommand>`; only `up` so far. */

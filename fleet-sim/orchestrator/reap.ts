@@ -97,3 +97,26 @@ export function reapOrphans(): number[] {
   });
   return killAll(orphans.map((p) => p.pid));
 }
+
+/**
+ * Whole runs whose harness is gone: every process carrying `<envName>=<pid>:<starttime>` of a
+ * process that no longer exists names a dead harness; every process of those runs (found by
+ * KILLDRILL_RUN_ID, the `sim up` itself included) is SIGKILLed. Repeats while it finds any, so a
+ * process a dying supervisor spawned mid-scan is caught too. Returns the run ids and pids killed.
+ */
+export function reapDeadRuns(envName: string): { runIds: string[]; pids: number[] } {
+  const skip = ancestors();
+  const runIds = new Set<string>();
+  const pids: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const all = processes();
+    for (const p of all) {
+      const tag = p.env.get(envName);
+      if (tag !== undefined && !skip.has(p.pid) && !ownerAlive(tag)) runIds.add(p.env.get('KILLDRILL_RUN_ID')!);
+    }
+    const victims = all.filter((p) => runIds.has(p.env.get('KILLDRILL_RUN_ID')!) && !skip.has(p.pid)).map((p) => p.pid);
+    if (!victims.length) break;
+    pids.push(...killAll(victims));
+  }
+  return { runIds: [...runIds], pids };
+}
