@@ -102,3 +102,29 @@ export async function until<T>(what: string, fn: () => T | null | undefined | fa
     await sleep(100);
   }
 }
+
+/** `killdrill sim up --json` as a child (stdin a pipe: closing it stops the fleet). Resolves its endpoints line. */
+export function simUp(config: Record<string, unknown>, runId: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'killdrill-faults-sim-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
+  const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', file], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KILLDRILL_RUN_ID: runId } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const line = new Promise<Record<string, unknown>>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) resolve(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
+    });
+    void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
+  });
+  line.catch(() => {});
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { child, line, exited, stop, stderr: () => stderr };
+}
