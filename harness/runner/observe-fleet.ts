@@ -43,15 +43,23 @@ export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: un
   }, onError);
 }
 
-/** Records /status whenever what it says changes, and when it becomes unreachable. */
+/**
+ * Records /status whenever what it says changes, when it becomes unreachable, and at least
+ * every 2 s while it stays the same (so the history shows the halt state was watched throughout).
+ */
 export function observeStatus(fleet: FleetEndpoints, emit: Emit): PollLoop {
   let last = '';
+  let lastEmitAt = 0;
   return pollLoop(250, async () => {
     try {
       const s = await getJson<Status>(`${fleet.brokerUrl}/status`, fleet.token, 2000);
       const view = { haltLevel: s.haltLevel, incident: s.incident, engaged: s.engaged.map((e) => e.key).sort(), bootId: s.bootId };
       const sig = JSON.stringify(view);
-      if (sig !== last) emit({ type: 'status', ok: true, ...view, at: performance.timeOrigin + performance.now() });
+      const now = performance.timeOrigin + performance.now();
+      if (sig !== last || now - lastEmitAt >= 2000) {
+        emit({ type: 'status', ok: true, ...view, at: now });
+        lastEmitAt = now;
+      }
       last = sig;
     } catch (err) {
       if (last !== 'down') emit({ type: 'status', ok: false, error: err instanceof Error ? err.message : String(err), at: performance.timeOrigin + performance.now() });
