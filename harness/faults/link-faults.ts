@@ -21,25 +21,42 @@ function needLinks(names: string[], components: ComponentInfo[]): string | null 
 
 async function setEnabled(ctx: FaultContext, names: string[], enabled: boolean): Promise<void> {
   const tp = new Toxiproxy(proxyUrl(ctx));
-  for (const n of names) {
-    const p = await tp.get(n);
-    await p.update({ enabled, listen: p.listen, upstream: p.upstream });
+  const done: string[] = [];
+  try {
+    for (const n of names) {
+      const p = await tp.get(n);
+      await p.update({ enabled, listen: p.listen, upstream: p.upstream });
+      done.push(n);
+    }
+  } catch (err) {
+    // A half-applied fault is never left behind: undo the links already changed, then fail.
+    for (const n of done) await tp.get(n).then((p) => p.update({ enabled: !enabled, listen: p.listen, upstream: p.upstream })).catch(() => {});
+    throw new Error(`killdrill: could not ${enabled ? 'enable' : 'disable'} link(s) ${names.join(', ')} (undone: ${done.join(', ') || 'none'}): ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 async function addToxics(ctx: FaultContext, names: string[], toxic: { type: string; name: string; stream: 'upstream' | 'downstream'; attributes: Record<string, unknown> }) {
   const tp = new Toxiproxy(proxyUrl(ctx));
-  for (const n of names) {
-    const p = await tp.get(n);
-    await p.addToxic({ type: toxic.type as never, name: toxic.name, stream: toxic.stream, toxicity: 1, attributes: toxic.attributes as never });
-  }
-  return async () => {
-    for (const n of names) {
+  const remove = async (links: string[]) => {
+    for (const n of links) {
       const res = await fetch(`${proxyUrl(ctx)}/proxies/${encodeURIComponent(n)}/toxics/${encodeURIComponent(toxic.name)}`, { method: 'DELETE' });
       if (!res.ok && res.status !== 404) throw new Error(`killdrill: could not remove toxic ${toxic.name} from ${n}: ${res.status}`);
     }
-    return { removed: toxic.name, links: names };
+    return { removed: toxic.name, links };
   };
+  const added: string[] = [];
+  try {
+    for (const n of names) {
+      const p = await tp.get(n);
+      await p.addToxic({ type: toxic.type as never, name: toxic.name, stream: toxic.stream, toxicity: 1, attributes: toxic.attributes as never });
+      added.push(n);
+    }
+  } catch (err) {
+    // A half-applied fault is never left behind: remove what was added, then fail.
+    await remove(added).catch(() => {});
+    throw new Error(`killdrill: could not add toxic ${toxic.name} to ${names.join(', ')} (removed again from: ${added.join(', ') || 'none'}): ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return () => remove(names);
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
@@ -58,7 +75,10 @@ export const linkLatency: Fault = {
     const links = [p.link as string];
     const attributes = { latency: p.latencyMs, jitter: p.jitterMs ?? 0 };
     const healDown = await addToxics(ctx, links, { type: 'latency', name: 'killdrill_latency_down', stream: 'downstream', attributes });
-    const healUp = await addToxics(ctx, links, { type: 'latency', name: 'killdrill_latency_up', stream: 'upstream', attributes });
+    const healUp = await addToxics(ctx, links, { type: 'latency', name: 'killdrill_latency_up', stream: 'upstream', attributes }).catch(async (err: unknown) => {
+      await healDown().catch(() => {});
+      throw err;
+    });
     return { detail: { links, ...attributes }, heal: async () => ({ ...(await healDown()), ...(await healUp()) }) };
   },
 };
