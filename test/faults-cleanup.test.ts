@@ -5,7 +5,7 @@
 // and a latency toxic (in the fleet's own proxy process), and — for the SIGINT case — Redis down.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { killdrill, noneLeft, readOps, runDirs, runIdOf, runPids, scenarioFile, sleep, until, type CliRun } from './faults-helpers.ts';
+import { killdrill, readOps, runDirs, runIdOf, runPids, scenarioFile, sleep, until, type CliRun } from './faults-helpers.ts';
 
 const scenario = (name: string, extra = '') => `name: ${name}
 description: Faults that stay active until the run ends, then a REST kill.
@@ -69,11 +69,15 @@ describe('nothing of a run survives it', () => {
     expect(runPids(b.runId)).toEqual([]);
   });
 
-  it('timed out (SIGTERM mid-run): the fleet stops itself, nothing of the run is left', { timeout: 200_000 }, async () => {
+  it('timed out (SIGTERM mid-run, as timeout(1) sends): faults healed, fleet stopped, history closed, nothing of the run is left', { timeout: 200_000 }, async () => {
     const c = await runUntilFaults('cleanup-sigterm', ['pause', 'cut', 'slow']);
     c.run.child.kill('SIGTERM');
-    await c.run.code;
-    expect(await noneLeft(c.runId, 20_000)).toEqual([]);
+    expect(await c.run.code).toBe(130);
+    expect(c.run.out()).toMatch(/^INTERRUPTED cleanup-sigterm/m);
+    const ops = readOps(c.runDir);
+    expect(ops.filter((o) => o.type === 'fault-healed' && o.ok !== false).map((o) => o.id).sort()).toEqual(['cut', 'pause', 'slow']);
+    expect(ops.some((o) => o.type === 'run-end' && o.outcome === 'interrupted')).toBe(true);
+    expect(runPids(c.runId)).toEqual([]);
   });
 
   it('a failed run: exit 1, faults healed, nothing of the run is left', { timeout: 200_000 }, async () => {

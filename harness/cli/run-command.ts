@@ -24,9 +24,14 @@ const defaults: RunDeps = {
   runCase: runScenarioCase,
   progress: (label) => makeProgress(process.stderr, label),
   interrupts: {
+    // SIGTERM (what timeout(1), CI runners and kill send) ends a run like SIGINT: faults healed, fleet stopped, history closed.
     on(fn) {
       process.once('SIGINT', fn);
-      return () => process.off('SIGINT', fn);
+      process.once('SIGTERM', fn);
+      return () => {
+        process.off('SIGINT', fn);
+        process.off('SIGTERM', fn);
+      };
     },
   },
 };
