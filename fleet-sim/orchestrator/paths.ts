@@ -19,7 +19,14 @@ export const MODULES = {
   parentWatch: join(FLEET_SIM_DIR, 'orchestrator', 'parent-watch.ts'),
 } as const;
 
+/**
+ * V8 flags of every fleet node process. A fleet is ~20 of them: capping the young generation
+ * (default semi-space up to 16 MiB each, ×3) bounds a 1,000-bot fleet's summed RSS
+ * (measured with bench/fleet.ts).
+ */
+export const FLEET_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** argv for a fleet node process: it dies when its parent's stdin pipe closes. */
 export function nodeArgv(module: string, args: string[]): string[] {
-  return ['--import', MODULES.parentWatch, module, ...args];
+  return [...FLEET_NODE_FLAGS, '--import', MODULES.parentWatch, module, ...args];
 }
