@@ -5,7 +5,7 @@
 // and a latency toxic (in the fleet's own proxy process), and — for the SIGINT case — Redis down.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { killdrill, readOps, runDirs, runIdOf, runPids, scenarioFile, sleep, until, type CliRun } from './faults-helpers.ts';
+import { killdrill, noneLeft, readOps, runDirs, runIdOf, runPids, scenarioFile, sleep, until, type CliRun } from './faults-helpers.ts';
 
 const scenario = (name: string, extra = '') => `name: ${name}
 description: Faults that stay active until the run ends, then a REST kill.
@@ -67,6 +67,13 @@ describe('nothing of a run survives it', () => {
     for (const h of healed) expect(h.ok, JSON.stringify(h)).not.toBe(false);
     expect(ops.at(-1)?.type === 'run-end' || ops.some((o) => o.type === 'run-end' && o.outcome === 'interrupted')).toBe(true);
     expect(runPids(b.runId)).toEqual([]);
+  });
+
+  it('SIGKILLed harness, fleet not stuck: the fleet sees its stdin pipe close and stops itself, paused daemon included', { timeout: 200_000 }, async () => {
+    const d = await runUntilFaults('cleanup-sigkill-plain', ['pause', 'cut', 'slow']);
+    d.run.child.kill('SIGKILL');
+    expect(await d.run.code).toBe(null);
+    expect(await noneLeft(d.runId, 45_000)).toEqual([]);
   });
 
   it('timed out (SIGTERM mid-run, as timeout(1) sends): faults healed, fleet stopped, history closed, nothing of the run is left', { timeout: 200_000 }, async () => {
