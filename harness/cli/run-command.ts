@@ -125,7 +125,11 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   }
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
   const skipped = sel.cases.length - results.length;
-  if (results.length) io.out(formatSummary(results.map((r) => r.result as unknown as ReportRunResult)).trimEnd());
+  if (results.length) {
+    // The outcome and replay line are the runner's own; the rest comes from each case's result.json.
+    const rows = results.map((r, i) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? sel.cases[i].scenario.name, caseId: r.result?.caseId ?? sel.cases[i].id, outcome: r.outcome, replay: r.replay }));
+    io.out(formatSummary(rows as ReportRunResult[]).trimEnd());
+  }
   io.out(`killdrill: ${n('passed')} passed, ${n('failed')} failed, ${n('errored')} errored${n('interrupted') || skipped ? `, ${n('interrupted')} interrupted, ${skipped} not run` : ''}`);
   return abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
 }
