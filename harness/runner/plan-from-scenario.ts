@@ -5,7 +5,7 @@ import type { ScenarioCase } from '../scenario/index.ts';
 import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
 import type { RunPlan } from './plan.ts';
 
-const SETTLE_MS = 2000;
+const SETTLE_MS = 1000;
 
 function ms(d: string): number {
   const v = parseDuration(d);

@@ -143,8 +143,9 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset };
     const leverEmit = (name: 'kill' | 'release') => (e: LeverEvent) => emit({ ...e, lever: name, ...(e.type === 'lever-issued' ? lever : {}) });
     const leverReq = { ...plan.kill, reason: `killdrill ${plan.scenarioName} ${plan.caseId}` };
-    await path.engage(ep, leverReq, leverEmit('kill'));
+    // Budgets and the release run from when the lever was pulled, not from when it answered.
     const issuedAt = nowMs();
+    await path.engage(ep, leverReq, leverEmit('kill'));
 
     // Observe until every in-scope bot is Stopped, or the budget ran out.
     stage = 'stopping';
