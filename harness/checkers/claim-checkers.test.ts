@@ -80,6 +80,17 @@ describe('halt-state-durable', () => {
     expect(v.details).toMatchObject({ judged: 1, unreachable: 1 });
   });
 
+  it('never judges a view taken after the release, even when the halt was shorter than the grace', () => {
+    // engagedAt 3000, grace 2 s: the window would open at 5000, but the release came at 4000.
+    const redisKill = kill(1000, 3000, { path: 'redis', scope: 'platform', target: 'platform' });
+    const v = haltStateDurable(build(roster(), redisKill, status(3200, 0, false, [`${P}:platform:platform`]), release(4000), status(4100, 0, false, []), observed(20_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details).toMatchObject({ judged: 1 });
+    // …and the view before the release still counts: had it lost the key, the checker fails.
+    const lost = haltStateDurable(build(roster(), redisKill, status(3200, 0, false, []), release(4000), observed(20_000)), {});
+    expect(lost.valid).toBe(false);
+  });
+
   it('is unknown without an engaged kill or without any status view during the halt', () => {
     expect(haltStateDurable(build(roster(), kill(1000, null), status(4000, 0, false)), {}).valid).toBe('unknown');
     expect(haltStateDurable(build(roster(PRINCIPAL), level(2), { type: 'status', ok: false, error: 'down', at: 6000 }, observed(20_000)), {}).valid).toBe('unknown');

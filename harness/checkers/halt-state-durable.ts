@@ -38,7 +38,8 @@ export const haltStateDurable: Checker = (h, e) => {
   const statuses = h.statuses();
   const engagedAt = kill.engagedAt;
   const bootBefore = statuses.filter((s) => s.ok && s.at <= engagedAt).at(-1) as StatusOkOp | undefined;
-  const carried = statuses.filter((s) => s.at <= from).at(-1);
+  // The view current when the window opens — unless it was taken after the release (a short halt).
+  const carried = statuses.filter((s) => s.at <= from && s.at < to).at(-1);
   const inside = statuses.filter((s) => s.at > from && s.at < to);
   const views = [...(carried ? [carried] : []), ...inside];
   const judged = views.filter((s): s is StatusOkOp => s.ok);
