@@ -83,7 +83,7 @@ try {
     }
   }
   const wS = (nowMs() - wStart) / 1000;
-  console.log(`effects: ${latencies.length} accepted in ${f1(wS)} s = ${Math.round(latencies.length / wS)} effects/s; latency dispatch→venue p50 ${f1(pct(latencies, 50))} ms, p99 ${f1(pct(latencies, 99))} ms, max ${f1(Math.max(...latencies))} ms`);
+  console.log(`effects: ${latencies.length} accepted in ${f1(wS)} s = ${Math.round(latencies.length / wS)} effects/s; latency dispatch→venue p50 ${f1(pct(latencies, 50))} ms, p99 ${f1(pct(latencies, 99))} ms, max ${f1(latencies.reduce((a, b) => Math.max(a, b), 0))} ms`);
 
   // 2. Engage through pub/sub → every bot Draining.
   const redis = new Redis(ep.redisUrl);

@@ -1,6 +1,6 @@
 // Redis → Bot resources: every bot of the topology gets a Bot in alphaswarm-bots (name = slug)
 // whose status mirrors its phase (the phase hash, contracts §2) and whether a kill key in
-// its scope is engaged, with that key's reason. Polled every 250 ms; only changes are written.
+// its scope is engaged, with that key's reason. Polled every second (a 1,000-bot fleet: ~2,000 keys per poll); only changes are written.
 import type { Redis } from 'ioredis';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { keysForBot, parseKillValue, phaseHashKey, strictest, type Bot, type Mode } from '../model.ts';
@@ -31,7 +31,7 @@ export class BotMirror {
     this.log = log;
   }
 
-  start(intervalMs = 250): void {
+  start(intervalMs = 1000): void {
     const tick = () => {
       if (this.busy) return;
       this.busy = true;
