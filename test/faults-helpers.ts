@@ -1,7 +1,7 @@
 // Shared by test/faults-*.test.ts: run `killdrill run` as a real child process, read the
 // run's history, and find the processes of a run by KILLDRILL_RUN_ID in /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -63,14 +63,24 @@ export function runIdOf(runDir: string): string {
   return runDir.split('/').pop()!;
 }
 
-/** Pids of live processes whose environment carries KILLDRILL_RUN_ID=runId. */
+/**
+ * Pids of live processes of the run: those whose environment carries KILLDRILL_RUN_ID=runId, and
+ * those working inside the run's directory (redis-server overwrites its own environ when it sets
+ * its process title, so only its working directory, <runDir>/fleet/redis, gives it away).
+ */
 export function runPids(runId: string): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
     try {
       const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
-      if (env.includes(`KILLDRILL_RUN_ID=${runId}`)) {
+      let inRunDir = false;
+      try {
+        inRunDir = readlinkSync(`/proc/${d}/cwd`).includes(`/${runId}/`);
+      } catch {
+        // not ours to read
+      }
+      if (env.includes(`KILLDRILL_RUN_ID=${runId}`) || inRunDir) {
         const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
         if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') out.push(Number(d));
       }

@@ -64,9 +64,45 @@ function processes(): Array<{ pid: number; env: Map<string, string> }> {
   return out;
 }
 
+function parentOf(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pids plus all their descendants. Needed because redis-server rewrites its own environ
+ * (its process title overwrites that memory), so it cannot be found by KILLDRILL_RUN_ID: it is
+ * found as the child of its guard, and must die with it rather than be orphaned to init.
+ */
+function withDescendants(pids: number[]): number[] {
+  const all = new Set(pids);
+  const parents = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const ppid = parentOf(Number(d));
+    if (ppid !== null) parents.set(Number(d), ppid);
+  }
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (!all.has(pid) && all.has(ppid)) {
+        all.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...all];
+}
+
 function killAll(pids: number[]): number[] {
   const killed: number[] = [];
-  for (const pid of pids) {
+  for (const pid of withDescendants(pids)) {
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);
