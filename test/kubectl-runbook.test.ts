@@ -125,7 +125,8 @@ EOF`);
     expect(list.out.split('\n')[1]).toMatch(/^alphaswarm-bots\s+emergency-venue-outage\s+bot\s+mm-aapl\s+flatten\s+true\s+\d+s$/);
     const bots = await until(async () => {
       const r = sh(`kubectl get bots -A -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.killSwitchEngaged}{"\\t"}{.status.killSwitchReason}{"\\n"}{end}'`);
-      return r.out.includes('mm-aapl\ttrue') && r.out;
+      // The operator creates the Bot resources one by one as it mirrors them: wait for all six.
+      return r.out.includes('mm-aapl\ttrue') && r.out.split('\n').filter(Boolean).length === 6 && r.out;
     });
     const lines = bots.split('\n').filter(Boolean);
     expect(lines).toHaveLength(6);
