@@ -10,23 +10,8 @@ export interface Environment {
   gitRevision: string | null;
 }
 
-export interface ResultInput {
-  runId: string;
-  file: string;
-  scenario: string;
-  caseId: string;
-  matrixValues: Record<string, unknown>;
-  seed: number;
-  outcome: Outcome;
-  reason?: string;
-  replay: string;
-  startedAt: number;
-  endedAt: number;
-  environment: Environment;
-  history: History;
-  verdicts: Verdict[];
-  detects?: string[];
-}
+/** What the runner knows about a case; everything else in result.json is derived from `history`. */
+export type ResultInput = Omit<RunResult, 'lever' | 'perBot' | 'stats' | 'counts' | 'faults'> & { history: History };
 
 export interface PerBot {
   slug: string;
