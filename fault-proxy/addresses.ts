@@ -1,9 +1,37 @@
 // Address rules: this proxy listens on, and connects to, 127.0.0.1 only. A drill tool
 // must never reach another machine, so any other host is refused with a 400.
+// One exception, only when whoever started the proxy says so (`--network-names`, which
+// `sim up --runtime docker` passes): inside a run's own docker network the proxy also
+// accepts exactly the names of that run's containers (resolved by the network's DNS) and
+// binds its listeners on `bind` (0.0.0.0 inside its container, whose ports are published
+// on 127.0.0.1 only). No other name, and never an IP address other than loopback.
 import { ApiError } from './api-error.ts';
 
 export const LOOPBACK = '127.0.0.1';
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost']);
+
+export interface AddressPolicy {
+  /** Where listeners bind. */
+  bind: string;
+  /** Host names accepted besides loopback (the run network's container names). */
+  names: ReadonlySet<string>;
+}
+
+export const LOOPBACK_ONLY: AddressPolicy = { bind: LOOPBACK, names: new Set() };
+
+const NAME = /^[a-z0-9]([a-z0-9_.-]{0,126}[a-z0-9])?$/i;
+
+/**
+ * The policy for a proxy inside a run's docker network: `names` must be plain DNS names
+ * (no IP addresses, no wildcards), `bind` 127.0.0.1 or 0.0.0.0.
+ */
+export function networkPolicy(bind: string, names: string[]): AddressPolicy {
+  if (bind !== LOOPBACK && bind !== '0.0.0.0') throw new Error(`killdrill: proxy bind host ${bind} refused; use 127.0.0.1 or (inside a container) 0.0.0.0`);
+  for (const n of names) {
+    if (!NAME.test(n) || /^[\d.]+$/.test(n) || n.includes(':')) throw new Error(`killdrill: network name '${n}' refused; give the container names of the run's own network (letters, digits, '-', '_', '.'), not addresses`);
+  }
+  return { bind, names: new Set(names) };
+}
 
 export interface HostPort {
   host: string;
@@ -34,25 +62,27 @@ function parsePort(portText: string, field: string, address: string, allowZero: 
   return port;
 }
 
-function refuseHost(field: string, address: string): ApiError {
+function refuseHost(field: string, address: string, policy: AddressPolicy): ApiError {
+  const also = policy.names.size ? ` or a container of this run's network (${[...policy.names].join(', ')})` : '';
   return new ApiError(
-    `killdrill: ${field} "${address}" is not on 127.0.0.1; this proxy only listens on and connects to ` +
-      `127.0.0.1 (or localhost) so a drill can never reach another machine`,
+    `killdrill: ${field} "${address}" is not on 127.0.0.1${also}; this proxy only listens on and connects to ` +
+      `127.0.0.1 (or localhost)${also ? ' and its own run network' : ''} so a drill can never reach another machine`,
     400,
   );
 }
 
-/** `listen`: "", ":P", "127.0.0.1:P", "localhost:P" (P may be 0 = any free port). */
-export function parseListen(address: string): HostPort {
-  if (address === '') return { host: LOOPBACK, port: 0 };
+/** `listen`: "", ":P", "127.0.0.1:P", "localhost:P" (P may be 0 = any free port); or one of the policy's names. Binds `policy.bind`. */
+export function parseListen(address: string, policy: AddressPolicy = LOOPBACK_ONLY): HostPort {
+  if (address === '') return { host: policy.bind, port: 0 };
   const { host, portText } = splitHostPort(address, 'listen');
-  if (host !== '' && !LOOPBACK_NAMES.has(host)) throw refuseHost('listen', address);
-  return { host: LOOPBACK, port: parsePort(portText, 'listen', address, true) };
+  if (host !== '' && !LOOPBACK_NAMES.has(host) && !policy.names.has(host)) throw refuseHost('listen', address, policy);
+  return { host: policy.bind, port: parsePort(portText, 'listen', address, true) };
 }
 
-/** `upstream`: "127.0.0.1:P" or "localhost:P". */
-export function parseUpstream(address: string): HostPort {
+/** `upstream`: "127.0.0.1:P" or "localhost:P"; or "<name>:P" for one of the policy's names. */
+export function parseUpstream(address: string, policy: AddressPolicy = LOOPBACK_ONLY): HostPort {
   const { host, portText } = splitHostPort(address, 'upstream');
-  if (!LOOPBACK_NAMES.has(host)) throw refuseHost('upstream', address);
-  return { host: LOOPBACK, port: parsePort(portText, 'upstream', address, false) };
+  const named = policy.names.has(host);
+  if (!LOOPBACK_NAMES.has(host) && !named) throw refuseHost('upstream', address, policy);
+  return { host: named ? host : LOOPBACK, port: parsePort(portText, 'upstream', address, false) };
 }

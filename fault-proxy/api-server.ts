@@ -2,7 +2,7 @@
 // state seen by each request is consistent. Bad input never throws out of a handler.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError, badRequestBody, toxicNotFound } from './api-error.ts';
-import { LOOPBACK } from './addresses.ts';
+import { LOOPBACK, LOOPBACK_ONLY, type AddressPolicy } from './addresses.ts';
 import { ProxyCollection } from './proxy-collection.ts';
 
 /** The Toxiproxy version this server speaks. */
@@ -12,6 +12,12 @@ export const MAX_BODY_BYTES = 1 << 20;
 export interface ProxyServerOptions {
   host?: string;
   port?: number;
+  /**
+   * Only for a proxy inside a run's own docker network (`sim up --runtime docker`): the
+   * container names it may also listen on and connect to, and the bind host (0.0.0.0 in
+   * its container, whose ports are published on 127.0.0.1 only). Default: loopback only.
+   */
+  network?: AddressPolicy;
 }
 
 export interface ProxyServerHandle {
@@ -178,18 +184,19 @@ export function createApiHandler(collection: ProxyCollection) {
   };
 }
 
-/** Starts the API server in this process. Host must be loopback; port 0 picks a free one. */
+/** Starts the API server in this process. Host must be loopback (or the network policy's bind host); port 0 picks a free one. */
 export async function startProxyServer(options: ProxyServerOptions = {}): Promise<ProxyServerHandle> {
-  const host = options.host ?? LOOPBACK;
-  if (host !== LOOPBACK && host !== 'localhost') {
+  const policy = options.network ?? LOOPBACK_ONLY;
+  const host = options.host ?? policy.bind;
+  if (host !== LOOPBACK && host !== 'localhost' && host !== policy.bind) {
     throw new Error(`killdrill: proxy API host ${host} refused; it binds 127.0.0.1 only`);
   }
-  const collection = new ProxyCollection();
+  const collection = new ProxyCollection(policy);
   const handler = createApiHandler(collection);
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: LOOPBACK, port: options.port ?? 0 }, () => resolve());
+    server.listen({ host: host === 'localhost' ? LOOPBACK : host, port: options.port ?? 0 }, () => resolve());
   });
   server.on('error', () => {});
   const address = server.address();

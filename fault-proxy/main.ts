@@ -2,22 +2,26 @@
 // Runs until SIGINT/SIGTERM. Also runnable directly: `node fault-proxy/main.ts --json`.
 import { fileURLToPath } from 'node:url';
 import { startProxyServer } from './api-server.ts';
+import { networkPolicy, type AddressPolicy } from './addresses.ts';
 
 /** Path of this module, for spawning the proxy as its own process (`node <path> --json`). */
 export const PROXY_MODULE_PATH = fileURLToPath(import.meta.url);
 
 export const DEFAULT_PROXY_PORT = 8474;
 
-const USAGE = 'usage: killdrill proxy [--host 127.0.0.1] [--port 8474] [--json]';
+const USAGE = 'usage: killdrill proxy [--host 127.0.0.1] [--port 8474] [--network-names a,b --host 0.0.0.0] [--json]';
 
 export async function proxyMain(argv: string[]): Promise<number> {
   let host = '127.0.0.1';
   let port = DEFAULT_PROXY_PORT;
   let json = false;
+  let names: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
     else if (arg === '--host' && i + 1 < argv.length) host = argv[++i];
+    // Inside a run's own docker network only (sim up --runtime docker): its container names.
+    else if (arg === '--network-names' && i + 1 < argv.length) names = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
     else if (arg === '--port' && i + 1 < argv.length) {
       const text = argv[++i];
       port = Number(text);
@@ -33,9 +37,16 @@ export async function proxyMain(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  let network: AddressPolicy | undefined;
+  try {
+    if (names) network = networkPolicy(host, names);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
   let server;
   try {
-    server = await startProxyServer({ host, port });
+    server = await startProxyServer({ host, port, network });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why =

@@ -2,6 +2,7 @@
 // delete, reset), with Toxiproxy 2.12's semantics and errors.
 import { ApiError, badRequestBody, missingField, proxyAlreadyExists, proxyNotFound } from './api-error.ts';
 import { Proxy } from './proxy.ts';
+import { LOOPBACK_ONLY, type AddressPolicy } from './addresses.ts';
 import { checkKnownKeys, isPlainObject } from './toxic-spec.ts';
 
 const PROXY_KEYS = new Set(['name', 'listen', 'upstream', 'enabled']);
@@ -40,6 +41,12 @@ function parseProxyInput(body: unknown, defaults: ProxyInput, where = ''): Proxy
 }
 
 export class ProxyCollection {
+  private readonly policy: AddressPolicy;
+
+  constructor(policy: AddressPolicy = LOOPBACK_ONLY) {
+    this.policy = policy;
+  }
+
   private readonly proxies = new Map<string, Proxy>();
 
   list(): Proxy[] {
@@ -57,7 +64,7 @@ export class ProxyCollection {
     if (input.name.length < 1) throw missingField('name');
     if (input.upstream.length < 1) throw missingField('upstream');
     if (this.proxies.has(input.name)) throw proxyAlreadyExists();
-    const proxy = new Proxy(input.name, input.listen, input.upstream);
+    const proxy = new Proxy(input.name, input.listen, input.upstream, this.policy);
     proxy.validate();
     if (input.enabled) await proxy.start();
     this.proxies.set(input.name, proxy);
@@ -80,7 +87,7 @@ export class ProxyCollection {
       if (input.upstream.length < 1) throw missingField(`upstream${where}`);
       if (names.has(input.name)) throw new ApiError(`duplicate proxy name "${input.name}"`, 400);
       names.add(input.name);
-      new Proxy(input.name, input.listen, input.upstream).validate();
+      new Proxy(input.name, input.listen, input.upstream, this.policy).validate();
       inputs.push(input);
     });
     const result: Proxy[] = [];
@@ -94,7 +101,7 @@ export class ProxyCollection {
         await existing.stop();
         this.proxies.delete(input.name);
       }
-      const proxy = new Proxy(input.name, input.listen, input.upstream);
+      const proxy = new Proxy(input.name, input.listen, input.upstream, this.policy);
       try {
         if (input.enabled) await proxy.start();
       } catch (err) {

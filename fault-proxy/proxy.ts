@@ -1,7 +1,7 @@
 // One named proxy: a listener on 127.0.0.1, its live connections and its toxics.
 import { createServer, type Server, type Socket } from 'node:net';
 import { ApiError, toxicAlreadyExists, toxicNotFound } from './api-error.ts';
-import { LOOPBACK, parseListen, parseUpstream } from './addresses.ts';
+import { LOOPBACK_ONLY, parseListen, parseUpstream, type AddressPolicy } from './addresses.ts';
 import { Connection } from './connection.ts';
 import { parseToxicCreate, parseToxicUpdate, type ToxicConfig } from './toxic-spec.ts';
 
@@ -22,16 +22,19 @@ export class Proxy {
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
 
-  constructor(name: string, listen: string, upstream: string) {
+  private readonly policy: AddressPolicy;
+
+  constructor(name: string, listen: string, upstream: string, policy: AddressPolicy = LOOPBACK_ONLY) {
     this.name = name;
     this.listen = listen;
     this.upstream = upstream;
+    this.policy = policy;
   }
 
   /** Validates addresses (400 on a non-loopback or malformed one). */
   validate(): void {
-    parseListen(this.listen);
-    parseUpstream(this.upstream);
+    parseListen(this.listen, this.policy);
+    parseUpstream(this.upstream, this.policy);
   }
 
   toJSON(): ProxyJson {
@@ -54,8 +57,8 @@ export class Proxy {
 
   async start(): Promise<void> {
     if (this.enabled) return;
-    const address = parseListen(this.listen);
-    const target = parseUpstream(this.upstream);
+    const address = parseListen(this.listen, this.policy);
+    const target = parseUpstream(this.upstream, this.policy);
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true }, (client) =>
       this.accept(client, target),
     );
@@ -63,7 +66,7 @@ export class Proxy {
       server.once('error', (err: NodeJS.ErrnoException) => {
         reject(
           new ApiError(
-            `listen tcp ${LOOPBACK}:${address.port}: ${err.code === 'EADDRINUSE' ? 'bind: address already in use' : err.message}`,
+            `listen tcp ${address.host}:${address.port}: ${err.code === 'EADDRINUSE' ? 'bind: address already in use' : err.message}`,
             500,
           ),
         );
@@ -72,7 +75,10 @@ export class Proxy {
     });
     server.on('error', () => {});
     const bound = server.address();
-    if (bound && typeof bound === 'object') this.listen = `${LOOPBACK}:${bound.port}`;
+    // The listen address as given, with the port actually bound (a named listen keeps its name).
+    const named = this.listen.slice(0, Math.max(0, this.listen.lastIndexOf(':')));
+    const shown = this.policy.names.has(named) ? named : '127.0.0.1';
+    if (bound && typeof bound === 'object') this.listen = `${shown}:${bound.port}`;
     this.server = server;
     this.enabled = true;
   }
@@ -102,8 +108,8 @@ export class Proxy {
     if (input.listen !== this.listen || input.upstream !== this.upstream) {
       // Validate before tearing anything down so a bad address leaves the proxy as it was.
       // Stricter than Toxiproxy (which lets a disabled proxy hold any address): loopback only.
-      parseListen(input.listen);
-      parseUpstream(input.upstream);
+      parseListen(input.listen, this.policy);
+      parseUpstream(input.upstream, this.policy);
       await this.stop();
       this.listen = input.listen;
       this.upstream = input.upstream;
