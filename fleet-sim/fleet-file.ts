@@ -37,6 +37,30 @@ export interface FleetFile {
    * (the fault proxy), which forwards to `upstream`. Without a proxy listen = upstream.
    */
   links: Record<string, { listen: string; upstream: string }>;
+  /**
+   * The docker runtime's per-run bridge network (docs/docker.md). Absent in the process
+   * runtime: everything binds and dials 127.0.0.1. Present: components bind `bind`
+   * (0.0.0.0 inside their container; ports published on 127.0.0.1 only, same numbers) and
+   * dial each other by `aliases` through `links` (same names as above, named addresses);
+   * the top-level addresses stay what the host (harness, sim up) uses.
+   */
+  net?: FleetNet;
+}
+
+export interface FleetNet {
+  /** Docker network name (`killdrill-<runId>`). */
+  name: string;
+  bind: string;
+  /** Component (`redis`, `proxy`, `venue`, `gateway`, `apiserver`, `supervisor.<host>`) → its DNS alias on the network. */
+  aliases: Record<string, string>;
+  links: Record<string, { listen: string; upstream: string }>;
+  /** The kubeconfig for components inside the network (server http://<apiserver alias>:port). */
+  kubeconfig?: string;
+}
+
+/** The host a component listens on: 127.0.0.1, or `net.bind` inside the run's docker network. */
+export function bindHost(file: FleetFile): string {
+  return file.net?.bind ?? '127.0.0.1';
 }
 
 export function readFleetFile(path: string): FleetFile {
@@ -45,7 +69,7 @@ export function readFleetFile(path: string): FleetFile {
 
 /** The address a component dials for a link: `host:port` → {host, port}. */
 export function linkAddress(file: FleetFile, name: string): HostPort {
-  const l = file.links[name];
+  const l = file.net?.links[name] ?? file.links[name];
   if (!l) throw new Error(`killdrill: fleet file has no link '${name}' (links: ${Object.keys(file.links).join(', ')})`);
   const i = l.listen.lastIndexOf(':');
   return { host: l.listen.slice(0, i), port: Number(l.listen.slice(i + 1)) };

@@ -97,18 +97,37 @@ export async function simUp(args: string[]): Promise<number> {
   const stop = stopRequested();
   const runId = process.env.KILLDRILL_RUN_ID || newRunId();
   const dataDir = resolve(config.dataDir ?? mkdtempSync(join(tmpdir(), 'killdrill-sim-')));
-  const plan = await planFleet({ ...config, dataDir }, runId);
-  let launch: ProcessLauncher | undefined;
+  let network: string | undefined;
   try {
-    if (docker) launch = docker.containerLauncher(await docker.fleetImage((s) => process.stderr.write(`${s}\n`)), runId, dataDir);
+    // The docker runtime's own bridge network (docs/docker.md), unless host networking is asked for.
+    if (docker && docker.networkMode() === 'bridge') {
+      if (config.proxyUrl) throw new Error(`killdrill: an external proxyUrl (${config.proxyUrl}) cannot be reached from the run's docker network; drop proxyUrl or set KILLDRILL_DOCKER_NETWORK=host`);
+      network = docker.createRunNetwork(runId);
+    }
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
+    return err instanceof Error && /proxyUrl|KILLDRILL_DOCKER_NETWORK must/.test(err.message) ? 2 : 3;
+  }
+  const plan = await planFleet({ ...config, dataDir }, runId, network);
+  let launch: ProcessLauncher | undefined;
+  try {
+    if (docker) launch = docker.containerLauncher(await docker.fleetImage((s) => process.stderr.write(`${s}\n`)), runId, dataDir, plan.file, plan.proxyPort);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    if (network) {
+      try {
+        docker?.removeRun(runId);
+      } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+      }
+    }
     return 3;
   }
   const fleet = new Fleet(plan, redisServer, launch);
   const missing = fleet.missingModules();
   if (missing.length) {
     process.stderr.write(`killdrill: the fleet cannot start: missing module(s) ${missing.join(', ')}; check out a complete killdrill tree\n`);
+    if (network) docker?.removeRun(runId);
     return 3;
   }
   const control = controlServer(fleet);
@@ -140,7 +159,10 @@ export async function simUp(args: string[]): Promise<number> {
       dataDir,
       ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
       proxyUrl: plan.proxyUrl,
-      links: f.links,
+      // In the run's docker network the links are dialled by name inside it (their listeners are not published).
+      links: f.net?.links ?? f.links,
+      runtime: docker ? 'docker' : 'process',
+      ...(f.net ? { network: f.net.name } : {}),
     };
     process.stdout.write(parsed.json ? `${JSON.stringify(line)}\n` : humanSummary(line, f.config.keyPrefix, f.redis.port));
     await stop;

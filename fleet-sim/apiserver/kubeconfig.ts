@@ -3,14 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_NAMESPACE } from './resources.ts';
 
-export function kubeconfigYaml(port: number, token: string, namespace = DEFAULT_NAMESPACE): string {
+export function kubeconfigYaml(port: number, token: string, namespace = DEFAULT_NAMESPACE, host = '127.0.0.1'): string {
   return [
     'apiVersion: v1',
     'kind: Config',
     'clusters:',
     '- name: killdrill',
     '  cluster:',
-    `    server: http://127.0.0.1:${port}`,
+    `    server: http://${host}:${port}`,
     // @kubernetes/client-node refuses http:// unless this is set; kubectl ignores it for http
     '    insecure-skip-tls-verify: true',
     'users:',
@@ -30,6 +30,6 @@ export function kubeconfigYaml(port: number, token: string, namespace = DEFAULT_
 }
 
 /** Write the kubeconfig for an apiserver on 127.0.0.1:port (mode 0600: it holds the token). */
-export function writeKubeconfig(path: string, port: number, token: string): void {
-  writeFileSync(path, kubeconfigYaml(port, token), { mode: 0o600 });
+export function writeKubeconfig(path: string, port: number, token: string, host = '127.0.0.1'): void {
+  writeFileSync(path, kubeconfigYaml(port, token, DEFAULT_NAMESPACE, host), { mode: 0o600 });
 }

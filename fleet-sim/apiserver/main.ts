@@ -5,7 +5,7 @@
 // {"ready":true,"url":…,"port":…,"kubeconfig":…}. SIGTERM/SIGINT: snapshot, exit 0.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFleetFile } from '../fleet-file.ts';
+import { bindHost, readFleetFile } from '../fleet-file.ts';
 import { startApiServer } from './server.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   let token = v.token;
   let dataDir = v['data-dir'];
   let kubeconfig = v.kubeconfig;
+  let host = '127.0.0.1';
+  /** In the run's docker network: a second kubeconfig for the components in it (the operator). */
+  let netKubeconfig: { path: string; host: string } | null = null;
   const fleetPath = args.positionals[0];
   if (fleetPath) {
     let file;
@@ -44,16 +47,19 @@ async function main(): Promise<void> {
     token ??= file.token;
     dataDir ??= file.config.dataDir;
     kubeconfig ??= file.kubeconfig ?? join(file.config.dataDir, 'kubeconfig');
+    host = bindHost(file);
+    if (file.net?.kubeconfig) netKubeconfig = { path: file.net.kubeconfig, host: file.net.aliases.apiserver };
   } else if (port === undefined) fail('give a fleet file or --port (0 = any free port)');
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
   const history = v.history !== undefined ? Number(v.history) : undefined;
   if (history !== undefined && (!Number.isInteger(history) || history < 1)) fail(`--history must be a positive integer, got ${v.history}`);
   let server;
   try {
-    server = await startApiServer({ port, token, historyLimit: history, snapshotPath: dataDir ? join(dataDir, 'apiserver.json') : undefined });
+    server = await startApiServer({ host, port, token, historyLimit: history, snapshotPath: dataDir ? join(dataDir, 'apiserver.json') : undefined });
   } catch (err) {
-    fail(`cannot listen on 127.0.0.1:${port}: ${(err as Error).message}`);
+    fail(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
+  if (netKubeconfig) writeKubeconfig(netKubeconfig.path, server.port, token ?? 'killdrill', netKubeconfig.host);
   if (kubeconfig) writeKubeconfig(kubeconfig, server.port, token ?? 'killdrill');
   process.stdout.write(JSON.stringify({ ready: true, url: server.url, port: server.port, kubeconfig: kubeconfig ?? null }) + '\n');
   const stop = () => {

@@ -14,6 +14,8 @@ import { Store, type StoreOptions } from './store.ts';
 
 export interface ApiServerOptions extends StoreOptions {
   port?: number;
+  /** Bind host: 127.0.0.1 (default), 0.0.0.0 inside the run's docker network. */
+  host?: string;
   /**
    * Bearer token. A request carrying another token gets 401. A request with no
    * Authorization header is served as anonymous: kubectl (client-go) never sends
@@ -167,7 +169,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   hostPort = `127.0.0.1:${port}`;

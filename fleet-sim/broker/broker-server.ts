@@ -2,7 +2,7 @@
 // routes of routes.ts, state rebuilt from `<dataDir>/broker.sqlite`. No request can crash it.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { bindHost, linkAddress, type FleetFile } from '../fleet-file.ts';
 import { nowMs } from '../model.ts';
 import { BrokerDb } from './broker-db.ts';
 import { HaltController } from './halt-controller.ts';
@@ -65,13 +65,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, file: FleetFile
   }
 }
 
-async function listenWithRetry(server: Server, port: number, timeoutMs: number): Promise<void> {
+async function listenWithRetry(server: Server, port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
+        server.listen(port, host, () => {
           server.off('error', reject);
           resolve();
         });
@@ -107,7 +107,7 @@ export async function startBroker(file: FleetFile): Promise<BrokerHandle> {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"killdrill: malformed HTTP request; send a valid HTTP/1.1 request"}');
     else socket.destroy();
   });
-  await listenWithRetry(server, file.ports.broker, 10_000);
+  await listenWithRetry(server, file.ports.broker, 10_000, bindHost(file));
   const url = `http://127.0.0.1:${file.ports.broker}`;
   return {
     url,

@@ -4,7 +4,18 @@ import { linkStates, setLinkEnabled } from '../orchestrator/links.ts';
 import { HttpError } from '../orchestrator/http-util.ts';
 import type { DaemonInfo } from '../supervisor/client.ts';
 
-export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start'] as const;
+export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect'] as const;
+
+/** A component container on the run's docker network (fleet-sim/docker/container-process.ts): a partition is a network disconnect. */
+interface NetworkMember {
+  disconnect(): Record<string, unknown>;
+  connect(): Record<string, unknown>;
+  readonly isDisconnected: boolean;
+}
+
+function networkMember(p: unknown): NetworkMember | null {
+  return p && typeof (p as NetworkMember).disconnect === 'function' && typeof (p as NetworkMember).connect === 'function' ? (p as NetworkMember) : null;
+}
 export type Action = (typeof ACTIONS)[number];
 
 export interface Component {
@@ -22,7 +33,7 @@ async function daemonsOf(fleet: Fleet): Promise<Array<DaemonInfo & { host: strin
 
 export async function listComponents(fleet: Fleet): Promise<Component[]> {
   const out: Component[] = [];
-  for (const p of fleet.procs.values()) out.push({ name: p.spec.name, kind: p.spec.kind, ...(p.spec.host ? { host: p.spec.host } : {}), pid: p.pid, state: p.state });
+  for (const p of fleet.procs.values()) out.push({ name: p.spec.name, kind: p.spec.kind, ...(p.spec.host ? { host: p.spec.host } : {}), pid: p.pid, state: networkMember(p)?.isDisconnected ? 'disconnected' : p.state });
   if (!fleet.procs.has('proxy')) out.push({ name: 'proxy', kind: 'proxy', pid: null, state: 'external' });
   const live = await daemonsOf(fleet);
   for (const h of fleet.plan.file.topology.hosts)
@@ -44,6 +55,9 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
   const sup = fleet.supervisors.get(host)!;
   const current = async () => (await sup.daemons()).find((d) => d.name === name)?.pid ?? null;
   switch (action) {
+    case 'disconnect':
+    case 'connect':
+      throw new HttpError(400, `a daemon is a process inside its host; ${action} its host's container instead (supervisor.${host}, docker runtime)`);
     case 'kill':
     case 'start':
       return sup.action(name, action);
@@ -72,6 +86,16 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
 async function processAction(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
   const p = fleet.procs.get(name)!;
   switch (action) {
+    case 'disconnect':
+    case 'connect': {
+      const m = networkMember(p);
+      if (!m) throw new HttpError(409, `'${action}' is a docker network action; this fleet runs ${name} as a local process (sim up --runtime docker has them; the partition fault uses proxy links here)`);
+      try {
+        return { ok: true, ...(action === 'disconnect' ? m.disconnect() : m.connect()) };
+      } catch (err) {
+        throw new HttpError(409, (err as Error).message);
+      }
+    }
     case 'kill':
       return { ok: true, ...(await p.kill()) };
     case 'pause':
@@ -107,7 +131,7 @@ async function linkAction(fleet: Fleet, name: string, action: Action): Promise<R
     await setLinkEnabled(fleet.plan.proxyUrl, name, true);
     return { ok: true, link: name, enabled: true };
   }
-  throw new HttpError(400, `a link cannot be paused; use stop/start (disable/enable) or a link fault with a timeout toxic`);
+  throw new HttpError(400, `a link cannot be ${action === 'pause' ? 'paused' : `given '${action}'`}; use stop/start (disable/enable) or a link fault with a timeout toxic`);
 }
 
 export async function controlComponent(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {

@@ -2,8 +2,11 @@
 // driven like a ManagedProcess so the Fleet, its start order and the control API stay as
 // they are: start = create+start (or `docker start` of the stopped one), stop = `docker
 // stop` (kept, so start brings it back on the same ports), kill = SIGKILL, pause/resume =
-// `docker pause`/`unpause`. Host networking and host pid namespace: components bind
-// 127.0.0.1 as in the process runtime, pids reported by supervisors are host pids.
+// `docker pause`/`unpause`, disconnect/connect = `docker network disconnect/connect` (a
+// partition). Each container is on the run's own bridge network under its alias, its
+// listening ports published on 127.0.0.1 only (host port = container port); or, as a
+// fallback (KILLDRILL_DOCKER_NETWORK=host), host networking. Host pid namespace either way:
+// pids reported by supervisors are host pids (the control API signals them).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -25,15 +28,35 @@ export interface ContainerOptions {
   owner: string;
   /** Host directories mounted read-write at the same path (the run's data dir). */
   mounts: string[];
+  /** The run's bridge network (absent: host networking). */
+  network?: ContainerNetwork;
+}
+
+export interface ContainerNetwork {
+  name: string;
+  /** DNS alias on the network (besides the container name). */
+  alias: string;
+  /** Ports the component listens on, published as 127.0.0.1:P → P. */
+  publish: number[];
 }
 
 /** GenericContainer with the host config testcontainers has no builder for. */
 class FleetContainer extends GenericContainer {
-  constructor(image: string) {
+  constructor(image: string, network?: ContainerNetwork) {
     super(image);
     this.hostConfig.PidMode = 'host';
     this.hostConfig.RestartPolicy = { Name: 'no' };
     this.hostConfig.Init = false;
+    if (!network) {
+      this.withNetworkMode('host');
+      return;
+    }
+    // Only on the run's network (not also the default bridge, which withNetworkAliases would
+    // leave it on), with its alias; ports on 127.0.0.1 only — nothing reachable from outside.
+    this.withNetworkMode(network.name);
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.name]: { Aliases: [network.alias] } } };
+    this.createOpts.ExposedPorts = Object.fromEntries(network.publish.map((p) => [`${p}/tcp`, {}]));
+    this.hostConfig.PortBindings = Object.fromEntries(network.publish.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(p) }]]));
   }
 }
 
@@ -53,6 +76,7 @@ export class ContainerProcess extends ManagedProcess {
   private id: string | null = null;
   private hostPid: number | null = null;
   private alive = false;
+  private disconnected = false;
   private waiters: Array<() => void> = [];
   private readonly reportSpawn: (p: ManagedProcess, pids: number[]) => void;
 
@@ -87,9 +111,8 @@ export class ContainerProcess extends ManagedProcess {
       await client.container.getById(this.id).start();
     } else {
       const log = createWriteStream(this.spec.logFile, { flags: 'a' });
-      const started = await new FleetContainer(this.opts.image)
+      const started = await new FleetContainer(this.opts.image, this.opts.network)
         .withName(containerName(this.opts.runId, this.spec.name))
-        .withNetworkMode('host')
         .withLabels({ [RUN_LABEL]: this.opts.runId, [OWNER_LABEL]: this.opts.owner, [COMPONENT_LABEL]: this.spec.name })
         .withEnvironment(this.env())
         .withBindMounts(this.opts.mounts.map((m) => ({ source: m, target: m, mode: 'rw' as const })))
@@ -166,6 +189,32 @@ export class ContainerProcess extends ManagedProcess {
       this.state = 'paused';
     }
     return { pid: this.pid, signal: 'docker pause' };
+  }
+
+  /** On the run's network: `docker network disconnect` (a real partition: no route to or from any container, ports unreachable). */
+  disconnect(): { network: string; container: string } {
+    const net = this.requireNetwork();
+    this.docker('network', 'disconnect', net.name, this.id!);
+    this.disconnected = true;
+    return { network: net.name, container: containerName(this.opts.runId, this.spec.name) };
+  }
+
+  /** `docker network connect` with the same alias (the heal of disconnect). */
+  connect(): { network: string; container: string; alias: string } {
+    const net = this.requireNetwork();
+    if (this.disconnected) this.docker('network', 'connect', '--alias', net.alias, net.name, this.id!);
+    this.disconnected = false;
+    return { network: net.name, container: containerName(this.opts.runId, this.spec.name), alias: net.alias };
+  }
+
+  get isDisconnected(): boolean {
+    return this.disconnected;
+  }
+
+  private requireNetwork(): ContainerNetwork {
+    if (!this.opts.network) throw new Error(`killdrill: ${this.spec.name} runs with host networking (KILLDRILL_DOCKER_NETWORK=host); a network disconnect needs the run's bridge network`);
+    if (!this.id) throw new Error(`killdrill: ${this.spec.name} has no container yet; start it first`);
+    return this.opts.network;
   }
 
   override resume(): { pid: number | null; signal: string } {

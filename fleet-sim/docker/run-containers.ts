@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import type { ManagedProcess, ProcessSpec } from '../orchestrator/managed-process.ts';
 import { ownerTag, startTimeOf } from '../orchestrator/reap.ts';
-import { ContainerProcess, OWNER_LABEL, RUN_LABEL } from './container-process.ts';
+import type { FleetFile } from '../fleet-file.ts';
+import { ContainerProcess, OWNER_LABEL, RUN_LABEL, containerName, type ContainerNetwork } from './container-process.ts';
 
 export type Launcher = (spec: ProcessSpec, onSpawn: (p: ManagedProcess, pids: number[]) => void) => ManagedProcess;
 
@@ -15,9 +16,52 @@ export async function fleetImage(log: (s: string) => void): Promise<string> {
   return ensureFleetImage(log);
 }
 
-export function containerLauncher(image: string, runId: string, dataDir: string): Launcher {
+/**
+ * How the containers are networked: `bridge` (default: the run's own bridge network) or
+ * `host` (KILLDRILL_DOCKER_NETWORK=host, the fallback: host networking, no partition by
+ * network disconnect). Anything else is an error.
+ */
+export function networkMode(): 'bridge' | 'host' {
+  const v = process.env.KILLDRILL_DOCKER_NETWORK ?? 'bridge';
+  if (v !== 'bridge' && v !== 'host') throw new Error(`killdrill: KILLDRILL_DOCKER_NETWORK must be bridge or host, not '${v}'`);
+  return v;
+}
+
+/** The run's bridge network name. */
+export function runNetworkName(runId: string): string {
+  return containerName(runId, 'net');
+}
+
+/** `docker network create` of the run's bridge network, labelled like its containers (so cleanup and the reaper remove it). */
+export function createRunNetwork(runId: string): string {
+  const name = runNetworkName(runId);
+  docker(['network', 'create', '--driver', 'bridge', '--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerTag()}`, name]);
+  return name;
+}
+
+/** Ports each component listens on (published on 127.0.0.1 with the same number). */
+export function publishedPorts(file: FleetFile, component: string): number[] {
+  const p = file.ports;
+  if (component === 'redis') return [file.redis.port];
+  if (component === 'venue') return [p.venueHttp, p.venueTcp];
+  if (component === 'gateway') return [p.gatewayTcp];
+  if (component === 'apiserver') return p.apiserver !== undefined ? [p.apiserver] : [];
+  if (component.startsWith('supervisor.')) {
+    const host = component.slice('supervisor.'.length);
+    // The broker is a daemon inside its host's container.
+    const broker = file.topology.hosts.find((h) => h.name === host)?.daemons.some((d) => d.kind === 'broker');
+    return [p.supervisors[host], ...(broker ? [p.broker] : [])];
+  }
+  return [];
+}
+
+/** `proxyPort`: the fault proxy's API port (published; its link listeners are dialled inside the network only). */
+export function containerLauncher(image: string, runId: string, dataDir: string, file?: FleetFile, proxyPort?: number | null): Launcher {
   const owner = ownerTag();
-  return (spec, onSpawn) => new ContainerProcess(spec, onSpawn, { image, runId, owner, mounts: [dataDir] });
+  const net = file?.net;
+  const network = (name: string): ContainerNetwork | undefined =>
+    net && { name: net.name, alias: net.aliases[name] ?? name, publish: name === 'proxy' ? (proxyPort ? [proxyPort] : []) : publishedPorts(file, name) };
+  return (spec, onSpawn) => new ContainerProcess(spec, onSpawn, { image, runId, owner, mounts: [dataDir], network: network(spec.name) });
 }
 
 function docker(args: string[]): string {

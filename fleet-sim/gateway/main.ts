@@ -1,7 +1,7 @@
 // The gateway (execution boundary, seed 003): `node fleet-sim/gateway/main.ts <fleetFile>`.
 // NDJSON TCP on ports.gatewayTcp; Redis via link `gateway-redis`, venue via `gateway-venue`.
 import { Redis } from 'ioredis';
-import { linkAddress, readFleetFile } from '../fleet-file.ts';
+import { bindHost, linkAddress, readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { NdjsonClient } from './ndjson-client.ts';
 import { createGatewayServer } from './server.ts';
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   const venue = new NdjsonClient({ host: v.host, port: v.port, name: 'venue', timeoutMs: 5000 });
   const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`killdrill: gateway cannot listen on 127.0.0.1:${fleet.ports.gatewayTcp}: ${(e as Error).message}`)));
-    server.listen(fleet.ports.gatewayTcp, '127.0.0.1', () => resolve());
+    server.once('error', (e) => reject(new Error(`killdrill: gateway cannot listen on ${bindHost(fleet)}:${fleet.ports.gatewayTcp}: ${(e as Error).message}`)));
+    server.listen(fleet.ports.gatewayTcp, bindHost(fleet), () => resolve());
   });
   onShutdown(() => {
     venue.close();

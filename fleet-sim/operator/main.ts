@@ -23,10 +23,11 @@ try {
   fail(`cannot read fleet file ${path}: ${(err as Error).message}`);
 }
 if (!file.kubeconfig) fail(`fleet file ${path} has no kubeconfig; start the apiserver first and record its kubeconfig path`);
-const addr = file.links['operator-redis'] ? linkAddress(file, 'operator-redis') : file.redis;
+const addr = file.links['operator-redis'] ? linkAddress(file, 'operator-redis') : file.net ? { host: file.net.aliases.redis, port: file.redis.port } : file.redis;
 const redis = new Redis({ host: addr.host, port: addr.port, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => 250 });
 redis.on('error', () => undefined); // reported by the failing calls, which retry
-const kc = loadKubeConfig(file.kubeconfig);
+// Inside the run's docker network the apiserver is reached by its alias (kubeconfig.net).
+const kc = loadKubeConfig(file.net?.kubeconfig ?? file.kubeconfig);
 const prefix = file.config.keyPrefix;
 const reconciler = new KillSwitchReconciler(kc, redis, prefix, log);
 const mirror = new BotMirror(kc, redis, file.topology.bots, prefix, file.config.defaultMode, log);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FleetConfig } from '../config.ts';
-import type { FleetFile } from '../fleet-file.ts';
+import type { FleetFile, FleetNet } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
 import { freePorts } from './ports.ts';
 import { linkUpstreams, type Links } from './links.ts';
@@ -22,7 +22,17 @@ export function newRunId(): string {
   return `sim-${d}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function planFleet(config: FleetConfig & { dataDir: string }, runId: string): Promise<FleetPlan> {
+/** The DNS alias of a component on the run's docker network (`supervisor.node-a` → `supervisor-node-a`). */
+export function networkAlias(component: string): string {
+  return component.replace(/[^a-zA-Z0-9-]/g, '-');
+}
+
+/**
+ * `network`: the docker runtime's per-run bridge network name — components then bind
+ * 0.0.0.0 in their containers and dial each other by alias (FleetFile.net); without it
+ * (process runtime) everything is 127.0.0.1 as before.
+ */
+export async function planFleet(config: FleetConfig & { dataDir: string }, runId: string, network?: string): Promise<FleetPlan> {
   const topology = topologyFor(config.preset, config.bots);
   const hosts = topology.hosts.map((h) => h.name);
   const draft = linkUpstreams(topology, { redis: 0, gatewayTcp: 0, venueTcp: 0, supervisors: {} });
@@ -40,9 +50,15 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
   const apiserver = next();
   const supervisors = Object.fromEntries(hosts.map((h) => [h, next()]));
   const links: Links = {};
+  const netLinks: Links = {};
+  const aliases: Record<string, string> = Object.fromEntries(['redis', 'proxy', 'venue', 'gateway', 'apiserver', ...hosts.map((h) => `supervisor.${h}`)].map((c) => [c, networkAlias(c)]));
   for (const l of linkUpstreams(topology, { redis, gatewayTcp, venueTcp, supervisors })) {
-    links[l.name] = { listen: `127.0.0.1:${next()}`, upstream: `127.0.0.1:${l.upstreamPort}` };
+    const listenPort = next();
+    links[l.name] = { listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${l.upstreamPort}` };
+    // Without a proxy of our own (external proxyUrl) listen = the external proxy; sim up refuses that with a network.
+    netLinks[l.name] = { listen: `${aliases.proxy}:${listenPort}`, upstream: `${aliases[l.upstream]}:${l.upstreamPort}` };
   }
+  const net: FleetNet | undefined = network ? { name: network, bind: '0.0.0.0', aliases, links: netLinks, kubeconfig: join(config.dataDir, 'kubeconfig.net') } : undefined;
   const file: FleetFile = {
     runId,
     config,
@@ -54,6 +70,7 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
     // Every fleet has an apiserver (the CRD path); only alphaswarm runs the KillSwitch operator.
     kubeconfig: join(config.dataDir, 'kubeconfig'),
     links,
+    ...(net ? { net } : {}),
   };
   for (const d of ['logs', 'redis', 'journal']) mkdirSync(join(config.dataDir, d), { recursive: true });
   const fleetPath = join(config.dataDir, 'fleet.json');

@@ -45,8 +45,10 @@ export class Fleet {
     this.env = { ...process.env, KILLDRILL_RUN_ID: plan.file.runId, [OWNER_ENV]: ownerTag() };
     const { file, fleetPath } = plan;
     const node = (name: string, kind: string, module: string, args: string[], host?: string): ProcessSpec => ({ name, kind, host, command: process.execPath, args: nodeArgv(module, args), env: this.env, logFile: this.logOf(name) });
-    this.add({ name: 'redis', kind: 'redis', command: process.execPath, args: [MODULES.redisGuard, redisServer, ...redisArgs(file.redis.port, join(file.config.dataDir, 'redis'))], env: this.env, logFile: this.logOf('redis'), reportsPid: true });
-    if (plan.proxyPort !== null) this.add(node('proxy', 'proxy', MODULES.proxy, ['--port', String(plan.proxyPort), '--json']));
+    this.add({ name: 'redis', kind: 'redis', command: '/bin/sh', args: [MODULES.redisGuard, redisServer, ...redisArgs(file.redis.port, join(file.config.dataDir, 'redis'), file.net?.bind)], env: this.env, logFile: this.logOf('redis'), reportsPid: true });
+    // In the run's docker network the proxy binds 0.0.0.0 and may dial (only) the run's container aliases.
+    const proxyNet = file.net ? ['--host', file.net.bind, '--network-names', Object.values(file.net.aliases).join(',')] : [];
+    if (plan.proxyPort !== null) this.add(node('proxy', 'proxy', MODULES.proxy, ['--port', String(plan.proxyPort), '--json', ...proxyNet]));
     this.add(node('venue', 'venue', MODULES.venue, [fleetPath]));
     this.add(node('gateway', 'gateway', MODULES.gateway, [fleetPath]));
     if (file.ports.apiserver !== undefined) this.add(node('apiserver', 'apiserver', MODULES.apiserver, [fleetPath]));
@@ -95,7 +97,7 @@ export class Fleet {
     if (name === 'redis') await this.waitFor('redis-server', name, () => redisPing(file.redis.port));
     else if (name === 'proxy') {
       await this.waitFor('the fault proxy', name, () => fetch(`${plan.proxyUrl}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false));
-      await createLinks(plan.proxyUrl, file.links);
+      await createLinks(plan.proxyUrl, file.net?.links ?? file.links);
     } else if (name.startsWith('supervisor.')) {
       const host = name.slice('supervisor.'.length);
       const sup = this.supervisors.get(host)!;

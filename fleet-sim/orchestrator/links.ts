@@ -10,20 +10,20 @@ export interface LinkTargets {
   supervisors: Record<string, number>;
 }
 
-/** Every link name with the port its upstream listens on. */
-export function linkUpstreams(topology: Topology, t: LinkTargets): Array<{ name: string; upstreamPort: number }> {
-  const out: Array<{ name: string; upstreamPort: number }> = [];
+/** Every link name with the port its upstream listens on and the component that listens there. */
+export function linkUpstreams(topology: Topology, t: LinkTargets): Array<{ name: string; upstreamPort: number; upstream: string }> {
+  const out: Array<{ name: string; upstreamPort: number; upstream: string }> = [];
   for (const h of topology.hosts) {
     if (!h.daemons.some((d) => d.kind === 'bots')) continue;
-    out.push({ name: `bots-redis-sub.${h.name}`, upstreamPort: t.redis });
-    out.push({ name: `bots-redis-poll.${h.name}`, upstreamPort: t.redis });
-    out.push({ name: `bots-gateway.${h.name}`, upstreamPort: t.gatewayTcp });
+    out.push({ name: `bots-redis-sub.${h.name}`, upstreamPort: t.redis, upstream: 'redis' });
+    out.push({ name: `bots-redis-poll.${h.name}`, upstreamPort: t.redis, upstream: 'redis' });
+    out.push({ name: `bots-gateway.${h.name}`, upstreamPort: t.gatewayTcp, upstream: 'gateway' });
   }
-  out.push({ name: 'gateway-redis', upstreamPort: t.redis });
-  out.push({ name: 'gateway-venue', upstreamPort: t.venueTcp });
-  out.push({ name: 'operator-redis', upstreamPort: t.redis });
-  out.push({ name: 'broker-redis', upstreamPort: t.redis });
-  for (const h of topology.hosts) out.push({ name: `broker-hosts.${h.name}`, upstreamPort: t.supervisors[h.name] });
+  out.push({ name: 'gateway-redis', upstreamPort: t.redis, upstream: 'redis' });
+  out.push({ name: 'gateway-venue', upstreamPort: t.venueTcp, upstream: 'venue' });
+  out.push({ name: 'operator-redis', upstreamPort: t.redis, upstream: 'redis' });
+  out.push({ name: 'broker-redis', upstreamPort: t.redis, upstream: 'redis' });
+  for (const h of topology.hosts) out.push({ name: `broker-hosts.${h.name}`, upstreamPort: t.supervisors[h.name], upstream: `supervisor.${h.name}` });
   return out;
 }
 

@@ -21,11 +21,12 @@ export function findRedisServer(): string | null {
   return null;
 }
 
-export function redisArgs(port: number, dir: string): string[] {
+/** `bind` is 127.0.0.1, or 0.0.0.0 inside the run's docker network (no protected mode there: the bridge gateway is not loopback; the port is published on 127.0.0.1 only). */
+export function redisArgs(port: number, dir: string, bind = '127.0.0.1'): string[] {
   return [
     '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--protected-mode', 'yes',
+    '--bind', bind,
+    '--protected-mode', bind === '127.0.0.1' ? 'yes' : 'no',
     '--daemonize', 'no',
     '--dir', dir,
     '--appendonly', 'yes',

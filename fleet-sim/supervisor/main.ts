@@ -3,7 +3,7 @@
 // stops every daemon (SIGTERM, grace, SIGKILL) and then exits 0.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { readFleetFile } from '../fleet-file.ts';
+import { bindHost, readFleetFile } from '../fleet-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { supervisorServer } from './http-api.ts';
 
@@ -31,9 +31,9 @@ async function main(): Promise<number> {
   const server = supervisorServer(sup, fleet.token);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, bindHost(fleet), () => resolve());
   });
-  process.stdout.write(`supervisor ${host} listening on http://127.0.0.1:${port}\n`);
+  process.stdout.write(`supervisor ${host} listening on http://${bindHost(fleet)}:${port}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (): void => {

@@ -3,17 +3,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:net';
-import { readFleetFile } from '../fleet-file.ts';
+import { bindHost, readFleetFile } from '../fleet-file.ts';
 import { nowMs } from '../model.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { Ledger } from './ledger.ts';
 import { createVenueHttp } from './http-api.ts';
 import { createVenueTcp } from './tcp-api.ts';
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`killdrill: venue cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`)));
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.once('error', (e) => reject(new Error(`killdrill: venue cannot listen on ${host}:${port}: ${(e as Error).message}`)));
+    server.listen(port, host, () => resolve());
   });
 }
 
@@ -25,8 +25,8 @@ async function main(): Promise<void> {
   const ledger = new Ledger(join(fleet.config.dataDir, 'ledger.jsonl'));
   const http = createVenueHttp(ledger, nowMs());
   const tcp = createVenueTcp(ledger);
-  await listen(http, fleet.ports.venueHttp);
-  await listen(tcp, fleet.ports.venueTcp);
+  await listen(http, fleet.ports.venueHttp, bindHost(fleet));
+  await listen(tcp, fleet.ports.venueTcp, bindHost(fleet));
   onShutdown(() => {
     ledger.close();
     process.exit(0);

@@ -2,6 +2,7 @@
 // (docs/contracts.md §12), driven with the unmodified toxiproxy-node-client.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { ComponentInfo, Fault, FaultContext } from './types.ts';
+import { controlComponent } from './control-api.ts';
 
 function proxyUrl(ctx: FaultContext): string {
   const url = ctx.fleet.proxyUrl;
@@ -124,7 +125,13 @@ export const pubsubDrop: Fault = {
   },
 };
 
-/** partition {host}: the host is cut from Redis and from the broker (and the broker from it). */
+/**
+ * partition {host}: the host is cut from Redis and from the broker (and the broker from it).
+ * Process runtime (and docker with host networking): its links are disabled in the fault
+ * proxy. Docker runtime on the run's bridge network: its container (`supervisor.<host>`,
+ * all its daemons inside) is `docker network disconnect`ed — cut from everything, the
+ * harness included — and the heal reconnects it with the same alias.
+ */
 export const partition: Fault = {
   kind: 'partition',
   check(p, c) {
@@ -133,6 +140,18 @@ export const partition: Fault = {
     return links.length ? null : `no links for host '${p.host}' in this fleet (links: ${linkNames(c).join(', ')})`;
   },
   async inject(ctx, p) {
+    if (ctx.fleet.network) {
+      const container = `supervisor.${p.host as string}`;
+      if (!ctx.components.some((c) => c.name === container)) throw new Error(`killdrill: this fleet has no component '${container}' to disconnect from its network`);
+      const done = await controlComponent(ctx.fleet, container, 'disconnect');
+      return {
+        detail: { host: p.host, form: 'network-disconnect', network: ctx.fleet.network, component: container, container: done.container },
+        heal: async () => {
+          const r = await controlComponent(ctx.fleet, container, 'connect');
+          return { form: 'network-connect', network: r.network, container: r.container, alias: r.alias };
+        },
+      };
+    }
     const links = linkNames(ctx.components).filter((n) => n.endsWith('.' + p.host) && /^(bots-redis-sub|bots-redis-poll|broker-hosts)\./.test(n));
     await setEnabled(ctx, links, false);
     return { detail: { host: p.host, links }, heal: async () => (await setEnabled(ctx, links, true), { links, enabled: true }) };

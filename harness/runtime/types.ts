@@ -14,6 +14,10 @@ export interface FleetEndpoints {
   kubeconfig?: string;
   /** The fault proxy's Toxiproxy API (docs/contracts.md §12). */
   proxyUrl?: string;
+  /** `process` or `docker` (sim up --runtime). */
+  runtime?: string;
+  /** The docker runtime's per-run bridge network (absent with host networking or the process runtime). */
+  network?: string;
 }
 
 export interface FleetRequest {
