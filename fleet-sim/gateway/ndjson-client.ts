@@ -11,8 +11,12 @@ export type ClientResult =
 
 interface Pending {
   resolve: (r: ClientResult) => void;
-  timer: NodeJS.Timeout | null;
+  /** When it fails as unanswered (ms since the epoch; Infinity: never). */
+  deadline: number;
 }
+
+/** How often unanswered requests are swept (one interval per client, not a timer per request). */
+const SWEEP_MS = 100;
 
 export interface NdjsonClientOptions {
   host: string;
@@ -34,6 +38,7 @@ export class NdjsonClient {
   private pending = new Map<number, Pending>();
   private out: string[] = [];
   private flushScheduled = false;
+  private sweeper: NodeJS.Timeout | null = null;
   private readonly opts: Required<Omit<NdjsonClientOptions, 'onState' | 'beforeWrite'>> & Pick<NdjsonClientOptions, 'onState' | 'beforeWrite'>;
 
   constructor(opts: NdjsonClientOptions) {
@@ -69,14 +74,23 @@ export class NdjsonClient {
       queueMicrotask(() => this.flush());
     }
     return new Promise((resolve) => {
-      const p: Pending = { resolve, timer: null };
-      if (this.opts.timeoutMs > 0)
-        p.timer = setTimeout(() => {
-          this.pending.delete(id);
-          resolve({ ok: false, error: `killdrill: ${this.opts.name} did not answer within ${this.opts.timeoutMs} ms`, sent: true });
-        }, this.opts.timeoutMs);
-      this.pending.set(id, p);
+      this.pending.set(id, { resolve, deadline: this.opts.timeoutMs > 0 ? Date.now() + this.opts.timeoutMs : Infinity });
+      if (!this.sweeper && this.opts.timeoutMs > 0) this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     });
+  }
+
+  /** Fails the requests past their deadline (pending is in send order, so it stops at the first one that is not). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) break;
+      this.pending.delete(id);
+      p.resolve({ ok: false, error: `killdrill: ${this.opts.name} did not answer within ${this.opts.timeoutMs} ms`, sent: true });
+    }
+    if (this.pending.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 
   /** Writes everything queued so far in one socket write. */
@@ -91,6 +105,8 @@ export class NdjsonClient {
 
   close(): void {
     this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     this.socket?.destroy();
     this.failAll('closed');
   }
@@ -123,7 +139,6 @@ export class NdjsonClient {
           const p = this.pending.get(o.id);
           if (!p) continue;
           this.pending.delete(o.id);
-          if (p.timer) clearTimeout(p.timer);
           p.resolve({ ok: true, reply: o });
         }
       },
@@ -135,7 +150,6 @@ export class NdjsonClient {
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) {
-      if (p.timer) clearTimeout(p.timer);
       p.resolve({ ok: false, error: `killdrill: ${this.opts.name}: ${why}`, sent: true });
     }
   }

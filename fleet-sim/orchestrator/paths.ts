@@ -14,7 +14,7 @@ export const MODULES = {
   gateway: join(FLEET_SIM_DIR, 'gateway', 'main.ts'),
   venue: join(FLEET_SIM_DIR, 'venue', 'main.ts'),
   supervisor: join(FLEET_SIM_DIR, 'supervisor', 'main.ts'),
-  redisGuard: join(FLEET_SIM_DIR, 'redis', 'guard.ts'),
+  redisGuard: join(FLEET_SIM_DIR, 'redis', 'guard.sh'),
   proxy: join(REPO_DIR, 'fault-proxy', 'main.ts'),
   parentWatch: join(FLEET_SIM_DIR, 'orchestrator', 'parent-watch.ts'),
 } as const;
@@ -24,7 +24,7 @@ export const MODULES = {
  * (--max-semi-space-size=4) cut a 1,000-bot fleet's summed RSS by ~15 % but raised the p99
  * effect latency several-fold under load (bench/fleet.ts), so it is not used.
  */
-export const FLEET_NODE_FLAGS: string[] = [];
+export const FLEET_NODE_FLAGS: string[] = (process.env.KILLDRILL_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** argv for a fleet node process: it dies when its parent's stdin pipe closes. */
 export function nodeArgv(module: string, args: string[]): string[] {

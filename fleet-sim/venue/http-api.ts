@@ -16,7 +16,7 @@ function intParam(v: string | null, name: string, dflt: number, min: number, max
 export function createVenueHttp(ledger: Ledger, startedAt: number): Server {
   return createServer((req, res) => {
     const send = (status: number, body: unknown) => {
-      const text = JSON.stringify(body);
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
@@ -34,6 +34,6 @@ export function createVenueHttp(ledger: Ledger, startedAt: number): Server {
     if (typeof after === 'string') return send(400, { error: after });
     const limit = intParam(url.searchParams.get('limit'), 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
     if (typeof limit === 'string') return send(400, { error: limit });
-    send(200, ledger.page(after, limit));
+    send(200, ledger.pageJson(after, limit));
   });
 }
