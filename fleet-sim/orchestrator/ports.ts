@@ -24,10 +24,24 @@ function tryListen(s: Server, port: number): Promise<boolean> {
   });
 }
 
+/** The env var that gives this fleet block `i` of `n` of the port range (`i/n`): fleets started at the same time by one harness (`run --jobs`) never pick the same port. */
+export const PORT_BLOCK_ENV = 'KILLDRILL_PORT_BLOCK';
+
+/** [low, high] of the range, narrowed to the block `spec` (`i/n`) names; a malformed spec is an error. */
+export function portRange(spec: string | undefined, top = ephemeralLow() - 1): { low: number; high: number } {
+  const low = Math.max(1025, top - 12_000);
+  if (spec === undefined || spec === '') return { low, high: top };
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || n > 16 || i >= n) throw new Error(`killdrill: ${PORT_BLOCK_ENV}='${spec}' must be i/n with 0 <= i < n <= 16`);
+  const size = Math.floor((top - low + 1) / n);
+  return { low: low + i * size, high: low + (i + 1) * size - 1 };
+}
+
 /** `n` distinct free ports on 127.0.0.1 outside the ephemeral range (held open together, then released). */
 export async function freePorts(n: number): Promise<number[]> {
-  const high = ephemeralLow() - 1;
-  const low = Math.max(1025, high - 12_000);
+  const { low, high } = portRange(process.env[PORT_BLOCK_ENV]);
   const servers: Server[] = [];
   const ports: number[] = [];
   try {

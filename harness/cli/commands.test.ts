@@ -87,6 +87,38 @@ describe('killdrill run (fleet replaced by a fake case runner)', () => {
     expect(t.out).toContain("  replay: npx killdrill run x --case 'kill.mode=freeze' --seed 7");
   });
 
+  it('--jobs N runs N cases side by side, each in its own port block; the summary keeps case order', async () => {
+    let live = 0;
+    let maxLive = 0;
+    const blocks: string[] = [];
+    const ran: string[] = [];
+    const t = deps([], {
+      runCase: async (c: ScenarioCase, opts) => {
+        live++;
+        maxLive = Math.max(maxLive, live);
+        blocks.push(`${opts.portBlock?.index}/${opts.portBlock?.of}`);
+        // The first case is the slowest: the second ends first.
+        await new Promise((r) => setTimeout(r, c.id === 'kill.mode=cancel' ? 60 : 10));
+        live--;
+        ran.push(c.id);
+        return { outcome: 'passed', invalidInput: false, reasons: [], replay: '', runDir: `out/runs/${c.id}`, result: {} as never };
+      },
+    });
+    expect(await runMain([dir({ 'a.yaml': GOOD }), '--jobs', '2'], t.d)).toBe(0);
+    expect(maxLive).toBe(2);
+    expect(blocks.sort()).toEqual(['0/2', '1/2']);
+    expect(ran).toEqual(['kill.mode=freeze', 'kill.mode=cancel']);
+    // Each case's line is printed when it ends: the faster second case first.
+    expect(t.out.filter((l) => l.startsWith('PASS')).map((l) => l.includes('[kill.mode=freeze]'))).toEqual([true, false]);
+    expect(t.out.at(-1)).toBe('killdrill: 2 passed, 0 failed, 0 errored');
+    for (const bad of ['0', '9', 'x', '1.5']) {
+      const b = deps([]);
+      expect(await runMain([dir({ 'a.yaml': GOOD }), '--jobs', bad], b.d)).toBe(2);
+      expect(b.err.at(-1)).toMatch(/--jobs must be an integer from 1 to 8/);
+      expect(b.ran).toHaveLength(0);
+    }
+  });
+
   it('exit 3 when a case errored (fleet could not start), even if another failed', async () => {
     expect(await runMain([dir({ 'a.yaml': GOOD })], deps(['failed', 'errored']).d)).toBe(3);
   });

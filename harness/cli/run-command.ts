@@ -1,5 +1,6 @@
-// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID]`.
-// Validates every file first (any invalid → exit 2, nothing runs), then runs each case in turn.
+// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID] [--jobs N]`.
+// Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
+// or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
 import { runtimeByName, type Runtime } from '../runtime/index.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
@@ -13,7 +14,7 @@ export interface RunDeps {
   io: Io;
   runtimeByName: (name: string) => Runtime;
   runCase: (c: ScenarioCase, opts: RunScenarioOptions) => Promise<CaseOutcome>;
-  progress: (label: string) => Progress;
+  progress: (label: string, plain: boolean) => Progress;
   /** Where SIGINT comes from (tests pass their own). */
   interrupts: { on(fn: () => void): () => void };
 }
@@ -22,7 +23,7 @@ const defaults: RunDeps = {
   io: { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') },
   runtimeByName,
   runCase: runScenarioCase,
-  progress: (label) => makeProgress(process.stderr, label),
+  progress: (label, plain) => makeProgress(process.stderr, label, plain),
   interrupts: {
     // SIGTERM (what timeout(1), CI runners and kill send) ends a run like SIGINT: faults healed, fleet stopped, history closed.
     on(fn) {
@@ -41,17 +42,23 @@ interface Selected {
   seed?: number;
   out: string;
   runtimeName?: string;
+  jobs: number;
 }
+
+/** At most this many fleets side by side. */
+const MAX_JOBS = 8;
 
 function select(argv: string[], io: Io): Selected | number {
   try {
-    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case']);
+    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case', 'jobs']);
     if (!positionals.length) throw new UsageError('killdrill: run needs at least one scenario file or directory: killdrill run scenarios/');
     let seed: number | undefined;
     if (flags.seed !== undefined) {
       seed = Number(flags.seed);
       if (!/^\d+$/.test(flags.seed) || !Number.isSafeInteger(seed) || seed > 2 ** 31 - 1) throw new UsageError(`killdrill: --seed must be an integer from 0 to 2147483647, not '${flags.seed}'`);
     }
+    const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
+    if (flags.jobs !== undefined && (!/^\d+$/.test(flags.jobs) || jobs < 1 || jobs > MAX_JOBS)) throw new UsageError(`killdrill: --jobs must be an integer from 1 to ${MAX_JOBS}, not '${flags.jobs}'`);
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
     const files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
@@ -71,7 +78,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -98,36 +105,44 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     io.err('killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
     abort.abort();
   });
-  const results: CaseOutcome[] = [];
-  try {
-    for (const c of sel.cases) {
-      if (abort.signal.aborted) break;
+  // Results in case order (the summary), printed as each case ends.
+  const byIndex: Array<CaseOutcome | undefined> = [];
+  let next = 0;
+  const worker = async (slot: number) => {
+    while (next < sel.cases.length && !abort.signal.aborted) {
+      const i = next++;
+      const c = sel.cases[i];
       const label = `${c.scenario.name}${c.id === 'default' ? '' : ` [${c.id}]`}`;
       const started = Date.now();
       const r = await deps.runCase(c, {
         outDir: sel.out,
         runtime: runtimes.get(sel.runtimeName ?? c.scenario.runtime)!,
-        progress: deps.progress(label + ' '),
+        // Side by side, live lines would overwrite each other: plain lines, each with its case.
+        progress: deps.progress(label + ' ', sel.jobs > 1),
         signal: abort.signal,
         ...(sel.seed !== undefined ? { seed: sel.seed } : {}),
+        ...(sel.jobs > 1 ? { portBlock: { index: slot, of: sel.jobs } } : {}),
       });
-      results.push(r);
+      byIndex[i] = r;
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       const tag = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', interrupted: 'INTERRUPTED' }[r.outcome];
-      io.out(`${tag} ${label} ${secs} s  ${r.runDir}`);
-      if (r.outcome !== 'passed') {
-        for (const reason of r.reasons) io.out(`  ${reason}`);
-        io.out(`  replay: ${r.replay}`);
-      }
+      const lines = [`${tag} ${label} ${secs} s  ${r.runDir}`];
+      if (r.outcome !== 'passed') lines.push(...r.reasons.map((reason) => `  ${reason}`), `  replay: ${r.replay}`);
+      for (const l of lines) io.out(l); // synchronous: a case's lines stay together
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: sel.jobs }, (_, slot) => worker(slot)));
   } finally {
     off();
   }
+  const ran = byIndex.flatMap((r, i) => (r ? [{ r, c: sel.cases[i] }] : []));
+  const results = ran.map((x) => x.r);
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
   const skipped = sel.cases.length - results.length;
   if (results.length) {
     // The outcome and replay line are the runner's own; the rest comes from each case's result.json.
-    const rows = results.map((r, i) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? sel.cases[i].scenario.name, caseId: r.result?.caseId ?? sel.cases[i].id, outcome: r.outcome, replay: r.replay }));
+    const rows = ran.map(({ r, c }) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? c.scenario.name, caseId: r.result?.caseId ?? c.id, outcome: r.outcome, replay: r.replay }));
     io.out(formatSummary(rows as ReportRunResult[]).trimEnd());
   }
   io.out(`killdrill: ${n('passed')} passed, ${n('failed')} failed, ${n('errored')} errored${n('interrupted') || skipped ? `, ${n('interrupted')} interrupted, ${skipped} not run` : ''}`);

@@ -14,8 +14,9 @@ export interface Progress {
   done(): void;
 }
 
-export function makeProgress(stream: NodeJS.WriteStream = process.stderr, label = ''): Progress {
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+/** `plain`: plain lines even on a terminal (cases running side by side). */
+export function makeProgress(stream: NodeJS.WriteStream = process.stderr, label = '', plain = false): Progress {
+  const tty = Boolean(stream.isTTY) && !process.env.CI && !plain;
   let lastPlainAt = 0;
   let lastPhase = '';
   const fmt = (s: ProgressState) =>

@@ -22,6 +22,7 @@ export interface CaseContext {
   emit: Emit;
   progress: Progress;
   signal: AbortSignal;
+  portBlock?: { index: number; of: number };
 }
 
 export interface CaseRun {
@@ -74,7 +75,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   try {
     progress.update({ phase: 'starting', elapsedMs: 0, running: 0, draining: 0, stopped: 0, effectsPerS: 0 });
     fleet = await ctx.runtime.start(
-      { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir },
+      { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) },
       signal,
     );
     const ep = fleet.endpoints;

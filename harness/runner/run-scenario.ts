@@ -24,6 +24,8 @@ export interface RunScenarioOptions {
   signal: AbortSignal;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Cases run side by side (`run --jobs`): this one's block of the port range. */
+  portBlock?: { index: number; of: number };
 }
 
 export interface CaseOutcome {
@@ -75,7 +77,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   let run: CaseRun;
   let invalidInput = false;
   try {
-    run = await runCase(plan, { runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal });
+    run = await runCase(plan, { runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal, ...(opts.portBlock ? { portBlock: opts.portBlock } : {}) });
   } catch (err) {
     invalidInput = err instanceof InputError;
     const msg = err instanceof Error ? err.message : String(err);

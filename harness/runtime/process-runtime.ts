@@ -6,6 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { reapDeadRuns, ownerTag } from '../../fleet-sim/index.ts';
+import { PORT_BLOCK_ENV } from '../../fleet-sim/orchestrator/ports.ts';
 import { InfraError, type FleetEndpoints, type FleetHandle, type FleetRequest, type Runtime } from './types.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts');
@@ -40,7 +41,7 @@ export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: 
     // stdin is a pipe we never close: if this harness dies, even by SIGKILL,
     // the fleet sees EOF and stops itself.
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env, KILLDRILL_RUN_ID: req.runId, [HARNESS_ENV]: ownerTag() },
+    env: { ...process.env, ...opts.env, KILLDRILL_RUN_ID: req.runId, [HARNESS_ENV]: ownerTag(), ...(req.portBlock ? { [PORT_BLOCK_ENV]: `${req.portBlock.index}/${req.portBlock.of}` } : {}) },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8');

@@ -29,6 +29,8 @@ export interface FleetRequest {
   runId: string;
   /** Where the fleet keeps its data (sqlite, journals, ledger). */
   dataDir: string;
+  /** Fleets started side by side (`run --jobs`) each take their own block `index` of `of` of the port range. */
+  portBlock?: { index: number; of: number };
 }
 
 export interface FleetHandle {
