@@ -76,7 +76,8 @@ describe('sim up --runtime docker: principal fleet', () => {
     const l = await s.line;
     expect(l.runId).toBe(runId);
     const names = labelled(runId).map((n) => n.replace(`killdrill-${runId}-`, '')).sort();
-    expect(names).toEqual(['apiserver', 'gateway', 'proxy', 'redis', 'supervisor.knox', 'supervisor.tesseract', 'venue']);
+    // Seven containers and the run's own bridge network (`net`, docs/docker.md).
+    expect(names).toEqual(['apiserver', 'gateway', 'net', 'proxy', 'redis', 'supervisor.knox', 'supervisor.tesseract', 'venue']);
     // The daemons are processes inside their host's container (its supervisor is KeepAlive).
     const top = docker('top', `killdrill-${runId}-supervisor.tesseract`, '-o', 'pid,args');
     for (const d of ['foresight', 'shiva']) expect(top).toContain(d);
@@ -119,11 +120,11 @@ describe('sim up --runtime docker: cleanup after SIGKILL', () => {
     const deadRun = `t-docker-dead-${process.pid}-${Date.now()}`;
     const a = simUp({ preset: 'principal', bots: 4, pollIntervalS: 1 }, deadRun);
     await a.line;
-    expect(labelled(deadRun).length).toBe(7);
+    expect(labelled(deadRun).length).toBe(8); // 7 containers + the run network
     a.child.kill('SIGKILL');
     await a.exited;
     await sleep(500);
-    expect(labelled(deadRun).length).toBe(7); // nobody stopped them: sim up had no chance
+    expect(labelled(deadRun).length).toBe(8); // nobody stopped them: sim up had no chance
 
     const nextRun = `t-docker-next-${process.pid}-${Date.now()}`;
     const b = simUp({ preset: 'principal', bots: 4, pollIntervalS: 1 }, nextRun);

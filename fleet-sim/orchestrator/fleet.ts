@@ -103,7 +103,7 @@ export class Fleet {
       const sup = this.supervisors.get(host)!;
       await this.waitFor(`supervisor of ${host}`, name, () => sup.daemons().then(() => true, () => false));
       await this.loadDaemons(host);
-    } else if (name === 'gateway') await this.waitFor('gateway', name, () => tcpAccepts(file.ports.gatewayTcp));
+    } else if (name === 'gateway') await this.waitFor('gateway', name, () => tcpAccepts(file.ports.gatewayTcp, file.net ? 200 : 0));
     else if (name === 'apiserver') await this.waitFor('the apiserver', name, () => apiserverReady(file.ports.apiserver!, file.kubeconfig));
   }
 

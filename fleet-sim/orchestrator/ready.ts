@@ -23,13 +23,25 @@ async function httpOk(url: string, token?: string): Promise<boolean> {
   }
 }
 
-export function tcpAccepts(port: number): Promise<boolean> {
+/**
+ * A TCP connect to 127.0.0.1:port succeeds. `settleMs` > 0: it must also stay open that
+ * long — a port published by docker accepts (its proxy) even when nothing listens in the
+ * container yet, and closes right after.
+ */
+export function tcpAccepts(port: number, settleMs = 0): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => (s.destroy(), resolve(ok));
-    s.setTimeout(1000, () => done(false));
-    s.once('connect', () => done(true));
+    let settled = false;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(1000 + settleMs, () => done(false));
+    s.once('connect', () => (settleMs > 0 ? setTimeout(() => done(true), settleMs) : done(true)));
     s.once('error', () => done(false));
+    s.once('close', () => done(false));
   });
 }
 
@@ -59,7 +71,7 @@ export function readyChecks(file: FleetFile, logOf: (name: string) => string): {
   const checks: ReadyCheck[] = [
     { what: `broker GET /status on 127.0.0.1:${file.ports.broker}`, log: logOf('broker'), check: () => httpOk(`http://127.0.0.1:${file.ports.broker}/status`, file.token) },
     { what: `venue GET /health on 127.0.0.1:${file.ports.venueHttp}`, log: logOf('venue'), check: () => httpOk(`http://127.0.0.1:${file.ports.venueHttp}/health`) },
-    { what: `gateway TCP on 127.0.0.1:${file.ports.gatewayTcp}`, log: logOf('gateway'), check: () => tcpAccepts(file.ports.gatewayTcp) },
+    { what: `gateway TCP on 127.0.0.1:${file.ports.gatewayTcp}`, log: logOf('gateway'), check: () => tcpAccepts(file.ports.gatewayTcp, file.net ? 200 : 0) },
     phases,
   ];
   if (file.ports.apiserver !== undefined) checks.push({ what: `apiserver GET /readyz on 127.0.0.1:${file.ports.apiserver}`, log: logOf('apiserver'), check: () => apiserverReady(file.ports.apiserver!, file.kubeconfig) });

@@ -47,6 +47,8 @@ export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
     };
     s.setTimeout(timeoutMs, () => done(false));
     s.once('error', () => done(false));
+    // Closed without an answer: e.g. docker's port proxy accepting while redis is not up yet.
+    s.once('close', () => done(false));
     s.once('connect', () => s.write('PING\r\n'));
     s.on('data', (d) => {
       buf += d.toString();
