@@ -4,16 +4,17 @@
 // does) and measures, on this machine:
 //  1. sustained accepted effects/s over the window and p50/p99 effect latency
 //     (dispatchedAt at the bot → receivedAt at the venue, through gateway and proxy);
-//  2. engage through pub/sub (broker POST /killswitch platform) → every bot Draining:
+//  2. engage through pub/sub (SET + PUBLISH, as the broker does) → every bot Draining:
 //     per engage, the time to the LAST bot's Draining; p50/p99 over all bots' times;
-//  3. peak memory: the summed RSS of every process of the run (found by KILLDRILL_RUN_ID).
+//     and one engage through the broker's REST API, for context;
+//  3. peak memory of every process of the run (found by KILLDRILL_RUN_ID): summed PSS and RSS.
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { processRuntime } from '../harness/runtime/index.ts';
-import { nowMs, phaseHashKey, DEFAULT_KEY_PREFIX } from '../fleet-sim/model.ts';
+import { eventsChannel, killKey, nowMs, phaseHashKey, DEFAULT_KEY_PREFIX } from '../fleet-sim/model.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,18 +58,28 @@ function runPids(runId: string): string[] {
   return [...mine];
 }
 
-/** Summed RSS of the run's processes by component, in bytes. */
-function runRss(runId: string): Map<string, number> {
-  const by = new Map<string, number>();
+/**
+ * Memory of the run's processes by component, in bytes: RSS and PSS (smaps_rollup). Every
+ * node process maps the same ~48 MB of node binary and compile cache; summed RSS counts those
+ * shared pages once per process, summed PSS divides them among the processes that share them,
+ * so the PSS sum is what the fleet really occupies.
+ */
+function runMem(runId: string): { rss: Map<string, number>; pss: Map<string, number> } {
+  const rss = new Map<string, number>();
+  const pss = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   for (const d of runPids(runId)) {
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
-      if (m) by.set(componentOf(d), (by.get(componentOf(d)) ?? 0) + Number(m[1]) * 1024);
+      const text = readFileSync(`/proc/${d}/smaps_rollup`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+      const c = componentOf(d);
+      add(rss, c, kb('Rss'));
+      add(pss, c, kb('Pss'));
     } catch {
       // the process ended while we looked
     }
   }
-  return by;
+  return { rss, pss };
 }
 
 /** CPU seconds (utime+stime) of every process of the run, by component (from its argv). */
@@ -119,12 +130,14 @@ while (nowMs() - t0 < 180_000) {
 }
 const mirroredS = (nowMs() - t0) / 1000;
 const ep = fleet.endpoints;
+const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 let peakRss = 0;
-let peakBy = new Map<string, number>();
+let peakPss = 0;
+let peakPssBy = new Map<string, number>();
 const memTimer = setInterval(() => {
-  const by = runRss(runId);
-  const total = [...by.values()].reduce((a, b) => a + b, 0);
-  if (total > peakRss) [peakRss, peakBy] = [total, by];
+  const m = runMem(runId);
+  peakRss = Math.max(peakRss, sum(m.rss));
+  if (sum(m.pss) > peakPss) [peakPss, peakPssBy] = [sum(m.pss), m.pss];
 }, 1000);
 try {
   console.log(`fleet: alphaswarm, ${BOTS} bots, tickMs ${TICK_MS} for every class; up and every bot Running in ${f1(startS)} s; ${mirrored} Bot resources mirrored Running after ${f1(mirroredS)} s`);
@@ -151,13 +164,22 @@ try {
   console.log(`cpu during the window (% of one core): total ${Math.round(use.reduce((a, [, v]) => a + v, 0))}; ${use.map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   console.log(`effects: ${latencies.length} accepted in ${f1(wS)} s = ${Math.round(latencies.length / wS)} effects/s; latency dispatch→venue p50 ${f1(pct(latencies, 50))} ms, p99 ${f1(pct(latencies, 99))} ms, max ${f1(latencies.reduce((a, b) => Math.max(a, b), 0))} ms`);
 
-  // 2. Engage through pub/sub → every bot Draining.
+  // 2. Engage through pub/sub → every bot Draining. The bench engages as the broker does
+  // (MULTI: SET the platform kill key, PUBLISH the engage event; kill-store.ts), timed from
+  // just before the MULTI. One more engage through the broker's REST API is timed from the
+  // POST, for context (it adds the broker's request handling, not pub/sub).
   const redis = new Redis(ep.redisUrl);
+  await redis.ping(); // connected before the first engage is timed
+  const key = killKey(DEFAULT_KEY_PREFIX, 'platform', 'platform');
   const lasts: number[] = [];
   const all: number[] = [];
-  for (let i = 0; i < ENGAGES; i++) {
+  const engageOnce = async (label: string, how: 'pubsub' | 'rest') => {
     const issued = nowMs();
-    await post(`${ep.brokerUrl}/killswitch`, ep.token, { scope: 'platform', target: 'platform', mode: 'cancel', reason: `bench ${i}` });
+    if (how === 'pubsub') {
+      const value = JSON.stringify({ mode: 'cancel', reason: `bench ${label}`, by: 'bench', at: issued });
+      await redis.multi().set(key, value).publish(eventsChannel(DEFAULT_KEY_PREFIX), JSON.stringify({ op: 'engage', key, value, at: issued })).exec();
+    } else await post(`${ep.brokerUrl}/killswitch`, ep.token, { scope: 'platform', target: 'platform', mode: 'cancel', reason: `bench ${label}` });
+    const answeredMs = nowMs() - issued;
     const draining = new Map<string, number>();
     const deadline = issued + 30_000;
     while (draining.size < BOTS && nowMs() < deadline) {
@@ -172,15 +194,21 @@ try {
     // Exact Draining times from the phase stream.
     const entries = (await redis.xrange(`${DEFAULT_KEY_PREFIX.split(':').slice(0, -1).join(':')}:phases`, String(Math.floor(issued)), '+')) as Array<[string, string[]]>;
     const times = new Map<string, number>();
+    /** The last bot's Draining per daemon: tells a slow daemon from a slow fleet. */
+    const perDaemon = new Map<string, number>();
     for (const [, fields] of entries) {
       const f: Record<string, string> = {};
       for (let k = 0; k + 1 < fields.length; k += 2) f[fields[k]] = fields[k + 1];
-      if (f.phase === 'Draining' && Number(f.at) >= issued && !times.has(f.slug)) times.set(f.slug, Number(f.at) - issued);
+      if (f.phase === 'Draining' && Number(f.at) >= issued && !times.has(f.slug)) {
+        times.set(f.slug, Number(f.at) - issued);
+        const d = `${f.host}/${f.daemon}`;
+        perDaemon.set(d, Math.max(perDaemon.get(d) ?? 0, Number(f.at) - issued));
+      }
     }
     const ts = [...times.values()];
-    all.push(...ts);
-    lasts.push(Math.max(...ts));
-    console.log(`engage ${i + 1}: ${times.size}/${BOTS} bots Draining; last after ${f1(Math.max(...ts))} ms`);
+    const last = Math.max(...ts);
+    const slowest = [...perDaemon].sort((x, y) => y[1] - x[1])[0];
+    console.log(`engage ${label} (${how}): ${how === 'pubsub' ? 'published' : 'broker answered'} after ${f1(answeredMs)} ms; ${times.size}/${BOTS} bots Draining; last after ${f1(last)} ms (slowest daemon ${slowest?.[0]})`);
     await post(`${ep.brokerUrl}/killswitch/release`, ep.releaseToken, { scope: 'platform', target: 'platform' });
     const back = nowMs() + 30_000;
     while (nowMs() < back) {
@@ -188,13 +216,20 @@ try {
       if (Object.values(h).filter((v) => (JSON.parse(v) as { phase: string }).phase === 'Running').length === BOTS) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    return { ts, last };
+  };
+  for (let i = 0; i < ENGAGES; i++) {
+    const r = await engageOnce(String(i + 1), 'pubsub');
+    all.push(...r.ts);
+    lasts.push(r.last);
   }
+  await engageOnce('rest', 'rest');
   redis.disconnect();
   console.log(`engage → Draining over ${ENGAGES} engages × ${BOTS} bots: p50 ${f1(pct(all, 50))} ms, p99 ${f1(pct(all, 99))} ms; last bot per engage p50 ${f1(pct(lasts, 50))} ms, max ${f1(Math.max(...lasts))} ms`);
 } finally {
   clearInterval(memTimer);
   const mib = (b: number) => Math.round(b / 2 ** 20);
-  console.log(`peak memory (every process of the run, summed RSS): ${mib(peakRss)} MiB; ${[...peakBy].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}`);
+  console.log(`peak memory of every process of the run: summed PSS ${mib(peakPss)} MiB (${(peakPss / 1e9).toFixed(2)} GB; ${[...peakPssBy].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}); summed RSS ${mib(peakRss)} MiB (counts the shared node binary once per process)`);
   await fleet.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

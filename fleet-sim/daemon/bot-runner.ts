@@ -91,10 +91,13 @@ export class BotRunner {
     return t;
   }
 
-  /** Runs whatever is due at `now` (ticks, retries, the end of a drain). */
-  runDue(now: number): void {
-    if (this.retries.length) this.runRetries(now);
-    if (this.phase === 'Running' && now >= this.nextTickAt) {
+  /**
+   * Runs whatever is due: ticks and retries due by `horizon` (they may run a little early),
+   * the end of a drain only once `now` has reached it. Every timestamp is `now`.
+   */
+  runDue(now: number, horizon = now): void {
+    if (this.retries.length) this.runRetries(now, horizon);
+    if (this.phase === 'Running' && horizon >= this.nextTickAt) {
       this.nextTickAt = this.nextTickAt + this.cls.tickMs < now ? now + this.cls.tickMs : this.nextTickAt + this.cls.tickMs;
       this.tick(now);
     }
@@ -151,10 +154,10 @@ export class BotRunner {
     this.d.wake();
   }
 
-  private runRetries(now: number): void {
-    const due = this.retries.filter((r) => r.dueAt <= now);
+  private runRetries(now: number, horizon: number): void {
+    const due = this.retries.filter((r) => r.dueAt <= horizon);
     if (!due.length) return;
-    this.retries = this.retries.filter((r) => r.dueAt > now);
+    this.retries = this.retries.filter((r) => r.dueAt > horizon);
     for (const r of due) {
       if (!this.retriesSurviveKill) {
         // A retry is an effect like any other: re-check the kill state first.

@@ -13,6 +13,13 @@ import { rngFor } from './prng.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
 const BOOT_WAIT_MS = 2000;
+/**
+ * A pass runs every bot due within the next QUANTUM_MS (at most a quarter of the shortest
+ * tick): a bot ticks up to that much early. With 1 ms, 12 daemons of a 1,000-bot fleet woke
+ * ~400 times a second each and the kernel work per wake-up (not JS) was most of their CPU;
+ * 10 ms cut the fleet's CPU by ~40 % and p99 effect latency from ~120 to ~20 ms (bench/fleet.ts).
+ */
+const QUANTUM_MS = 10;
 const STOP_WAIT_MS = 8000;
 
 export class Daemon {
@@ -31,6 +38,8 @@ export class Daemon {
   private timerAt = Infinity;
   private healthTimer: NodeJS.Timeout | null = null;
   private n = 0;
+  /** Bots due within this many ms run in one pass: one wake-up and one socket write for all of them. */
+  private readonly quantumMs: number;
   private readonly fleet: FleetFile;
   private readonly host: string;
   private readonly daemon: string;
@@ -45,6 +54,8 @@ export class Daemon {
     this.journal = new Journal(c.dataDir, host, daemon);
     const g = linkAddress(fleet, `bots-gateway.${host}`);
     this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
+    const minTick = Math.min(...Object.values(c.classes).map((k) => k.tickMs));
+    this.quantumMs = Math.max(1, Math.min(QUANTUM_MS, Math.floor(minTick / 4)));
     const mine = fleet.topology.bots.filter((b) => b.host === host && b.daemon === daemon);
     const keys = new Set<string>();
     const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true) };
@@ -158,8 +169,9 @@ export class Daemon {
   private pass(): void {
     this.timer = null;
     this.timerAt = Infinity;
-    const now = nowMs() + 1; // coalesce what is due within the next millisecond
-    for (const b of this.bots) b.runDue(now);
+    const now = nowMs();
+    const horizon = now + this.quantumMs; // ticks and retries due within the quantum run now
+    for (const b of this.bots) b.runDue(now, horizon);
     this.reschedule(false);
   }
 }

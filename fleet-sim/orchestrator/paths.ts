@@ -19,14 +19,25 @@ export const MODULES = {
   parentWatch: join(FLEET_SIM_DIR, 'orchestrator', 'parent-watch.ts'),
 } as const;
 
+/** The data path: every effect goes through these (bots, gateway, venue, fault proxy). */
+const DATA_PATH: readonly string[] = [MODULES.bots, MODULES.gateway, MODULES.venue, MODULES.proxy];
+
 /**
- * V8 flags of every fleet node process (none today). Capping the young generation
- * (--max-semi-space-size=4) cut a 1,000-bot fleet's summed RSS by ~15 % but raised the p99
- * effect latency several-fold under load (bench/fleet.ts), so it is not used.
+ * V8 flags of a fleet node process (bench/fleet.ts, alphaswarm 1,000 bots, 2 cores):
+ * - `--single-threaded-gc`: ~20 processes on 2 cores; parallel GC helper threads only
+ *   compete with the other processes.
+ * - young generation capped (semi-space 4 MB on the data path, 1 MB elsewhere; V8's default
+ *   grows to 16 MB): summed RSS ~2.9 → ~2.2 GB; and `--optimize-for-size` off the data path
+ *   (supervisors, broker, operator, apiserver), where no effect waits on them.
+ * `KILLDRILL_NODE_FLAGS` replaces them all (experiments: `KILLDRILL_NODE_FLAGS=' '` for none).
  */
-export const FLEET_NODE_FLAGS: string[] = (process.env.KILLDRILL_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+export function fleetNodeFlags(module: string): string[] {
+  const env = process.env.KILLDRILL_NODE_FLAGS;
+  if (env !== undefined) return env.split(' ').filter(Boolean);
+  return DATA_PATH.includes(module) ? ['--single-threaded-gc', '--max-semi-space-size=4'] : ['--single-threaded-gc', '--max-semi-space-size=1', '--optimize-for-size'];
+}
 
 /** argv for a fleet node process: it dies when its parent's stdin pipe closes. */
 export function nodeArgv(module: string, args: string[]): string[] {
-  return [...FLEET_NODE_FLAGS, '--import', MODULES.parentWatch, module, ...args];
+  return [...fleetNodeFlags(module), '--import', MODULES.parentWatch, module, ...args];
 }

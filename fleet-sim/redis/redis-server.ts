@@ -30,7 +30,7 @@ export function redisArgs(port: number, dir: string, bind = '127.0.0.1'): string
     '--daemonize', 'no',
     '--dir', dir,
     '--appendonly', 'yes',
-    '--appendfsync', 'always',
+    '--appendfsync', 'everysec',
     '--save', '',
     '--logfile', '',
   ];
