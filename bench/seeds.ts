@@ -1,7 +1,8 @@
 // The bug-free fleet over many seeds (issue 3, "the harness must not lie"): every bug-free
 // scenario case (no `fleet.bugs`, no `detects`: the regressions, the paths, the drills) run once
 // per seed; prints a table of outcomes and the total wall time. Too long for CI; a benchmark.
-//   node bench/seeds.ts [--seeds 20] [--first-seed 1] [--filter REGEX] [--out DIR] [scenarios dir…]
+//   node bench/seeds.ts [--seeds 20] [--first-seed 1] [--jobs 3] [--filter REGEX] [--out DIR] [scenarios dir…]
+// --jobs N runs N cases side by side (each fleet in its own block of ports), as `killdrill run --jobs`.
 // --filter matches `<file> [<case>]`, e.g. --filter 'incidents/.*-regression'.
 import { join, relative } from 'node:path';
 import { listScenarioFiles, loadScenarioFile, type ScenarioCase } from '../harness/scenario/index.ts';
@@ -17,12 +18,13 @@ function fail(msg: string): never {
 }
 
 const argv = process.argv.slice(2);
-const opts = { seeds: 20, firstSeed: 1, filter: null as RegExp | null, out: join(ROOT, 'out', 'seeds'), paths: [] as string[] };
+const opts = { seeds: 20, firstSeed: 1, jobs: 3, filter: null as RegExp | null, out: join(ROOT, 'out', 'seeds'), paths: [] as string[] };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const value = () => argv[++i] ?? fail(`${a} needs a value`);
   if (a === '--seeds') opts.seeds = Number(value());
   else if (a === '--first-seed') opts.firstSeed = Number(value());
+  else if (a === '--jobs') opts.jobs = Number(value());
   else if (a === '--filter') {
     const v = value();
     try {
@@ -31,11 +33,12 @@ for (let i = 0; i < argv.length; i++) {
       fail(`--filter '${v}' is not a regular expression`);
     }
   } else if (a === '--out') opts.out = value();
-  else if (a.startsWith('--')) fail(`unknown option ${a}; use --seeds N, --first-seed N, --filter REGEX, --out DIR`);
+  else if (a.startsWith('--')) fail(`unknown option ${a}; use --seeds N, --first-seed N, --jobs N, --filter REGEX, --out DIR`);
   else opts.paths.push(a);
 }
 if (!Number.isInteger(opts.seeds) || opts.seeds < 1) fail('--seeds must be a positive integer');
 if (!Number.isInteger(opts.firstSeed) || opts.firstSeed < 0) fail('--first-seed must be a non-negative integer');
+if (!Number.isInteger(opts.jobs) || opts.jobs < 1 || opts.jobs > 8) fail('--jobs must be an integer from 1 to 8');
 
 const label = (c: ScenarioCase) => `${relative(ROOT, c.file)}${c.id === 'default' ? '' : ` [${c.id}]`}`;
 const cases: ScenarioCase[] = [];
@@ -63,12 +66,14 @@ const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 
 const t0 = performance.now();
-process.stdout.write(`${cases.length} bug-free case(s) × ${seeds.length} seed(s) = ${cases.length * seeds.length} runs\n`);
-outer: for (const seed of seeds) {
-  for (const [i, c] of cases.entries()) {
-    if (abort.signal.aborted) break outer;
+process.stdout.write(`${cases.length} bug-free case(s) × ${seeds.length} seed(s) = ${cases.length * seeds.length} runs, ${opts.jobs} at a time\n`);
+const work = seeds.flatMap((seed) => cases.map((c, i) => ({ seed, c, i })));
+let next = 0;
+const worker = async (slot: number) => {
+  while (next < work.length && !abort.signal.aborted) {
+    const { seed, c, i } = work[next++];
     const t = performance.now();
-    const r = await runScenarioCase(c, { outDir: opts.out, runtime: processRuntime, progress: silentProgress, signal: abort.signal, seed });
+    const r = await runScenarioCase(c, { outDir: opts.out, runtime: processRuntime, progress: silentProgress, signal: abort.signal, seed, ...(opts.jobs > 1 ? { portBlock: { index: slot, of: opts.jobs } } : {}) });
     const ms = performance.now() - t;
     const row = rows[i];
     row.wallMs.push(ms);
@@ -78,7 +83,8 @@ outer: for (const seed of seeds) {
     if (r.outcome !== 'passed') row.reasons.set(seed, `${r.outcome}: ${r.reasons.join(' | ')} (${r.runDir}; replay: ${r.replay})`);
     process.stdout.write(`seed ${String(seed).padStart(3)}  ${r.outcome.padEnd(11)} ${(ms / 1000).toFixed(1).padStart(6)} s  ${row.label}\n`);
   }
-}
+};
+await Promise.all(Array.from({ length: opts.jobs }, (_, slot) => worker(slot)));
 const totalS = (performance.now() - t0) / 1000;
 
 const w = Math.max(4, ...rows.map((r) => r.label.length));
