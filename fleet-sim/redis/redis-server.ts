@@ -29,15 +29,8 @@ export function redisArgs(port: number, dir: string, bind = '127.0.0.1'): string
     '--protected-mode', bind === '127.0.0.1' ? 'yes' : 'no',
     '--daemonize', 'no',
     '--dir', dir,
-    // AOF on, so a restarted Redis keeps the kill keys. With everysec Redis still writes the AOF
-    // (to the page cache) before it replies — unless a background fsync has stalled, when it
-    // may postpone that write up to 2 s — so a stopped, restarted or SIGKILLed server keeps
-    // what it acknowledged. fsync on every write guards against power loss, which no scenario
-    // simulates, and it put a disk flush (behind every other file's dirty pages: the ledger, the
-    // journals) in front of each pub/sub delivery: the first engage after a minute of load
-    // waited ~50–150 ms for it (bench/fleet.ts).
     '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
+    '--appendfsync', 'always',
     '--save', '',
     '--logfile', '',
   ];
