@@ -24,17 +24,18 @@ const DATA_PATH: readonly string[] = [MODULES.bots, MODULES.gateway, MODULES.ven
 
 /**
  * V8 flags of a fleet node process (bench/fleet.ts, alphaswarm 1,000 bots, 2 cores):
- * - `--single-threaded-gc`: ~20 processes on 2 cores; parallel GC helper threads only
- *   compete with the other processes.
- * - young generation capped (semi-space 4 MB on the data path, 1 MB elsewhere; V8's default
- *   grows to 16 MB): summed RSS ~2.9 → ~2.2 GB; and `--optimize-for-size` off the data path
- *   (supervisors, broker, operator, apiserver), where no effect waits on them.
+ * - the young generation capped (semi-space 4 MB on the data path, 1 MB elsewhere; V8's
+ *   default grows to 16 MB): a 1,000-bot fleet's summed RSS ~2.9 → ~2.2 GB;
+ * - off the data path (supervisors, broker, operator, apiserver), where no effect waits on
+ *   them, `--optimize-for-size` and `--single-threaded-gc` (~20 processes share 2 cores:
+ *   parallel GC helper threads only compete with the others). The data path keeps V8's
+ *   concurrent marking: a single-threaded full GC of a large heap is one long pause.
  * `KILLDRILL_NODE_FLAGS` replaces them all (experiments: `KILLDRILL_NODE_FLAGS=' '` for none).
  */
 export function fleetNodeFlags(module: string): string[] {
   const env = process.env.KILLDRILL_NODE_FLAGS;
   if (env !== undefined) return env.split(' ').filter(Boolean);
-  return DATA_PATH.includes(module) ? ['--single-threaded-gc', '--max-semi-space-size=4'] : ['--single-threaded-gc', '--max-semi-space-size=1', '--optimize-for-size'];
+  return DATA_PATH.includes(module) ? ['--max-semi-space-size=4'] : ['--max-semi-space-size=1', '--optimize-for-size', '--single-threaded-gc'];
 }
 
 /** argv for a fleet node process: it dies when its parent's stdin pipe closes. */
