@@ -5,11 +5,9 @@
 // same alias; the fault is in the history of a `killdrill run`; and after the run, and
 // after SIGINT, no container or network of the run is left. No Docker = a failure, never a skip.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { simUpChild } from './support/sim-up-child.ts';
+import { docker, labelled, requireDockerFleetImage } from './support/docker.ts';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { partition } from '../harness/faults/link-faults.ts';
 import { listComponents } from '../harness/faults/control-api.ts';
@@ -17,21 +15,11 @@ import type { FleetEndpoints } from '../harness/runtime/index.ts';
 import { phaseStreamKey } from '../fleet-sim/model.ts';
 import { killdrill, readOps, runDirs, scenarioFile } from './faults-helpers.ts';
 
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let image = '';
 
 type Line = FleetEndpoints & { links: Record<string, { listen: string; upstream: string }> };
 interface Effect { seq: number; bot: string; receivedAt: number }
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
-}
-
-function labelled(runId: string): string[] {
-  const f = `label=killdrill.run=${runId}`;
-  return [...docker('ps', '-a', '--filter', f, '--format', '{{.Names}}').split('\n'), ...docker('network', 'ls', '--filter', f, '--format', '{{.Name}}').split('\n')].filter(Boolean);
-}
 
 interface Inspect {
   Name: string;
@@ -41,29 +29,6 @@ interface Inspect {
 
 function inspect(name: string): Inspect {
   return (JSON.parse(docker('inspect', name)) as Inspect[])[0];
-}
-
-function simUp(config: Record<string, unknown>, runId: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'killdrill-dockernet-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--runtime', 'docker', '--config', file], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, KILLDRILL_RUN_ID: runId, KILLDRILL_FLEET_IMAGE: image, TESTCONTAINERS_RYUK_DISABLED: 'true' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const line = new Promise<Line>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (l) => {
-      process.stderr.write(`docker fleet (bridge network) up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-      resolve(JSON.parse(l) as Line);
-    });
-    void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
-  });
-  line.catch(() => {});
-  return { child, line, exited, dir };
 }
 
 async function ledgerTail(l: Line): Promise<number> {
@@ -88,15 +53,15 @@ async function effectsAfter(l: Line, after: number): Promise<Effect[]> {
 }
 
 beforeAll(async () => {
-  try {
-    docker('info', '--format', '{{.ServerVersion}}');
-  } catch (err) {
-    throw new Error(`killdrill: no Docker daemon answers (${(err as Error).message}); run docker/ensure-docker.sh — the docker suite is never skipped`);
-  }
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  const { ensureFleetImage } = await import('../docker/build-fleet-image.ts');
-  image = await ensureFleetImage();
+  image = await requireDockerFleetImage();
 }, 600_000);
+
+function simUp(config: Record<string, unknown>, runId: string) {
+  const t0 = Date.now();
+  const s = simUpChild<Line>(config, { runId, args: ['--runtime', 'docker'], tmpPrefix: 'killdrill-dockernet-', env: { ...process.env, KILLDRILL_FLEET_IMAGE: image, TESTCONTAINERS_RYUK_DISABLED: 'true' } });
+  void s.line.then(() => process.stderr.write(`docker fleet (bridge network) up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`), () => {});
+  return s;
+}
 
 describe('sim up --runtime docker: the run network', () => {
   it('containers on the run network only, ports on 127.0.0.1 only; partition disconnects a host, heal reconnects it; SIGINT leaves nothing', { timeout: 240_000 }, async () => {

@@ -4,48 +4,16 @@
 // container actions work, and nothing labelled with the run is left after SIGINT — or,
 // after a SIGKILL of sim up, after the next start's reaper. No Docker = a failure, never a skip.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { simUpChild } from './support/sim-up-child.ts';
+import { docker, labelled, requireDockerFleetImage } from './support/docker.ts';
+import { rmSync } from 'node:fs';
 
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let image = '';
 
 interface Line { runId: string; brokerUrl: string; venueUrl: string; token: string; controlUrl: string; hosts: Record<string, string>; dataDir: string }
 interface Component { name: string; kind: string; host?: string; pid: number | null; state: string }
 interface Effect { seq: number; bot: string }
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
-}
-
-/** Containers and networks labelled killdrill.run=<runId>, by name. */
-function labelled(runId: string): string[] {
-  const f = `label=killdrill.run=${runId}`;
-  return [...docker('ps', '-a', '--filter', f, '--format', '{{.Names}}').split('\n'), ...docker('network', 'ls', '--filter', f, '--format', '{{.Name}}').split('\n')].filter(Boolean);
-}
-
-function simUp(config: Record<string, unknown>, runId: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'killdrill-dockertest-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
-  const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--runtime', 'docker', '--config', file], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, KILLDRILL_RUN_ID: runId, KILLDRILL_FLEET_IMAGE: image, TESTCONTAINERS_RYUK_DISABLED: 'true' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const line = new Promise<Line>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l) as Line));
-    void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
-  });
-  line.catch(() => {});
-  return { child, line, exited, stderr: () => stderr, dir };
-}
 
 async function call<T>(url: string, token: string, method = 'GET', body?: unknown): Promise<T> {
   const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
@@ -59,15 +27,12 @@ async function ledger(l: Line, after = 0): Promise<{ effects: Effect[]; next: nu
 }
 
 beforeAll(async () => {
-  try {
-    docker('info', '--format', '{{.ServerVersion}}');
-  } catch (err) {
-    throw new Error(`killdrill: no Docker daemon answers (${(err as Error).message}); run docker/ensure-docker.sh — the docker suite is never skipped`);
-  }
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  const { ensureFleetImage } = await import('../docker/build-fleet-image.ts');
-  image = await ensureFleetImage();
+  image = await requireDockerFleetImage();
 }, 600_000);
+
+function simUp(config: Record<string, unknown>, runId: string) {
+  return simUpChild<Line>(config, { runId, args: ['--runtime', 'docker'], tmpPrefix: 'killdrill-dockertest-', env: { ...process.env, KILLDRILL_FLEET_IMAGE: image, TESTCONTAINERS_RYUK_DISABLED: 'true' } });
+}
 
 describe('sim up --runtime docker: principal fleet', () => {
   it('one container per component, trades, halts tesseract via the broker, and SIGINT leaves nothing labelled', async () => {

@@ -2,15 +2,12 @@
 // fleet (alphaswarm: apiserver + operator daemon + bots), KUBECONFIG from its JSON line; the
 // bots' phases checked through the broker's GET /bots. SIGTERM leaves no process of the run.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
+import { runPids, simUpChild } from './support/sim-up-child.ts';
+import { execFile, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const dir = mkdtempSync(join(tmpdir(), 'killdrill-simkubectl-'));
 const runId = `t-simkubectl-${process.pid}-${Date.now()}`;
 
 interface Line {
@@ -25,29 +22,8 @@ interface BotView {
   phase: string;
 }
 
-function runPids(id: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`KILLDRILL_RUN_ID=${id}`)) out.push(Number(d));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return out;
-}
 
-writeFileSync(join(dir, 'config.json'), JSON.stringify({ preset: 'alphaswarm', bots: 12, dataDir: join(dir, 'data') }));
-const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', join(dir, 'config.json')], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KILLDRILL_RUN_ID: runId } });
-let stderr = '';
-child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-const line = new Promise<Line>((resolve, reject) => {
-  createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l) as Line));
-  void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
-});
-line.catch(() => {});
+const { child, line, exited, dir } = simUpChild<Line>({ preset: 'alphaswarm', bots: 12 }, { runId, tmpPrefix: 'killdrill-simkubectl-' });
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGTERM');

@@ -3,17 +3,13 @@
 // poll interval (the seed's 5 s; a raw SET publishes nothing, so polling must catch it), the
 // `--scan --pattern` view shows the key, and the DEL brings every bot back to Running.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { simUpChild } from './support/sim-up-child.ts';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
 const POLL_INTERVAL_S = 5; // the seed's KillSwitchV2.poll_interval_s default
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const dir = mkdtempSync(join(tmpdir(), 'killdrill-simredis-'));
 
 interface Line {
   brokerUrl: string;
@@ -25,16 +21,7 @@ interface BotView {
   phase: string;
 }
 
-writeFileSync(join(dir, 'config.json'), JSON.stringify({ preset: 'alphaswarm', bots: 12, dataDir: join(dir, 'data') }));
-const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', join(dir, 'config.json')], { stdio: ['pipe', 'pipe', 'pipe'] });
-let stderr = '';
-child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-const line = new Promise<Line>((resolve, reject) => {
-  createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l) as Line));
-  void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
-});
-line.catch(() => {});
+const { child, line, exited, dir } = simUpChild<Line>({ preset: 'alphaswarm', bots: 12 }, { tmpPrefix: 'killdrill-simredis-' });
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGTERM');

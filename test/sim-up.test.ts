@@ -1,14 +1,11 @@
 // `killdrill sim up` end to end: real redis-server, proxy, venue, gateway, supervisors,
 // broker and bot daemons as real processes; stopping leaves nothing behind.
 import { describe, expect, it } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { CLI, runPids, simUpChild } from './support/sim-up-child.ts';
 
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Line {
@@ -33,19 +30,6 @@ interface Component {
   state: string;
 }
 
-function runPids(runId: string): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`KILLDRILL_RUN_ID=${runId}`)) out.push(Number(d));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return out;
-}
-
 async function noneLeft(runId: string, timeoutMs: number): Promise<number[]> {
   const end = Date.now() + timeoutMs;
   let left = runPids(runId);
@@ -57,19 +41,7 @@ async function noneLeft(runId: string, timeoutMs: number): Promise<number[]> {
 }
 
 function simUp(config: Record<string, unknown>, runId: string, env: NodeJS.ProcessEnv = process.env) {
-  const dir = mkdtempSync(join(tmpdir(), 'killdrill-simtest-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
-  const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', file], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, KILLDRILL_RUN_ID: runId } });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const line = new Promise<Line>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l) as Line));
-    void exited.then((code) => reject(new Error(`sim up exited ${code}: ${stderr}`)));
-  });
-  line.catch(() => {}); // tests that expect an early exit never read the line
-  return { child, line, exited, stderr: () => stderr, dir };
+  return simUpChild<Line>(config, { runId, env });
 }
 
 async function api<T>(l: Line, method: string, path: string): Promise<T> {
