@@ -1,7 +1,7 @@
 // Redis → Bot resources: every bot of the topology gets a Bot in alphaswarm-bots (name = slug)
 // whose status mirrors its phase (the phase hash, contracts §2) and whether a kill key in
-// its scope is engaged, with that key's reason. Polled every second (a 1,000-bot fleet: ~2,000 keys per poll); only changes are written,
-// a few at a time.
+// its scope is engaged, with that key's reason. Polled every second; the statuses are
+// recomputed only when something changed, and only changed ones are written, a few at a time.
 import type { Redis } from 'ioredis';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { keysForBot, parseKillValue, phaseHashKey, phaseStreamKey, strictest, type Bot, type Mode } from '../model.ts';
@@ -27,7 +27,7 @@ export class BotMirror {
   /** Each bot's kill keys, and all of them once. */
   private readonly keysOf: Map<string, string[]>;
   private readonly allKeys: string[];
-  /** What the last complete sync saw: the phase stream's newest id and the kill keys' values. */
+  /** What the last complete sync saw: the phase stream's newest id, the phase hash's size, the kill keys' values. */
   private seen = '';
 
   constructor(kc: KubeConfig, redis: Redis, bots: Bot[], prefix: string, defaultMode: Mode, log: (m: string) => void) {
