@@ -125,8 +125,10 @@ EOF`);
     expect(list.out.split('\n')[1]).toMatch(/^alphaswarm-bots\s+emergency-venue-outage\s+bot\s+mm-aapl\s+flatten\s+true\s+\d+s$/);
     const bots = await until(async () => {
       const r = sh(`kubectl get bots -A -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.killSwitchEngaged}{"\\t"}{.status.killSwitchReason}{"\\n"}{end}'`);
-      // The operator creates the Bot resources one by one as it mirrors them: wait for all six.
-      return r.out.includes('mm-aapl\ttrue') && r.out.split('\n').filter(Boolean).length === 6 && r.out;
+      // The operator creates each Bot and then writes its status (a separate request, as on a real
+      // apiserver with the status subresource), several at a time: wait for six Bots, each with a status.
+      const rows = r.out.split('\n').filter(Boolean);
+      return r.out.includes('mm-aapl\ttrue') && rows.length === 6 && rows.every((l) => /\t(true|false)\t/.test(l)) && r.out;
     });
     const lines = bots.split('\n').filter(Boolean);
     expect(lines).toHaveLength(6);
