@@ -8,11 +8,13 @@
 //     per engage, the time to the LAST bot's Draining; p50/p99 over all bots' times;
 //     and one engage through the broker's REST API, for context;
 //  3. peak memory of every process of the run (found by KILLDRILL_RUN_ID): summed PSS and RSS.
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { memAvailable, runCpu } from './run-procs.ts';
 import { processRuntime } from '../harness/runtime/index.ts';
 import { eventsChannel, killKey, nowMs, phaseHashKey, DEFAULT_KEY_PREFIX } from '../fleet-sim/model.ts';
 
@@ -32,74 +34,6 @@ const pct = (xs: number[], p: number) => {
 };
 const f1 = (x: number) => x.toFixed(1);
 
-/** The component a process of the run is, from its argv (daemons summed under `daemon`). */
-function componentOf(pid: string): string {
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  const mod = argv.find((a) => /\/(fleet-sim|fault-proxy|harness)\/.*\.(ts|sh)$/.test(a) && !a.endsWith('parent-watch.ts')) ?? argv[0];
-  if (mod.includes('redis-server')) return 'redis-server';
-  return mod.replace(/^.*\/(fleet-sim|fault-proxy|harness)\//, '').replace(/\/main\.ts$|\.ts$/, '').replace(/^main$/, 'fault-proxy');
-}
-
-/** Every process of the run (found by KILLDRILL_RUN_ID, and the children of those: redis-server hides its environment). */
-function runPids(runId: string): string[] {
-  const mine = new Set<string>();
-  const parent = new Map<string, string>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(d, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (readFileSync(`/proc/${d}/environ`, 'latin1').includes(`KILLDRILL_RUN_ID=${runId}\0`)) mine.add(d);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  for (const [pid, ppid] of parent) if (mine.has(ppid)) mine.add(pid);
-  return [...mine];
-}
-
-/**
- * Memory of the run's processes by component, in bytes: RSS and PSS (smaps_rollup). Every
- * node process maps the same ~48 MB of node binary and compile cache; summed RSS counts those
- * shared pages once per process, summed PSS divides them among the processes that share them,
- * so the PSS sum is what the fleet really occupies.
- */
-function runMem(runId: string): { rss: Map<string, number>; pss: Map<string, number> } {
-  const rss = new Map<string, number>();
-  const pss = new Map<string, number>();
-  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
-  for (const d of runPids(runId)) {
-    try {
-      const text = readFileSync(`/proc/${d}/smaps_rollup`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
-      const c = componentOf(d);
-      add(rss, c, kb('Rss'));
-      add(pss, c, kb('Pss'));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return { rss, pss };
-}
-
-/** CPU seconds (utime+stime) of every process of the run, by component (from its argv). */
-function runCpu(runId: string): Map<string, number> {
-  const hz = 100; // USER_HZ on Linux
-  const by = new Map<string, number>();
-  for (const d of runPids(runId)) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cpu = (Number(f[11]) + Number(f[12])) / hz;
-      const name = componentOf(d);
-      by.set(name, (by.get(name) ?? 0) + cpu);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return by;
-}
-
 async function post(url: string, token: string, body: unknown): Promise<void> {
   const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`killdrill: ${url} answered ${res.status}: ${await res.text()}`);
@@ -107,6 +41,8 @@ async function post(url: string, token: string, body: unknown): Promise<void> {
 
 const runId = `bench-fleet-${process.pid}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'killdrill-bench-'));
+// The machine's available memory before the fleet: the drop from it is what the fleet took.
+const availableBefore = memAvailable();
 const t0 = nowMs();
 const fleet = await processRuntime.start({
   preset: 'alphaswarm',
@@ -116,6 +52,8 @@ const fleet = await processRuntime.start({
   overrides: { classes: Object.fromEntries(['hft', 'standard', 'paper', 'agent'].map((c) => [c, { tickMs: TICK_MS }])) },
 });
 const startS = (nowMs() - t0) / 1000;
+// Memory is sampled from here (start-up included: the operator's 1,000 creates) to the end.
+const sampler = new Worker(new URL('./mem-sampler.ts', import.meta.url), { workerData: { runId, everyMs: 1000, availableBefore } });
 // Start-up ends when the operator has mirrored every bot as a Bot resource with its phase
 // (1,000 creates and status writes): the sustained-load window starts after it.
 const kc = new KubeConfig();
@@ -130,36 +68,29 @@ while (nowMs() - t0 < 180_000) {
 }
 const mirroredS = (nowMs() - t0) / 1000;
 const ep = fleet.endpoints;
-const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-let peakRss = 0;
-let peakPss = 0;
-let peakPssBy = new Map<string, number>();
-const memTimer = setInterval(() => {
-  const m = runMem(runId);
-  peakRss = Math.max(peakRss, sum(m.rss));
-  if (sum(m.pss) > peakPss) [peakPss, peakPssBy] = [sum(m.pss), m.pss];
-}, 1000);
 try {
   console.log(`fleet: alphaswarm, ${BOTS} bots, tickMs ${TICK_MS} for every class; up and every bot Running in ${f1(startS)} s; ${mirrored} Bot resources mirrored Running after ${f1(mirroredS)} s`);
-  // 1. Throughput and latency. Skip what landed during start-up.
+  // 1. Throughput and latency over a window that starts 2 s after start-up. The window is the
+  // venue's seq range between two GET /health (which only reads a counter); its effects are
+  // paged from GET /ledger after the window ends, so reading them does not load the fleet
+  // while it is measured.
   const page = async (after: number) => (await (await fetch(`${ep.venueUrl}/ledger?after=${after}&limit=10000`)).json()) as { effects: Array<{ dispatchedAt: number; receivedAt: number }>; next: number };
-  let after = (await page(0)).next;
+  const seqNow = async () => ((await (await fetch(`${ep.venueUrl}/health`)).json()) as { effects: number }).effects;
   await new Promise((r) => setTimeout(r, 2000));
-  after = (await (async () => { let a = after; for (;;) { const p = await page(a); if (p.effects.length === 0) return a; a = p.next; } })());
   const cpu0 = runCpu(runId);
+  const seq0 = await seqNow();
   const wStart = nowMs();
-  const latencies: number[] = [];
-  while (nowMs() - wStart < SECONDS * 1000) {
-    await new Promise((r) => setTimeout(r, 500));
-    for (;;) {
-      const p = await page(after);
-      for (const e of p.effects) latencies.push(e.receivedAt - e.dispatchedAt);
-      after = p.next;
-      if (p.effects.length < 10000) break;
-    }
-  }
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const seq1 = await seqNow();
   const wS = (nowMs() - wStart) / 1000;
   const cpu1 = runCpu(runId);
+  const latencies: number[] = [];
+  for (let after = seq0; after < seq1; ) {
+    const p = await page(after);
+    for (const e of p.effects.slice(0, seq1 - after)) latencies.push(e.receivedAt - e.dispatchedAt);
+    if (p.effects.length === 0) throw new Error(`killdrill: the venue's ledger ends at ${after}, before ${seq1}`);
+    after = p.next;
+  }
   const use = [...cpu1].map(([k, v]) => [k, (100 * (v - (cpu0.get(k) ?? 0))) / wS] as const).sort((a, b) => b[1] - a[1]);
   console.log(`cpu during the window (% of one core): total ${Math.round(use.reduce((a, [, v]) => a + v, 0))}; ${use.map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   console.log(`effects: ${latencies.length} accepted in ${f1(wS)} s = ${Math.round(latencies.length / wS)} effects/s; latency dispatch→venue p50 ${f1(pct(latencies, 50))} ms, p99 ${f1(pct(latencies, 99))} ms, max ${f1(latencies.reduce((a, b) => Math.max(a, b), 0))} ms`);
@@ -227,9 +158,16 @@ try {
   redis.disconnect();
   console.log(`engage → Draining over ${ENGAGES} engages × ${BOTS} bots: p50 ${f1(pct(all, 50))} ms, p99 ${f1(pct(all, 99))} ms; last bot per engage p50 ${f1(pct(lasts, 50))} ms, max ${f1(Math.max(...lasts))} ms`);
 } finally {
-  clearInterval(memTimer);
+  const mem = await new Promise<{ samples: number; processes: number; msPerSample: number; peakRss: number; peakPss: number; peakPssBy: Array<[string, number]>; machinePeak: number }>((resolve, reject) => {
+    sampler.once('message', resolve);
+    sampler.once('error', reject);
+    sampler.postMessage('stop');
+  });
+  await sampler.terminate();
   const mib = (b: number) => Math.round(b / 2 ** 20);
-  console.log(`peak memory of every process of the run: summed PSS ${mib(peakPss)} MiB (${(peakPss / 1e9).toFixed(2)} GB; ${[...peakPssBy].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}); summed RSS ${mib(peakRss)} MiB (counts the shared node binary once per process)`);
+  console.log(`memory sampler (its own thread): ${mem.samples} samples of ${mem.processes} processes, ${f1(mem.msPerSample)} ms each (PSS every fifth)`);
+  console.log(`peak memory taken from the machine (MemAvailable before the fleet − its lowest during the run): ${mib(mem.machinePeak)} MiB (${(mem.machinePeak / 1e9).toFixed(2)} GB)`);
+  console.log(`peak memory of every process of the run: summed PSS ${mib(mem.peakPss)} MiB (${(mem.peakPss / 1e9).toFixed(2)} GB; ${mem.peakPssBy.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}); summed RSS ${mib(mem.peakRss)} MiB (counts the shared node binary once per process)`);
   await fleet.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
