@@ -7,7 +7,8 @@
 //  2. engage through pub/sub (SET + PUBLISH, as the broker does) → every bot Draining:
 //     per engage, the time to the LAST bot's Draining; p50/p99 over all bots' times;
 //     and one engage through the broker's REST API, for context;
-//  3. peak memory of every process of the run (found by KILLDRILL_RUN_ID): summed PSS and RSS.
+//  3. peak memory, sampled in a worker thread from start-up on: the drop of the machine's
+//     MemAvailable, and summed PSS and RSS of every process of the run (by KILLDRILL_RUN_ID).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
@@ -54,21 +55,21 @@ const fleet = await processRuntime.start({
 const startS = (nowMs() - t0) / 1000;
 // Memory is sampled from here (start-up included: the operator's 1,000 creates) to the end.
 const sampler = new Worker(new URL('./mem-sampler.ts', import.meta.url), { workerData: { runId, everyMs: 1000, availableBefore } });
-// Start-up ends when the operator has mirrored every bot as a Bot resource with its phase
-// (1,000 creates and status writes): the sustained-load window starts after it.
-const kc = new KubeConfig();
-kc.loadFromFile(fleet.endpoints.kubeconfig!);
-const kube = kc.makeApiClient(CustomObjectsApi);
-let mirrored = 0;
-while (nowMs() - t0 < 180_000) {
-  const list = (await kube.listNamespacedCustomObject({ group: 'quantbot.io', version: 'v1', namespace: 'alphaswarm-bots', plural: 'bots' })) as { items: Array<{ status?: { phase?: string } }> };
-  mirrored = list.items.filter((o) => o.status?.phase === 'Running').length;
-  if (mirrored >= BOTS) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
-const mirroredS = (nowMs() - t0) / 1000;
-const ep = fleet.endpoints;
 try {
+  // Start-up ends when the operator has mirrored every bot as a Bot resource with its phase
+  // (1,000 creates and status writes): the sustained-load window starts after it.
+  const kc = new KubeConfig();
+  kc.loadFromFile(fleet.endpoints.kubeconfig!);
+  const kube = kc.makeApiClient(CustomObjectsApi);
+  let mirrored = 0;
+  while (nowMs() - t0 < 180_000) {
+    const list = (await kube.listNamespacedCustomObject({ group: 'quantbot.io', version: 'v1', namespace: 'alphaswarm-bots', plural: 'bots' })) as { items: Array<{ status?: { phase?: string } }> };
+    mirrored = list.items.filter((o) => o.status?.phase === 'Running').length;
+    if (mirrored >= BOTS) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const mirroredS = (nowMs() - t0) / 1000;
+  const ep = fleet.endpoints;
   console.log(`fleet: alphaswarm, ${BOTS} bots, tickMs ${TICK_MS} for every class; up and every bot Running in ${f1(startS)} s; ${mirrored} Bot resources mirrored Running after ${f1(mirroredS)} s`);
   // 1. Throughput and latency over a window that starts 2 s after start-up. The window is the
   // venue's seq range between two GET /health (which only reads a counter); its effects are
@@ -158,16 +159,22 @@ try {
   redis.disconnect();
   console.log(`engage → Draining over ${ENGAGES} engages × ${BOTS} bots: p50 ${f1(pct(all, 50))} ms, p99 ${f1(pct(all, 99))} ms; last bot per engage p50 ${f1(pct(lasts, 50))} ms, max ${f1(Math.max(...lasts))} ms`);
 } finally {
-  const mem = await new Promise<{ samples: number; processes: number; msPerSample: number; peakRss: number; peakPss: number; peakPssBy: Array<[string, number]>; machinePeak: number }>((resolve, reject) => {
-    sampler.once('message', resolve);
-    sampler.once('error', reject);
-    sampler.postMessage('stop');
-  });
-  await sampler.terminate();
-  const mib = (b: number) => Math.round(b / 2 ** 20);
-  console.log(`memory sampler (its own thread): ${mem.samples} samples of ${mem.processes} processes, ${f1(mem.msPerSample)} ms each (PSS every fifth)`);
-  console.log(`peak memory taken from the machine (MemAvailable before the fleet − its lowest during the run): ${mib(mem.machinePeak)} MiB (${(mem.machinePeak / 1e9).toFixed(2)} GB)`);
-  console.log(`peak memory of every process of the run: summed PSS ${mib(mem.peakPss)} MiB (${(mem.peakPss / 1e9).toFixed(2)} GB; ${mem.peakPssBy.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}); summed RSS ${mib(mem.peakRss)} MiB (counts the shared node binary once per process)`);
-  await fleet.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const mem = await new Promise<{ samples: number; processes: number; msPerSample: number; peakRss: number; peakPss: number; peakPssBy: Array<[string, number]>; machinePeak: number }>((resolve, reject) => {
+      sampler.once('message', resolve);
+      sampler.once('error', reject);
+      sampler.postMessage('stop');
+    });
+    const mib = (b: number) => Math.round(b / 2 ** 20);
+    console.log(`memory sampler (its own thread): ${mem.samples} samples of ${mem.processes} processes, ${f1(mem.msPerSample)} ms each (PSS every fifth)`);
+    console.log(`peak memory taken from the machine (MemAvailable before the fleet − its lowest during the run): ${mib(mem.machinePeak)} MiB (${(mem.machinePeak / 1e9).toFixed(2)} GB)`);
+    console.log(`peak memory of every process of the run: summed PSS ${mib(mem.peakPss)} MiB (${(mem.peakPss / 1e9).toFixed(2)} GB; ${mem.peakPssBy.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}); summed RSS ${mib(mem.peakRss)} MiB (counts the shared node binary once per process)`);
+  } catch (err) {
+    console.error(`killdrill: the memory sampler failed (${(err as Error).message}); no memory figures`);
+    process.exitCode = 1;
+  } finally {
+    await sampler.terminate();
+    await fleet.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
