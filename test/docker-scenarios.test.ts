@@ -2,12 +2,13 @@
 // interrupted `killdrill run --runtime docker` (SIGINT) leaves no container or network of
 // its run. Needs a Docker daemon (docker/ensure-docker.sh): a missing one fails, never skips.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenarioFile } from '../harness/scenario/index.ts';
 import { runScenarioCase } from '../harness/runner/run-scenario.ts';
 import { silentProgress } from '../harness/runner/progress.ts';
+import { labelled, requireDockerFleetImage } from './support/docker.ts';
 import { dockerRuntime, processRuntime, type Runtime } from '../harness/runtime/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,21 +17,8 @@ const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
 const INCIDENT = join(ROOT, 'scenarios', 'incidents', 'broker-amnesia.yaml');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function labelledContainers(): string[] {
-  const all = execFileSync('docker', ['ps', '-a', '--filter', 'label=killdrill.run', '--format', '{{.Names}}'], { encoding: 'utf8' });
-  const nets = execFileSync('docker', ['network', 'ls', '--filter', 'label=killdrill.run', '--format', '{{.Name}}'], { encoding: 'utf8' });
-  return `${all}\n${nets}`.split('\n').filter(Boolean);
-}
-
 beforeAll(async () => {
-  try {
-    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`killdrill: no Docker daemon answers (${(err as Error).message}); run docker/ensure-docker.sh — the docker suite is never skipped`);
-  }
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  const { ensureFleetImage } = await import('../docker/build-fleet-image.ts');
-  await ensureFleetImage();
+  await requireDockerFleetImage();
 }, 600_000);
 
 async function verdicts(runtime: Runtime): Promise<{ outcome: string; failing: string[]; checkers: string[] }> {
@@ -48,23 +36,23 @@ describe('broker-amnesia on both runtimes', () => {
     const proc = await verdicts(processRuntime);
     expect(docker).toEqual(proc);
     expect(docker.failing).toEqual(['halt-state-durable', 'restart-after-release', 'stop-claims-verified']);
-    expect(labelledContainers()).toEqual([]);
+    expect(labelled()).toEqual([]);
   });
 });
 
 describe('killdrill run --runtime docker interrupted', () => {
   it('SIGINT mid-run exits 130 and leaves no container or network of the run', { timeout: 300_000 }, async () => {
-    expect(labelledContainers()).toEqual([]);
+    expect(labelled()).toEqual([]);
     const child = spawn(process.execPath, [CLI, 'run', INCIDENT, '--runtime', 'docker', '--out', join(OUT, 'docker-sigint')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: 'true' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     for (let i = 0; i < 600 && !/warm-up|kill /.test(out); i++) await sleep(200);
-    const seen = labelledContainers();
+    const seen = labelled();
     expect(seen.length, out).toBeGreaterThanOrEqual(7);
     child.kill('SIGINT');
     expect(await exited, out).toBe(130);
-    expect(labelledContainers()).toEqual([]);
+    expect(labelled()).toEqual([]);
   });
 });

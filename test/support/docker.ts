@@ -6,9 +6,9 @@ export function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
 }
 
-/** Containers and networks labelled killdrill.run=<runId>, by name. */
-export function labelled(runId: string): string[] {
-  const f = `label=killdrill.run=${runId}`;
+/** Containers and networks labelled killdrill.run=<runId> (without a run id: of any run), by name. */
+export function labelled(runId?: string): string[] {
+  const f = runId === undefined ? 'label=killdrill.run' : `label=killdrill.run=${runId}`;
   return [...docker('ps', '-a', '--filter', f, '--format', '{{.Names}}').split('\n'), ...docker('network', 'ls', '--filter', f, '--format', '{{.Name}}').split('\n')].filter(Boolean);
 }
 
