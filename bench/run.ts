@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const which = process.argv.slice(2);
-const all = ['fleet.ts', 'proxy.ts', 'suite.ts'];
+const all = ['clock.ts', 'fleet.ts', 'proxy.ts', 'suite.ts'];
 let failed = 0;
 for (const b of which.length ? which.map((w) => (w.endsWith('.ts') ? w : `${w}.ts`)) : all) {
   console.log(`\n== bench/${b} ==`);

@@ -145,7 +145,5 @@ export function allowedWhileKilled(kind: string, mode: Mode): boolean {
   return kind === 'close' && mode === 'flatten';
 }
 
-/** High-resolution epoch milliseconds, one clock for every process on the machine. */
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+/** High-resolution epoch milliseconds, one clock for every process on the machine (fleet-sim/clock.ts). */
+export { nowMs } from './clock.ts';

@@ -7,6 +7,7 @@ import { simUpChild } from './support/sim-up-child.ts';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { nowMs } from '../fleet-sim/clock.ts';
 
 const POLL_INTERVAL_S = 5; // the seed's KillSwitchV2.poll_interval_s default
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +77,7 @@ describe('seed-000 Redis runbook against sim up', () => {
     const l = await line;
     expect((await until(l, 'Running', 20_000)).map((b) => b.phase)).toEqual(Array(12).fill('Running'));
 
-    const setAt = performance.timeOrigin + performance.now();
+    const setAt = nowMs();
     expect(redisCli(l, `SET 'alphaswarm:bots:killswitch:platform:platform' 'manual-emergency'`)).toBe('OK');
     expect(redisCli(l, `--scan --pattern 'alphaswarm:bots:killswitch:*'`)).toBe('alphaswarm:bots:killswitch:platform:platform');
     const stopped = await until(l, 'Stopped', (POLL_INTERVAL_S + 10) * 1000);
@@ -88,7 +89,7 @@ describe('seed-000 Redis runbook against sim up', () => {
     const late = [...draining].filter(([, at]) => at - setAt > POLL_INTERVAL_S * 1000 + 500);
     expect(late, 'bots that took longer than one poll interval to start draining').toEqual([]);
 
-    const delAt = performance.timeOrigin + performance.now();
+    const delAt = nowMs();
     expect(redisCli(l, `DEL 'alphaswarm:bots:killswitch:platform:platform'`)).toBe('1');
     const running = await until(l, 'Running', (POLL_INTERVAL_S + 10) * 1000);
     expect(running.filter((b) => b.phase !== 'Running')).toEqual([]);

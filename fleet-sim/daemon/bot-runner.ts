@@ -5,6 +5,7 @@ import { allowedWhileKilled, type Bot, type Bug, type ClassSpec, type Mode, type
 import type { EffectKind } from '../gateway/ndjson.ts';
 import type { KillState } from './kill-view.ts';
 import type { Rng } from './prng.ts';
+import { nowMs } from '../clock.ts';
 
 export interface EffectFields {
   kind: EffectKind;
@@ -150,7 +151,7 @@ export class BotRunner {
     if (attempt >= MAX_ATTEMPTS) return;
     // Exponential backoff: 2–4 ticks after the first failure, 4–8 after the second.
     const delayMs = this.cls.tickMs * 2 ** attempt * (1 + this.rng());
-    this.retries.push({ dueAt: Math.max(now, performance.timeOrigin + performance.now()) + delayMs, key, fields, attempt: attempt + 1 });
+    this.retries.push({ dueAt: Math.max(now, nowMs()) + delayMs, key, fields, attempt: attempt + 1 });
     this.d.wake();
   }
 

@@ -1,6 +1,7 @@
 // `<dataDir>/pids.json`: every process this run started (mode 0600), rewritten as pids appear.
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { nowMs } from '../clock.ts';
 
 export interface PidEntry {
   name: string;
@@ -24,7 +25,7 @@ export class PidRegistry {
   add(e: Omit<PidEntry, 'at'>): void {
     if (this.seen.has(e.pid)) return;
     this.seen.add(e.pid);
-    this.entries.push({ ...e, at: performance.timeOrigin + performance.now() });
+    this.entries.push({ ...e, at: nowMs() });
     this.write();
   }
 

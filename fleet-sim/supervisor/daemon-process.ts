@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import type { KeepAlive } from '../presets/index.ts';
 import { nodeArgv } from '../orchestrator/paths.ts';
+import { nowMs } from '../clock.ts';
 
 export interface DaemonDef {
   name: string;
@@ -95,7 +96,7 @@ export class Daemon {
   private exited(child: ChildProcess, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
-    this.lastExit = { code, signal, at: performance.timeOrigin + performance.now() };
+    this.lastExit = { code, signal, at: nowMs() };
     this.state = this.stopRequested ? 'stopped' : 'exited';
     this.stopRequested = false;
     this.events.onExit(this, pid, this.lastExit);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Daemon, type DaemonDef } from './daemon-process.ts';
 import { HttpError } from '../orchestrator/http-util.ts';
+import { nowMs } from '../clock.ts';
 
 export interface SupervisorEvent {
   seq: number;
@@ -37,7 +38,7 @@ export class Supervisor {
   }
 
   private record(e: Omit<SupervisorEvent, 'seq' | 'at'>): void {
-    this.events.push({ seq: ++this.seq, at: performance.timeOrigin + performance.now(), ...e });
+    this.events.push({ seq: ++this.seq, at: nowMs(), ...e });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }
 

@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OpInput } from './ops.ts';
+import { nowMs } from '../../fleet-sim/clock.ts';
 
 export interface Recorder {
   readonly file: string;
@@ -24,7 +25,7 @@ function redact(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function createRecorder(file: string, clock: () => number = () => performance.timeOrigin + performance.now()): Recorder {
+export function createRecorder(file: string, clock: () => number = () => nowMs()): Recorder {
   mkdirSync(dirname(file), { recursive: true });
   let fd: number | null = openSync(file, 'a');
   let n = 0;

@@ -4,6 +4,7 @@ import { getJson } from '../kill-paths/http.ts';
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import type { Emit } from './emit.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
+import { nowMs } from '../../fleet-sim/clock.ts';
 
 interface SupervisorEvent { seq: number; at: number; daemon: string; event: string; pid: number; code?: number | null; signal?: string | null }
 interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
@@ -55,14 +56,14 @@ export function observeStatus(fleet: FleetEndpoints, emit: Emit): PollLoop {
       const s = await getJson<Status>(`${fleet.brokerUrl}/status`, fleet.token, 2000);
       const view = { haltLevel: s.haltLevel, incident: s.incident, engaged: s.engaged.map((e) => e.key).sort(), bootId: s.bootId };
       const sig = JSON.stringify(view);
-      const now = performance.timeOrigin + performance.now();
+      const now = nowMs();
       if (sig !== last || now - lastEmitAt >= 2000) {
         emit({ type: 'status', ok: true, ...view, at: now });
         lastEmitAt = now;
       }
       last = sig;
     } catch (err) {
-      if (last !== 'down') emit({ type: 'status', ok: false, error: err instanceof Error ? err.message : String(err), at: performance.timeOrigin + performance.now() });
+      if (last !== 'down') emit({ type: 'status', ok: false, error: err instanceof Error ? err.message : String(err), at: nowMs() });
       last = 'down';
     }
   }, () => {});

@@ -1,0 +1,53 @@
+// `node bench/clock.ts [--procs 40]`: how far apart processes started together would stamp the same
+// instant, with Node's `performance.timeOrigin + performance.now()` and with fleet-sim/clock.ts.
+// Processes start in parallel next to two CPU hogs, as a fleet's 20 processes start on 2 cores.
+// Each child reports, as the median of 200 back-to-back reads, how far its timeOrigin clock is from
+// the machine's CLOCK_MONOTONIC + REALTIME offset, and its own calibrated offset.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { procs: { type: 'string', default: '40' } } });
+const procs = Number(values.procs);
+if (!Number.isInteger(procs) || procs < 2) {
+  console.error('killdrill: --procs needs a whole number ≥ 2');
+  process.exit(2);
+}
+const clock = fileURLToPath(new URL('../fleet-sim/clock.ts', import.meta.url));
+const child = `
+const { epochOffsetMs } = await import(${JSON.stringify(clock)});
+const off = epochOffsetMs();
+const errs = [];
+for (let i = 0; i < 200; i++) {
+  const h = Number(process.hrtime.bigint()) / 1e6;
+  const p = performance.now();
+  const h2 = Number(process.hrtime.bigint()) / 1e6;
+  if (h2 - h < 0.02) errs.push(performance.timeOrigin + p - ((h + h2) / 2 + off));
+}
+errs.sort((a, b) => a - b);
+console.log(JSON.stringify({ off, originErr: errs[errs.length >> 1] }));
+`;
+
+const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
+try {
+  await new Promise((r) => setTimeout(r, 300));
+  const rows = await Promise.all(
+    Array.from({ length: procs }, () => new Promise<{ off: number; originErr: number }>((resolve, reject) => {
+      const p = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.on('error', reject);
+      p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`killdrill: a clock child exited ${code}`))));
+    })),
+  );
+  const offs = rows.map((r) => r.off);
+  const base = offs.reduce((a, b) => a + b, 0) / offs.length;
+  const origin = rows.map((r) => r.originErr + (r.off - base)).sort((a, b) => a - b);
+  const fmt = (x: number) => `${x.toFixed(3)} ms`;
+  console.log(`${procs} processes started together beside 2 CPU hogs`);
+  const off1 = origin.filter((e) => Math.abs(e) > 1).length;
+  console.log(`  performance.timeOrigin clock: spread ${fmt(origin.at(-1)! - origin[0])} (${off1} of ${procs} off by > 1 ms; worst ${fmt(origin.at(-1)!)})`);
+  console.log(`  fleet-sim/clock.ts nowMs():   spread ${((Math.max(...offs) - Math.min(...offs)) * 1000).toFixed(1)} µs`);
+} finally {
+  for (const h of hogs) h.kill('SIGKILL');
+}
