@@ -50,6 +50,13 @@ describe('post-flip-effects', () => {
     expect(v.valid).toBe(true);
   });
 
+  it('is unknown when an effect was received before it was dispatched: the clocks disagree', () => {
+    // sa-msft's daemon clock 8 ms ahead: its order reads as dispatched after engagedAt yet received before.
+    const v = postFlipEffects(build(base(), kill(1000, 1100), effect('sa-msft', 'order', 1104, 1096), observed(9000)), {});
+    expect(v.valid).toBe('unknown');
+    expect(v.summary).toMatch(/clocks disagree: 1 effect\(s\) reached the venue before their bot dispatched them, the worst 8(\.0)? ?ms early \(sa-msft/);
+  });
+
   it('honours expect.max', () => {
     const h = build(base(), kill(1000, 1100), effect('sa-msft', 'order', 1300), observed(9000));
     expect(postFlipEffects(h, { 'post-flip-effects': { max: 1 } }).valid).toBe(true);

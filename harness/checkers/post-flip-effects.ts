@@ -17,6 +17,17 @@ export const postFlipEffects: Checker = (h, e) => {
   if (!mode) return unknown(name, `the kill's mode (${ready.kill.mode}${ready.kill.level ? `, level ${ready.kill.level}` : ''}) is not one this checker knows`);
   const effects = h.effects();
   if (!effects.length) return unknown(name, 'the ledger recorded no effect at all: the load never ran or the ledger observer failed, so absence of post-flip effects proves nothing');
+  // Dispatch times are the bots' clocks, engagedAt the harness's: placing one against the other needs
+  // them to agree. An effect the venue received before its bot dispatched it proves they did not.
+  const backwards = effects.filter((x) => x.receivedAt < x.dispatchedAt).sort((a, b) => (a.receivedAt - a.dispatchedAt) - (b.receivedAt - b.dispatchedAt));
+  if (backwards.length) {
+    const w = backwards[0];
+    return unknown(
+      name,
+      `the history's clocks disagree: ${backwards.length} effect(s) reached the venue before their bot dispatched them, the worst ${fmtMs(w.dispatchedAt - w.receivedAt)} early (${w.bot}, ${w.key}), so dispatch times cannot be placed against engagedAt; every process must stamp with nowMs() (docs/contracts.md)`,
+      { clockDisagreements: backwards.length, worst: { bot: w.bot, key: w.key, dispatchedAt: w.dispatchedAt, receivedAt: w.receivedAt } },
+    );
+  }
   const issuedAt = ready.kill.issuedAt;
   const engagedAt = ready.kill.engagedAt!;
   const release = h.lever('release');
