@@ -15,8 +15,8 @@ if (!Number.isInteger(procs) || procs < 2) {
 }
 const clock = fileURLToPath(new URL('../fleet-sim/clock.ts', import.meta.url));
 const child = `
-const { epochOffsetMs } = await import(${JSON.stringify(clock)});
-const off = epochOffsetMs();
+const { impliedRealtimeOffsetMs } = await import(${JSON.stringify(clock)});
+const off = impliedRealtimeOffsetMs(201);
 const errs = [];
 for (let i = 0; i < 200; i++) {
   const h = Number(process.hrtime.bigint()) / 1e6;

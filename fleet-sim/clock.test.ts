@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { calibrateEpochOffset, epochOffsetMs, nowMs } from './clock.ts';
+import { calibrateEpochOffset, impliedRealtimeOffsetMs, nowMs } from './clock.ts';
 
 /**
  * A fake pair of clocks on one true timeline: each read advances it `stepMs`, and `pause(n)` (n counts
@@ -39,15 +39,14 @@ describe('clock calibration', () => {
     expect(got).toBeCloseTo(42.5 - mono, 6);
   });
 
-  it('nowMs is the calibrated monotonic clock, close to Date.now()', () => {
-    expect(nowMs() - (Number(process.hrtime.bigint()) / 1e6 + epochOffsetMs())).toBeLessThan(5);
+  it('nowMs is close to Date.now()', () => {
     expect(Math.abs(nowMs() - Date.now())).toBeLessThan(2);
   });
 
   it('processes started together on a busy machine agree on the epoch offset', { timeout: 60_000 }, async () => {
     // performance.timeOrigin differed by 8 ms between two fleet processes in CI; these must agree to µs.
     const clock = fileURLToPath(new URL('./clock.ts', import.meta.url));
-    const script = `import(${JSON.stringify(clock)}).then((c) => console.log(c.epochOffsetMs()))`;
+    const script = `import(${JSON.stringify(clock)}).then((c) => console.log(c.impliedRealtimeOffsetMs()))`;
     const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 8000);'], { stdio: 'ignore' }));
     try {
       const offsets = await Promise.all(
@@ -62,7 +61,7 @@ describe('clock calibration', () => {
       const spread = Math.max(...offsets) - Math.min(...offsets);
       expect(offsets.every(Number.isFinite)).toBe(true);
       expect(spread, `offsets ${offsets.join(', ')}`).toBeLessThan(0.25);
-      expect(Math.abs(offsets[0] - epochOffsetMs())).toBeLessThan(0.25);
+      expect(Math.abs(offsets[0] - impliedRealtimeOffsetMs())).toBeLessThan(0.25);
     } finally {
       for (const h of hogs) h.kill('SIGKILL');
     }

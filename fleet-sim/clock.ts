@@ -9,19 +9,20 @@
 // so its effects "landed" 6 ms before they were dispatched, which could also move an effect across
 // the flip in post-flip-effects. (bench/clock.ts measures it.)
 //
-// Here: CLOCK_MONOTONIC (process.hrtime, one counter for the whole kernel) plus REALTIME − MONOTONIC,
-// found at load by watching Date.now() tick over to the next millisecond (that instant is exactly
-// that millisecond on the wall clock) and reading the monotonic clock at once. A late read only makes
-// a sample smaller, so the largest of several samples is kept. Processes then agree to a few µs.
+// Here: performance.now() (CLOCK_MONOTONIC underneath, one counter for the whole kernel) plus an
+// offset to the epoch, found at load by watching Date.now() tick over to the next millisecond (that
+// instant is exactly that millisecond on the wall clock) and reading performance.now() at once. A
+// late read only makes a sample smaller, so the largest of several samples is kept. Processes then
+// agree to about a µs. (performance.now(), not process.hrtime.bigint(): no BigInt per call.)
 // Limit: a wall-clock step (not slew) during a run is seen only by processes started after it.
 
-const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const monoNow = (): number => performance.now();
 
 /**
- * REALTIME − MONOTONIC in ms, from `samples` millisecond edges of `wallMs`. Exported for its unit
- * test (which feeds it fake clocks); everyone else uses nowMs().
+ * Epoch ms − monoMs(), from `samples` millisecond edges of `wallMs`. Exported for its unit test (which
+ * feeds it fake clocks); everyone else uses nowMs().
  */
-export function calibrateEpochOffset(wallMs: () => number = Date.now, monoMs: () => number = hrMs, samples = 5): number {
+export function calibrateEpochOffset(wallMs: () => number = Date.now, monoMs: () => number = monoNow, samples = 5): number {
   let best = Number.NEGATIVE_INFINITY;
   let taken = 0;
   for (let attempt = 0; attempt < samples * 4 && taken < samples; attempt++) {
@@ -47,10 +48,22 @@ const EPOCH_OFFSET_MS = calibrateEpochOffset();
 
 /** High-resolution epoch milliseconds, one clock for every process on the machine. */
 export function nowMs(): number {
-  return hrMs() + EPOCH_OFFSET_MS;
+  return performance.now() + EPOCH_OFFSET_MS;
 }
 
-/** REALTIME − MONOTONIC as this process calibrated it (for bench/clock.ts and the clock test). */
-export function epochOffsetMs(): number {
-  return EPOCH_OFFSET_MS;
+/**
+ * REALTIME − CLOCK_MONOTONIC as this process's nowMs() implies it: the same in every process when
+ * their clocks agree. The median of reads taken between two process.hrtime() reads < 20 µs apart
+ * (for bench/clock.ts and the clock test; it allocates).
+ */
+export function impliedRealtimeOffsetMs(reads = 101): number {
+  const got: number[] = [];
+  for (let i = 0; got.length < reads && i < reads * 20; i++) {
+    const h1 = Number(process.hrtime.bigint()) / 1e6;
+    const n = nowMs();
+    const h2 = Number(process.hrtime.bigint()) / 1e6;
+    if (h2 - h1 < 0.02) got.push(n - (h1 + h2) / 2);
+  }
+  got.sort((a, b) => a - b);
+  return got[got.length >> 1];
 }
