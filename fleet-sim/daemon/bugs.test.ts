@@ -79,9 +79,13 @@ describe('bot bugs', () => {
           });
           const at = await engagePublished(t, JSON.stringify({ mode: 'cancel', reason: 'drill' }));
           await waitFor('agents Stopped', async () => (await t.phases())[failed.bot]?.phase === 'Stopped');
-          await sleep(600);
-          const landed = (await t.ledger()).filter((e) => e.key === failed.key && e.dispatchedAt > at);
-          expect(landed.length).toBe(bugs.length ? 1 : 0);
+          // Judge only once the retry was due: at most 4 ticks (800 ms) after the rejection, plus 3 ticks for the
+          // daemon's wake-up and the venue. (A fixed sleep after Stopped raced it: Stopped can come 100 ms after the
+          // rejection, the retry up to 800 ms after.)
+          while (nowMs() < (failed.at as number) + 800 + 600) await sleep(25);
+          const retried = async () => (await t.ledger()).filter((e) => e.key === failed.key && e.dispatchedAt > at);
+          if (bugs.length) await waitFor('the retry landing after the flip', async () => (await retried()).length > 0);
+          expect((await retried()).length).toBe(bugs.length ? 1 : 0);
         },
         { agentTickMs: 200 },
       );
