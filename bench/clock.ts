@@ -1,8 +1,8 @@
 // `node bench/clock.ts [--procs 40]`: how far apart processes started together would stamp the same
 // instant, with Node's `performance.timeOrigin + performance.now()` and with fleet-sim/clock.ts.
 // Processes start in parallel next to two CPU hogs, as a fleet's 20 processes start on 2 cores.
-// Each child reports, as the median of 200 back-to-back reads, how far its timeOrigin clock is from
-// the machine's CLOCK_MONOTONIC + REALTIME offset, and its own calibrated offset.
+// Each child reports the REALTIME − MONOTONIC offset its nowMs() implies, and how far its timeOrigin
+// clock is from that (both medians of 201 reads, fleet-sim/clock.ts impliedRealtimeOffsetMs).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,15 +17,8 @@ const clock = fileURLToPath(new URL('../fleet-sim/clock.ts', import.meta.url));
 const child = `
 const { impliedRealtimeOffsetMs } = await import(${JSON.stringify(clock)});
 const off = impliedRealtimeOffsetMs(201);
-const errs = [];
-for (let i = 0; i < 200; i++) {
-  const h = Number(process.hrtime.bigint()) / 1e6;
-  const p = performance.now();
-  const h2 = Number(process.hrtime.bigint()) / 1e6;
-  if (h2 - h < 0.02) errs.push(performance.timeOrigin + p - ((h + h2) / 2 + off));
-}
-errs.sort((a, b) => a - b);
-console.log(JSON.stringify({ off, originErr: errs[errs.length >> 1] }));
+const originErr = impliedRealtimeOffsetMs(201, () => performance.timeOrigin + performance.now()) - off;
+console.log(JSON.stringify({ off, originErr }));
 `;
 
 const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));

@@ -52,15 +52,15 @@ export function nowMs(): number {
 }
 
 /**
- * REALTIME − CLOCK_MONOTONIC as this process's nowMs() implies it: the same in every process when
- * their clocks agree. The median of reads taken between two process.hrtime() reads < 20 µs apart
- * (for bench/clock.ts and the clock test; it allocates).
+ * REALTIME − CLOCK_MONOTONIC as `clock` (by default this process's nowMs()) implies it: the same in
+ * every process when their clocks agree. The median of reads taken between two process.hrtime() reads
+ * < 20 µs apart (for bench/clock.ts and the clock test; it allocates).
  */
-export function impliedRealtimeOffsetMs(reads = 101): number {
+export function impliedRealtimeOffsetMs(reads = 101, clock: () => number = nowMs): number {
   const got: number[] = [];
   for (let i = 0; got.length < reads && i < reads * 20; i++) {
     const h1 = Number(process.hrtime.bigint()) / 1e6;
-    const n = nowMs();
+    const n = clock();
     const h2 = Number(process.hrtime.bigint()) / 1e6;
     if (h2 - h1 < 0.02) got.push(n - (h1 + h2) / 2);
   }
