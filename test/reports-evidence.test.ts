@@ -39,9 +39,11 @@ describe('evidence.json', () => {
     expect(ev.postFlipEffects.count).toBe(4);
     expect(ev.postFlipEffects.listed).toHaveLength(4);
     expect(ev.postFlipEffects.listed.every((e) => e.afterEngagedMs > 0 && e.kind !== 'cancel')).toBe(true);
-    expect(ev.journal.notLanded).toHaveLength(result.counts.notLanded);
-    expect(ev.journal.landedWithoutIntent).toEqual([]);
-    expect(ev.journal.landedTwice).toEqual([]);
+    expect(ev.journal?.notLanded).toHaveLength(result.counts.notLanded);
+    expect(ev.journal?.landedWithoutIntent).toEqual([]);
+    expect(ev.journal?.landedTwice).toEqual([]);
+    expect(ev.target).toEqual({ kind: 'simulated', preset: 'alphaswarm', bots: 300, bugs: [], overrides: {}, runtime: 'process' });
+    expect([ev.detects, ev.proves, ev.figuresFrom]).toEqual([null, 'nothing', 'result']); // it failed: proves nothing
     expect(ev.verdicts.map((v) => [v.checker, v.valid])).toEqual(result.verdicts.map((v) => [v.checker, v.valid]));
     expect(ev.faults.map((f) => [f.id, f.healed])).toEqual([['pubsub-drop-node-b', true], ['kill-rl-b', true]]);
     expect(ev.signOff).toEqual({ runBy: '', reviewedBy: '', approvedBy: '' });
@@ -62,7 +64,10 @@ describe('evidence.json', () => {
     const fx = writeFixtureRun({ dir: join(tmp, 'crashed'), bots: 60, postFlip: 2 });
     rmSync(join(fx.dir, 'result.json'));
     const ev = runEvidenceSchema.parse(buildEvidence(buildView(readRun(fx.dir))));
-    expect(ev.postFlipEffects.count).toBeNull();
+    // The same checkers, run by the reports over the history the run left: the figures say so.
+    expect(ev.figuresFrom).toBe('history');
+    expect(ev.verdicts).toEqual([]);
+    expect(ev.postFlipEffects.count).toBe(2);
     expect(ev.postFlipEffects.listed).toHaveLength(2);
     expect(ev.timings.perBot.filter((b) => b.timeToStopMs !== null)).toHaveLength(60);
     expect(ev.reason).toMatch(/^killdrill: /);
@@ -78,13 +83,19 @@ describe('killdrill evidence', () => {
     expect(doc.section).toBe('kill_switch_drills');
     expect(doc.summary.map((s) => s.path).sort()).toEqual(['crd', 'redis', 'rest']);
     expect(doc.outcome).toBe('failed'); // the rest path had post-flip effects: a P1
+    expect(doc.killSwitchProven).toBe(false);
+    expect(doc.proof).toMatch(/not proven: 1 run\(s\) did not pass every checker \(path-rest/);
     expect(doc.runs.every((r) => r.drillId === 'q1-drill')).toBe(true);
     expect(readFileSync(out, 'utf8')).not.toContain(rest.secret);
   });
 
   it('all paths passed: the drill passed', () => {
     const docs = [redis, crd].map((f) => buildEvidence(buildView(readRun(f.dir))));
-    expect(mergeEvidence(docs).outcome).toBe('passed');
+    const doc = mergeEvidence(docs);
+    expect(doc.outcome).toBe('passed');
+    expect(doc.killSwitchProven).toBe(true);
+    expect(doc.proof).toMatch(/^kill switch proven on simulated alphaswarm \(300 bots, bugs none, runtime process\)/);
+    expect(doc.target?.kind).toBe('simulated');
   });
 
   it('a missing run is input error 2 with a killdrill: message', async () => {

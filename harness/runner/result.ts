@@ -2,6 +2,7 @@
 import type { History } from '../history/index.ts';
 import { spread, type Spread, type Verdict } from '../checkers/index.ts';
 import type { Outcome } from '../history/index.ts';
+import { redactDeep } from '../history/redact.ts';
 
 export interface Environment {
   hostname: string;
@@ -56,11 +57,9 @@ export interface RunResult {
   faults: Array<{ id: string; kind: string; params: Record<string, unknown>; injectedAt: number; healedAt: number | null }>;
 }
 
-const SECRET = /token|password|secret|authorization/i;
-
-/** Drop every secret-looking key anywhere in the result (tokens never appear in result.json). */
+/** Every secret-looking key anywhere in the result [redacted] (tokens never appear in result.json). */
 export function withoutSecrets<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v) => (k && SECRET.test(k) ? undefined : v))) as T;
+  return redactDeep(value);
 }
 
 export function buildResult(r: ResultInput): RunResult {
