@@ -74,9 +74,6 @@ function select(argv: string[], io: Io): Selected | number {
     }
     if (bad) throw new UsageError(`killdrill: ${bad} scenario file(s) invalid; nothing was run (check them with killdrill validate)`);
     const chosen = flags.case === undefined ? cases : cases.filter((c) => c.id === flags.case);
-    // A replay line names one file and one case: an id two cases of one file share would run both.
-    const twice = flags.case === undefined ? undefined : [...new Set(chosen.map((c) => c.file))].find((f) => chosen.filter((c) => c.file === f).length > 1);
-    if (twice) throw new UsageError(`killdrill: ${twice} has ${chosen.filter((c) => c.file === twice).length} cases with the id '${flags.case}'; make its matrix values distinct so a case can be selected alone`);
     if (!chosen.length) {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseScenarioText } from '../scenario/index.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
 import { replayCommand } from './replay.ts';
+import { spawnSync } from 'node:child_process';
 import { buildResult } from './result.ts';
 import { runScenarioCase } from './run-scenario.ts';
 import { silentProgress } from './progress.ts';
@@ -56,6 +57,20 @@ describe('replayCommand', () => {
   it('one line with the file, the case (quoted) and the seed', () => {
     expect(replayCommand('/w/scenarios/x.yaml', 'kill.scope=bot,kill.mode=cancel', 7, '/w')).toBe("npx killdrill run scenarios/x.yaml --case 'kill.scope=bot,kill.mode=cancel' --seed 7");
     expect(replayCommand('scenarios/x.yaml', 'default', 1)).toBe('npx killdrill run scenarios/x.yaml --seed 1');
+  });
+
+  it('--runtime when the run used another runtime than the file, --target when there was one', () => {
+    expect(replayCommand('/w/s/x.yaml', 'default', 3, '/w', { runtime: 'docker' })).toBe('npx killdrill run s/x.yaml --seed 3 --runtime docker');
+    expect(replayCommand('/w/s/x.yaml', 'kill.mode=cancel', 3, '/w', { target: '/w/targets/staging.yaml' })).toBe('npx killdrill run s/x.yaml --case kill.mode=cancel --seed 3 --target targets/staging.yaml');
+  });
+
+  it('a POSIX shell gives back every word exactly: ids with = , spaces, quotes, $ and globs; paths outside cwd', () => {
+    const ids = ["kill.scope=bot,kill.mode=cancel", "kill.target=it's $HOME *,x", 'kill.target=a"b`c`\\d', '=x'];
+    for (const id of ids) {
+      const line = replayCommand('/elsewhere/my dir/x.yaml', id, 5, '/w', { runtime: 'docker' });
+      const words = spawnSync('sh', ['-c', `set -- ${line.replace(/^npx killdrill /, '')}; printf '%s\\0' "$@"`], { encoding: 'utf8', cwd: '/' }).stdout.split('\0').slice(0, -1);
+      expect(words).toEqual(['run', '/elsewhere/my dir/x.yaml', '--case', id, '--seed', '5', '--runtime', 'docker']);
+    }
   });
 });
 
