@@ -65,4 +65,15 @@ describe("reports show the checkers' figures, never their own", () => {
     expect(row).toContain('3333 ms');
     expect(row).toMatch(/FAIL\s+2222 ms\s+3333 ms\s+1\s+ok 12345\/77 not landed/);
   });
+
+  it("a broker-level run shows the halt level's mode, as the checker judged it, not the lever's", () => {
+    const bl = writeFixtureRun({ dir: join(tmp, 'level4'), bots: 60, postFlip: 2, path: 'broker-level', level: 4, mode: 'cancel' });
+    const view = buildView(readRun(bl.dir));
+    const ev = buildEvidence(view);
+    expect([ev.lever.mode, ev.postFlipEffects.mode]).toEqual(['freeze', 'freeze']);
+    expect(renderTimeline(view)).toContain('mode <b>freeze</b>');
+    // In freeze even the drain's cancels are violations: the list is the checker's, not the lever's mode's.
+    expect(ev.postFlipEffects.listed.some((e) => e.kind === 'cancel')).toBe(true);
+    expect(ev.postFlipEffects.listed).toHaveLength(ev.postFlipEffects.count!);
+  });
 });

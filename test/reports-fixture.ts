@@ -17,7 +17,9 @@ export interface FixtureOptions {
   scope?: 'platform' | 'fleet' | 'bot';
   target?: string;
   mode?: 'cancel' | 'flatten' | 'freeze';
-  path?: 'rest' | 'redis' | 'crd';
+  path?: 'rest' | 'redis' | 'crd' | 'broker-level';
+  /** With path broker-level: the halt level (it implies its own mode). */
+  level?: number;
   seed?: number;
   secret?: string;
   runId?: string;
@@ -158,7 +160,7 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   op(T0 + 2502, 'daemon', { host: 'node-b', daemon: killVictim, event: 'exit', pid: 4000 + daemons.indexOf(`node-b/${killVictim}`), code: null, signal: 'SIGKILL', at: T0 + 2501 });
   op(T0 + 2752, 'daemon', { host: 'node-b', daemon: killVictim, event: 'start', pid: 5100, at: T0 + 2750 });
   op(T0 + 2760, 'fault-healed', { id: 'kill-rl-b', kind: 'process-kill', params: { component: killVictim, signal: 'SIGKILL' }, at: T0 + 2760 });
-  const lever = { path, scope, target, mode };
+  const lever = { path, scope, target, mode, ...(o.level !== undefined ? { level: o.level } : {}) };
   op(issuedAt, 'lever-issued', { lever: 'kill', ...lever, at: issuedAt });
   op(ackAt, 'lever-ack', { lever: 'kill', ok: true, detail: { status: 200, request: { url: 'http://127.0.0.1:41234/bots/halt-all', headers: { authorization: `Bearer ${secret}` } } }, at: ackAt });
   op(engagedAt, 'lever-engaged', { lever: 'kill', at: engagedAt });
