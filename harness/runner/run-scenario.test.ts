@@ -120,6 +120,15 @@ describe('runScenarioCase without a fleet', () => {
     expect(res.verdicts.every((v: { valid: unknown }) => v.valid === 'unknown')).toBe(true);
   });
 
+  it('a case run on another runtime than its file says replays with --runtime; the history carries the line', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kd-run-'));
+    const runtime: Runtime = { name: 'docker', start: async () => { throw new InfraError('killdrill: docker is not running; start it'); } };
+    const [c] = parseScenarioText(TEXT, 's.yaml').cases;
+    const r = await runScenarioCase(c, { outDir: out, runtime, progress: silentProgress, signal: new AbortController().signal, seed: 9 });
+    expect(r.replay).toBe('npx killdrill run s.yaml --case kill.level=1 --seed 9 --runtime docker');
+    expect(readHistory(join(r.runDir, 'history.jsonl')).ops[0]).toMatchObject({ type: 'run-start', replay: r.replay });
+  });
+
   it('an interrupt before the fleet is up is interrupted', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kd-run-'));
     const ac = new AbortController();
