@@ -24,7 +24,7 @@ function summaryHtml(view: RunView): string {
     ['target', view.target ? `${esc(view.target.kind)} ${esc(view.target.preset)}, ${esc(view.target.bots ?? 'preset')} bots, bugs ${esc(view.target.bugs.join(', ') || 'none')}, runtime ${esc(view.target.runtime)}` : '—'],
     ['proves', view.detects ? `an incident reproduction (detects ${esc(view.detects.join(', '))}): passing means the bug was detected, not that the kill switch works` : 'the kill switch, when every checker passes'],
     ['lever', `path <b>${esc(l.path)}</b>, scope <b>${esc(l.scope)}</b>:${esc(l.target)}, mode <b>${esc(l.mode)}</b>${l.level !== undefined ? `, level ${esc(l.level)}` : ''}`],
-    ['outcome', `<span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span> ${esc(view.reason ?? '')}`],
+    ['outcome', `<span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span> ${esc(view.reason ?? '').replace(/\n/g, '<br>')}`],
     ['bots', `${view.roster.length || view.perBot.length} (in scope ${view.inScope.size})`],
     ['time-to-draining', `p50 ${ms(s.timeToDrainingMs.p50)} · p99 ${ms(s.timeToDrainingMs.p99)} · max ${ms(s.timeToDrainingMs.max)}`],
     ['time-to-stop', `p50 ${ms(s.timeToStopMs.p50)} · p99 ${ms(s.timeToStopMs.p99)} · max ${ms(s.timeToStopMs.max)}`],
