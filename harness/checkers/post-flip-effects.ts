@@ -2,7 +2,7 @@
 // (and before the release was issued) that the kill mode forbids is a violation. Counted separately,
 // never violations: effects in flight at engagedAt (dispatched before, received after) and the
 // propagation tail (dispatched between issuedAt and engagedAt).
-import { allowedWhileKilled } from '../../fleet-sim/model.ts';
+import { modeAllows } from './spec/modes.ts';
 import type { Checker } from './types.ts';
 import { postFlipMax } from './expectations.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
@@ -34,7 +34,7 @@ export const postFlipEffects: Checker = (h, e) => {
   const until = release ? release.issuedAt : Number.POSITIVE_INFINITY;
   const inScope = new Set(ready.inScope.map((b) => b.slug));
   const host = new Map(ready.inScope.map((b) => [b.slug, b.host]));
-  const forbidden = effects.filter((x) => inScope.has(x.bot) && !allowedWhileKilled(x.kind, mode));
+  const forbidden = effects.filter((x) => inScope.has(x.bot) && !modeAllows(mode, x.kind));
   const violations = forbidden.filter((x) => x.dispatchedAt >= engagedAt && x.dispatchedAt < until);
   const inFlight = forbidden.filter((x) => x.dispatchedAt < engagedAt && x.receivedAt >= engagedAt);
   const tail = forbidden.filter((x) => x.dispatchedAt >= issuedAt && x.dispatchedAt < engagedAt);
