@@ -73,7 +73,7 @@ export const postFlipEffects: Checker = (h, e) => {
     perBot,
     first: violations.slice(0, 20).map((v) => ({ bot: v.bot, host: host.get(v.bot), kind: v.kind, key: v.key, seq: v.seq, afterEngagedMs: v.dispatchedAt - engagedAt, afterOwnDraining: own.has(v) })),
   };
-  const counted = `${afterOwnDraining.length} of them after their bot's own Draining; in flight at engagedAt ${inFlight.length}, propagation tail ${tail.length}`;
+  const counted = `after their bot's own Draining ${afterOwnDraining.length}, in flight at engagedAt ${inFlight.length}, propagation tail ${tail.length}`;
   if (violations.length > max) {
     const worst = Object.entries(perBot).sort((a, b) => b[1] - a[1]).map(([b, n]) => `${b}@${host.get(b)} ×${n}`);
     const last = violations.reduce((m, v) => Math.max(m, v.dispatchedAt), 0);
