@@ -24,6 +24,13 @@ describe('bot-gate-held', () => {
     expect(v.summary).toMatch(/sa-msft@node-b ×2/);
   });
 
+  it('judges every attempt under a key: a retry (reintentsAt) after the bot\'s own Draining fails, its first try before it does not', () => {
+    const retried = { ...intent('agent-aapl', 'action', 900, 'landed'), reintentsAt: [1300] };
+    const v = botGateHeld(build(stop(), observed(9000), before, retried, read), {});
+    expect(v.valid).toBe(false);
+    expect(v.details).toMatchObject({ attempts: 1, retries: 1, perBot: { 'agent-aapl': 1 } });
+  });
+
   it('is mode-aware: a cancel is a forbidden attempt in freeze', () => {
     const freeze = build(roster(), allPhase('Running', 0), kill(1000, 1100, { mode: 'freeze' }), allPhase('Draining', 1020), observed(9000), before, intent('mm-aapl', 'cancel', 1030), read);
     expect(botGateHeld(freeze, {}).valid).toBe(false);

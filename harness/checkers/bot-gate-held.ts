@@ -26,7 +26,10 @@ export const botGateHeld: Checker = (h) => {
   const closed = ready.inScope.filter((b) => gates.get(b.slug)?.closedAt != null);
   const neverClosed = ready.inScope.filter((b) => gates.get(b.slug)?.closedAt == null).map((b) => b.slug);
   if (!closed.length) return unknown(name, `no in-scope bot was seen leaving Running for the kill (${list(neverClosed)}), so no bot gate had to hold (time-to-draining judges that)`, { neverClosed });
-  const attempts = intents.filter((j) => !modeAllows(mode, j.kind) && insideGate(gates.get(j.bot), j.intentAt!));
+  // Every attempt: the first intent of a key and each retry under it (reintentsAt).
+  const attempts = intents
+    .filter((j) => !modeAllows(mode, j.kind))
+    .flatMap((j) => [j.intentAt!, ...(j.reintentsAt ?? [])].filter((at) => insideGate(gates.get(j.bot), at)).map((at) => ({ ...j, intentAt: at, retry: at !== j.intentAt })));
   const byOutcome: Record<string, number> = {};
   const perBot: Record<string, number> = {};
   for (const a of attempts) {
@@ -42,7 +45,8 @@ export const botGateHeld: Checker = (h) => {
     attempts: attempts.length,
     byOutcome,
     perBot,
-    first: attempts.slice(0, 20).map((a) => ({ bot: a.bot, host: host.get(a.bot), kind: a.kind, key: a.key, outcome: a.outcome, afterOwnDrainingMs: a.intentAt! - gates.get(a.bot)!.closedAt! })),
+    retries: attempts.filter((a) => a.retry).length,
+    first: attempts.slice(0, 20).map((a) => ({ bot: a.bot, host: host.get(a.bot), kind: a.kind, key: a.key, retry: a.retry, outcome: a.outcome, afterOwnDrainingMs: a.intentAt! - gates.get(a.bot)!.closedAt! })),
   };
   if (attempts.length) {
     const worst = Object.entries(perBot).sort((a, b) => b[1] - a[1]).map(([b, n]) => `${b}@${host.get(b)} ×${n}`);
