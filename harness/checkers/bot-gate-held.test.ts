@@ -53,12 +53,15 @@ describe('bot-gate-held', () => {
     expect(v.details).toMatchObject({ inScope: 1, judgedBots: 1 });
   });
 
-  it('is unknown when the journals were not read, hold no in-scope intent, or no in-scope bot left Running', () => {
+  it('passes, saying so, when phases were observed and no in-scope bot left Running (no gate had to hold)', () => {
+    const never = botGateHeld(build(roster(), allPhase('Running', 0), kill(1000, 1100), observed(9000), before, intent('sa-msft', 'order', 2000), read), {});
+    expect(never.valid).toBe(true);
+    expect(never.summary).toMatch(/no in-scope bot left Running for the kill .*time-to-draining judges/);
+  });
+
+  it('is unknown when the journals were not read, hold no in-scope intent, or no phase was observed', () => {
     expect(botGateHeld(build(stop(), observed(9000), before), {}).valid).toBe('unknown');
     expect(botGateHeld(build(stop(), observed(9000), read), {}).summary).toMatch(/no intent of any in-scope bot/);
-    const never = botGateHeld(build(roster(), allPhase('Running', 0), kill(1000, 1100), observed(9000), before, intent('sa-msft', 'order', 2000), read), {});
-    expect(never.valid).toBe('unknown');
-    expect(never.summary).toMatch(/no in-scope bot was seen leaving Running/);
     expect(botGateHeld(build(roster(), observed(9000), before, read), {}).valid).toBe('unknown');
   });
 });

@@ -3,7 +3,7 @@
 // transition and before its own return to Running after the release is a bot-gate failure — even
 // when the execution boundary rejected it (outcome rejected) and nothing landed. Judged on the
 // bot's clock only: its phase ops against its intents (own-gate.ts). Bots that never left Running
-// are time-to-draining's to judge; they are reported, not counted here.
+// are time-to-draining's to judge; they are reported, not counted here (none left Running: true).
 import type { Checker } from './types.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
@@ -25,7 +25,9 @@ export const botGateHeld: Checker = (h) => {
   const gates = gateWindows(h, ready.inScope);
   const closed = ready.inScope.filter((b) => gates.get(b.slug)?.closedAt != null);
   const neverClosed = ready.inScope.filter((b) => gates.get(b.slug)?.closedAt == null).map((b) => b.slug);
-  if (!closed.length) return unknown(name, `no in-scope bot was seen leaving Running for the kill (${list(neverClosed)}), so no bot gate had to hold (time-to-draining judges that)`, { neverClosed });
+  // Phases were observed, and none of these bots left Running: no gate window opened, so none was
+  // breached (like a stop claim never made). Whether they should have drained is time-to-draining's.
+  if (!closed.length) return { checker: name, valid: true, summary: `no in-scope bot left Running for the kill (${list(neverClosed)}), so no bot gate had to hold; time-to-draining judges whether they should have`, details: { mode, inScope: ready.inScope.length, judgedBots: 0, neverClosed, attempts: 0 } };
   // Every attempt: the first intent of a key and each retry under it (reintentsAt).
   const attempts = intents
     .filter((j) => !modeAllows(mode, j.kind))
