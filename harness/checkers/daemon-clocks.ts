@@ -18,7 +18,7 @@ export interface DaemonClock {
 
 /**
  * Excess at or below this is load, not skew (docs/reports.md, "Daemon clocks"): on the 2-core machine
- * shared by five fleets, the spread of the daemons' smallest transits was 0.25–13.5 ms over 16 runs
+ * shared by five fleets, the spread of the daemons' smallest transits was 0.25–13.5 ms over 35 runs
  * (a 1 s-tick daemon has ~10 effects to take its minimum from); the skews the old clock produced
  * were 24–84 ms (docs/benchmarks.md, "Clocks").
  */
