@@ -1,30 +1,18 @@
 // The fleet's shared vocabulary: bots, classes, scopes, modes, kill keys.
 // Used by every fleet component (broker, gateway, bots). See docs/contracts.md §1–2.
+// The wire vocabulary (prefix, scopes, groups, key formats) lives in contracts/ and is re-exported here.
+import { killKey, MODES, type Group, type Mode } from '../contracts/index.ts';
 
-export const SCOPES = ['asset', 'bot', 'fleet', 'tenant', 'capability', 'run', 'platform', 'group'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export const MODES = ['cancel', 'flatten', 'freeze'] as const;
-export type Mode = (typeof MODES)[number];
+export {
+  DEFAULT_KEY_PREFIX, eventsChannel, GROUPS, HALT_ENDPOINTS, killKey, MODES, namespaceOf, phaseHashKey, phaseStreamKey, SCOPES,
+  type Group, type Mode, type Scope,
+} from '../contracts/index.ts';
 
 export const BOT_CLASSES = ['hft', 'standard', 'paper', 'agent'] as const;
 export type BotClass = (typeof BOT_CLASSES)[number];
 
 export const PHASES = ['Running', 'Draining', 'Stopped'] as const;
 export type Phase = (typeof PHASES)[number];
-
-export const GROUPS = ['agents', 'quant-agents', 'paper', 'bots', 'rl', 'workflows'] as const;
-export type Group = (typeof GROUPS)[number];
-
-/** The six REST halt endpoints of seed 000 and the group each one halts. */
-export const HALT_ENDPOINTS: Record<string, Group> = {
-  '/agents/halt': 'agents',
-  '/quant-agents/halt': 'quant-agents',
-  '/paper/stop-all': 'paper',
-  '/bots/halt-all': 'bots',
-  '/rl/halt-all': 'rl',
-  '/workflows/halt': 'workflows',
-};
 
 export const BUGS = [
   'wrong-host-stop',
@@ -35,10 +23,10 @@ export const BUGS = [
   'pubsub-only',
   'retries-survive-kill',
   'resume-ignores-halt',
+  'gate-open-while-draining',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 
-export const DEFAULT_KEY_PREFIX = 'alphaswarm:bots:killswitch';
 export const LEVEL4_CONFIRMATION = 'SHUTDOWN INVICTUS';
 
 export interface Bot {
@@ -69,28 +57,6 @@ export const DEFAULT_CLASSES: Record<BotClass, ClassSpec> = {
   paper: { tickMs: 1000, drainMs: 200, budgetS: 300 },
   agent: { tickMs: 1000, drainMs: 400, budgetS: 300 },
 };
-
-export function killKey(prefix: string, scope: Scope, target: string): string {
-  return `${prefix}:${scope}:${target}`;
-}
-
-export function eventsChannel(prefix: string): string {
-  return `${prefix}:events`;
-}
-
-/** `alphaswarm:bots:killswitch` → `alphaswarm:bots`. */
-export function namespaceOf(prefix: string): string {
-  const i = prefix.lastIndexOf(':');
-  return i > 0 ? prefix.slice(0, i) : prefix;
-}
-
-export function phaseStreamKey(prefix: string): string {
-  return `${namespaceOf(prefix)}:phases`;
-}
-
-export function phaseHashKey(prefix: string): string {
-  return `${namespaceOf(prefix)}:phase`;
-}
 
 /** Every kill key that puts this bot in scope. */
 export function keysForBot(prefix: string, bot: Pick<Bot, 'slug' | 'fleet' | 'tenant' | 'group' | 'asset' | 'capability' | 'run'>): string[] {

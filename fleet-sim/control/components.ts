@@ -3,8 +3,9 @@ import type { Fleet } from '../orchestrator/fleet.ts';
 import { linkStates, setLinkEnabled } from '../orchestrator/links.ts';
 import { HttpError } from '../orchestrator/http-util.ts';
 import type { DaemonInfo } from '../supervisor/client.ts';
+import { setRogue } from '../daemon/rogue.ts';
 
-export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect'] as const;
+export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect', 'rogue', 'obey'] as const;
 
 /** A component container on the run's docker network (fleet-sim/docker/container-process.ts): a partition is a network disconnect. */
 interface NetworkMember {
@@ -75,6 +76,16 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
       signal(pid, 'SIGCONT');
       return { ok: true, pid, signal: 'SIGCONT' };
     }
+    case 'rogue':
+    case 'obey': {
+      // The rogue-bot fault (fleet-sim/daemon/rogue.ts): the switch file, then SIGUSR2 so a running daemon reads it now.
+      const isBots = fleet.plan.file.topology.bots.some((b) => b.host === host && b.daemon === name);
+      if (!isBots) throw new HttpError(400, `'${name}' runs no bots; '${action}' is for a bot daemon (GET /components lists them)`);
+      const file = setRogue(fleet.plan.file.config.dataDir, host, name, action === 'rogue');
+      const pid = await current();
+      if (pid !== null) process.kill(pid, 'SIGUSR2');
+      return { ok: true, pid, rogue: action === 'rogue', file };
+    }
     case 'restart': {
       const stopped = await sup.action(name, 'disable');
       const started = await sup.action(name, 'start');
@@ -86,6 +97,9 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
 async function processAction(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
   const p = fleet.procs.get(name)!;
   switch (action) {
+    case 'rogue':
+    case 'obey':
+      throw new HttpError(400, `'${action}' is for a bot daemon; '${name}' is a ${p.spec.kind}`);
     case 'disconnect':
     case 'connect': {
       const m = networkMember(p);

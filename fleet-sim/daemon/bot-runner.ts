@@ -37,6 +37,8 @@ export interface BotDeps {
   bugs: readonly Bug[];
   /** Something this bot waits on finished: run the scheduler soon. */
   wake: () => void;
+  /** The rogue-bot fault (contracts §8): the daemon's bots ignore their kill state, their load ticks in every phase. */
+  rogue?: () => boolean;
 }
 
 export class BotRunner {
@@ -54,6 +56,7 @@ export class BotRunner {
   private readonly rng: Rng;
   private readonly d: BotDeps;
   private readonly retriesSurviveKill: boolean;
+  private readonly gateOpenWhileDraining: boolean;
 
   constructor(bot: Bot, cls: ClassSpec, rng: Rng, keys: string[], deps: BotDeps) {
     this.bot = bot;
@@ -62,6 +65,7 @@ export class BotRunner {
     this.keys = keys;
     this.d = deps;
     this.retriesSurviveKill = deps.bugs.includes('retries-survive-kill');
+    this.gateOpenWhileDraining = deps.bugs.includes('gate-open-while-draining');
   }
 
   /** The first phase, from the kill state read at boot. */
@@ -87,7 +91,8 @@ export class BotRunner {
 
   /** The earliest time this bot has something to do. */
   nextDue(): number {
-    let t = this.phase === 'Running' ? this.nextTickAt : this.phase === 'Draining' && this.workPending === 0 ? this.drainUntil : Infinity;
+    let t = this.phase === 'Draining' && this.workPending === 0 ? this.drainUntil : Infinity;
+    if (this.ticks() && this.nextTickAt < t) t = this.nextTickAt;
     for (const r of this.retries) if (r.dueAt < t) t = r.dueAt;
     return t;
   }
@@ -98,16 +103,25 @@ export class BotRunner {
    */
   runDue(now: number, horizon = now): void {
     if (this.retries.length) this.runRetries(now, horizon);
-    if (this.phase === 'Running' && horizon >= this.nextTickAt) {
+    if (this.ticks() && horizon >= this.nextTickAt) {
       this.nextTickAt = this.nextTickAt + this.cls.tickMs < now ? now + this.cls.tickMs : this.nextTickAt + this.cls.tickMs;
       this.tick(now);
     }
     this.finishDrain(now);
   }
 
+  /** The load ticks while Running; also while Draining with the gate-open-while-draining bug, in every phase when rogue. */
+  private ticks(): boolean {
+    return this.phase === 'Running' || (this.phase === 'Draining' && this.gateOpenWhileDraining) || this.d.rogue?.() === true;
+  }
+
   private tick(now: number): void {
-    const st = this.d.killOf(this, now);
-    if (st.killed) return this.startDrain(st, now);
+    // The bot's own gate: the kill state before every effect (skipped by a rogue bot, and by the
+    // gate-open-while-draining bug once Draining: the load goes on to the boundary).
+    if (this.phase === 'Running' && this.d.rogue?.() !== true) {
+      const st = this.d.killOf(this, now);
+      if (st.killed) return this.startDrain(st, now);
+    }
     switch (this.bot.class) {
       case 'hft': {
         if (this.working.length >= MAX_WORKING || (this.working.length > 0 && this.rng() < 0.25)) {
@@ -160,7 +174,7 @@ export class BotRunner {
     if (!due.length) return;
     this.retries = this.retries.filter((r) => r.dueAt > horizon);
     for (const r of due) {
-      if (!this.retriesSurviveKill) {
+      if (!this.retriesSurviveKill && this.d.rogue?.() !== true) {
         // A retry is an effect like any other: re-check the kill state first.
         if (this.phase !== 'Running') continue;
         const st = this.d.killOf(this, now);
@@ -178,7 +192,6 @@ export class BotRunner {
     this.phase = 'Draining';
     this.drainMode = st.mode;
     this.drainUntil = now + this.cls.drainMs;
-    this.nextTickAt = Infinity;
     if (!this.retriesSurviveKill) this.retries = [];
     this.d.phase(this, 'Running', 'Draining', st.reason, now);
     this.drainWork(now);

@@ -1,6 +1,7 @@
 // A bot daemon (contracts §6): runs every bot of one host+daemon with one Redis connection
 // pair, one pipelined gateway connection, one coalesced scheduler and one journal.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
 import { keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
@@ -10,6 +11,7 @@ import { Journal } from './journal.ts';
 import { KillView, type KillState } from './kill-view.ts';
 import { PhaseWriter } from './phase-writer.ts';
 import { rngFor } from './prng.ts';
+import { rogueFile } from './rogue.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
 const BOOT_WAIT_MS = 2000;
@@ -33,6 +35,8 @@ export class Daemon {
   private readonly gateway: NdjsonClient;
   private readonly bugs: readonly Bug[];
   private terminating = false;
+  /** The rogue-bot fault: set while `<dataDir>/control/<host>.<daemon>.rogue` exists (re-read on SIGUSR2). */
+  private rogue = false;
   /** No phase changes before every bot has its boot phase. */
   private booted = false;
   private timer: NodeJS.Timeout | null = null;
@@ -59,7 +63,7 @@ export class Daemon {
     this.quantumMs = Math.max(1, Math.min(QUANTUM_MS, Math.floor(minTick / 4)));
     const mine = fleet.topology.bots.filter((b) => b.host === host && b.daemon === daemon);
     const keys = new Set<string>();
-    const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true) };
+    const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true), rogue: () => this.rogue };
     this.bots = mine.map((b) => {
       const k = keysForBot(c.keyPrefix, b);
       for (const x of k) keys.add(x);
@@ -82,6 +86,7 @@ export class Daemon {
 
   /** Reads the kill state (unless the resume-ignores-halt bug), writes every bot's first phase, starts the load. */
   async start(): Promise<void> {
+    this.rogue = existsSync(rogueFile(this.fleet.config.dataDir, this.host, this.daemon));
     const ignoreHalt = this.bugs.includes('resume-ignores-halt');
     await this.store.boot(!ignoreHalt, BOOT_WAIT_MS);
     // The resume-ignores-halt bug: the restarted daemon assumes all is well and resumes.
@@ -109,6 +114,13 @@ export class Daemon {
     this.journal.close();
     this.gateway.close();
     this.store.close();
+  }
+
+  /** SIGUSR2: the control API switched the rogue-bot fault on or off (its file); the load follows at once. */
+  readControl(): boolean {
+    this.rogue = existsSync(rogueFile(this.fleet.config.dataDir, this.host, this.daemon));
+    if (this.booted) this.reschedule(true);
+    return this.rogue;
   }
 
   get gatewayConnected(): boolean {

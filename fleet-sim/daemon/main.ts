@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       (e: unknown) => fatal(e),
     );
   });
+  process.on('SIGUSR2', () => daemon.readControl());
   await daemon.start();
   reportReady({ component: 'daemon', host, daemon: name, bootId: daemon.bootId, bots: daemon.bots.length, gatewayConnected: daemon.gatewayConnected });
 }

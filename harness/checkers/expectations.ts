@@ -1,9 +1,9 @@
-// Defaults of every threshold (seed 000's drill bars where it gives one).
-import { DEFAULT_CLASSES } from '../../fleet-sim/model.ts';
+// Defaults of every threshold (seed 000's drill bars where it gives one: spec/budgets.ts).
+import { DRAINING_BUDGET_S, stopBudgetS } from './spec/budgets.ts';
 import type { Expectations } from './types.ts';
 
 export const DEFAULTS = {
-  timeToDrainingS: 10,
+  timeToDrainingS: DRAINING_BUDGET_S,
   postFlipMax: 0,
   claimGraceS: 5,
   haltGraceS: 2,
@@ -15,8 +15,7 @@ export const drainingBudgetMs = (e: Expectations) => (e['time-to-draining']?.bud
 /** Stop budget per class: hft 30 s, the others 300 s, unless the scenario says otherwise. */
 export function stopBudgetMs(e: Expectations, cls: string): number {
   const own = e['time-to-stop']?.budgetS?.[cls];
-  const def = (DEFAULT_CLASSES as Record<string, { budgetS: number }>)[cls]?.budgetS ?? 300;
-  return (own ?? def) * 1000;
+  return (own ?? stopBudgetS(cls)) * 1000;
 }
 
 export const postFlipMax = (e: Expectations) => e['post-flip-effects']?.max ?? DEFAULTS.postFlipMax;

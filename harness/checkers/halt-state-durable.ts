@@ -1,7 +1,8 @@
 // halt-state-durable: from engagedAt (+ graceS) until the release, every status the broker gave
 // still shows the halt: the level and an open incident (halt levels), or the engaged kill keys
 // (the other paths). A status with a new bootId that forgot the halt mid-halt is amnesia.
-import { DEFAULT_KEY_PREFIX, GROUPS } from '../../fleet-sim/model.ts';
+import { DEFAULT_KEY_PREFIX, GROUPS, killKey } from '../../contracts/index.ts';
+import { LEVEL1_DEFAULT_ASSET } from './spec/in-scope.ts';
 import type { History, Lever, StatusOkOp } from '../history/index.ts';
 import type { Checker } from './types.ts';
 import { haltGraceMs } from './expectations.ts';
@@ -10,8 +11,8 @@ import { fmtMs } from './stats.ts';
 
 function expectedKeys(h: History, k: Lever): string[] {
   const prefix = (h.runStart()?.config?.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
-  if (k.path === 'broker-level') return k.level === 1 ? [`${prefix}:asset:${k.asset ?? 'DOGE-USD'}`] : k.level === 4 ? [`${prefix}:platform:platform`] : [];
-  if (k.path === 'rest' && k.scope === 'platform') return GROUPS.map((g) => `${prefix}:group:${g}`);
+  if (k.path === 'broker-level') return k.level === 1 ? [killKey(prefix, 'asset', k.asset ?? LEVEL1_DEFAULT_ASSET)] : k.level === 4 ? [killKey(prefix, 'platform', 'platform')] : [];
+  if (k.path === 'rest' && k.scope === 'platform') return GROUPS.map((g) => killKey(prefix, 'group', g));
   return [`${prefix}:${k.scope}:${k.scope === 'platform' ? 'platform' : k.target}`];
 }
 

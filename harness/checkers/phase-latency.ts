@@ -2,7 +2,8 @@
 // from a lever, to be seen in one of some phases; who was late, who never got there.
 import type { History } from '../history/index.ts';
 import type { RosterBot } from '../runner/in-scope.ts';
-import { spread, type Spread } from './stats.ts';
+import { fmtMs, spread, type Spread } from './stats.ts';
+import { botClockExcessMs, daemonClocks } from './daemon-clocks.ts';
 
 export interface Latency {
   perBot: Record<string, number | null>;
@@ -13,11 +14,14 @@ export interface Latency {
   /** Not reached yet when the run stopped watching, before its budget ran out: cannot say. */
   pending: Array<{ slug: string; budgetMs: number }>;
   stats: Spread;
+  /** Within budget by the bot's clock, but its daemon may run so far behind the venue that it was not (daemon-clocks.ts). */
+  clockAmbiguous: Array<{ slug: string; daemon: string; ms: number; budgetMs: number; excessMs: number }>;
 }
 
 export function phaseLatency(h: History, bots: RosterBot[], fromMs: number, phases: string[], budgetMs: (b: RosterBot) => number): Latency {
   const until = h.observedUntil();
-  const out: Latency = { perBot: {}, late: [], missed: [], pending: [], stats: spread([]) };
+  const out: Latency = { perBot: {}, late: [], missed: [], pending: [], stats: spread([]), clockAmbiguous: [] };
+  const clocks = daemonClocks(h);
   const values: number[] = [];
   for (const b of bots) {
     const budget = budgetMs(b);
@@ -32,9 +36,17 @@ export function phaseLatency(h: History, bots: RosterBot[], fromMs: number, phas
     out.perBot[b.slug] = ms;
     values.push(ms);
     if (ms > budget) out.late.push({ slug: b.slug, class: b.class, ms, budgetMs: budget });
+    else {
+      const c = botClockExcessMs(h, clocks, b.slug);
+      if (ms + c.excessMs > budget) out.clockAmbiguous.push({ slug: b.slug, daemon: c.daemon, ms, budgetMs: budget, excessMs: c.excessMs });
+    }
   }
   out.stats = spread(values);
   return out;
 }
 
 export const list = (xs: string[], n = 5) => (xs.length > n ? `${xs.slice(0, n).join(', ')} and ${xs.length - n} more` : xs.join(', '));
+
+/** Why a latency verdict is unknown when bots within budget by their own clocks may not have been. */
+export const clockAmbiguity = (r: Latency) =>
+  `${r.clockAmbiguous.length} bot(s) made their budget by less than their daemon's clock may run behind the venue (${list(r.clockAmbiguous.map((c) => `${c.slug} ${fmtMs(c.ms)} of ${fmtMs(c.budgetMs)}, ${c.daemon} up to ${fmtMs(c.excessMs)} behind`), 3)}); every process must stamp with nowMs() (docs/contracts.md)`;

@@ -1,13 +1,20 @@
 // post-flip-effects (DESIGN.md §3 definitions): an in-scope effect dispatched at or after engagedAt
-// (and before the release was issued) that the kill mode forbids is a violation. Counted separately,
-// never violations: effects in flight at engagedAt (dispatched before, received after) and the
-// propagation tail (dispatched between issuedAt and engagedAt).
-import { allowedWhileKilled } from '../../fleet-sim/model.ts';
+// (and before the release was issued) that the kill mode forbids is a violation; so is one its bot
+// dispatched after its OWN Draining transition (same clock: the bot's phase op against its effect),
+// whatever engagedAt says. Counted separately, never violations: effects in flight at engagedAt
+// (dispatched before, received after) and the propagation tail (dispatched between issuedAt and
+// engagedAt), both only for effects their bot dispatched before it could know.
+// Dispatch times are the daemons' clocks, engagedAt the harness's: a daemon whose clock may run
+// behind (daemon-clocks.ts) leaves the effects it dispatched that close before engagedAt
+// ambiguous, and an ambiguous effect that could tip the verdict makes it unknown.
 import type { Checker } from './types.ts';
 import { postFlipMax } from './expectations.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
+import { modeAllows } from './spec/modes.ts';
+import { gateWindows, insideGate } from './own-gate.ts';
+import { botClockExcessMs, daemonClocks } from './daemon-clocks.ts';
 
 export const postFlipEffects: Checker = (h, e) => {
   const name = 'post-flip-effects';
@@ -34,10 +41,20 @@ export const postFlipEffects: Checker = (h, e) => {
   const until = release ? release.issuedAt : Number.POSITIVE_INFINITY;
   const inScope = new Set(ready.inScope.map((b) => b.slug));
   const host = new Map(ready.inScope.map((b) => [b.slug, b.host]));
-  const forbidden = effects.filter((x) => inScope.has(x.bot) && !allowedWhileKilled(x.kind, mode));
-  const violations = forbidden.filter((x) => x.dispatchedAt >= engagedAt && x.dispatchedAt < until);
-  const inFlight = forbidden.filter((x) => x.dispatchedAt < engagedAt && x.receivedAt >= engagedAt);
-  const tail = forbidden.filter((x) => x.dispatchedAt >= issuedAt && x.dispatchedAt < engagedAt);
+  const gates = gateWindows(h, ready.inScope);
+  const forbidden = effects.filter((x) => inScope.has(x.bot) && !modeAllows(mode, x.kind));
+  const afterOwnDraining = forbidden.filter((x) => insideGate(gates.get(x.bot), x.dispatchedAt));
+  const own = new Set(afterOwnDraining);
+  const violations = forbidden.filter((x) => own.has(x) || (x.dispatchedAt >= engagedAt && x.dispatchedAt < until));
+  const before = forbidden.filter((x) => !own.has(x) && x.dispatchedAt < engagedAt);
+  const inFlight = before.filter((x) => x.receivedAt >= engagedAt);
+  const tail = before.filter((x) => x.dispatchedAt >= issuedAt);
+  // A daemon that may run δ behind: its effects stamped within δ before engagedAt may be post-flip.
+  const clocks = daemonClocks(h);
+  const ambiguous = before
+    .map((x) => ({ x, ...botClockExcessMs(h, clocks, x.bot) }))
+    .filter((a) => a.excessMs > 0 && a.x.dispatchedAt >= engagedAt - a.excessMs);
+  const skewed = [...clocks.values()].filter((c) => c.excessMs > 0).sort((a, b) => b.excessMs - a.excessMs);
   const perBot: Record<string, number> = {};
   for (const v of violations) perBot[v.bot] = (perBot[v.bot] ?? 0) + 1;
   const max = postFlipMax(e);
@@ -48,24 +65,36 @@ export const postFlipEffects: Checker = (h, e) => {
     engagedAt,
     windowEnd: Number.isFinite(until) ? until : null,
     violations: violations.length,
+    afterOwnDraining: afterOwnDraining.length,
     inFlightAtEngaged: inFlight.length,
     propagationTail: tail.length,
+    clockAmbiguous: ambiguous.length,
+    daemonClocks: [...clocks.values()],
     perBot,
-    first: violations.slice(0, 20).map((v) => ({ bot: v.bot, host: host.get(v.bot), kind: v.kind, key: v.key, seq: v.seq, afterEngagedMs: v.dispatchedAt - engagedAt })),
+    first: violations.slice(0, 20).map((v) => ({ bot: v.bot, host: host.get(v.bot), kind: v.kind, key: v.key, seq: v.seq, afterEngagedMs: v.dispatchedAt - engagedAt, afterOwnDraining: own.has(v) })),
     // For the reports (they show these, never recompute them): the in-scope bots and every violation's ledger seq.
     inScopeBots: ready.inScope.map((b) => b.slug),
     violationSeqs: violations.slice(0, 10_000).map((v) => v.seq),
   };
-  const counted = `in flight at engagedAt ${inFlight.length}, propagation tail ${tail.length}`;
+  const counted = `after their bot's own Draining ${afterOwnDraining.length}, in flight at engagedAt ${inFlight.length}, propagation tail ${tail.length}`;
   if (violations.length > max) {
     const worst = Object.entries(perBot).sort((a, b) => b[1] - a[1]).map(([b, n]) => `${b}@${host.get(b)} ×${n}`);
     const last = violations.reduce((m, v) => Math.max(m, v.dispatchedAt), 0);
     return {
       checker: name,
       valid: false,
-      summary: `${violations.length} effect(s) the ${mode} mode forbids left after engagedAt (allowed ${max}), the last ${fmtMs(last - engagedAt)} after it: ${list(worst)}; ${counted}`,
+      summary: `${violations.length} effect(s) the ${mode} mode forbids left after engagedAt or after their bot's own Draining (allowed ${max}), the last ${fmtMs(last - engagedAt)} after engagedAt: ${list(worst)}; ${counted}`,
       details,
     };
   }
-  return { checker: name, valid: true, summary: `${violations.length} forbidden effect(s) after engagedAt (allowed ${max}); ${counted}`, details };
+  if (violations.length + ambiguous.length > max) {
+    const byDaemon = [...new Set(ambiguous.map((a) => a.daemon))].map((d) => `${d} (may run up to ${fmtMs(clocks.get(d)!.excessMs)} behind the venue, ${ambiguous.filter((a) => a.daemon === d).length} effect(s))`);
+    return unknown(
+      name,
+      `${ambiguous.length} forbidden effect(s) stamped just before engagedAt came from daemons whose clocks cannot be trusted to that precision: ${list(byDaemon, 3)}; their smallest transit to the venue exceeds the fleet's, so they may have left after the flip. Every process must stamp with nowMs() (docs/contracts.md)`,
+      { ...details, ambiguous: ambiguous.slice(0, 20).map((a) => ({ bot: a.x.bot, daemon: a.daemon, key: a.x.key, beforeEngagedMs: engagedAt - a.x.dispatchedAt, excessMs: a.excessMs })) },
+    );
+  }
+  const clockNote = skewed.length ? `; daemon clocks up to ${fmtMs(skewed[0].excessMs)} behind (${skewed[0].daemon}), no verdict depends on them` : '';
+  return { checker: name, valid: true, summary: `${violations.length} forbidden effect(s) after engagedAt (allowed ${max}); ${counted}${clockNote}`, details };
 };

@@ -2,7 +2,7 @@
 import type { Checker } from './types.ts';
 import { drainingBudgetMs } from './expectations.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
-import { list, phaseLatency } from './phase-latency.ts';
+import { clockAmbiguity, list, phaseLatency } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
 
 export const timeToDraining: Checker = (h, e) => {
@@ -19,6 +19,7 @@ export const timeToDraining: Checker = (h, e) => {
     if (r.late.length) parts.push(`${r.late.length} drained late (${list(r.late.map((l) => `${l.slug} ${fmtMs(l.ms)}`))})`);
     return { checker: name, valid: false, summary: `of ${ready.inScope.length} in-scope bots, ${parts.join('; ')}; budget ${fmtMs(budget)}`, details };
   }
+  if (r.clockAmbiguous.length) return unknown(name, clockAmbiguity(r), { ...details, clockAmbiguous: r.clockAmbiguous });
   if (r.pending.length) return unknown(name, `the run stopped watching before ${r.pending.length} bot(s) drained and before the ${fmtMs(budget)} budget ran out (${list(r.pending.map((p) => p.slug))})`, details);
   return { checker: name, valid: true, summary: `all ${ready.inScope.length} in-scope bots Draining within ${fmtMs(budget)} (p50 ${fmtMs(r.stats.p50)}, max ${fmtMs(r.stats.max)})`, details };
 };

@@ -2,7 +2,7 @@
 import type { Checker } from './types.ts';
 import { stopBudgetMs } from './expectations.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
-import { list, phaseLatency } from './phase-latency.ts';
+import { clockAmbiguity, list, phaseLatency } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
 
 export const timeToStop: Checker = (h, e) => {
@@ -19,6 +19,7 @@ export const timeToStop: Checker = (h, e) => {
     if (r.late.length) parts.push(`${r.late.length} stopped over budget (${list(r.late.map((l) => `${l.slug} [${l.class}] ${fmtMs(l.ms)} > ${fmtMs(l.budgetMs)}`))})`);
     return { checker: name, valid: false, summary: `of ${ready.inScope.length} in-scope bots, ${parts.join('; ')}`, details };
   }
+  if (r.clockAmbiguous.length) return unknown(name, clockAmbiguity(r), { ...details, clockAmbiguous: r.clockAmbiguous });
   if (r.pending.length) return unknown(name, `the run stopped watching before ${r.pending.length} bot(s) stopped and before their budget ran out (${list(r.pending.map((p) => p.slug))})`, details);
   return { checker: name, valid: true, summary: `all ${ready.inScope.length} in-scope bots Stopped within their class budget (p50 ${fmtMs(r.stats.p50)}, max ${fmtMs(r.stats.max)})`, details };
 };

@@ -8,7 +8,7 @@ export async function listComponents(fleet: FleetEndpoints): Promise<ComponentIn
   return (await res.json()) as ComponentInfo[];
 }
 
-export async function controlComponent(fleet: FleetEndpoints, name: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect'): Promise<Record<string, unknown>> {
+export async function controlComponent(fleet: FleetEndpoints, name: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey'): Promise<Record<string, unknown>> {
   const res = await fetch(`${fleet.controlUrl}/components/${encodeURIComponent(name)}/${action}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${fleet.token}` },

@@ -1,5 +1,5 @@
 // History: the read-only view of one run's ops, in record order, with the helpers checkers need.
-import { inScopeBots, type RosterBot } from '../runner/in-scope.ts';
+import { asKillMode, inScopeBots, LEVEL_MODE, type KillMode, type RosterBot } from '../checkers/spec/index.ts';
 import type {
   ClaimOp, DaemonOp, EffectOp, JournalOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
 } from './ops.ts';
@@ -20,10 +20,7 @@ export interface Lever {
   failed: string | null;
 }
 
-export type KillMode = 'cancel' | 'flatten' | 'freeze';
-
-/** What a broker halt level does to the mode of in-scope bots (docs/contracts.md §3). */
-const LEVEL_MODE: Record<number, KillMode> = { 1: 'flatten', 2: 'cancel', 3: 'cancel', 4: 'freeze' };
+export type { KillMode };
 
 export class History {
   readonly ops: readonly Op[];
@@ -85,7 +82,7 @@ export class History {
     const k = this.lever('kill');
     if (!k) return null;
     if (k.path === 'broker-level') return LEVEL_MODE[k.level ?? 0] ?? null;
-    return k.mode === 'cancel' || k.mode === 'flatten' || k.mode === 'freeze' ? k.mode : null;
+    return asKillMode(k.mode);
   }
 
   /** One bot's phase transitions in the fleet's time order. */

@@ -26,7 +26,7 @@ export interface ClaimOp extends Base { type: 'claim'; source: 'broker'; action:
 export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: number; incident: { id: string; level?: number } | null; engaged: string[]; bootId: string; at: number }
 export interface StatusDownOp extends Base { type: 'status'; ok: false; error: string; at: number }
 export type StatusOp = StatusOkOp | StatusDownOp;
-export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null }
+export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
 /** After the fleet stopped: the journals were read (absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */

@@ -16,7 +16,7 @@ interface Entry {
 
 export function readJournal(dir: string, emit: Emit): { intents: number; files: number } {
   if (!existsSync(dir)) return { intents: 0, files: 0 };
-  const intents = new Map<string, { bot: string; key: string; kind: string; intentAt: number; outcome: string | null; seq: number | null }>();
+  const intents = new Map<string, { bot: string; key: string; kind: string; intentAt: number; outcome: string | null; seq: number | null; reintentsAt?: number[] }>();
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
   for (const f of files) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
@@ -28,7 +28,10 @@ export function readJournal(dir: string, emit: Emit): { intents: number; files: 
         continue; // a line torn by a SIGKILL mid-write: the intent before it still counts
       }
       if (e.type === 'intent') {
-        if (!intents.has(e.key)) intents.set(e.key, { bot: e.bot, key: e.key, kind: e.kind ?? '', intentAt: e.at, outcome: null, seq: null });
+        const had = intents.get(e.key);
+        if (!had) intents.set(e.key, { bot: e.bot, key: e.key, kind: e.kind ?? '', intentAt: e.at, outcome: null, seq: null });
+        // A retry is a new attempt under the same key: bot-gate-held judges every attempt's time.
+        else if (!Number.isNaN(had.intentAt)) (had.reintentsAt ??= []).push(e.at);
       } else if (e.type === 'outcome') {
         const i = intents.get(e.key);
         if (i) {

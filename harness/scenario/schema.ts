@@ -56,6 +56,7 @@ const fault = z.discriminatedUnion('kind', [
     params: z.strictObject({ form: z.enum(['silent', 'channel']).optional(), host: text.optional(), channel: text.optional() }).optional(),
   }),
   z.strictObject({ ...faultBase, kind: z.literal('partition'), params: z.strictObject({ host: text }) }),
+  z.strictObject({ ...faultBase, kind: z.literal('rogue-bot'), params: z.strictObject({ target: text.describe('A bot daemon whose bots ignore their kill state until the heal') }) }),
 ]);
 
 const kill = z.strictObject({
