@@ -1,8 +1,8 @@
 // `node bench/clock.ts [--procs 40]`: how far apart processes started together would stamp the same
-// instant, with Node's `performance.timeOrigin + performance.now()` and with fleet-sim/clock.ts.
+// instant, with Node's `performance.timeOrigin + performance.now()` and with contracts/clock.ts.
 // Processes start in parallel next to two CPU hogs, as a fleet's 20 processes start on 2 cores.
 // Each child reports the REALTIME − MONOTONIC offset its nowMs() implies, and how far its timeOrigin
-// clock is from that (both medians of 201 reads, fleet-sim/clock.ts impliedRealtimeOffsetMs).
+// clock is from that (both medians of 201 reads, contracts/clock.ts impliedRealtimeOffsetMs).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ if (!Number.isInteger(procs) || procs < 2) {
   console.error('killdrill: --procs needs a whole number ≥ 2');
   process.exit(2);
 }
-const clock = fileURLToPath(new URL('../fleet-sim/clock.ts', import.meta.url));
+const clock = fileURLToPath(new URL('../contracts/clock.ts', import.meta.url));
 const child = `
 const { impliedRealtimeOffsetMs } = await import(${JSON.stringify(clock)});
 const off = impliedRealtimeOffsetMs(201);
@@ -40,7 +40,7 @@ try {
   console.log(`${procs} processes started together beside 2 CPU hogs`);
   const off1 = origin.filter((e) => Math.abs(e) > 1).length;
   console.log(`  performance.timeOrigin clock: spread ${fmt(origin.at(-1)! - origin[0])} (${off1} of ${procs} off by > 1 ms; worst ${fmt(origin.at(-1)!)})`);
-  console.log(`  fleet-sim/clock.ts nowMs():   spread ${((Math.max(...offs) - Math.min(...offs)) * 1000).toFixed(1)} µs`);
+  console.log(`  contracts/clock.ts nowMs():   spread ${((Math.max(...offs) - Math.min(...offs)) * 1000).toFixed(1)} µs`);
 } finally {
   for (const h of hogs) h.kill('SIGKILL');
 }

@@ -47,3 +47,42 @@ export function scanForFleetImports(dir: string, fleetDir: string): FleetImport[
 }
 
 export const describeImport = (x: FleetImport, base: string) => `${relative(base, x.file)}:${x.line} imports '${x.specifier}'`;
+
+/**
+ * Like scanForFleetImports, but through every relative import the files under `dir` (tests aside)
+ * reach: a checker that imports a harness module that imports fleet-sim borrows from the fleet too.
+ * Each hit names the chain from the checker file.
+ */
+export function scanReachableFleetImports(dir: string, fleetDir: string): Array<FleetImport & { via: string[] }> {
+  const out: Array<FleetImport & { via: string[] }> = [];
+  const starts: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.ts') && !p.endsWith('.test.ts')) starts.push(p);
+    }
+  };
+  walk(dir);
+  const seen = new Map<string, string[]>(starts.map((s) => [s, [s]]));
+  const queue = [...starts];
+  while (queue.length) {
+    const file = queue.shift()!;
+    const text = readFileSync(file, 'utf8');
+    const via = seen.get(file)!;
+    for (const hit of fleetImportsOf(file, text, fleetDir)) out.push({ ...hit, via });
+    for (const { specifier } of importsOf(text)) {
+      if (!specifier.startsWith('.')) continue;
+      const target = resolve(dirname(file), specifier);
+      if (seen.has(target) || !target.endsWith('.ts')) continue;
+      try {
+        if (!statSync(target).isFile()) continue;
+      } catch {
+        continue;
+      }
+      seen.set(target, [...via, target]);
+      queue.push(target);
+    }
+  }
+  return out;
+}

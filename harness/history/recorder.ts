@@ -3,7 +3,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OpInput } from './ops.ts';
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/clock.ts';
 import { secretKeyReplacer } from './redact.ts';
 
 export interface Recorder {

@@ -4,7 +4,7 @@ import { getJson } from '../kill-paths/http.ts';
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import type { Emit } from './emit.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/clock.ts';
 
 interface SupervisorEvent { seq: number; at: number; daemon: string; event: string; pid: number; code?: number | null; signal?: string | null }
 interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
