@@ -35,6 +35,8 @@ export const BUGS = [
   'pubsub-only',
   'retries-survive-kill',
   'resume-ignores-halt',
+  'cancel-leaves-orders',
+  'flatten-keeps-position',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 
