@@ -7,5 +7,6 @@ export const CHECKER_NAMES = [
   'halt-state-durable',
   'journal-consistent',
   'restart-after-release',
+  'mode-work-done',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];
