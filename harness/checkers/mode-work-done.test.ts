@@ -35,7 +35,7 @@ describe('mode-work-done: passes', () => {
   it('cancel: every quote resting at engagedAt is cancelled before Stopped; positions are not its business', () => {
     const v = modeWorkDone(run('cancel', [cancel('mm-aapl', 'q1', 1160), cancel('mm-aapl', 'q2', 1160)], venueBook(1600, [], [{ bot: 'sa-msft', net: 3 }])), {});
     expect(v.valid, v.summary).toBe(true);
-    expect(v.summary).toMatch(/2 were resting at engagedAt/);
+    expect(v.summary).toMatch(/2 were resting when the lever was pulled/);
     expect((v.details.perBot as Record<string, { restingAtEngaged: number; netAtStopped: number }>)['mm-aapl'].restingAtEngaged).toBe(2);
   });
 

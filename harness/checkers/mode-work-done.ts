@@ -22,6 +22,8 @@ const MAX_LISTED = 20;
 interface BotWork {
   class: string;
   stoppedAt: number | null;
+  /** Orders resting when the lever was pulled (bots often cancel before engagedAt: they hear the kill first). */
+  restingAtIssued: number;
   restingAtEngaged: number;
   netAtEngaged: number;
   /** Orders resting at Stopped (keys, first 20) and how many. */
@@ -63,7 +65,8 @@ export const modeWorkDone: Checker = (h) => {
     const mine = effects.filter((e) => e.bot === b.slug);
     const atEngaged = BotBook.of(mine.filter((e) => e.receivedAt <= engagedAt));
     const stoppedAt = h.firstIn(b.slug, ['Stopped'], ready.kill.issuedAt);
-    const w: BotWork = { class: b.class, stoppedAt, restingAtEngaged: atEngaged.open.size, netAtEngaged: atEngaged.net, restingAtStopped: [], restingAtStoppedCount: 0, remainedFromEngaged: [], netAtStopped: null, problem: null };
+    const restingAtIssued = BotBook.of(mine.filter((e) => e.receivedAt <= ready.kill.issuedAt)).open.size;
+    const w: BotWork = { class: b.class, stoppedAt, restingAtIssued, restingAtEngaged: atEngaged.open.size, netAtEngaged: atEngaged.net, restingAtStopped: [], restingAtStoppedCount: 0, remainedFromEngaged: [], netAtStopped: null, problem: null };
     perBot[b.slug] = w;
     if (stoppedAt === null) {
       w.problem = `never Stopped (last ${h.phaseAt(b.slug, until) ?? 'unseen'}), so its work was never finished`;
@@ -96,11 +99,11 @@ export const modeWorkDone: Checker = (h) => {
   if (fails.length) return { checker: name, valid: false, summary: `the ${mode} mode's work was not done: ${fails.join('; ')}`, details };
   if (never.length) return unknown(name, `${never.length} in-scope bot(s) never Stopped (${list(never)}), so whether the ${mode} mode's work was done by then cannot be said`, details);
   if (book.unknown) return unknown(name, book.unknown, details);
-  const cancelled = sum(perBot, (w) => w.restingAtEngaged);
+  const cancelled = sum(perBot, (w) => w.restingAtIssued);
   return {
     checker: name,
     valid: true,
-    summary: `${mode}: no in-scope order rests at the venue once its bot is Stopped (${cancelled} were resting at engagedAt)${mode === 'flatten' ? ', every in-scope position is flat' : ''}; the venue's own book agrees`,
+    summary: `${mode}: no in-scope order rests at the venue once its bot is Stopped (${cancelled} were resting when the lever was pulled)${mode === 'flatten' ? ', every in-scope position is flat' : ''}; the venue's own book agrees`,
     details,
   };
 };
