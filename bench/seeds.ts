@@ -1,10 +1,12 @@
 // The bug-free fleet over many seeds (issue 3, "the harness must not lie"): every bug-free
 // scenario case (no `fleet.bugs`, no `detects`: the regressions, the paths, the drills) run once
 // per seed; prints a table of outcomes and the total wall time. Too long for CI; a benchmark.
-//   node bench/seeds.ts [--seeds 20] [--first-seed 1] [--jobs 3] [--filter REGEX] [--out DIR] [scenarios dir…]
+//   node bench/seeds.ts [--seeds 20] [--first-seed 1] [--jobs 3] [--filter REGEX] [--out DIR] [--reproductions] [scenarios dir…]
+// --reproductions runs the incident reproductions instead: each must fail for exactly its `detects` on every seed.
 // --jobs N runs N cases side by side (each fleet in its own block of ports), as `killdrill run --jobs`.
 // --filter matches `<file> [<case>]`, e.g. --filter 'incidents/.*-regression'.
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { listScenarioFiles, loadScenarioFile, type ScenarioCase } from '../harness/scenario/index.ts';
 import { runScenarioCase } from '../harness/runner/run-scenario.ts';
 import { silentProgress } from '../harness/runner/progress.ts';
@@ -17,24 +19,29 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-const argv = process.argv.slice(2);
-const opts = { seeds: 20, firstSeed: 1, jobs: 3, filter: null as RegExp | null, out: join(ROOT, 'out', 'seeds'), paths: [] as string[] };
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  const value = () => argv[++i] ?? fail(`${a} needs a value`);
-  if (a === '--seeds') opts.seeds = Number(value());
-  else if (a === '--first-seed') opts.firstSeed = Number(value());
-  else if (a === '--jobs') opts.jobs = Number(value());
-  else if (a === '--filter') {
-    const v = value();
-    try {
-      opts.filter = new RegExp(v);
-    } catch {
-      fail(`--filter '${v}' is not a regular expression`);
-    }
-  } else if (a === '--out') opts.out = value();
-  else if (a.startsWith('--')) fail(`unknown option ${a}; use --seeds N, --first-seed N, --jobs N, --filter REGEX, --out DIR`);
-  else opts.paths.push(a);
+const OPTIONS = {
+  seeds: { type: 'string', default: '20' },
+  'first-seed': { type: 'string', default: '1' },
+  jobs: { type: 'string', default: '3' },
+  filter: { type: 'string' },
+  out: { type: 'string', default: join(ROOT, 'out', 'seeds') },
+  reproductions: { type: 'boolean', default: false },
+} as const;
+const parsed = (() => {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return fail(`${(err as Error).message}; use --seeds N, --first-seed N, --jobs N, --filter REGEX, --out DIR, --reproductions`);
+  }
+})();
+const v = parsed.values;
+const opts = { seeds: Number(v.seeds), firstSeed: Number(v['first-seed']), jobs: Number(v.jobs), filter: null as RegExp | null, out: v.out, reproductions: v.reproductions, paths: parsed.positionals };
+if (v.filter !== undefined) {
+  try {
+    opts.filter = new RegExp(v.filter);
+  } catch {
+    fail(`--filter '${v.filter}' is not a regular expression`);
+  }
 }
 if (!Number.isInteger(opts.seeds) || opts.seeds < 1) fail('--seeds must be a positive integer');
 if (!Number.isInteger(opts.firstSeed) || opts.firstSeed < 0) fail('--first-seed must be a non-negative integer');
@@ -45,12 +52,16 @@ const cases: ScenarioCase[] = [];
 for (const file of listScenarioFiles(opts.paths.length ? opts.paths : [join(ROOT, 'scenarios')])) {
   for (const c of loadScenarioFile(file).cases) {
     const s = c.scenario;
-    if (s.fleet.bugs.length || s.detects?.length) continue; // reproductions: they must fail
+    // Bug-free cases must pass; with --reproductions the reproductions instead, which "pass" only when
+    // exactly their `detects` failed (a reproduction that reproduces on one seed only is a fragile regression).
+    const reproduction = s.fleet.bugs.length > 0 || (s.detects?.length ?? 0) > 0;
+    if (reproduction !== opts.reproductions) continue;
     if (opts.filter && !opts.filter.test(label(c))) continue;
     cases.push(c);
   }
 }
-if (!cases.length) fail('no bug-free scenario case matches');
+if (!cases.length) fail(`no ${opts.reproductions ? 'reproduction' : 'bug-free'} scenario case matches`);
+const kind = opts.reproductions ? 'reproduction' : 'bug-free';
 
 interface Row {
   label: string;
@@ -66,7 +77,7 @@ const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 
 const t0 = performance.now();
-process.stdout.write(`${cases.length} bug-free case(s) × ${seeds.length} seed(s) = ${cases.length * seeds.length} runs, ${opts.jobs} at a time\n`);
+process.stdout.write(`${cases.length} ${kind} case(s) × ${seeds.length} seed(s) = ${cases.length * seeds.length} runs, ${opts.jobs} at a time\n`);
 const work = seeds.flatMap((seed) => cases.map((c, i) => ({ seed, c, i })));
 let next = 0;
 const worker = async (slot: number) => {

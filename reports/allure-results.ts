@@ -93,7 +93,7 @@ export function writeAllureResults(run: RunData, view: RunView, o: AllureOptions
     status,
     statusDetails: view.reason ? { message: view.reason, ...(view.replay ? { trace: `replay: ${view.replay}` } : {}) } : {},
     stage: Stage.FINISHED,
-    description: `Kill path ${view.lever.path}, ${view.lever.scope}:${view.lever.target}, mode ${view.lever.mode}. ${view.inScope.size} of ${view.roster.length || view.perBot.length} bots in scope.${view.replay ? ` Replay: ${view.replay}` : ''}`,
+    description: `Kill path ${view.lever.path}, ${view.lever.scope}:${view.lever.target}, mode ${view.lever.mode}. ${view.inScope.size} of ${view.roster.length || view.perBot.length} bots in scope.${view.detects ? ` An incident reproduction (detects ${view.detects.join(', ')}): passing means the bug was detected, not that a kill switch works.` : ''}${view.replay ? ` Replay: ${view.replay}` : ''}`,
     steps: phaseSteps(run, view),
     attachments,
     parameters: [
@@ -101,9 +101,11 @@ export function writeAllureResults(run: RunData, view: RunView, o: AllureOptions
       { name: 'scope', value: `${view.lever.scope}:${view.lever.target}` },
       { name: 'mode', value: str(view.lever.mode) },
       { name: 'seed', value: str(view.seed) },
+      { name: 'target', value: view.target ? `${view.target.kind} ${view.target.preset} bugs=${view.target.bugs.join('+') || 'none'} runtime=${view.target.runtime}` : 'unknown' },
     ],
     labels: [
       { name: 'incident', value: view.incident ?? 'drill' },
+      ...(view.detects ? [{ name: 'tag', value: 'reproduction' }] : []),
       { name: 'severity', value: o.severity ?? 'critical' },
       { name: 'owner', value: o.owner ?? 'killdrill' },
       { name: 'parentSuite', value: 'killdrill' },

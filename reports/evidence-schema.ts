@@ -10,6 +10,25 @@ const signOff = z
   .strict()
   .describe('Filled in by people when the evidence is filed; reports write them empty.');
 
+export const targetEvidence = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('simulated'),
+        preset: z.string(),
+        bots: z.number().nullable().describe("the scenario's fleet.bots; null: the preset's own count"),
+        bugs: z.array(z.string()).describe('catalog bugs switched on (sorted); a fleet with bugs is a different target'),
+        overrides: z.record(z.string(), z.unknown()),
+        runtime: z.string(),
+      })
+      .strict(),
+  ])
+  .describe('What was drilled. `simulated`: the fleet-sim fleet killdrill started; other kinds (a real target) come later.');
+
+const proves = z
+  .enum(['kill-switch', 'bug-detected', 'nothing'])
+  .describe('kill-switch: a case without detects whose every checker passed; bug-detected: an incident reproduction that failed exactly its detects (it proves the harness sees the bug, not that a kill switch works); nothing: failed, errored, or not proven');
+
 export const effectEvidence = z
   .object({ seq: z.number(), key: z.string(), bot: z.string(), kind: z.string(), dispatchedAt: z.number(), receivedAt: z.number(), afterEngagedMs: z.number() })
   .strict();
@@ -26,6 +45,9 @@ export const runEvidenceSchema = z
       .object({ name: z.string(), file: z.string(), caseId: z.string(), matrixValues: z.record(z.string(), z.unknown()), incident: z.string().nullable() })
       .strict(),
     seed: z.number().nullable(),
+    target: targetEvidence.nullable().describe('null: the history does not say what was drilled'),
+    detects: z.array(z.string()).nullable().describe('an incident reproduction: the checkers it must fail; null: a drill'),
+    proves,
     lever: z
       .object({ path: z.string(), scope: z.string(), target: z.string(), mode: z.string(), level: z.number().nullable(), issuedAt: at, engagedAt: at, releaseIssuedAt: at, releasedAt: at })
       .strict(),
@@ -46,22 +68,28 @@ export const runEvidenceSchema = z
       .strict(),
     postFlipEffects: z
       .object({
-        count: z.number().nullable().describe("the post-flip-effects checker's count (result.json); null when the run has no result"),
-        listed: z.array(effectEvidence).describe('every post-flip effect, by the same definition as the checker'),
-        inFlightAtEngaged: z.number(),
-        propagationTail: z.number(),
+        count: z.number().nullable().describe("the post-flip-effects checker's count; null when it gave none (unknown before counting)"),
+        mode: z.string().nullable().describe('the mode the checker judged by (a halt level implies its own)'),
+        window: z.object({ from: at, to: at }).strict().nullable().describe("the checker's window: engagedAt to the release issued (null: open to the end)"),
+        listed: z.array(effectEvidence).describe('the violations the checker listed (its ledger seqs), in dispatch order'),
+        inFlightAtEngaged: z.number().nullable(),
+        propagationTail: z.number().nullable(),
       })
       .strict(),
     journal: z
       .object({
-        intended: z.number(),
-        landed: z.number(),
+        intents: z.number(),
         ledgerEffects: z.number(),
-        notLanded: z.array(z.object({ bot: z.string(), key: z.string(), kind: z.string(), outcome: z.string().nullable() }).strict()),
+        notLandedCount: z.number(),
+        notLanded: z.array(z.object({ bot: z.string(), key: z.string(), outcome: z.string().nullable() }).strict()),
+        landedWithoutIntentCount: z.number(),
         landedWithoutIntent: z.array(z.object({ seq: z.number(), key: z.string(), bot: z.string() }).strict()),
-        landedTwice: z.array(z.string()),
+        landedTwice: z.array(z.object({ key: z.string(), times: z.number() }).strict()),
       })
-      .strict(),
+      .strict()
+      .nullable()
+      .describe("the journal-consistent checker's diff (its lists are capped; the counts are whole); null when it gave none"),
+    figuresFrom: z.enum(['result', 'history']).describe('result: every figure is the run\'s checkers\' (result.json); history: the run crashed before result.json and the reports ran the same checkers over the history it left'),
     verdicts: z.array(z.object({ checker: z.string(), valid: z.union([z.boolean(), z.literal('unknown')]), reason: z.string() }).strict()),
     faults: z
       .array(z.object({ id: z.string(), kind: z.string(), params: z.record(z.string(), z.unknown()), injectedAt: at, healedAt: at, healed: z.boolean() }).strict()),
@@ -77,9 +105,12 @@ export const drillEvidenceSchema = z
     section: z.literal('kill_switch_drills'),
     gitRevisions: z.array(z.string()),
     outcome: z.enum(['passed', 'failed']).describe('failed when any path failed: a P1 incident (seed 000)'),
+    target: targetEvidence.nullable().describe('the one target every run drilled (runs of different targets are never merged); null when a run does not say'),
+    killSwitchProven: z.boolean().describe('true only when every run is a case without detects that passed every checker, on one known target'),
+    proof: z.string().describe('why the kill switch is, or is not, proven'),
     summary: z.array(
       z
-        .object({ runId: z.string(), path: z.string(), scope: z.string(), mode: z.string(), outcome: z.string(), timeToDrainingMaxMs: ms, timeToStopP99Ms: ms, timeToStopMaxMs: ms, postFlipEffects: z.number().nullable(), replay: z.string().nullable() })
+        .object({ runId: z.string(), path: z.string(), scope: z.string(), mode: z.string(), outcome: z.string(), detects: z.array(z.string()).nullable(), proves, timeToDrainingMaxMs: ms, timeToStopP99Ms: ms, timeToStopMaxMs: ms, postFlipEffects: z.number().nullable(), replay: z.string().nullable() })
         .strict(),
     ),
     runs: z.array(runEvidenceSchema),

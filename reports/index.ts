@@ -8,7 +8,7 @@ import { buildView } from './run-view.ts';
 import { buildEvidence } from './evidence.ts';
 import { renderTimeline } from './timeline-html.ts';
 import { writeAllureResults } from './allure-results.ts';
-import { redactRun, redactText } from './redact.ts';
+import { redactDeep, redactText } from '../harness/history/redact.ts';
 
 export { formatSummary } from './summary.ts';
 export { buildEvidence, mergeEvidence } from './evidence.ts';
@@ -16,9 +16,8 @@ export { runEvidenceSchema, drillEvidenceSchema, evidenceJsonSchemas, type RunEv
 export { renderTimeline } from './timeline-html.ts';
 export { readRun, resolveRunDir } from './read-run.ts';
 export { buildView, type RunView } from './run-view.ts';
-export { classifyEffects, allowedKinds } from './post-flip.ts';
 export { findRemoteUrls } from './remote-urls.ts';
-export { redactText } from './redact.ts';
+export { redactText, redactDeep } from '../harness/history/redact.ts';
 export type { RunResult, RunData, HistoryOp } from './run-types.ts';
 
 export interface ReportOptions {
@@ -40,7 +39,8 @@ export interface ReportFiles {
 export function writeReports(runDirOrResult: string, options: ReportOptions = {}): ReportFiles {
   const secrets = options.secrets ?? [];
   const dir = resolveRunDir(runDirOrResult);
-  const run = redactRun(readRun(dir), secrets);
+  const read = readRun(dir);
+  const run = { dir: read.dir, history: redactDeep(read.history, secrets), result: redactDeep(read.result, secrets) };
   const view = buildView(run);
   const evidenceText = redactText(JSON.stringify(buildEvidence(view), null, 2) + '\n', secrets);
   const timelineText = redactText(renderTimeline(view), secrets);

@@ -1,7 +1,8 @@
-// One normalised view of a run for every report: result.json where the runner wrote it, the
-// history (§9) for everything else and as the fallback of a run that crashed before result.json.
+// One normalised view of a run for every report: the history (§9) for what happened, result.json
+// for the outcome, and every figure (in-scope bots, post-flip effects, percentiles, journal diff,
+// the kill's mode) from the checkers' details (checker-figures.ts), never recomputed here.
 import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percentiles, PerBot, PhaseOp, RosterBot, RunData, Verdict } from './run-types.ts';
-import { classifyEffects, type EffectClasses } from './post-flip.ts';
+import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
 
 export interface DaemonEvent {
   host: string;
@@ -24,32 +25,58 @@ export interface RunView {
   reason: string | null;
   replay: string | null;
   incident: string | null;
+  /** The checkers a reproduction must fail (result.json, else the history's run-start); null: not a reproduction. */
+  detects: string[] | null;
+  /** What was drilled: the run-start's fleet config; null when the history does not say. */
+  target: RunTarget | null;
   startedAt: number;
   endedAt: number;
   environment: { hostname: string; node: string; platform: string; gitRevision: string } | null;
   roster: RosterBot[];
+  /** The checkers' in-scope bots (empty when no checker said). */
   inScope: Set<string>;
+  /** The lever; its mode is the one the post-flip-effects checker judged by (a halt level implies its own). */
   lever: LeverSummary;
   phases: Map<string, PhaseOp[]>;
   effects: EffectOp[];
-  classes: EffectClasses;
   faults: FaultSummary[];
   daemons: DaemonEvent[];
   journal: JournalOp[];
   perBot: PerBot[];
+  /** The time checkers' p50/p99/max (null when that checker gave none). */
   stats: { timeToDrainingMs: Percentiles; timeToStopMs: Percentiles };
+  /** The run's verdicts (empty without result.json). */
   verdicts: Verdict[];
-  /** The checker's post-flip count (result.json), or null if the run has no result. */
-  checkerPostFlip: number | null;
+  /** Every figure the reports show, from the checkers' details. */
+  figures: CheckerFigures;
+}
+
+export interface RunTarget {
+  kind: 'simulated';
+  preset: string;
+  bots: number | null;
+  bugs: string[];
+  overrides: Record<string, unknown>;
+  runtime: string;
 }
 
 const at = (op: HistoryOp): number => (typeof op.at === 'number' ? op.at : op.t);
+const NO_SPREAD: Percentiles = { p50: null, p99: null, max: null };
 
-export function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: null, p99: null, max: null };
-  const s = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-  return { p50: rank(0.5), p99: rank(0.99), max: s[s.length - 1] };
+/** The simulated fleet a run drilled, from its run-start op (plan.fleet, config.runtime). */
+export function targetFromHistory(start: HistoryOp | undefined): RunTarget | null {
+  const config = start?.config as Record<string, unknown> | undefined;
+  const fleet = (start?.plan as { fleet?: { preset?: unknown; bots?: unknown; bugs?: unknown; overrides?: unknown } } | undefined)?.fleet;
+  if (!config || typeof config.preset !== 'string') return null;
+  const { preset, bots, bugs, runtime, ...rest } = config;
+  return {
+    kind: 'simulated',
+    preset,
+    bots: typeof bots === 'number' ? bots : null,
+    bugs: Array.isArray(bugs) ? [...(bugs as string[])].sort() : [],
+    overrides: (fleet?.overrides && typeof fleet.overrides === 'object' ? fleet.overrides : rest) as Record<string, unknown>,
+    runtime: typeof runtime === 'string' ? runtime : 'process',
+  };
 }
 
 function leverFromHistory(history: HistoryOp[]): LeverSummary {
@@ -82,33 +109,11 @@ function faultsFromHistory(history: HistoryOp[]): FaultSummary[] {
   return [...byId.values()];
 }
 
-/** Who a lever must stop, when no result.json says it (the runner's rule, harness/runner/in-scope.ts). */
-function inScopeFromRoster(roster: RosterBot[], lever: LeverSummary): Set<string> {
-  const pick = (f: (b: RosterBot) => boolean) => new Set(roster.filter(f).map((b) => b.slug));
-  if (lever.path === 'broker-level') {
-    const level = lever.level ?? 0;
-    if (level === 1) return pick((b) => b.asset === 'DOGE-USD');
-    if (level === 2) return pick((b) => (b.tags ?? []).includes('trading'));
-    return level >= 3 ? pick((b) => !(b.tags ?? []).includes('watchdog')) : new Set();
-  }
-  if (lever.scope === 'platform') return pick(() => true);
-  const field = lever.scope === 'bot' ? 'slug' : lever.scope;
-  return pick((b) => (b as unknown as Record<string, unknown>)[field] === lever.target);
-}
-
-function firstAfter(list: PhaseOp[] | undefined, phase: string, from: number | null | undefined): number | null {
-  if (!list || from === null || from === undefined) return null;
-  const p = list.find((x) => x.phase === phase && x.at >= from);
-  return p ? p.at - from : null;
-}
-
 export function buildView(run: RunData): RunView {
   const { history, result } = run;
   const start = history.find((o) => o.type === 'run-start');
   const rosterOp = history.find((o) => o.type === 'roster');
   const roster = ((rosterOp?.bots as RosterBot[] | undefined) ?? []).slice();
-  const lever: LeverSummary = { ...leverFromHistory(history), ...(result?.lever ?? {}) };
-  const inScope = result ? new Set(result.perBot.filter((b) => b.inScope).map((b) => b.slug)) : inScopeFromRoster(roster, lever);
 
   const phases = new Map<string, PhaseOp[]>();
   const effects: EffectOp[] = [];
@@ -127,18 +132,27 @@ export function buildView(run: RunData): RunView {
   for (const list of phases.values()) list.sort((a, b) => a.at - b.at);
   effects.sort((a, b) => a.dispatchedAt - b.dispatchedAt);
 
-  const perBot: PerBot[] = result?.perBot ?? roster.map((b) => ({
+  const fv = figureVerdicts(history, result?.verdicts ?? null);
+  const resultInScope = result?.perBot ? new Set(result.perBot.filter((b) => b.inScope).map((b) => b.slug)) : null;
+  const figures = checkerFigures(fv.from, fv.verdicts, effects, resultInScope);
+  const inScope = figures.inScope ?? new Set<string>();
+  const fromHistory = leverFromHistory(history);
+  const lever: LeverSummary = { ...fromHistory, ...(result?.lever ?? {}), ...(figures.postFlip ? { mode: figures.postFlip.mode } : {}) };
+
+  const bots: Array<Omit<PerBot, 'inScope' | 'timeToDrainingMs' | 'timeToStopMs' | 'restartMs'>> = roster.length ? roster : result?.perBot ?? [];
+  const t = (m: Record<string, number | null>, slug: string) => (typeof m[slug] === 'number' ? m[slug] : null);
+  const perBot: PerBot[] = bots.map((b) => ({
     slug: b.slug, host: b.host, daemon: b.daemon, fleet: b.fleet, class: b.class, inScope: inScope.has(b.slug),
-    timeToDrainingMs: inScope.has(b.slug) ? firstAfter(phases.get(b.slug), 'Draining', lever.issuedAt) : null,
-    timeToStopMs: inScope.has(b.slug) ? firstAfter(phases.get(b.slug), 'Stopped', lever.issuedAt) : null,
-    restartMs: inScope.has(b.slug) ? firstAfter(phases.get(b.slug), 'Running', lever.releaseIssuedAt) : null,
+    timeToDrainingMs: t(figures.perBot.timeToDrainingMs, b.slug),
+    timeToStopMs: t(figures.perBot.timeToStopMs, b.slug),
+    restartMs: t(figures.perBot.restartMs, b.slug),
   }));
-  const nums = (k: 'timeToDrainingMs' | 'timeToStopMs') => perBot.filter((b) => b.inScope && b[k] !== null).map((b) => b[k] as number);
-  const stats = result?.stats ?? { timeToDrainingMs: percentiles(nums('timeToDrainingMs')), timeToStopMs: percentiles(nums('timeToStopMs')) };
+  const stats = { timeToDrainingMs: figures.timeToDrainingMs ?? NO_SPREAD, timeToStopMs: figures.timeToStopMs ?? NO_SPREAD };
 
   const end = [...history].reverse().find((o) => o.type === 'run-end');
   const file = result?.file ?? String(start?.file ?? start?.scenario ?? '');
   const incident = typeof start?.incident === 'string' ? start.incident : /(?:^|\/)incidents\/([^/]+?)(?:-regression)?\.ya?ml$/.exec(file)?.[1] ?? null;
+  const detects = result ? result.detects ?? null : Array.isArray(start?.detects) ? (start.detects as string[]) : null;
   return {
     runId: result?.runId ?? String(start?.runId ?? run.dir.split('/').pop()),
     file,
@@ -148,8 +162,10 @@ export function buildView(run: RunData): RunView {
     seed: result?.seed ?? (typeof start?.seed === 'number' ? start.seed : null),
     outcome: result?.outcome ?? String(end?.outcome ?? 'errored'),
     reason: result?.reason ?? (typeof end?.reason === 'string' ? end.reason : result ? null : 'killdrill: the run left no result.json (it crashed before the checkers ran)'),
-    replay: result?.replay ?? null,
+    replay: result?.replay ?? (typeof start?.replay === 'string' ? start.replay : null),
     incident,
+    detects: detects && detects.length ? detects : null,
+    target: targetFromHistory(start),
     startedAt: result?.startedAt ?? (history[0]?.t ?? 0),
     endedAt: result?.endedAt ?? (history[history.length - 1]?.t ?? 0),
     environment: result?.environment ?? null,
@@ -158,13 +174,12 @@ export function buildView(run: RunData): RunView {
     lever,
     phases,
     effects,
-    classes: classifyEffects(effects, inScope, lever),
     faults: result?.faults ?? faultsFromHistory(history),
     daemons,
     journal,
     perBot,
     stats,
     verdicts: result?.verdicts ?? [],
-    checkerPostFlip: result ? result.counts.postFlipViolations : null,
+    figures,
   };
 }

@@ -14,33 +14,38 @@ const ms = (v: number | null | undefined) => (typeof v === 'number' ? `${v.toFix
 function summaryHtml(view: RunView): string {
   const l = view.lever;
   const s = view.stats;
-  const journalIntents = view.journal.filter((j) => j.intentAt !== null).length;
-  const notLanded = view.journal.filter((j) => j.outcome !== 'landed').length;
+  const pf = view.figures.postFlip;
+  const j = view.figures.journal;
+  const pfVerdict = view.verdicts.find((v) => v.checker === 'post-flip-effects');
   const rows: Array<[string, string]> = [
     ['scenario', `${esc(view.scenario)} <small>(${esc(view.file)})</small>`],
     ['case', esc(view.caseId || '—')],
     ['seed', esc(view.seed ?? '—')],
+    ['target', view.target ? `${esc(view.target.kind)} ${esc(view.target.preset)}, ${esc(view.target.bots ?? 'preset')} bots, bugs ${esc(view.target.bugs.join(', ') || 'none')}, runtime ${esc(view.target.runtime)}` : '—'],
+    ['proves', view.detects ? `an incident reproduction (detects ${esc(view.detects.join(', '))}): passing means the bug was detected, not that the kill switch works` : 'the kill switch, when every checker passes'],
     ['lever', `path <b>${esc(l.path)}</b>, scope <b>${esc(l.scope)}</b>:${esc(l.target)}, mode <b>${esc(l.mode)}</b>${l.level !== undefined ? `, level ${esc(l.level)}` : ''}`],
-    ['outcome', `<span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span> ${esc(view.reason ?? '')}`],
+    ['outcome', `<span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span> ${esc(view.reason ?? '').replace(/\n/g, '<br>')}`],
     ['bots', `${view.roster.length || view.perBot.length} (in scope ${view.inScope.size})`],
     ['time-to-draining', `p50 ${ms(s.timeToDrainingMs.p50)} · p99 ${ms(s.timeToDrainingMs.p99)} · max ${ms(s.timeToDrainingMs.max)}`],
     ['time-to-stop', `p50 ${ms(s.timeToStopMs.p50)} · p99 ${ms(s.timeToStopMs.p99)} · max ${ms(s.timeToStopMs.max)}`],
-    ['post-flip effects', `<b>${view.checkerPostFlip ?? view.classes.postFlip.length}</b> · in flight at engaged ${view.classes.inFlightAtEngaged.length} · propagation tail ${view.classes.propagationTail.length}`],
-    ['journal', `${journalIntents} intents · ${view.effects.length} ledger effects · ${notLanded} not landed`],
+    ['post-flip effects', pf
+      ? `<b>${pf.count}</b> (mode ${esc(pf.mode)}, window engaged ${rel(pf.engagedAt, { origin: l.issuedAt ?? pf.engagedAt } as Scale)} → ${pf.windowEnd !== null ? `release issued ${rel(pf.windowEnd, { origin: l.issuedAt ?? pf.windowEnd } as Scale)}` : 'end of run'}) · in flight at engaged ${pf.inFlightAtEngaged ?? '—'} · propagation tail ${pf.propagationTail ?? '—'}`
+      : `— ${esc(pfVerdict?.summary ?? 'the post-flip-effects checker gave no figures')}`],
+    ['journal', j ? `${j.intents} intents · ${j.ledgerEffects} ledger effects · ${j.notLandedCount} not landed · ${j.withoutIntentCount} without intent · ${j.duplicates.length} landed twice` : '— (the journal-consistent checker gave no figures)'],
     ['faults', view.faults.length ? view.faults.map((f) => `${esc(f.kind)} <small>(${esc(f.id)})</small> ${f.injectedAt !== null ? `injected ${rel(f.injectedAt, { origin: l.issuedAt ?? f.injectedAt } as Scale)}` : ''} ${f.healedAt !== null ? `healed ${rel(f.healedAt, { origin: l.issuedAt ?? f.healedAt } as Scale)}` : '<b>never healed</b>'}`).join('<br>') : 'none'],
     ['replay', view.replay ? `<code>${esc(view.replay)}</code>` : '—'],
   ];
   const verdicts = view.verdicts.map((v) => `<tr><td>${esc(v.checker)}</td><td><span class="badge v-${esc(v.valid)}">${v.valid === 'unknown' ? 'unknown' : v.valid ? 'pass' : 'fail'}</span></td><td>${esc(v.summary)}</td></tr>`);
-  let mismatch = '';
-  if (view.checkerPostFlip !== null && view.checkerPostFlip !== view.classes.postFlip.length) {
-    mismatch = `<p class="note">The post-flip-effects checker counted ${view.checkerPostFlip}; this timeline marks ${view.classes.postFlip.length} from the history. The checker's verdict stands; the difference is a reports bug to file.</p>`;
-  }
-  const pf = view.classes.postFlip;
-  const pfTable = pf.length
-    ? `<h2>Post-flip effects (${pf.length})</h2><table><tr><th>bot</th><th>kind</th><th>key</th><th>seq</th><th>dispatched after engaged</th></tr>${pf.map((e) => `<tr><td>${esc(e.bot)}</td><td>${esc(e.kind)}</td><td>${esc(e.key)}</td><td class="num">${e.seq}</td><td class="num">${((e.dispatchedAt - (l.engagedAt ?? 0))).toFixed(1)} ms</td></tr>`).join('')}</table>`
+  const note = view.figures.from === 'history'
+    ? '<p class="note">The run left no result.json: the figures above are the checkers run by the reports over the history it left, not the run\'s verdicts.</p>'
+    : '';
+  const listed = pf?.effects ?? [];
+  const more = pf && pf.count > listed.length ? ` — the checker counted ${pf.count}, the first ${listed.length} listed` : '';
+  const pfTable = listed.length
+    ? `<h2>Post-flip effects (${pf!.count}${more})</h2><table><tr><th>bot</th><th>kind</th><th>key</th><th>seq</th><th>dispatched after engaged</th></tr>${listed.map((e) => `<tr><td>${esc(e.bot)}</td><td>${esc(e.kind)}</td><td>${esc(e.key)}</td><td class="num">${e.seq}</td><td class="num">${(e.dispatchedAt - pf!.engagedAt).toFixed(1)} ms</td></tr>`).join('')}</table>`
     : '';
   return `<table class="summary">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>
-<h2>Verdicts</h2><table class="verdicts"><tr><th>checker</th><th>verdict</th><th>reason</th></tr>${verdicts.join('') || '<tr><td colspan="3">no verdicts (the run has no result.json)</td></tr>'}</table>${mismatch}${pfTable}`;
+<h2>Verdicts</h2><table class="verdicts"><tr><th>checker</th><th>verdict</th><th>reason</th></tr>${verdicts.join('') || '<tr><td colspan="3">no verdicts (the run has no result.json)</td></tr>'}</table>${note}${pfTable}`;
 }
 
 function overlays(view: RunView, scale: Scale, labelPx: number): string {

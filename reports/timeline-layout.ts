@@ -72,7 +72,7 @@ export function layoutLanes(view: RunView, scale: Scale): HostSection[] {
     effectsByBot.set(e.bot, l);
   }
   const postFlipByBot = new Map<string, EffectOp[]>();
-  for (const e of view.classes.postFlip) {
+  for (const e of view.figures.postFlip?.effects ?? []) {
     const l = postFlipByBot.get(e.bot) ?? [];
     l.push(e);
     postFlipByBot.set(e.bot, l);

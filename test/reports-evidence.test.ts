@@ -1,6 +1,6 @@
 // Evidence JSON: validates against its schema (zod and the committed JSON Schema files agree),
 // lists what the drill evidence needs, merges the paths of one drill; the console summary.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { writeFixtureRun, type Fixture } from './reports-fixture.ts';
 import { buildEvidence, buildView, drillEvidenceSchema, formatSummary, mergeEvidence, readRun, runEvidenceSchema, writeReports, type RunResult } from '../reports/index.ts';
 import { schemaFiles } from '../reports/write-schemas.ts';
 import { evidenceMain } from '../harness/cli/evidence-command.ts';
+import { provesOf } from '../reports/evidence.ts';
 
 let tmp: string;
 let rest: Fixture;
@@ -39,9 +40,11 @@ describe('evidence.json', () => {
     expect(ev.postFlipEffects.count).toBe(4);
     expect(ev.postFlipEffects.listed).toHaveLength(4);
     expect(ev.postFlipEffects.listed.every((e) => e.afterEngagedMs > 0 && e.kind !== 'cancel')).toBe(true);
-    expect(ev.journal.notLanded).toHaveLength(result.counts.notLanded);
-    expect(ev.journal.landedWithoutIntent).toEqual([]);
-    expect(ev.journal.landedTwice).toEqual([]);
+    expect(ev.journal?.notLanded).toHaveLength(result.counts.notLanded);
+    expect(ev.journal?.landedWithoutIntent).toEqual([]);
+    expect(ev.journal?.landedTwice).toEqual([]);
+    expect(ev.target).toEqual({ kind: 'simulated', preset: 'alphaswarm', bots: 300, bugs: [], overrides: {}, runtime: 'process' });
+    expect([ev.detects, ev.proves, ev.figuresFrom]).toEqual([null, 'nothing', 'result']); // it failed: proves nothing
     expect(ev.verdicts.map((v) => [v.checker, v.valid])).toEqual(result.verdicts.map((v) => [v.checker, v.valid]));
     expect(ev.faults.map((f) => [f.id, f.healed])).toEqual([['pubsub-drop-node-b', true], ['kill-rl-b', true]]);
     expect(ev.signOff).toEqual({ runBy: '', reviewedBy: '', approvedBy: '' });
@@ -62,7 +65,10 @@ describe('evidence.json', () => {
     const fx = writeFixtureRun({ dir: join(tmp, 'crashed'), bots: 60, postFlip: 2 });
     rmSync(join(fx.dir, 'result.json'));
     const ev = runEvidenceSchema.parse(buildEvidence(buildView(readRun(fx.dir))));
-    expect(ev.postFlipEffects.count).toBeNull();
+    // The same checkers, run by the reports over the history the run left: the figures say so.
+    expect(ev.figuresFrom).toBe('history');
+    expect(ev.verdicts).toEqual([]);
+    expect(ev.postFlipEffects.count).toBe(2);
     expect(ev.postFlipEffects.listed).toHaveLength(2);
     expect(ev.timings.perBot.filter((b) => b.timeToStopMs !== null)).toHaveLength(60);
     expect(ev.reason).toMatch(/^killdrill: /);
@@ -78,13 +84,19 @@ describe('killdrill evidence', () => {
     expect(doc.section).toBe('kill_switch_drills');
     expect(doc.summary.map((s) => s.path).sort()).toEqual(['crd', 'redis', 'rest']);
     expect(doc.outcome).toBe('failed'); // the rest path had post-flip effects: a P1
+    expect(doc.killSwitchProven).toBe(false);
+    expect(doc.proof).toMatch(/not proven: 1 run\(s\) did not pass every checker \(path-rest/);
     expect(doc.runs.every((r) => r.drillId === 'q1-drill')).toBe(true);
     expect(readFileSync(out, 'utf8')).not.toContain(rest.secret);
   });
 
   it('all paths passed: the drill passed', () => {
     const docs = [redis, crd].map((f) => buildEvidence(buildView(readRun(f.dir))));
-    expect(mergeEvidence(docs).outcome).toBe('passed');
+    const doc = mergeEvidence(docs);
+    expect(doc.outcome).toBe('passed');
+    expect(doc.killSwitchProven).toBe(true);
+    expect(doc.proof).toMatch(/^kill switch proven on simulated alphaswarm \(300 bots, bugs none, runtime process\)/);
+    expect(doc.target?.kind).toBe('simulated');
   });
 
   it('a missing run is input error 2 with a killdrill: message', async () => {
@@ -105,5 +117,60 @@ describe('formatSummary', () => {
     expect(lines[1]).toContain(results[0].replay);
     expect(lines[2]).toContain('PASS');
     expect(lines[3]).toBe('1/2 passed; replay a failing case with its command above');
+  });
+});
+
+describe('what the evidence proves (issue 11 item 10)', () => {
+  const ev = (f: Fixture) => runEvidenceSchema.parse(buildEvidence(buildView(readRun(f.dir))));
+
+  it('a reproduction that passes detected a bug; merged, it never proves the kill switch', () => {
+    const repro = writeFixtureRun({ dir: join(tmp, 'repro'), bots: 60, postFlip: 3, detects: ['post-flip-effects'], runId: 'repro' });
+    const r = ev(repro);
+    expect([r.outcome, r.detects, r.proves]).toEqual(['passed', ['post-flip-effects'], 'bug-detected']);
+    const alone = mergeEvidence([r]);
+    expect(alone.outcome).toBe('passed');
+    expect(alone.killSwitchProven).toBe(false);
+    expect(alone.proof).toMatch(/incident reproductions .*does not prove a kill switch/);
+    // With a passing drill on the same target: still not proven.
+    const drill = ev(writeFixtureRun({ dir: join(tmp, 'drill-60'), bots: 60, postFlip: 0, runId: 'drill-60' }));
+    expect(drill.proves).toBe('kill-switch');
+    expect(mergeEvidence([drill]).killSwitchProven).toBe(true);
+    expect(mergeEvidence([drill, r]).killSwitchProven).toBe(false);
+  });
+
+  it('a failing case or an unknown verdict is not proven', () => {
+    const failing = ev(rest);
+    expect(failing.proves).toBe('nothing');
+    const drill = ev(writeFixtureRun({ dir: join(tmp, 'drill-u'), bots: 60, postFlip: 0, runId: 'drill-u' }));
+    // A case whose outcome says passed but one checker was unknown (missing evidence): nothing proven.
+    const withUnknown = { ...drill, verdicts: drill.verdicts.map((v, i) => (i === 0 ? { ...v, valid: 'unknown' as const } : v)) };
+    expect(provesOf(withUnknown.outcome, withUnknown.detects, withUnknown.verdicts)).toBe('nothing');
+    expect(mergeEvidence([{ ...withUnknown, proves: provesOf(withUnknown.outcome, null, withUnknown.verdicts) }]).killSwitchProven).toBe(false);
+    expect(provesOf('passed', null, [])).toBe('nothing'); // a case that judged nothing proves nothing
+    expect(mergeEvidence([ev(redis), failing]).killSwitchProven).toBe(false);
+  });
+
+  it('runs of different targets are refused: exit 2 with a killdrill: error', async () => {
+    const buggy = writeFixtureRun({ dir: join(tmp, 'buggy'), bots: 300, postFlip: 0, bugs: ['fail-open'], runId: 'buggy', seed: 9 });
+    expect(() => mergeEvidence([ev(redis), ev(buggy)])).toThrow(/^killdrill: the runs drilled 2 different targets .*bugs fail-open.*merge the runs of each target separately/);
+    const err: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    try {
+      expect(await evidenceMain([redis.dir, buggy.dir, '--out', join(tmp, 'mixed.json')])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.join('')).toMatch(/^killdrill: the runs drilled 2 different targets/);
+  });
+
+  it('killdrill evidence says whether the kill switch is proven', async () => {
+    const err: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    try {
+      expect(await evidenceMain([redis.dir, crd.dir, '--out', join(tmp, 'ok.json')])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.join('')).toContain('killdrill: kill switch proven on simulated alphaswarm');
   });
 });

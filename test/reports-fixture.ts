@@ -6,6 +6,9 @@
 // history (an ack's echoed request and an observer error) so the reports' redaction is tested.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GROUPS } from '../fleet-sim/model.ts';
+import { parseHistory } from '../harness/history/index.ts';
+import { judge, runCheckers } from '../harness/checkers/index.ts';
 
 export interface FixtureOptions {
   dir: string;
@@ -14,10 +17,16 @@ export interface FixtureOptions {
   scope?: 'platform' | 'fleet' | 'bot';
   target?: string;
   mode?: 'cancel' | 'flatten' | 'freeze';
-  path?: 'rest' | 'redis' | 'crd';
+  path?: 'rest' | 'redis' | 'crd' | 'broker-level';
+  /** With path broker-level: the halt level (it implies its own mode). */
+  level?: number;
   seed?: number;
   secret?: string;
   runId?: string;
+  /** An incident reproduction: the checkers it must fail. */
+  detects?: string[];
+  /** The fleet's catalog bugs (the target's identity). */
+  bugs?: string[];
 }
 
 export interface Fixture {
@@ -88,7 +97,7 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   const endAt = releaseIssuedAt + 4000;
   const killVictim = 'rl-b';
 
-  op(T0, 'run-start', { runId, scenario: `path-${path}`, case: `kill.scope=${scope},kill.mode=${mode}`, seed, config: { preset: 'alphaswarm', bots: nBots, bugs: [] } });
+  op(T0, 'run-start', { runId, scenario: `path-${path}`, case: `kill.scope=${scope},kill.mode=${mode}`, seed, config: { preset: 'alphaswarm', bots: nBots, bugs: o.bugs ?? [], runtime: 'process' }, ...(o.detects ? { detects: o.detects } : {}) });
   op(T0 + 50, 'fleet-up', { endpoints: { brokerUrl: 'http://127.0.0.1:41234', redisUrl: 'redis://127.0.0.1:41235', venueUrl: 'http://127.0.0.1:41236' }, at: T0 + 50 });
   op(T0 + 60, 'roster', { bots: roster.map(({ drainMs: _d, ...b }) => b) });
   for (const d of daemons) {
@@ -151,20 +160,25 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   op(T0 + 2502, 'daemon', { host: 'node-b', daemon: killVictim, event: 'exit', pid: 4000 + daemons.indexOf(`node-b/${killVictim}`), code: null, signal: 'SIGKILL', at: T0 + 2501 });
   op(T0 + 2752, 'daemon', { host: 'node-b', daemon: killVictim, event: 'start', pid: 5100, at: T0 + 2750 });
   op(T0 + 2760, 'fault-healed', { id: 'kill-rl-b', kind: 'process-kill', params: { component: killVictim, signal: 'SIGKILL' }, at: T0 + 2760 });
-  const lever = { path, scope, target, mode };
+  const lever = { path, scope, target, mode, ...(o.level !== undefined ? { level: o.level } : {}) };
   op(issuedAt, 'lever-issued', { lever: 'kill', ...lever, at: issuedAt });
   op(ackAt, 'lever-ack', { lever: 'kill', ok: true, detail: { status: 200, request: { url: 'http://127.0.0.1:41234/bots/halt-all', headers: { authorization: `Bearer ${secret}` } } }, at: ackAt });
   op(engagedAt, 'lever-engaged', { lever: 'kill', at: engagedAt });
-  op(engagedAt + 200, 'status', { ok: true, haltLevel: 0, incident: null, engaged: [`alphaswarm:bots:killswitch:${scope}:${target}`], bootId: 'boot-1', at: engagedAt + 200 });
+  op(engagedAt + 200, 'status', { ok: true, haltLevel: 0, incident: null, engaged: [`alphaswarm:bots:killswitch:${scope}:${target}`, ...GROUPS.map((g) => `alphaswarm:bots:killswitch:group:${g}`)], bootId: 'boot-1', at: engagedAt + 200 });
   op(T0 + 9000, 'fault-healed', { id: 'pubsub-drop-node-b', kind: 'link-pubsub-drop', params: { link: 'bots-redis-sub.node-b', mode: 'channel' }, at: T0 + 9000 });
   op(releaseIssuedAt, 'lever-issued', { lever: 'release', ...lever, at: releaseIssuedAt });
   op(releasedAt, 'lever-engaged', { lever: 'release', at: releasedAt });
   op(endAt - 10, 'observer-errors', { errors: [`killdrill: GET http://127.0.0.1:41234/audit with token ${secret} timed out`] });
   for (const e of effects) op(endAt, 'journal', { bot: e.bot, key: e.key, kind: e.kind, intentAt: e.dispatchedAt - 0.2, outcome: 'landed', seq: e.seq });
   for (const j of journalExtra) op(endAt, 'journal', j);
-  const outcome = nPostFlip > 0 ? 'failed' : 'passed';
-  op(endAt + 5, 'run-end', { outcome });
+  op(endAt - 5, 'observers-stopped', { at: endAt - 5, ledgerSeq: effects.length });
+  op(endAt + 1, 'journal-read', { intents: effects.length + journalExtra.length, files: daemons.length });
   ops.sort((a, b) => (a.t as number) - (b.t as number));
+  // The verdicts are the real checkers' over this history, as the runner would judge it.
+  const verdicts = runCheckers(parseHistory(ops.map((x) => JSON.stringify(x)).join('\n')), {});
+  const judgement = judge(verdicts, o.detects as Parameters<typeof judge>[1]);
+  const outcome = judgement.passed ? 'passed' : 'failed';
+  ops.push({ t: endAt + 5, type: 'run-end', outcome });
   writeFileSync(join(o.dir, 'history.jsonl'), ops.map((x) => JSON.stringify(x)).join('\n') + '\n');
 
   const scopedBots = perBot.filter((b) => b.inScope);
@@ -176,19 +190,13 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   const caseId = `kill.scope=${scope},kill.mode=${mode}`;
   const result = {
     runId, file: `scenarios/paths/${path}.yaml`, scenario: `path-${path}`, caseId, matrixValues: { 'kill.scope': scope, 'kill.mode': mode }, seed, outcome,
-    ...(outcome === 'failed' ? { reason: `post-flip-effects: ${nPostFlip} effects the mode forbids left after engagedAt` } : {}),
+    ...(outcome === 'failed' ? { reason: judgement.reasons.join('\n') } : {}),
     replay: `killdrill run scenarios/paths/${path}.yaml --case '${caseId}' --seed ${seed}`,
     startedAt: T0, endedAt: endAt + 5,
     environment: { hostname: 'ci-runner-1', node: 'v24.21.0', platform: 'linux-x64', gitRevision: '79a6f51c0ffee0000000000000000000000000ab' },
     lever: { ...lever, issuedAt, engagedAt, releaseIssuedAt, releasedAt },
-    verdicts: [
-      { checker: 'time-to-draining', valid: true, summary: `every in-scope bot Draining within 10 s (max ${pct('timeToDrainingMs').max.toFixed(0)} ms)`, details: {} },
-      { checker: 'time-to-stop', valid: true, summary: 'every in-scope bot Stopped within its class budget', details: {} },
-      { checker: 'post-flip-effects', valid: nPostFlip === 0, summary: `${nPostFlip} post-flip effects`, details: { count: nPostFlip } },
-      { checker: 'journal-consistent', valid: true, summary: `${effects.length} ledger effects journaled; ${journalExtra.length} intents not landed (rejected)`, details: {} },
-      { checker: 'restart-after-release', valid: true, summary: 'every in-scope bot Running again after release', details: {} },
-      { checker: 'halt-state-durable', valid: 'unknown', summary: 'no broker restart in this scenario', details: {} },
-    ],
+    verdicts,
+    ...(o.detects ? { detects: o.detects } : {}),
     perBot,
     stats: { timeToDrainingMs: pct('timeToDrainingMs'), timeToStopMs: pct('timeToStopMs') },
     counts: { bots: nBots, inScope: inScope.size, effects: effects.length, postFlipViolations: nPostFlip, inFlightAtEngaged: Math.min(5, scopedList.length), propagationTail: effects.filter((e) => inScope.has(e.bot) && e.kind !== 'cancel' && e.dispatchedAt > issuedAt && e.receivedAt <= engagedAt).length, journalIntents: effects.length + journalExtra.length, notLanded: journalExtra.length },

@@ -33,6 +33,13 @@ describe('post-flip-effects', () => {
     expect(postFlipEffects(h, {}).valid).toBe(false);
   });
 
+  it('lists its in-scope bots and every violation by ledger seq, for the reports to show', () => {
+    const h = build(roster(), allPhase('Running', 0), kill(1000, 1100, { scope: 'fleet', target: 'stat-arb' }), effect('sa-msft', 'order', 1300), effect('mm-aapl', 'order', 1400), effect('sa-msft', 'order', 1500), observed(9000));
+    const v = postFlipEffects(h, {});
+    const seqs = h.effects().filter((x) => x.bot === 'sa-msft').map((x) => x.seq);
+    expect(v.details).toMatchObject({ inScopeBots: ['sa-msft'], violations: 2, violationSeqs: seqs });
+  });
+
   it('counts in-flight-at-engaged and the propagation tail separately, never as violations', () => {
     const v = postFlipEffects(
       build(base(), kill(1000, 1100), effect('mm-aapl', 'order', 990, 1150), effect('mm-aapl', 'order', 1050, 1060), effect('mm-aapl', 'order', 1060, 1120), observed(9000)),

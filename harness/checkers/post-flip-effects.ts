@@ -52,6 +52,9 @@ export const postFlipEffects: Checker = (h, e) => {
     propagationTail: tail.length,
     perBot,
     first: violations.slice(0, 20).map((v) => ({ bot: v.bot, host: host.get(v.bot), kind: v.kind, key: v.key, seq: v.seq, afterEngagedMs: v.dispatchedAt - engagedAt })),
+    // For the reports (they show these, never recompute them): the in-scope bots and every violation's ledger seq.
+    inScopeBots: ready.inScope.map((b) => b.slug),
+    violationSeqs: violations.slice(0, 10_000).map((v) => v.seq),
   };
   const counted = `in flight at engagedAt ${inFlight.length}, propagation tail ${tail.length}`;
   if (violations.length > max) {

@@ -142,6 +142,24 @@ describe('killdrill run (fleet replaced by a fake case runner)', () => {
     expect(t.ran.map((r) => r.id)).toEqual(['kill.mode=freeze']);
   });
 
+  it('--case selects exactly one case by an id with = and , (as the replay line quotes it, or as --case=ID)', async () => {
+    const two = GOOD.replace('  kill.mode: [cancel, freeze]', '  kill.scope: [platform, fleet]\n  kill.mode: [cancel, freeze]');
+    const t = deps(['passed']);
+    expect(await runMain([dir({ 'a.yaml': two }), '--case', 'kill.scope=fleet,kill.mode=cancel'], t.d)).toBe(0);
+    expect(t.ran.map((r) => r.id)).toEqual(['kill.scope=fleet,kill.mode=cancel']);
+    const eq = deps(['passed']);
+    expect(await runMain([dir({ 'a.yaml': two }), '--case=kill.scope=platform,kill.mode=freeze', '--seed=4'], eq.d)).toBe(0);
+    expect(eq.ran).toEqual([{ id: 'kill.scope=platform,kill.mode=freeze', seed: 4 }]);
+    // A prefix of an id is no id.
+    expect(await runMain([dir({ 'a.yaml': two }), '--case', 'kill.scope=fleet'], deps([]).d)).toBe(2);
+  });
+
+  it('a matrix that repeats a value (two cases with one id) is invalid input: --case could not select one', async () => {
+    const o = io();
+    expect(await validateMain([dir({ 'a.yaml': GOOD.replace('[cancel, freeze]', '[cancel, cancel]') })], o.io)).toBe(2);
+    expect(o.err.join('\n')).toMatch(/the case 'kill.mode=cancel' more than once/);
+  });
+
   it('SIGINT: the running case reports interrupted, the rest do not run, exit 130', async () => {
     const t = deps([]);
     t.d.runCase = async (c, opts) => {

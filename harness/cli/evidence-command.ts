@@ -1,7 +1,7 @@
 // `killdrill evidence <runDir|result.json>… [--out FILE] [--drill-id ID] [--secret-env NAME]…`:
 // one drill evidence document from one or several runs (e.g. the three paths of one drill) for the RTS 6 validation report's kill_switch_drills section.
 import { writeFileSync } from 'node:fs';
-import { buildEvidence, buildView, drillEvidenceSchema, mergeEvidence, readRun, redactText, runEvidenceSchema } from '../../reports/index.ts';
+import { buildEvidence, buildView, drillEvidenceSchema, mergeEvidence, readRun, redactText, runEvidenceSchema, type DrillEvidence } from '../../reports/index.ts';
 
 const USAGE = 'usage: killdrill evidence <runDir|result.json>… [--out FILE] [--drill-id ID] [--secret-env NAME]…';
 
@@ -34,9 +34,10 @@ export async function evidenceMain(args: string[]): Promise<number> {
     return 2;
   }
   for (const name of ['KILLDRILL_TOKEN', 'KILLDRILL_RELEASE_TOKEN']) if (process.env[name]) secrets.push(process.env[name] as string);
-  let doc: unknown;
+  let doc: DrillEvidence;
   try {
     const runs = paths.map((p) => runEvidenceSchema.parse(buildEvidence(buildView(readRun(p)))));
+    // Runs of different targets are refused (exit 2): a drill document covers one target.
     doc = drillEvidenceSchema.parse(mergeEvidence(runs, drillId));
   } catch (err) {
     process.stderr.write(`${err instanceof Error && err.message.startsWith('killdrill:') ? err.message : `killdrill: cannot build the evidence: ${err instanceof Error ? err.message : String(err)}`}\n`);
@@ -47,5 +48,6 @@ export async function evidenceMain(args: string[]): Promise<number> {
     writeFileSync(out, text);
     process.stderr.write(`killdrill: evidence of ${paths.length} run(s) written to ${out}\n`);
   } else process.stdout.write(text);
+  process.stderr.write(redactText(`killdrill: ${doc.proof}\n`, secrets));
   return 0;
 }

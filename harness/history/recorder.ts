@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OpInput } from './ops.ts';
 import { nowMs } from '../../fleet-sim/clock.ts';
+import { secretKeyReplacer } from './redact.ts';
 
 export interface Recorder {
   readonly file: string;
@@ -14,17 +15,6 @@ export interface Recorder {
   close(): void;
 }
 
-const SECRET_KEY = /token|password|secret|authorization/i;
-
-function redact(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : v;
-    return out;
-  }
-  return value;
-}
-
 export function createRecorder(file: string, clock: () => number = () => nowMs()): Recorder {
   mkdirSync(dirname(file), { recursive: true });
   let fd: number | null = openSync(file, 'a');
@@ -33,7 +23,7 @@ export function createRecorder(file: string, clock: () => number = () => nowMs()
     file,
     emit(op) {
       if (fd === null) return;
-      const line = JSON.stringify({ t: clock(), ...op }, redact) + '\n';
+      const line = JSON.stringify({ t: clock(), ...op }, secretKeyReplacer) + '\n';
       writeSync(fd, line);
       n++;
     },

@@ -2,6 +2,7 @@
 import type { History } from '../history/index.ts';
 import { spread, type Spread, type Verdict } from '../checkers/index.ts';
 import type { Outcome } from '../history/index.ts';
+import { redactDeep } from '../history/redact.ts';
 
 export interface Environment {
   hostname: string;
@@ -56,11 +57,9 @@ export interface RunResult {
   faults: Array<{ id: string; kind: string; params: Record<string, unknown>; injectedAt: number; healedAt: number | null }>;
 }
 
-const SECRET = /token|password|secret|authorization/i;
-
-/** Drop every secret-looking key anywhere in the result (tokens never appear in result.json). */
+/** Every secret-looking key anywhere in the result [redacted] (tokens never appear in result.json). */
 export function withoutSecrets<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v) => (k && SECRET.test(k) ? undefined : v))) as T;
+  return redactDeep(value);
 }
 
 export function buildResult(r: ResultInput): RunResult {
@@ -88,6 +87,10 @@ export function buildResult(r: ResultInput): RunResult {
   const pf = r.verdicts.find((v) => v.checker === 'post-flip-effects');
   const pfCount = (k: string) => (pf && typeof pf.details[k] === 'number' ? (pf.details[k] as number) : null);
   const jc = r.verdicts.find((v) => v.checker === 'journal-consistent');
+  const checkerStats = (name: string): Spread | null => {
+    const st = r.verdicts.find((v) => v.checker === name)?.details.stats as Spread | undefined;
+    return st && typeof st === 'object' && 'p99' in st ? st : null;
+  };
   const injected = h.ofType('fault-injected');
   const healed = h.ofType('fault-healed');
   const result: RunResult = {
@@ -118,9 +121,10 @@ export function buildResult(r: ResultInput): RunResult {
     verdicts: r.verdicts,
     ...(r.detects ? { detects: r.detects } : {}),
     perBot,
+    // The time checkers' own p50/p99/max when they ran (one definition per figure), else from perBot.
     stats: {
-      timeToDrainingMs: spread(nums(perBot.filter((b) => b.inScope).map((b) => b.timeToDrainingMs))),
-      timeToStopMs: spread(nums(perBot.filter((b) => b.inScope).map((b) => b.timeToStopMs))),
+      timeToDrainingMs: checkerStats('time-to-draining') ?? spread(nums(perBot.filter((b) => b.inScope).map((b) => b.timeToDrainingMs))),
+      timeToStopMs: checkerStats('time-to-stop') ?? spread(nums(perBot.filter((b) => b.inScope).map((b) => b.timeToStopMs))),
     },
     counts: {
       bots: perBot.length,

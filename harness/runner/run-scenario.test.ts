@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseScenarioText } from '../scenario/index.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
 import { replayCommand } from './replay.ts';
+import { spawnSync } from 'node:child_process';
 import { buildResult } from './result.ts';
 import { runScenarioCase } from './run-scenario.ts';
 import { silentProgress } from './progress.ts';
@@ -57,6 +58,20 @@ describe('replayCommand', () => {
     expect(replayCommand('/w/scenarios/x.yaml', 'kill.scope=bot,kill.mode=cancel', 7, '/w')).toBe("npx killdrill run scenarios/x.yaml --case 'kill.scope=bot,kill.mode=cancel' --seed 7");
     expect(replayCommand('scenarios/x.yaml', 'default', 1)).toBe('npx killdrill run scenarios/x.yaml --seed 1');
   });
+
+  it('--runtime when the run used another runtime than the file, --target when there was one', () => {
+    expect(replayCommand('/w/s/x.yaml', 'default', 3, '/w', { runtime: 'docker' })).toBe('npx killdrill run s/x.yaml --seed 3 --runtime docker');
+    expect(replayCommand('/w/s/x.yaml', 'kill.mode=cancel', 3, '/w', { target: '/w/targets/staging.yaml' })).toBe('npx killdrill run s/x.yaml --case kill.mode=cancel --seed 3 --target targets/staging.yaml');
+  });
+
+  it('a POSIX shell gives back every word exactly: ids with = , spaces, quotes, $ and globs; paths outside cwd', () => {
+    const ids = ["kill.scope=bot,kill.mode=cancel", "kill.target=it's $HOME *,x", 'kill.target=a"b`c`\\d', '=x'];
+    for (const id of ids) {
+      const line = replayCommand('/elsewhere/my dir/x.yaml', id, 5, '/w', { runtime: 'docker' });
+      const words = spawnSync('sh', ['-c', `set -- ${line.replace(/^npx killdrill /, '')}; printf '%s\\0' "$@"`], { encoding: 'utf8', cwd: '/' }).stdout.split('\0').slice(0, -1);
+      expect(words).toEqual(['run', '/elsewhere/my dir/x.yaml', '--case', id, '--seed', '5', '--runtime', 'docker']);
+    }
+  });
 });
 
 describe('buildResult', () => {
@@ -103,6 +118,15 @@ describe('runScenarioCase without a fleet', () => {
     const res = JSON.parse(readFileSync(join(r.runDir, 'result.json'), 'utf8'));
     expect(res).toMatchObject({ outcome: 'errored', caseId: 'kill.level=1', seed: 3, replay: "npx killdrill run s.yaml --case kill.level=1 --seed 3" });
     expect(res.verdicts.every((v: { valid: unknown }) => v.valid === 'unknown')).toBe(true);
+  });
+
+  it('a case run on another runtime than its file says replays with --runtime; the history carries the line', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kd-run-'));
+    const runtime: Runtime = { name: 'docker', start: async () => { throw new InfraError('killdrill: docker is not running; start it'); } };
+    const [c] = parseScenarioText(TEXT, 's.yaml').cases;
+    const r = await runScenarioCase(c, { outDir: out, runtime, progress: silentProgress, signal: new AbortController().signal, seed: 9 });
+    expect(r.replay).toBe('npx killdrill run s.yaml --case kill.level=1 --seed 9 --runtime docker');
+    expect(readHistory(join(r.runDir, 'history.jsonl')).ops[0]).toMatchObject({ type: 'run-start', replay: r.replay });
   });
 
   it('an interrupt before the fleet is up is interrupted', async () => {

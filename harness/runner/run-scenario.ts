@@ -61,7 +61,8 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   const runDir = join(opts.outDir, 'runs', runId);
   mkdirSync(runDir, { recursive: true });
   const recorder = createRecorder(join(runDir, 'history.jsonl'));
-  const replay = replayCommand(c.file, c.id, plan.seed);
+  // The runtime goes on the replay line when it is not the one the file picks itself (runtime:, default process).
+  const replay = replayCommand(c.file, c.id, plan.seed, process.cwd(), opts.runtime.name !== s.runtime ? { runtime: opts.runtime.name } : {});
   const startedAt = Date.now();
   recorder.emit({
     type: 'run-start',
@@ -72,6 +73,8 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
     file: c.file,
     config: { preset: s.fleet.preset, bots: s.fleet.bots ?? null, bugs: s.fleet.bugs, ...s.fleet.overrides, runtime: opts.runtime.name },
     plan,
+    replay,
+    ...(s.detects ? { detects: s.detects } : {}),
   });
 
   let run: CaseRun;

@@ -117,6 +117,9 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
     });
     cases.push({ file, id: mc.id, values: mc.values, scenario: s, target });
   }
+  // `--case <id>` (and the replay line) must select one case: two cases with one id cannot be told apart.
+  const twice = [...new Set(matrixCases.map((c) => c.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
+  if (twice.length) issues.push(at(['matrix'], `the matrix gives ${twice.length === 1 ? 'the case' : 'the cases'} ${twice.map((id) => `'${id}'`).join(', ')} more than once; drop the repeated value so --case can select each case alone`));
   if (issues.length) throw new ScenarioError(dedupe(issues));
   return { file, scenario, cases };
 }
