@@ -52,6 +52,14 @@ describe('mode-work-done: passes', () => {
     expect(v.summary).toMatch(/2 in-scope order\(s\) rest and 1 position\(s\) are open/);
   });
 
+  it('a kill never confirmed whose bots stopped anyway (failing closed) is judged at their Stopped', () => {
+    const h = build(start(), kill(1000, null), ledger(...before, cancel('mm-aapl', 'q1', 1160), cancel('mm-aapl', 'q2', 1160)), stops(), venueBook(1600, [], [{ bot: 'sa-msft', net: 3 }]), observed(9000));
+    const v = modeWorkDone(h, {});
+    expect(v.valid, v.summary).toBe(true);
+    expect(v.details.engagedAt).toBe(null);
+    expect(modeWorkDone(build(start(), kill(1000, null), ledger(...before), stops(), venueBook(1600, [{ bot: 'mm-aapl', key: 'q1' }, { bot: 'mm-aapl', key: 'q2' }], [{ bot: 'sa-msft', net: 3 }]), observed(9000)), {}).valid).toBe(false);
+  });
+
   it('is registered and runs with the others', () => {
     const v = runCheckers(run('cancel', [cancel('mm-aapl', 'q1', 1160), cancel('mm-aapl', 'q2', 1160)], venueBook(1600, [], [{ bot: 'sa-msft', net: 3 }])), {}).find((x) => x.checker === 'mode-work-done');
     expect(v?.valid).toBe(true);
@@ -126,10 +134,9 @@ describe('mode-work-done: unknown', () => {
     expect(v.summary).toMatch(/carry no 'book' field/);
   });
 
-  it("no phases, no kill, a kill never confirmed", () => {
+  it('no phases, no kill', () => {
     expect(modeWorkDone(build(roster(), kill(1000, 1100), ledger(...before), observed(9000)), {}).valid).toBe('unknown');
     expect(modeWorkDone(build(start(), ledger(...before), observed(9000)), {}).valid).toBe('unknown');
-    expect(modeWorkDone(build(start(), kill(1000, null), ledger(...before), stops(), observed(9000)), {}).valid).toBe('unknown');
   });
 
   it("the venue's own book missing, unreadable, read too early, or disagreeing with the ledger", () => {

@@ -49,7 +49,9 @@ function ledgerProblem(effects: readonly BookEffect[], errors: string[]): string
 }
 
 export const modeWorkDone: Checker = (h) => {
-  const ready = killAndScope(h, name, { needEngaged: true });
+  // A kill the system never confirmed (e.g. the broker could not reach Redis) can still stop the bots
+  // (they fail closed): their work is judged at Stopped all the same, "at engagedAt" is then at issuedAt.
+  const ready = killAndScope(h, name, { needEngaged: false });
   if (isVerdict(ready)) return ready;
   const mode = h.killMode();
   if (!mode) return unknown(name, `the kill's mode (${ready.kill.mode}${ready.kill.level ? `, level ${ready.kill.level}` : ''}) is not one this checker knows`);
@@ -58,7 +60,7 @@ export const modeWorkDone: Checker = (h) => {
   const problem = ledgerProblem(effects, errors);
   if (problem) return unknown(name, problem, { mode });
   if (!h.ofType('phase').length) return unknown(name, 'no bot phase was observed at all, so no bot is known to be Stopped', { mode });
-  const engagedAt = ready.kill.engagedAt!;
+  const engagedAt = ready.kill.engagedAt ?? ready.kill.issuedAt;
   const until = h.observedUntil();
   const perBot: Record<string, BotWork> = {};
   for (const b of ready.inScope) {
@@ -82,7 +84,7 @@ export const modeWorkDone: Checker = (h) => {
   const inScope = new Set(ready.inScope.map((b) => b.slug));
   const never = Object.entries(perBot).filter(([, w]) => w.problem !== null).map(([s]) => s);
   const book = venueBook(h, effects, inScope, perBot);
-  const details: Record<string, unknown> = { mode, engagedAt, inScope: ready.inScope.length, perBot, venueBook: book.details };
+  const details: Record<string, unknown> = { mode, engagedAt: ready.kill.engagedAt, killFailed: ready.kill.failed, inScope: ready.inScope.length, perBot, venueBook: book.details };
 
   if (mode === 'freeze') {
     if (never.length) return unknown(name, `${never.length} in-scope bot(s) never Stopped (${list(never)}), so what the freeze left cannot be reported`, details);
