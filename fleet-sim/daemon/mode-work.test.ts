@@ -53,7 +53,9 @@ describe('mode work at the venue', () => {
 
   it('cancel-leaves-orders: the working orders stay at the venue', async () => {
     const b = await stopAndReadBook(['cancel-leaves-orders'], 'cancel');
-    expect(new Set(b.orders.map((o) => o.bot))).toEqual(new Set(['mm-a', 'mm-b']));
+    // Which quotes a market maker had resting at the kill depends on timing; that some stay is the bug.
+    expect(b.orders.length).toBeGreaterThan(0);
+    expect(b.orders.every((o) => o.bot === 'mm-a' || o.bot === 'mm-b')).toBe(true);
   });
 
   it('flatten-keeps-position: the positions stay open, the orders are cancelled', async () => {
