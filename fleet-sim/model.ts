@@ -24,6 +24,8 @@ export const BUGS = [
   'retries-survive-kill',
   'resume-ignores-halt',
   'gate-open-while-draining',
+  'cancel-leaves-orders',
+  'flatten-keeps-position',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

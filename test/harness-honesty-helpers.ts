@@ -2,7 +2,7 @@
 // without changing the harness. The seam is the Runtime interface: a tapped runtime starts the
 // real fleet through the process runtime, hands the test the endpoints and the run directory while
 // the case runs, and lets it take a last look before the fleet is stopped.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -94,6 +94,29 @@ export async function readPhaseStream(redisUrl: string, keyPrefix = DEFAULT_KEY_
   } finally {
     r.disconnect();
   }
+}
+
+export interface PhaseLogEntry {
+  slug: string;
+  phase: string;
+  at: number;
+  from: string;
+  host: string;
+  daemon: string;
+  pid: number;
+}
+
+/**
+ * The daemons' own logs of their phase changes (contracts §6: `<dataDir>/phases/<host>.<daemon>.jsonl`,
+ * written by each daemon as the transition happens). Neither Redis nor the harness is in the way, so
+ * it is a record the harness's figures can be checked against, not the stream they were copied from.
+ */
+export function readPhaseLogs(dataDir: string): PhaseLogEntry[] {
+  const dir = join(dataDir, 'phases');
+  if (!existsSync(dir)) throw new Error(`killdrill: no daemon phase logs in ${dir}`);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as PhaseLogEntry));
 }
 
 export async function getAuthed<T>(url: string, token: string): Promise<T> {

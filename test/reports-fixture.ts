@@ -151,7 +151,10 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
     effect(b.slug, b.class === 'agent' ? 'action' : forbidden, engagedAt + 200 + i * 700);
   }
   effects.sort((a, b) => a.receivedAt - b.receivedAt).forEach((e, i) => (e.seq = i + 1));
-  for (const e of effects) op(e.receivedAt + 60, 'effect', e);
+  // What the venue did (contracts §5): orders and closes without a qty fill nothing, cancels find no open order.
+  for (const e of effects) op(e.receivedAt + 60, 'effect', e.kind === 'action' ? e : { ...e, book: e.kind === 'cancel' ? 'not-open' : 'fill' });
+  // The venue's own book once every in-scope bot was Stopped (well before the release): nothing rests, every bot flat.
+  op(issuedAt + 5000, 'venue-book', { ok: true, at: issuedAt + 5000, bots: [...inScope], ordersSeq: effects.length, positionsSeq: effects.length, orders: [], positions: [] });
   // Intents the gateway rejected during the kill: in the journal, not in the ledger.
   for (const b of scopedList.slice(0, 9)) journalExtra.push({ bot: b.slug, key: `${b.slug}:rejected`, kind: 'order', intentAt: engagedAt + 15, outcome: 'rejected', seq: null });
 

@@ -1,8 +1,12 @@
 // One bot inside a daemon: its load (by class, contracts §1) and its phase machine
 // Running → Draining → Stopped → Running (contracts §6). The kill state is evaluated
-// before every effect; the bot never caches it.
+// before every effect; the bot never caches it. Orders say what the venue does with them
+// (contracts §5): HFT quotes are limit orders that rest until cancelled; standard and paper bots
+// send market orders that fill at once and move their position (paper bots track it too, so a
+// flatten closes it). A drain waits for the orders still in flight: one that lands as a resting
+// order is cancelled (cancel, flatten), one that fills is closed with the rest (flatten).
 import { allowedWhileKilled, type Bot, type Bug, type ClassSpec, type Mode, type Phase } from '../model.ts';
-import type { EffectKind } from '../gateway/ndjson.ts';
+import type { EffectKind, OrderType } from '../gateway/ndjson.ts';
 import type { KillState } from './kill-view.ts';
 import type { Rng } from './prng.ts';
 import { nowMs } from '../clock.ts';
@@ -12,6 +16,7 @@ export interface EffectFields {
   side?: 'buy' | 'sell';
   qty?: number;
   orderKey?: string;
+  type?: OrderType;
 }
 
 export type DispatchStatus = 'landed' | 'rejected' | 'failed' | 'unknown';
@@ -49,6 +54,10 @@ export class BotRunner {
   private drainUntil = Infinity;
   private drainMode: Mode = 'cancel';
   private workPending = 0;
+  /** Orders (and requoting cancels) sent while Running whose reply has not come back yet. */
+  private inFlight = 0;
+  /** A close is on its way: its fill is not in `position` yet. */
+  private closing = false;
   private working: string[] = [];
   private position = 0;
   private retries: Retry[] = [];
@@ -57,6 +66,8 @@ export class BotRunner {
   private readonly d: BotDeps;
   private readonly retriesSurviveKill: boolean;
   private readonly gateOpenWhileDraining: boolean;
+  private readonly cancelLeavesOrders: boolean;
+  private readonly flattenKeepsPosition: boolean;
 
   constructor(bot: Bot, cls: ClassSpec, rng: Rng, keys: string[], deps: BotDeps) {
     this.bot = bot;
@@ -66,6 +77,8 @@ export class BotRunner {
     this.d = deps;
     this.retriesSurviveKill = deps.bugs.includes('retries-survive-kill');
     this.gateOpenWhileDraining = deps.bugs.includes('gate-open-while-draining');
+    this.cancelLeavesOrders = deps.bugs.includes('cancel-leaves-orders');
+    this.flattenKeepsPosition = deps.bugs.includes('flatten-keeps-position');
   }
 
   /** The first phase, from the kill state read at boot. */
@@ -91,7 +104,7 @@ export class BotRunner {
 
   /** The earliest time this bot has something to do. */
   nextDue(): number {
-    let t = this.phase === 'Draining' && this.workPending === 0 ? this.drainUntil : Infinity;
+    let t = this.phase === 'Draining' && !this.busy() ? this.drainUntil : Infinity;
     if (this.ticks() && this.nextTickAt < t) t = this.nextTickAt;
     for (const r of this.retries) if (r.dueAt < t) t = r.dueAt;
     return t;
@@ -126,23 +139,21 @@ export class BotRunner {
       case 'hft': {
         if (this.working.length >= MAX_WORKING || (this.working.length > 0 && this.rng() < 0.25)) {
           const orderKey = this.working.shift()!;
-          this.send({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && s !== 'unknown' && this.working.push(orderKey));
+          this.sendOrder({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && s !== 'unknown' && this.working.push(orderKey));
         } else {
-          const e = this.send({ kind: 'order', side: this.side(), qty: 1 + Math.floor(this.rng() * 10) }, (s) => s === 'landed' && this.working.push(e.key));
+          const e = this.sendOrder({ kind: 'order', type: 'limit', side: this.side(), qty: 1 + Math.floor(this.rng() * 10) }, (s) => s === 'landed' && this.working.push(e.key));
         }
         return;
       }
-      case 'standard': {
+      case 'standard':
+      case 'paper': {
         const side = this.side();
-        const qty = 1 + Math.floor(this.rng() * 10);
-        this.send({ kind: 'order', side, qty }, (s) => {
+        const qty = 1 + Math.floor(this.rng() * (this.bot.class === 'paper' ? 100 : 10));
+        this.sendOrder({ kind: 'order', type: 'market', side, qty }, (s) => {
           if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
         });
         return;
       }
-      case 'paper':
-        this.send({ kind: 'order', side: this.side(), qty: 1 + Math.floor(this.rng() * 100) }, () => {});
-        return;
       case 'agent': {
         const fields: EffectFields = { kind: 'action' };
         const e = this.send(fields, (s) => (s === 'rejected' || s === 'failed') && this.scheduleRetry(e.key, fields, 1, now));
@@ -159,6 +170,24 @@ export class BotRunner {
     const e = this.d.dispatch(this, fields, key);
     void e.done.then(then);
     return e;
+  }
+
+  /** An order-book effect sent while Running: a drain that starts before its reply waits for it, then does the mode's work on what it left. */
+  private sendOrder(fields: EffectFields, then: (s: DispatchStatus) => unknown): { key: string } {
+    this.inFlight++;
+    return this.send(fields, (s) => {
+      this.inFlight--;
+      then(s);
+      if (this.phase === 'Draining') {
+        this.drainWork(nowMs());
+        this.d.wake();
+      }
+    });
+  }
+
+  /** Draining cannot end yet: the mode's work or an order it must see land is still in flight. */
+  private busy(): boolean {
+    return this.workPending > 0 || this.closing || (this.drainMode !== 'freeze' && this.inFlight > 0);
   }
 
   private scheduleRetry(key: string, fields: EffectFields, attempt: number, now: number): void {
@@ -220,7 +249,8 @@ export class BotRunner {
       const st = this.d.killOf(this, now);
       return !st.killed || allowedWhileKilled(kind, st.mode);
     };
-    const orders = this.working.splice(0);
+    // The cancel-leaves-orders bug: the working orders stay at the venue.
+    const orders = this.cancelLeavesOrders ? [] : this.working.splice(0);
     for (const orderKey of orders) {
       if (!allowed('cancel')) {
         this.working.push(orderKey);
@@ -233,20 +263,23 @@ export class BotRunner {
         this.d.wake();
       });
     }
-    if (this.drainMode === 'flatten' && this.position !== 0 && allowed('close')) {
+    // The flatten-keeps-position bug: the close is never sent.
+    if (this.drainMode === 'flatten' && this.position !== 0 && !this.closing && !this.flattenKeepsPosition && allowed('close')) {
       const qty = Math.abs(this.position);
       const side = this.position > 0 ? 'sell' : 'buy';
-      this.workPending++;
+      this.closing = true;
       this.send({ kind: 'close', side, qty }, (s) => {
-        this.workPending--;
+        this.closing = false;
         if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
+        // A fill that landed while this close was on its way is closed too.
+        if (s === 'landed' && this.phase === 'Draining') this.drainWork(nowMs());
         this.d.wake();
       });
     }
   }
 
   private finishDrain(now: number): void {
-    if (this.phase !== 'Draining' || now < this.drainUntil || this.workPending > 0) return;
+    if (this.phase !== 'Draining' || now < this.drainUntil || this.busy()) return;
     this.phase = 'Stopped';
     this.drainUntil = Infinity;
     this.d.phase(this, 'Draining', 'Stopped', `drained (${this.drainMode})`, now);

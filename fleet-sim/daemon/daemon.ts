@@ -10,6 +10,7 @@ import { FlagStore } from './flag-store.ts';
 import { Journal } from './journal.ts';
 import { KillView, type KillState } from './kill-view.ts';
 import { PhaseWriter } from './phase-writer.ts';
+import { PhaseLog } from './phase-log.ts';
 import { rngFor } from './prng.ts';
 import { rogueFile } from './rogue.ts';
 
@@ -32,6 +33,7 @@ export class Daemon {
   readonly journal: Journal;
   private readonly store: FlagStore;
   private readonly phases: PhaseWriter;
+  private readonly phaseLog: PhaseLog;
   private readonly gateway: NdjsonClient;
   private readonly bugs: readonly Bug[];
   private terminating = false;
@@ -57,6 +59,7 @@ export class Daemon {
     this.bugs = c.bugs;
     this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: c.bugs });
     this.journal = new Journal(c.dataDir, host, daemon);
+    this.phaseLog = new PhaseLog(c.dataDir, host, daemon);
     const g = linkAddress(fleet, `bots-gateway.${host}`);
     this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
     const minTick = Math.min(...Object.values(c.classes).map((k) => k.tickMs));
@@ -112,6 +115,7 @@ export class Daemon {
     if (this.timer) clearTimeout(this.timer);
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.journal.close();
+    this.phaseLog.close();
     this.gateway.close();
     this.store.close();
   }
@@ -138,7 +142,9 @@ export class Daemon {
   }
 
   private onPhase: PhaseSink = (b, from, to, reason, at) => {
-    this.phases.push({ slug: b.bot.slug, phase: to, at, from, reason, host: this.host, daemon: this.daemon, pid: process.pid });
+    const e = { slug: b.bot.slug, phase: to, at, from, reason, host: this.host, daemon: this.daemon, pid: process.pid };
+    this.phaseLog.append(e);
+    this.phases.push(e);
   };
 
   private dispatch: Dispatch = (b, fields, key) => {

@@ -58,8 +58,13 @@ export interface EffectRequest {
   side?: 'buy' | 'sell';
   qty?: number;
   orderKey?: string;
+  /** Orders only: 'limit' rests at the venue until cancelled, 'market' (the default) fills at once (contracts §5). */
+  type?: OrderType;
   dispatchedAt: number;
 }
+
+export const ORDER_TYPES = ['limit', 'market'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
 
 export type EffectReply =
   | { id: number | string | null; ok: true; seq: number; receivedAt: number }
@@ -77,6 +82,7 @@ export function requestError(o: Record<string, unknown>): string | null {
   if (o.side !== undefined && o.side !== 'buy' && o.side !== 'sell') return "killdrill: side must be 'buy' or 'sell'";
   if (o.qty !== undefined && (typeof o.qty !== 'number' || !Number.isFinite(o.qty) || o.qty < 0)) return 'killdrill: qty must be a non-negative number';
   if (o.orderKey !== undefined && typeof o.orderKey !== 'string') return 'killdrill: orderKey must be a string';
+  if (o.type !== undefined && (o.kind !== 'order' || !(ORDER_TYPES as readonly unknown[]).includes(o.type))) return `killdrill: type is for orders only and must be one of ${ORDER_TYPES.join(', ')}`;
   return null;
 }
 

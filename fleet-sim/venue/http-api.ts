@@ -1,9 +1,14 @@
-// The venue's HTTP API (contracts §5): GET /ledger?after=SEQ&limit=N, GET /health.
+// The venue's HTTP API (contracts §5): GET /ledger?after=SEQ&limit=N, GET /orders?open=1[&bot=SLUG],
+// GET /positions[?bot=SLUG], GET /health. Unknown or malformed query parameters are a 400.
 import { createServer, type Server } from 'node:http';
 import type { Ledger } from './ledger.ts';
+import type { Book } from './book.ts';
 
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 10_000;
+const ENDPOINTS = ['/ledger', '/orders', '/positions', '/health'];
+/** Query parameters each endpoint accepts. */
+const PARAMS: Record<string, string[]> = { '/ledger': ['after', 'limit'], '/orders': ['open', 'bot'], '/positions': ['bot'], '/health': [] };
 
 function intParam(v: string | null, name: string, dflt: number, min: number, max: number): number | string {
   if (v === null) return dflt;
@@ -13,7 +18,15 @@ function intParam(v: string | null, name: string, dflt: number, min: number, max
   return n;
 }
 
-export function createVenueHttp(ledger: Ledger, startedAt: number): Server {
+/** The `bot` filter: absent, or one non-empty slug of at most 200 characters. */
+function botParam(q: URLSearchParams): string | undefined | { error: string } {
+  const all = q.getAll('bot');
+  if (all.length === 0) return undefined;
+  if (all.length > 1 || all[0] === '' || all[0].length > 200) return { error: "killdrill: query parameter 'bot' must be one bot slug (1–200 characters)" };
+  return all[0];
+}
+
+export function createVenueHttp(ledger: Ledger, book: Book, startedAt: number): Server {
   return createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -26,13 +39,23 @@ export function createVenueHttp(ledger: Ledger, startedAt: number): Server {
     } catch {
       return send(400, { error: 'killdrill: unreadable request URL' });
     }
-    if (url.pathname !== '/ledger' && url.pathname !== '/health') return send(404, { error: `killdrill: no such endpoint ${url.pathname}; use GET /ledger or GET /health` });
-    if (req.method !== 'GET') return send(405, { error: `killdrill: ${url.pathname} accepts GET only` });
-    if (url.pathname === '/health') return send(200, { ok: true, pid: process.pid, startedAt, effects: ledger.lastSeq });
-    for (const k of url.searchParams.keys()) if (k !== 'after' && k !== 'limit') return send(400, { error: `killdrill: unknown query parameter '${k.slice(0, 40)}'; use after and limit` });
-    const after = intParam(url.searchParams.get('after'), 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const p = url.pathname;
+    if (!ENDPOINTS.includes(p)) return send(404, { error: `killdrill: no such endpoint ${p}; use GET ${ENDPOINTS.join(', GET ')}` });
+    if (req.method !== 'GET') return send(405, { error: `killdrill: ${p} accepts GET only` });
+    const q = url.searchParams;
+    for (const k of q.keys()) if (!PARAMS[p].includes(k)) return send(400, { error: `killdrill: unknown query parameter '${k.slice(0, 40)}' for ${p}${PARAMS[p].length ? `; use ${PARAMS[p].join(' and ')}` : ''}` });
+    if (p === '/health') return send(200, { ok: true, pid: process.pid, startedAt, effects: ledger.lastSeq });
+    if (p === '/orders' || p === '/positions') {
+      const bot = botParam(q);
+      if (typeof bot === 'object') return send(400, bot);
+      // `seq`: the last ledger seq the answer includes, to place it against GET /ledger.
+      if (p === '/positions') return send(200, { positions: book.positions(bot), seq: ledger.lastSeq });
+      if (q.getAll('open').length !== 1 || q.get('open') !== '1') return send(400, { error: "killdrill: GET /orders needs open=1 (only open orders are served; GET /ledger has every effect)" });
+      return send(200, { orders: book.openOrders(bot), seq: ledger.lastSeq });
+    }
+    const after = intParam(q.get('after'), 'after', 0, 0, Number.MAX_SAFE_INTEGER);
     if (typeof after === 'string') return send(400, { error: after });
-    const limit = intParam(url.searchParams.get('limit'), 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
+    const limit = intParam(q.get('limit'), 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
     if (typeof limit === 'string') return send(400, { error: limit });
     send(200, ledger.pageJson(after, limit));
   });

@@ -6,7 +6,8 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import type { EffectRequest } from '../gateway/ndjson.ts';
 
-export type LedgerEffect = Omit<EffectRequest, 'id'> & { seq: number; receivedAt: number };
+/** `book`: what the venue did with it (book.ts), absent for actions. */
+export type LedgerEffect = Omit<EffectRequest, 'id'> & { seq: number; receivedAt: number; book?: string };
 
 /** The valid lines of an existing ledger file: seq 1, 2, 3… in order; anything else (a line torn by a kill mid-write, never acknowledged) ends or is skipped. */
 function validLines(file: string): { lines: string[]; clean: boolean } {
@@ -62,11 +63,11 @@ export class Ledger {
     return this.starts.length;
   }
 
-  /** Records an effect (buffered until `flush`, which must run before any acknowledgement). */
-  append(req: EffectRequest, receivedAt: number): { seq: number; receivedAt: number } {
+  /** Records an effect and what the venue did with it (buffered until `flush`, which must run before any acknowledgement). */
+  append(req: EffectRequest, receivedAt: number, book?: string): { seq: number; receivedAt: number } {
     const { id: _id, ...fields } = req;
     const seq = this.starts.length + 1;
-    const line = JSON.stringify({ seq, ...fields, receivedAt });
+    const line = JSON.stringify(book === undefined ? { seq, ...fields, receivedAt } : { seq, ...fields, receivedAt, book });
     this.starts.push(this.size);
     this.size += Buffer.byteLength(line) + 1;
     this.pending.push(line);

@@ -1,4 +1,4 @@
-// The venue: `node fleet-sim/venue/main.ts <fleetFile>`. HTTP (ledger, health) on
+// The venue: `node fleet-sim/venue/main.ts <fleetFile>`. HTTP (ledger, orders, positions, health) on
 // ports.venueHttp, NDJSON order entry on ports.venueTcp, both on 127.0.0.1.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { bindHost, readFleetFile } from '../fleet-file.ts';
 import { nowMs } from '../model.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { Ledger } from './ledger.ts';
+import { Book } from './book.ts';
 import { createVenueHttp } from './http-api.ts';
 import { createVenueTcp } from './tcp-api.ts';
 
@@ -23,8 +24,9 @@ async function main(): Promise<void> {
   const fleet = readFleetFile(path);
   mkdirSync(fleet.config.dataDir, { recursive: true });
   const ledger = new Ledger(join(fleet.config.dataDir, 'ledger.jsonl'));
-  const http = createVenueHttp(ledger, nowMs());
-  const tcp = createVenueTcp(ledger);
+  const book = Book.fromLedger(ledger);
+  const http = createVenueHttp(ledger, book, nowMs());
+  const tcp = createVenueTcp(ledger, book);
   await listen(http, fleet.ports.venueHttp, bindHost(fleet));
   await listen(tcp, fleet.ports.venueTcp, bindHost(fleet));
   onShutdown(() => {

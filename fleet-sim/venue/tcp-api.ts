@@ -1,11 +1,13 @@
 // The venue's order entry (contracts §5): NDJSON over TCP, pipelined. Accepts every valid
-// effect (no dedupe: the harness must see a double landing), assigns its seq and records it
-// in the ledger before replying. Agent tool calls fail once, transiently, for a
-// deterministic share of keys, so agents have retries scheduled when a kill lands.
+// effect (no dedupe: the harness must see a double landing), assigns its seq, applies it to
+// the book (book.ts) and records it with the book's outcome in the ledger before replying.
+// Agent tool calls fail once, transiently, for a deterministic share of keys, so agents have
+// retries scheduled when a kill lands.
 import { createServer, type Server } from 'node:net';
 import { nowMs } from '../model.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from '../gateway/ndjson.ts';
 import type { Ledger } from './ledger.ts';
+import type { Book } from './book.ts';
 
 /** One in this many agent actions fails on its first attempt (retryable). */
 const ACTION_FAIL_ONE_IN = 5;
@@ -16,7 +18,7 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-export function createVenueTcp(ledger: Ledger): Server {
+export function createVenueTcp(ledger: Ledger, book: Book): Server {
   const failedOnce = new Set<string>();
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => {});
@@ -41,7 +43,10 @@ export function createVenueTcp(ledger: Ledger): Server {
             replies.push({ id: req.id, ok: false, error: 'killdrill: tool call failed (simulated transient failure); retry later', retryable: true });
             continue;
           }
-          const e = ledger.append(req, nowMs());
+          const { id: _id, ...fields } = req;
+          const outcome = book.decide(fields);
+          const e = ledger.append(req, nowMs(), outcome);
+          book.record({ ...fields, ...e }, outcome);
           replies.push({ id: req.id, ok: true, seq: e.seq, receivedAt: e.receivedAt });
         }
         ledger.flush();

@@ -10,6 +10,7 @@ import { haltStateDurable } from './halt-state-durable.ts';
 import { journalConsistent } from './journal-consistent.ts';
 import { restartAfterRelease } from './restart-after-release.ts';
 import { botGateHeld } from './bot-gate-held.ts';
+import { modeWorkDone } from './mode-work-done.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -25,6 +26,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'journal-consistent': journalConsistent,
   'restart-after-release': restartAfterRelease,
   'bot-gate-held': botGateHeld,
+  'mode-work-done': modeWorkDone,
 };
 
 /** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */

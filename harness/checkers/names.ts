@@ -8,5 +8,6 @@ export const CHECKER_NAMES = [
   'journal-consistent',
   'restart-after-release',
   'bot-gate-held',
+  'mode-work-done',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

@@ -20,6 +20,7 @@ export interface Expectations {
   'halt-state-durable'?: { graceS?: number };
   'journal-consistent'?: Record<string, never>;
   'restart-after-release'?: { budgetS?: number };
+  'mode-work-done'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

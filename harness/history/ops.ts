@@ -41,3 +41,12 @@ export type Op =
 
 /** An op as handed to the recorder: everything but `t`. */
 export type OpInput = { type: string } & Record<string, unknown>;
+
+/** The venue's account of an order-book effect (docs/contracts.md §5), on `effect` ops when the venue gives it. */
+/** `orderType` is the request's `type` (limit | market), renamed: `type` is the op's. */
+export interface EffectBookFields { side?: string; qty?: number; orderKey?: string; orderType?: string; book?: 'rests' | 'fill' | 'cancelled' | 'not-open' | string }
+export interface VenueOrder { seq: number; key: string; bot: string; side: string | null; qty: number }
+/** The venue's own book (GET /orders?open=1, GET /positions), in-scope bots only, read once every in-scope bot was Stopped. */
+export interface VenueBookOkOp extends Base { type: 'venue-book'; ok: true; at: number; bots: string[]; ordersSeq: number; positionsSeq: number; orders: VenueOrder[]; positions: Array<{ bot: string; net: number }> }
+export interface VenueBookFailedOp extends Base { type: 'venue-book'; ok: false; at: number; error: string }
+export type VenueBookOp = VenueBookOkOp | VenueBookFailedOp;

@@ -12,6 +12,15 @@ interface LedgerEffect {
   [k: string]: unknown;
 }
 
+/** What mode-work-done needs to rebuild the venue's book: the order fields and what the venue did (contracts §5). */
+const BOOK_FIELDS = ['side', 'qty', 'orderKey', 'book'] as const;
+function bookFields(e: LedgerEffect): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of BOOK_FIELDS) if (e[f] !== undefined) out[f] = e[f];
+  if (e.type !== undefined) out.orderType = e.type; // the op's own `type` is 'effect'
+  return out;
+}
+
 export interface LedgerObserver extends PollLoop {
   count(): number;
 }
@@ -26,7 +35,7 @@ export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown
       const page = (await res.json()) as { effects: LedgerEffect[]; next: number };
       for (const e of page.effects) {
         count++;
-        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt });
+        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt , ...bookFields(e) });
       }
       if (typeof page.next === 'number' && page.next > after) after = page.next;
       if (page.effects.length < 5000) return;

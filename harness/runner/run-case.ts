@@ -8,6 +8,7 @@ import { faultByKind, listComponents, type ActiveFault } from '../faults/index.t
 import { getJson } from '../kill-paths/http.ts';
 import { observePhases } from './observe-phases.ts';
 import { observeLedger } from './observe-ledger.ts';
+import { observeVenueBook } from './observe-venue-book.ts';
 import { observeClaims, observeDaemons, observeStatus } from './observe-fleet.ts';
 import { inScopeBots, type RosterBot } from './in-scope.ts';
 import type { RunPlan } from './plan.ts';
@@ -153,6 +154,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const allIn = (phase: string) => inScope.every((s) => phases!.phases.get(s) === phase);
     const stopDeadline = issuedAt + plan.stopBudgetMs;
     while (nowMs() < stopDeadline && !allIn('Stopped')) await sleepUntil(Math.min(stopDeadline, nowMs() + 50));
+    if (allIn('Stopped')) await observeVenueBook(ep.venueUrl, inScope, emit); // the venue's own book, for mode-work-done
     await sleepUntil(nowMs() + plan.settleMs);
 
     if (plan.releaseAfterMs !== null) {
