@@ -35,6 +35,7 @@ export const BUGS = [
   'pubsub-only',
   'retries-survive-kill',
   'resume-ignores-halt',
+  'ignores-agent-scopes',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

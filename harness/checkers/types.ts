@@ -13,7 +13,7 @@ export interface Verdict {
 
 /** Per-checker thresholds: the scenario's `expect` block (every field optional; see expectations.ts for defaults). */
 export interface Expectations {
-  'time-to-draining'?: { budgetS?: number };
+  'time-to-draining'?: { budgetS?: number; byPath?: Partial<Record<string, number>> };
   'time-to-stop'?: { budgetS?: Partial<Record<string, number>> };
   'post-flip-effects'?: { max?: number };
   'stop-claims-verified'?: { graceS?: number };

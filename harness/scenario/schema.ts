@@ -71,7 +71,12 @@ const kill = z.strictObject({
 
 const budgetS = z.number().gt(0).max(86_400);
 const expect = z.strictObject({
-  'time-to-draining': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Draining within this (default 10).') }).optional(),
+  'time-to-draining': z
+    .strictObject({
+      budgetS: budgetS.optional().describe("Every in-scope bot Draining within this (default: the path's promise, harness/checkers/propagation-budgets.ts: rest, crd, broker-level 1 s; redis 10 s)."),
+      byPath: z.partialRecord(z.enum(['rest', 'redis', 'broker-level', 'crd']), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
+    })
+    .optional(),
   'time-to-stop': z
     .strictObject({ budgetS: z.partialRecord(z.enum(BOT_CLASSES), budgetS).optional().describe('Per class (defaults hft 30, others 300).') })
     .optional(),
