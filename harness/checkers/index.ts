@@ -9,6 +9,7 @@ import { stopClaimsVerified } from './stop-claims-verified.ts';
 import { haltStateDurable } from './halt-state-durable.ts';
 import { journalConsistent } from './journal-consistent.ts';
 import { restartAfterRelease } from './restart-after-release.ts';
+import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -23,6 +24,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'halt-state-durable': haltStateDurable,
   'journal-consistent': journalConsistent,
   'restart-after-release': restartAfterRelease,
+  'out-of-scope-unaffected': outOfScopeUnaffected,
 };
 
 /** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */

@@ -7,5 +7,6 @@ export const CHECKER_NAMES = [
   'halt-state-durable',
   'journal-consistent',
   'restart-after-release',
+  'out-of-scope-unaffected',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

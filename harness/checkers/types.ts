@@ -20,6 +20,7 @@ export interface Expectations {
   'halt-state-durable'?: { graceS?: number };
   'journal-consistent'?: Record<string, never>;
   'restart-after-release'?: { budgetS?: number };
+  'out-of-scope-unaffected'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -85,6 +85,7 @@ const expect = z.strictObject({
   'halt-state-durable': z.strictObject({ graceS: budgetS.optional().describe('Status views this soon after engagedAt are not judged (default 2).') }).optional(),
   'journal-consistent': z.strictObject({}).optional(),
   'restart-after-release': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Running within this after the release (default 30).') }).optional(),
+  'out-of-scope-unaffected': z.strictObject({}).optional(),
 });
 
 const matrixValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
