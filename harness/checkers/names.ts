@@ -8,5 +8,6 @@ export const CHECKER_NAMES = [
   'journal-consistent',
   'restart-after-release',
   'out-of-scope-unaffected',
+  'fail-closed-within',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

@@ -21,6 +21,7 @@ export interface Expectations {
   'journal-consistent'?: Record<string, never>;
   'restart-after-release'?: { budgetS?: number };
   'out-of-scope-unaffected'?: Record<string, never>;
+  'fail-closed-within'?: { fault?: string; budgetS?: number };
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -2,10 +2,11 @@ export * from './types.ts';
 export { listComponents, controlComponent } from './control-api.ts';
 import { processKill, processPause, redisDown, operatorDown, brokerRestart } from './process-faults.ts';
 import { linkLatency, linkDown, pubsubDrop, partition } from './link-faults.ts';
+import { flagStoreSilent } from './flag-store-silent.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition].map((f) => [f.kind, f]),
+  [processKill, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, flagStoreSilent].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {
