@@ -39,9 +39,9 @@ describe('out-of-scope-unaffected', () => {
   });
 
   it('is unknown when the window is too short for the bot to be judged by its effects, and says so', () => {
-    const v = outOfScopeUnaffected(build(roster(), allPhase('Running', 0), trades('sa-msft', 0, 6000, 600), tenantKill(), inScopeStops(), release(2000), observed(6000)), {});
+    const v = outOfScopeUnaffected(build(roster(), allPhase('Running', 0), trades('sa-msft', 0, 6000, 1000), tenantKill(), inScopeStops(), release(2000), observed(6000)), {});
     expect(v.valid).toBe('unknown');
-    expect(v.summary).toMatch(/1 expected fewer than 3 effects in the 1.00 s window, not judged by effects \(sa-msft ~2\)/);
+    expect(v.summary).toMatch(/1 expected fewer than 2 effects in the 1.00 s window, not judged by effects \(sa-msft ~1\)/);
   });
 
   it('is unknown without a kill, a roster, phases, a ledger, or an out-of-scope bot Running at the lever', () => {

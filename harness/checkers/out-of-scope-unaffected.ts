@@ -14,7 +14,7 @@ import { list } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
 
 /** Fewer expected effects than this in the halt window: the window is too short to judge the bot by its effects. */
-export const MIN_EXPECTED = 3;
+export const MIN_EXPECTED = 2;
 /** Landing fewer than this share of its expected effects is a starved bot. */
 export const MIN_SHARE = 0.25;
 
