@@ -33,6 +33,16 @@ describe('out-of-scope-unaffected', () => {
     expect(v.details.starved).toEqual([{ slug: 'sa-msft', baseline: 10, baselineMs: 1000, expected: 30, landed: 0 }]);
   });
 
+  it('a bot whose window effects landed only after the last ledger read (journal says landed) is not judged by effects, not failed', () => {
+    const late = [1, 2, 3].map((i) => ({ type: 'journal', bot: 'sa-msft', key: `late-${i}`, kind: 'action', intentAt: 1000 + i * 500, outcome: 'landed', seq: 900 + i }));
+    const rejected = [1, 2, 3].map((i) => ({ type: 'journal', bot: 'sa-msft', key: `rej-${i}`, kind: 'action', intentAt: 1000 + i * 500, outcome: 'rejected', seq: null }));
+    const base = () => [roster(), allPhase('Running', 0), trades('sa-msft', 0, 1000), tenantKill(), inScopeStops(), release(4000), observed(6000)];
+    const v = outOfScopeUnaffected(build(base(), late), {});
+    expect(v.valid).toBe('unknown');
+    expect(v.summary).toMatch(/1 landed effects of the window only after the last ledger read \(journal\).*sa-msft 0 seen, 3 late/);
+    expect(outOfScopeUnaffected(build(base(), rejected), {}).valid).toBe(false);
+  });
+
   it('a transition after the release is not judged', () => {
     const v = outOfScopeUnaffected(build(roster(), allPhase('Running', 0), trades('sa-msft', 0, 6000), tenantKill(), inScopeStops(), release(4000), phase('sa-msft', 'Draining', 4500), observed(6000)), {});
     expect(v.valid).toBe(true);

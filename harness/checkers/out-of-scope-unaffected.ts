@@ -6,7 +6,10 @@
 // expected to land at least MIN_EXPECTED effects in the halt window and landed fewer than
 // MIN_SHARE of them was starved (e.g. a gateway that rejects it, or a fleet that took a tenant kill
 // for a platform one). A bot expected to land fewer is reported as too few to judge by its effects;
-// its phases are still judged. No bot whose effects could be judged → unknown.
+// its phases are still judged. A bot that seems starved but whose journal lists intents of the
+// window as landed that the ledger had not shown by its last read (e.g. an agent's long tool call
+// that lands seconds later) is not judged by its effects either: the evidence arrived too late.
+// No bot whose effects could be judged → unknown.
 import type { Checker } from './types.ts';
 import type { EffectOp } from '../history/index.ts';
 import { unknown } from './prerequisites.ts';
@@ -49,6 +52,9 @@ export const outOfScopeUnaffected: Checker = (h) => {
   const notRunning: Array<{ slug: string; phase: string | null }> = [];
   const stopped: Array<{ slug: string; phase: string; afterIssuedMs: number; reason: string | null }> = [];
   const starved: Judged[] = [];
+  const landedUnseen: Array<Judged & { unseen: number }> = [];
+  const seen = new Set(effects.map((x) => x.key));
+  const journal = h.journal();
   const tooFew: Judged[] = [];
   const kept: Judged[] = [];
   for (const b of out) {
@@ -68,7 +74,11 @@ export const outOfScopeUnaffected: Checker = (h) => {
     const landed = mine.filter((x) => x.receivedAt >= from && x.receivedAt < until).length;
     const j = { slug: b.slug, baseline, baselineMs, expected: Math.round(expected * 10) / 10, landed };
     if (expected < MIN_EXPECTED) tooFew.push(j);
-    else if (landed < expected * MIN_SHARE) starved.push(j);
+    else if (landed < expected * MIN_SHARE) {
+      const unseen = journal.filter((x) => x.bot === b.slug && x.intentAt !== null && x.intentAt >= from && x.intentAt < until && x.outcome === 'landed' && !seen.has(x.key)).length;
+      if (unseen) landedUnseen.push({ ...j, unseen });
+      else starved.push(j);
+    }
     else kept.push(j);
   }
   const details = {
@@ -81,12 +91,14 @@ export const outOfScopeUnaffected: Checker = (h) => {
     stopped,
     starved,
     tooFewToJudge: tooFew,
+    landedAfterLastLedgerRead: landedUnseen,
     kept,
     notRunningAtLever: notRunning,
   };
   const running = out.length - notRunning.length;
   const asides: string[] = [];
   if (tooFew.length) asides.push(`${tooFew.length} expected fewer than ${MIN_EXPECTED} effects in the ${fmtMs(windowMs)} window, not judged by effects (${list(tooFew.map((j) => `${j.slug} ~${j.expected}`))})`);
+  if (landedUnseen.length) asides.push(`${landedUnseen.length} landed effects of the window only after the last ledger read (journal), not judged by effects (${list(landedUnseen.map((j) => `${j.slug} ${j.landed} seen, ${j.unseen} late`))})`);
   if (notRunning.length) asides.push(`${notRunning.length} not Running at the lever, not judged (${list(notRunning.map((n) => `${n.slug} [${n.phase ?? 'unseen'}]`))})`);
   const aside = asides.length ? `; ${asides.join('; ')}` : '';
   if (stopped.length || starved.length) {
@@ -96,6 +108,6 @@ export const outOfScopeUnaffected: Checker = (h) => {
     return { checker: name, valid: false, summary: `the kill (${kill.scope}:${kill.target}) reached beyond its scope: of ${out.length} out-of-scope bots, ${parts.join('; ')}${aside}`, details };
   }
   if (!running) return unknown(name, `no out-of-scope bot was Running when the lever was pulled, so none could be seen to keep trading${aside}`, details);
-  if (!kept.length) return unknown(name, `no out-of-scope bot could be judged by its effects in the ${fmtMs(windowMs)} window (too few expected); their phases stayed Running${aside}`, details);
+  if (!kept.length) return unknown(name, `no out-of-scope bot could be judged by its effects in the ${fmtMs(windowMs)} window (too few expected, or landed after the last ledger read); their phases stayed Running${aside}`, details);
   return { checker: name, valid: true, summary: `all ${running} out-of-scope bots Running at the lever stayed Running until the release; ${kept.length} kept landing effects at their pace${aside}`, details };
 };
