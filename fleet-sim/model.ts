@@ -26,6 +26,7 @@ export const BUGS = [
   'gate-open-while-draining',
   'cancel-leaves-orders',
   'flatten-keeps-position',
+  'ignores-agent-scopes',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

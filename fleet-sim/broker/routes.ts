@@ -121,7 +121,7 @@ export function buildRoutes(d: BrokerDeps): Map<string, Record<string, Handler>>
       const phases = await d.kill.phases();
       return d.file.topology.bots.map((b) => {
         const p = phases.get(b.slug);
-        return { slug: b.slug, host: b.host, daemon: b.daemon, fleet: b.fleet, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, phase: p?.phase ?? 'Unknown', since: p?.at ?? null };
+        return { slug: b.slug, host: b.host, daemon: b.daemon, fleet: b.fleet, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, capability: b.capability, run: b.run, phase: p?.phase ?? 'Unknown', since: p?.at ?? null };
       });
     },
   });

@@ -26,6 +26,12 @@ const BOOT_WAIT_MS = 2000;
 const QUANTUM_MS = 10;
 const STOP_WAIT_MS = 8000;
 
+/** The ignores-agent-scopes bug: the bots never look at seed 004's tenant, capability and run keys (the gateway still does). */
+const AGENT_SCOPES = ['tenant', 'capability', 'run'];
+function ignoredKey(bugs: readonly Bug[], prefix: string, key: string): boolean {
+  return bugs.includes('ignores-agent-scopes') && AGENT_SCOPES.some((s) => key.startsWith(`${prefix}:${s}:`));
+}
+
 export class Daemon {
   readonly bootId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   readonly bots: BotRunner[];
@@ -68,7 +74,7 @@ export class Daemon {
     const keys = new Set<string>();
     const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true), rogue: () => this.rogue };
     this.bots = mine.map((b) => {
-      const k = keysForBot(c.keyPrefix, b);
+      const k = keysForBot(c.keyPrefix, b).filter((key) => !ignoredKey(c.bugs, c.keyPrefix, key));
       for (const x of k) keys.add(x);
       return new BotRunner(b, c.classes[b.class], rngFor(c.seed, b.slug), k, deps);
     });

@@ -1,16 +1,20 @@
 // Defaults of every threshold (seed 000's drill bars where it gives one: spec/budgets.ts).
-import { DRAINING_BUDGET_S, stopBudgetS } from './spec/budgets.ts';
+import { stopBudgetS } from './spec/budgets.ts';
 import type { Expectations } from './types.ts';
+import { propagationBudgetS } from './propagation-budgets.ts';
 
 export const DEFAULTS = {
-  timeToDrainingS: DRAINING_BUDGET_S,
   postFlipMax: 0,
   claimGraceS: 5,
   haltGraceS: 2,
   restartS: 30,
 };
 
-export const drainingBudgetMs = (e: Expectations) => (e['time-to-draining']?.budgetS ?? DEFAULTS.timeToDrainingS) * 1000;
+/** Time to Draining: the scenario's budget for this path (byPath), else its budgetS, else the path's promise (propagation-budgets.ts). */
+export const drainingBudgetMs = (e: Expectations, path?: string) => {
+  const own = e['time-to-draining'];
+  return ((path !== undefined ? own?.byPath?.[path] : undefined) ?? own?.budgetS ?? propagationBudgetS(path)) * 1000;
+};
 
 /** Stop budget per class: hft 30 s, the others 300 s, unless the scenario says otherwise. */
 export function stopBudgetMs(e: Expectations, cls: string): number {

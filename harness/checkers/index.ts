@@ -11,6 +11,8 @@ import { journalConsistent } from './journal-consistent.ts';
 import { restartAfterRelease } from './restart-after-release.ts';
 import { botGateHeld } from './bot-gate-held.ts';
 import { modeWorkDone } from './mode-work-done.ts';
+import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
+import { failClosedWithin } from './fail-closed-within.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -27,11 +29,16 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'restart-after-release': restartAfterRelease,
   'bot-gate-held': botGateHeld,
   'mode-work-done': modeWorkDone,
+  'out-of-scope-unaffected': outOfScopeUnaffected,
+  'fail-closed-within': failClosedWithin,
 };
+
+/** Checkers that judge only what a scenario sets up on purpose: run only when its expect block names them. */
+export const OPT_IN: readonly CheckerName[] = ['fail-closed-within'];
 
 /** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */
 export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = []): Verdict[] {
-  return CHECKER_NAMES.filter((n) => !skip.includes(n)).map((n) => {
+  return CHECKER_NAMES.filter((n) => !skip.includes(n) && (!OPT_IN.includes(n) || expectations[n] !== undefined)).map((n) => {
     try {
       return CHECKERS[n](history, expectations);
     } catch (err) {

@@ -9,5 +9,7 @@ export const CHECKER_NAMES = [
   'restart-after-release',
   'bot-gate-held',
   'mode-work-done',
+  'out-of-scope-unaffected',
+  'fail-closed-within',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

@@ -26,16 +26,65 @@ describe('time-to-draining', () => {
     expect(v.summary).toMatch(/drained late/);
   });
 
-  it('counts a bot already Draining at issuedAt as 0 ms', () => {
-    const v = timeToDraining(build(roster(), allPhase('Stopped', 0), kill(), observed(20_000)), {});
+  it('a bot already Draining or Stopped at the lever is reported apart, not as a 0 ms stop', () => {
+    const h = build(roster(), allPhase('Running', 0), phase('mm-aapl', 'Draining', 500), phase('mm-aapl', 'Stopped', 800), kill(1000, 1100), phase('sa-msft', 'Draining', 1300), phase('agent-aapl', 'Draining', 1400), allPhase('Stopped', 2000), observed(20_000));
+    const v = timeToDraining(h, {});
     expect(v.valid).toBe(true);
-    expect(v.details.perBot).toEqual({ 'mm-aapl': 0, 'sa-msft': 0, 'agent-aapl': 0 });
+    expect(v.details.perBot).toEqual({ 'sa-msft': 300, 'agent-aapl': 400 });
+    expect(v.details.alreadyOut).toEqual([{ slug: 'mm-aapl', phase: 'Stopped' }]);
+    expect(v.summary).toMatch(/all 2 measured .*1 already Stopped at the lever, not measured \(mm-aapl\)/);
+    const s = timeToStop(h, {});
+    expect(s.valid).toBe(true);
+    expect(s.details.alreadyOut).toEqual([{ slug: 'mm-aapl', phase: 'Stopped' }]);
+    expect(s.summary).toMatch(/1 already Stopped at the lever/);
+  });
+
+  it('is unknown when no in-scope bot was Running at the lever (all already Draining or Stopped)', () => {
+    const h = build(roster(), allPhase('Running', 0), allPhase('Draining', 500), kill(1000, 1100), allPhase('Stopped', 1500), observed(20_000));
+    const v = timeToDraining(h, {});
+    expect(v.valid).toBe('unknown');
+    expect(v.summary).toMatch(/no in-scope bot was Running when the lever was pulled.*3 already Draining/);
+    expect(timeToStop(h, {}).valid).toBe('unknown');
+    expect(timeToStop(build(roster(), allPhase('Stopped', 0), kill(), observed(400_000)), {}).valid).toBe('unknown');
+  });
+
+  it('a bot already out at the lever does not hide a failing one', () => {
+    const h = build(roster(), allPhase('Running', 0), phase('mm-aapl', 'Draining', 500), kill(1000, 1100), phase('sa-msft', 'Draining', 1300), observed(20_000));
+    const v = timeToDraining(h, {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/1 never left Running \(agent-aapl\).*1 already Draining at the lever/);
+  });
+
+  it("defaults to the path's promise: 1 s for the pub/sub paths, the 10 s poll budget for redis", () => {
+    const slow = (path: string) => build(roster(), allPhase('Running', 0), kill(1000, 1100, { path, level: 3 }), allPhase('Draining', 2600), observed(20_000));
+    for (const path of ['rest', 'crd', 'broker-level']) {
+      const v = timeToDraining(slow(path), {});
+      expect(v.valid).toBe(false);
+      expect(v.details.budgetMs).toBe(1000);
+    }
+    expect(timeToDraining(slow('redis'), {}).valid).toBe(true);
+    expect(timeToDraining(slow('redis'), {}).details.budgetMs).toBe(10_000);
+  });
+
+  it('a fleet whose pub/sub stopped working, halted by polling alone (~5 s), fails a rest path case', () => {
+    const polled = build(roster(), allPhase('Running', 0), kill(1000, 1100), phase('mm-aapl', 'Draining', 4900), phase('sa-msft', 'Draining', 5600), phase('agent-aapl', 'Draining', 6000), observed(20_000));
+    const v = timeToDraining(polled, {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/3 drained late/);
+  });
+
+  it('the scenario overrides the budget: budgetS for every path, byPath for one', () => {
+    const h = (path: string) => build(roster(), allPhase('Running', 0), kill(1000, 1100, { path }), allPhase('Draining', 4000), observed(20_000));
+    expect(timeToDraining(h('rest'), { 'time-to-draining': { budgetS: 10 } }).valid).toBe(true);
+    expect(timeToDraining(h('rest'), { 'time-to-draining': { budgetS: 10, byPath: { rest: 1 } } }).valid).toBe(false);
+    expect(timeToDraining(h('redis'), { 'time-to-draining': { budgetS: 1, byPath: { redis: 10 } } }).valid).toBe(true);
+    expect(timeToDraining(h('crd'), { 'time-to-draining': { byPath: { redis: 10 } } }).details.budgetMs).toBe(1000);
   });
 
   it('is unknown without a kill, without phases, or when the run ended before the budget', () => {
     expect(timeToDraining(build(roster(), allPhase('Running', 0)), {}).valid).toBe('unknown');
     expect(timeToDraining(build(roster(), kill()), {}).valid).toBe('unknown');
-    const short = timeToDraining(build(roster(), allPhase('Running', 0), kill(), observed(3000)), {});
+    const short = timeToDraining(build(roster(), allPhase('Running', 0), kill(), observed(1800)), {});
     expect(short.valid).toBe('unknown');
     expect(short.summary).toMatch(/stopped watching/);
   });

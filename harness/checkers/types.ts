@@ -13,7 +13,7 @@ export interface Verdict {
 
 /** Per-checker thresholds: the scenario's `expect` block (every field optional; see expectations.ts for defaults). */
 export interface Expectations {
-  'time-to-draining'?: { budgetS?: number };
+  'time-to-draining'?: { budgetS?: number; byPath?: Partial<Record<string, number>> };
   'time-to-stop'?: { budgetS?: Partial<Record<string, number>> };
   'post-flip-effects'?: { max?: number };
   'stop-claims-verified'?: { graceS?: number };
@@ -21,6 +21,9 @@ export interface Expectations {
   'journal-consistent'?: Record<string, never>;
   'restart-after-release'?: { budgetS?: number };
   'mode-work-done'?: Record<string, never>;
+  'bot-gate-held'?: Record<string, never>;
+  'out-of-scope-unaffected'?: Record<string, never>;
+  'fail-closed-within'?: { fault?: string; budgetS?: number };
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -3,10 +3,11 @@ export { listComponents, controlComponent } from './control-api.ts';
 import { processKill, processPause, redisDown, operatorDown, brokerRestart } from './process-faults.ts';
 import { linkLatency, linkDown, pubsubDrop, partition } from './link-faults.ts';
 import { rogueBot } from './rogue-bot.ts';
+import { flagStoreSilent } from './flag-store-silent.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot].map((f) => [f.kind, f]),
+  [processKill, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {

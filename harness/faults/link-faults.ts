@@ -10,7 +10,7 @@ function proxyUrl(ctx: FaultContext): string {
   return url;
 }
 
-function linkNames(components: ComponentInfo[]): string[] {
+export function linkNames(components: ComponentInfo[]): string[] {
   return components.filter((c) => c.kind === 'link').map((c) => c.name);
 }
 
@@ -36,7 +36,7 @@ async function setEnabled(ctx: FaultContext, names: string[], enabled: boolean):
   }
 }
 
-async function addToxics(ctx: FaultContext, names: string[], toxic: { type: string; name: string; stream: 'upstream' | 'downstream'; attributes: Record<string, unknown> }) {
+export async function addToxics(ctx: FaultContext, names: string[], toxic: { type: string; name: string; stream: 'upstream' | 'downstream'; attributes: Record<string, unknown> }) {
   const tp = new Toxiproxy(proxyUrl(ctx));
   const remove = async (links: string[]) => {
     for (const n of links) {
@@ -95,7 +95,7 @@ export const linkDown: Fault = {
   },
 };
 
-function hostsOf(p: Record<string, unknown>, c: ComponentInfo[], prefix: string): string[] {
+export function hostsOf(p: Record<string, unknown>, c: ComponentInfo[], prefix: string): string[] {
   const host = str(p.host);
   return linkNames(c).filter((n) => n.startsWith(prefix + '.') && (!host || n === `${prefix}.${host}`));
 }

@@ -44,7 +44,7 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
     },
     releaseAfterMs: s.release ? ms(s.release.after) : null,
     // Watch long enough for every budget the checkers judge, so "not yet" never hides a miss.
-    stopBudgetMs: Math.max(drainingBudgetMs(e), ...BOT_CLASSES.map((cls) => stopBudgetMs(e, cls))),
+    stopBudgetMs: Math.max(drainingBudgetMs(e, s.kill.path), ...BOT_CLASSES.map((cls) => stopBudgetMs(e, cls))),
     restartBudgetMs: restartBudgetMs(e),
     settleMs: SETTLE_MS,
   };

@@ -57,6 +57,13 @@ const fault = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ ...faultBase, kind: z.literal('partition'), params: z.strictObject({ host: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('rogue-bot'), params: z.strictObject({ target: text.describe('A bot daemon whose bots ignore their kill state until the heal') }) }),
+  z.strictObject({
+    ...faultBase,
+    kind: z.literal('flag-store-silent'),
+    params: z
+      .strictObject({ form: z.enum(['freeze', 'blackhole']).optional().describe('freeze (default): Redis SIGSTOPped; blackhole: the bots\' poll and subscriber links pass no byte, held open.'), host: text.optional().describe('blackhole only: one host\'s links') })
+      .optional(),
+  }),
 ]);
 
 const kill = z.strictObject({
@@ -72,7 +79,12 @@ const kill = z.strictObject({
 
 const budgetS = z.number().gt(0).max(86_400);
 const expect = z.strictObject({
-  'time-to-draining': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Draining within this (default 10).') }).optional(),
+  'time-to-draining': z
+    .strictObject({
+      budgetS: budgetS.optional().describe("Every in-scope bot Draining within this (default: the path's promise, harness/checkers/propagation-budgets.ts: rest, crd, broker-level 1 s; redis 10 s)."),
+      byPath: z.partialRecord(z.enum(['rest', 'redis', 'broker-level', 'crd']), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
+    })
+    .optional(),
   'time-to-stop': z
     .strictObject({ budgetS: z.partialRecord(z.enum(BOT_CLASSES), budgetS).optional().describe('Per class (defaults hft 30, others 300).') })
     .optional(),
@@ -82,6 +94,15 @@ const expect = z.strictObject({
   'journal-consistent': z.strictObject({}).optional(),
   'restart-after-release': z.strictObject({ budgetS: budgetS.optional().describe('Every in-scope bot Running within this after the release (default 30).') }).optional(),
   'mode-work-done': z.strictObject({}).optional(),
+  'bot-gate-held': z.strictObject({}).optional(),
+  'out-of-scope-unaffected': z.strictObject({}).optional(),
+  'fail-closed-within': z
+    .strictObject({
+      fault: name.optional().describe('The fault id to measure from (default: the first flag-store-silent or redis-down fault).'),
+      budgetS: budgetS.optional().describe("Every bot in the fault's reach Draining within this of the injection (default: the staleness bound 2 × pollIntervalS + 1 s, plus 0.5 s for the health check)."),
+    })
+    .optional()
+    .describe('Opt-in: this checker runs only when named here.'),
 });
 
 const matrixValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
@@ -136,6 +157,9 @@ export const ScenarioSchema = z
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) add(['faults', i, 'id'], `duplicate fault id '${id}'`);
     });
+    const fcw = s.expect['fail-closed-within'];
+    if (fcw?.fault !== undefined && !ids.includes(fcw.fault)) add(['expect', 'fail-closed-within', 'fault'], `no fault has id '${fcw.fault}' (fault ids: ${ids.join(', ') || 'none'})`);
+    if (fcw && fcw.fault === undefined && !s.faults.some((f) => f.kind === 'flag-store-silent' || f.kind === 'redis-down')) add(['expect', 'fail-closed-within'], 'no flag-store-silent or redis-down fault to measure from: add one, or name a fault id in fault');
     if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');
     if (s.kill.asset !== undefined && s.kill.level !== 1) add(['kill', 'asset'], 'asset is only for path broker-level, level 1');
     if (s.kill.scope === 'platform' && s.kill.target !== undefined && s.kill.target !== 'platform') add(['kill', 'target'], "the platform scope's target is 'platform'");
