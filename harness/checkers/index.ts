@@ -9,6 +9,7 @@ import { stopClaimsVerified } from './stop-claims-verified.ts';
 import { haltStateDurable } from './halt-state-durable.ts';
 import { journalConsistent } from './journal-consistent.ts';
 import { restartAfterRelease } from './restart-after-release.ts';
+import { withObserverLoss } from './observer-loss.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -25,11 +26,14 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'restart-after-release': restartAfterRelease,
 };
 
-/** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */
-export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = []): Verdict[] {
+/**
+ * Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as
+ * unknown, never as a pass. A `true` whose sources lost data (an observer failed to the end) is unknown.
+ */
+export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = [], checkers: Record<CheckerName, Checker> = CHECKERS): Verdict[] {
   return CHECKER_NAMES.filter((n) => !skip.includes(n)).map((n) => {
     try {
-      return CHECKERS[n](history, expectations);
+      return withObserverLoss(history, checkers[n](history, expectations));
     } catch (err) {
       return { checker: n, valid: 'unknown' as const, summary: `killdrill: the checker crashed (${err instanceof Error ? err.message : String(err)}); this is a harness bug, please report it`, details: {} };
     }

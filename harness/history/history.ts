@@ -2,6 +2,7 @@
 import { inScopeBots, type RosterBot } from '../runner/in-scope.ts';
 import type {
   ClaimOp, DaemonOp, EffectOp, JournalOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
+  ObserverFailedOp,
 } from './ops.ts';
 
 export interface Lever {
@@ -128,6 +129,11 @@ export class History {
 
   journal(): JournalOp[] {
     return this.ofType('journal');
+  }
+
+  /** Observer failure episodes (recovered or not), in record order. */
+  observerFailures(): ObserverFailedOp[] {
+    return this.ofType('observer-failed');
   }
 
   journalRead(): boolean {

@@ -11,7 +11,7 @@ export interface PhaseObserver {
   drain(): Promise<void>;
 }
 
-export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, onError: (e: unknown) => void): PhaseObserver {
+export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, onError: (e: unknown) => void, onOk: () => void = () => {}): PhaseObserver {
   const key = phaseStreamKey(keyPrefix);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200, lazyConnect: false });
   redis.on('error', () => {}); // reconnects on its own; read errors surface in readOnce
@@ -60,6 +60,7 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
         if (len < lastStreamLen) lastId = '0';
         lastStreamLen = len;
         await readOnce(250);
+        onOk();
       } catch (err) {
         if (!stopped) onError(err);
         await new Promise((r) => setTimeout(r, 200));
@@ -72,6 +73,7 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
     async drain() {
       try {
         while ((await readOnce(null)) > 0) {}
+        onOk();
       } catch (err) {
         onError(err);
       }
