@@ -19,6 +19,9 @@ import { writeReports } from '../../reports/index.ts';
 import { buildResult, type Environment, type RunResult } from './result.ts';
 import type { Progress } from './progress.ts';
 
+/** The observers' longest poll (status 250 ms, the phase stream's block 250 ms) with room to spare. */
+const SO_FAR_MARGIN_MS = 1000;
+
 export interface RunScenarioOptions {
   /** Run directories go to `<outDir>/runs/<runId>/`. */
   outDir: string;
@@ -83,7 +86,13 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   let invalidInput = false;
   try {
     // The history so far, judged by the same checkers: a case whose verdict cannot change ends early.
-    const judgeSoFar = () => decideSoFar(new History(recorder.ops()), (h) => runCheckers(h, s.expect, s.skip ?? []), s.detects, nowMs());
+    // Asked only while no observer is failing: every source is then read to within its poll interval,
+    // so the history so far is taken as observed until SO_FAR_MARGIN_MS ago.
+    const judgeSoFar = () => {
+      const now = nowMs();
+      const h = new History([...recorder.ops(), { t: now, type: 'observers-stopped', at: now - SO_FAR_MARGIN_MS }]);
+      return decideSoFar(h, (x) => runCheckers(x, s.expect, s.skip ?? []), s.detects, now);
+    };
     run = await runCase(plan, {
       runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal,
       ...(opts.portBlock ? { portBlock: opts.portBlock } : {}),
