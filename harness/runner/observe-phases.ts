@@ -53,6 +53,8 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
 
   let lastStreamLen = 0;
   const loop = (async () => {
+    // The connection is still being made: a read now would fail for nothing (up to 2 s, then it counts).
+    for (let i = 0; i < 40 && !stopped && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
     while (!stopped) {
       try {
         // Detect a restarted (emptied) Redis: the stream got shorter, read it again from the start.
