@@ -38,8 +38,9 @@ export function earlyEnd(o: EarlyEndOptions): Watcher {
     if (!o.judgeSoFar) return false;
     const now = nowMs();
     if (now - lastJudged < JUDGE_EVERY_MS) return false;
-    lastJudged = now;
     const d = o.failing().length ? null : o.judgeSoFar();
+    // A long history takes longer to judge: never spend more than a fifth of the time judging it.
+    lastJudged = now + Math.max(0, 4 * (nowMs() - now) - JUDGE_EVERY_MS);
     if (!d) {
       held = null;
       return false;
