@@ -39,6 +39,16 @@ describe('decide: a case that must pass', () => {
     expect(decideAt(stuck(11_500, injected, healedLongAgo), 11_500)).toMatchObject({ outcome: 'failed' });
   });
 
+  it('faults that cannot hold back phase reports (broker, operator, pub/sub, other links) do not delay a decision', () => {
+    const f = (id: string, kind: string, params: Record<string, unknown> = {}) => ({ type: 'fault-injected', id, kind, params, at: 2000 });
+    for (const x of [f('a', 'broker-restart'), f('b', 'operator-down'), f('c', 'pubsub-drop', { form: 'silent' }), f('d', 'link-down', { link: 'bots-redis-sub.node-a' }), f('e', 'link-latency', { link: 'gateway-venue', latencyMs: 50 })]) {
+      expect(decideAt(stuck(11_500, x), 11_500), x.kind).toMatchObject({ outcome: 'failed' });
+    }
+    for (const x of [f('p', 'link-down', { link: 'bots-redis-poll.node-a' }), f('q', 'partition', { host: 'node-a' }), f('r', 'process-pause', { target: 'agents-a' }), f('s', 'redis-down')]) {
+      expect(decideAt(stuck(11_500, x), 11_500), x.kind).toBeNull();
+    }
+  });
+
   it('is decided failed on a post-flip effect (more history never makes it true)', () => {
     const h = soFar(3000, roster(), allPhase('Running', 0), kill(1000, 1100), effect('mm-aapl', 'order', 2000));
     expect(decideAt(h, 3000)).toMatchObject({ outcome: 'failed', by: [{ checker: 'post-flip-effects', valid: false }] });

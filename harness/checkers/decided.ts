@@ -4,6 +4,7 @@
 // less than FAULT_SETTLE_MS ago) a bot may be holding back phases it will flush later, so nothing
 // is decided; the runner also asks only while no observer is failing, and holds a decision for a
 // grace before acting on it. The final verdicts are always computed again on the whole history.
+// (Only faults that can hold back phase reports count: mayHoldBackPhases.)
 import type { History } from '../history/index.ts';
 import type { CheckerName } from './names.ts';
 import type { Verdict } from './types.ts';
@@ -26,10 +27,25 @@ export interface Decision {
   by: Array<{ checker: CheckerName; valid: Verdict['valid']; summary: string }>;
 }
 
-/** Faults injected and not healed at `now`, or healed less than FAULT_SETTLE_MS before it. */
+/**
+ * Can this fault hold back a bot's phase reports (to be flushed, with their own times, once it heals)?
+ * The phase writer uses the bots' poll link to Redis (docs/contracts.md §12): Redis down, that link cut
+ * or slowed, a partitioned host, a paused or killed daemon can. The broker, the operator, the pub/sub
+ * subscriber link and the other links cannot.
+ */
+function mayHoldBackPhases(kind: string, params: Record<string, unknown>): boolean {
+  if (kind === 'operator-down' || kind === 'broker-restart' || kind === 'pubsub-drop') return false;
+  if (kind === 'link-down' || kind === 'link-latency') return String(params?.link ?? '').startsWith('bots-redis-poll');
+  return true;
+}
+
+/** Faults that may hold back phases, injected and not healed at `now`, or healed less than FAULT_SETTLE_MS before it. */
 function faultsUnsettled(h: History, now: number): string[] {
   const healed = new Map(h.ofType('fault-healed').map((f) => [f.id, f.at]));
-  return h.ofType('fault-injected').filter((f) => !healed.has(f.id) || now - healed.get(f.id)! < FAULT_SETTLE_MS).map((f) => f.id);
+  return h
+    .ofType('fault-injected')
+    .filter((f) => mayHoldBackPhases(f.kind, f.params) && (!healed.has(f.id) || now - healed.get(f.id)! < FAULT_SETTLE_MS))
+    .map((f) => f.id);
 }
 
 export function decide(
