@@ -48,6 +48,17 @@ function faultsUnsettled(h: History, now: number): string[] {
     .map((f) => f.id);
 }
 
+/**
+ * halt-state-durable judges the status view current when its window opens (engagedAt + grace): until
+ * the history reaches that moment, the view it judged is one taken before the halt could show, and a
+ * later one will take its place. Its false is final once the window opened or the release was issued.
+ */
+function windowOpened(h: History, v: Verdict): boolean {
+  if (v.checker !== 'halt-state-durable') return true;
+  const start = v.details.windowStart;
+  return h.lever('release') !== null || (typeof start === 'number' && h.observedUntil() >= start);
+}
+
 export function decide(
   h: History,
   verdicts: Verdict[],
@@ -59,7 +70,7 @@ export function decide(
   const want = new Set(detects ?? []);
   const pick = (vs: Verdict[]) => vs.map((v) => ({ checker: v.checker, valid: v.valid, summary: v.summary }));
   // Failed whatever comes: a checker that must pass is false for good, or one that must fail passed for good.
-  const mustPassFailed = verdicts.filter((v) => !want.has(v.checker) && v.valid === false && FALSE_NEVER_TRUE.has(v.checker));
+  const mustPassFailed = verdicts.filter((v) => !want.has(v.checker) && v.valid === false && FALSE_NEVER_TRUE.has(v.checker) && windowOpened(h, v));
   const mustFailPassed = verdicts.filter((v) => want.has(v.checker) && v.valid === true && TRUE_FINAL.has(v.checker));
   if (mustPassFailed.length || mustFailPassed.length) {
     const parts = [
@@ -70,7 +81,7 @@ export function decide(
   }
   // Passed whatever comes: only for a reproduction whose named checkers failed for good and every other passed for good.
   if (want.size && judge(verdicts, detects).passed) {
-    const final = verdicts.every((v) => (want.has(v.checker) ? v.valid === false && FALSE_FINAL.has(v.checker) : v.valid === true && TRUE_FINAL.has(v.checker)));
+    const final = verdicts.every((v) => (want.has(v.checker) ? v.valid === false && FALSE_FINAL.has(v.checker) && windowOpened(h, v) : v.valid === true && TRUE_FINAL.has(v.checker)));
     if (final) return { outcome: 'passed', reason: `every checker's verdict is final: ${verdicts.map((v) => `${v.checker} ${v.valid}`).join(', ')}`, by: pick(verdicts) };
   }
   return null;
