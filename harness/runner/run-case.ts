@@ -114,9 +114,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);
     emit({ type: 'warmup-ended', at: nowMs(), effects: obs.ledger.count() });
-    if (obs.ledger.count() === 0 && !obs.failing().includes('ledger')) {
-      throw new InfraError(`killdrill: no effect reached the venue during the ${plan.warmupMs} ms warm-up, so the fleet was not under load and a kill would prove nothing; check the fleet (its bots' logs under ${ep.dataDir}) or lengthen load.warmup`);
-    }
+    const idle = warmupProblem(obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
+    if (idle) throw new InfraError(idle);
 
     // The lever.
     await sleepUntil(t0 + plan.kill.atMs);
@@ -159,6 +158,16 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     progress.done();
     if (fleet) await fleet.stop();
   }
+}
+
+/**
+ * load.warmup: by its end the venue must have received effects, or the fleet is not under load and a
+ * kill proves nothing (the case is errored). A ledger that cannot be read says nothing either way
+ * (its loss is recorded as observer-failed and judged by the checkers that need it).
+ */
+export function warmupProblem(effects: number, ledgerFailing: boolean, warmupMs: number, dataDir: string): string | null {
+  if (effects > 0 || ledgerFailing) return null;
+  return `killdrill: no effect reached the venue during the ${warmupMs} ms warm-up, so the fleet was not under load and a kill would prove nothing; check the fleet (its bots' logs under ${dataDir}) or lengthen load.warmup`;
 }
 
 /** A scenario problem found only once the fleet was up (e.g. a fault aimed at a component it lacks): exit 2. */
