@@ -13,6 +13,7 @@ import { botGateHeld } from './bot-gate-held.ts';
 import { modeWorkDone } from './mode-work-done.ts';
 import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
 import { failClosedWithin } from './fail-closed-within.ts';
+import { withObserverLoss } from './observer-loss.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -36,11 +37,14 @@ export const CHECKERS: Record<CheckerName, Checker> = {
 /** Checkers that judge only what a scenario sets up on purpose: run only when its expect block names them. */
 export const OPT_IN: readonly CheckerName[] = ['fail-closed-within'];
 
-/** Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as unknown, never as a pass. */
-export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = []): Verdict[] {
+/**
+ * Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as
+ * unknown, never as a pass. A `true` whose sources lost data (an observer failed to the end) is unknown.
+ */
+export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = [], checkers: Record<CheckerName, Checker> = CHECKERS): Verdict[] {
   return CHECKER_NAMES.filter((n) => !skip.includes(n) && (!OPT_IN.includes(n) || expectations[n] !== undefined)).map((n) => {
     try {
-      return CHECKERS[n](history, expectations);
+      return withObserverLoss(history, checkers[n](history, expectations));
     } catch (err) {
       return { checker: n, valid: 'unknown' as const, summary: `killdrill: the checker crashed (${err instanceof Error ? err.message : String(err)}); this is a harness bug, please report it`, details: {} };
     }

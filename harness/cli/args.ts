@@ -8,7 +8,8 @@ export interface ParsedArgs {
   flags: Record<string, string>;
 }
 
-export function parseArgs(argv: string[], known: string[]): ParsedArgs {
+/** `known`: options that take a value; `switches`: options that take none (then flags[name] is 'true'). */
+export function parseArgs(argv: string[], known: string[], switches: string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -23,7 +24,13 @@ export function parseArgs(argv: string[], known: string[]): ParsedArgs {
     }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (!known.includes(name)) throw new UsageError(`killdrill: unknown option '--${name}'; known: ${known.map((k) => '--' + k).join(', ')}`);
+    if (switches.includes(name)) {
+      if (eq >= 0) throw new UsageError(`killdrill: option '--${name}' takes no value`);
+      if (name in flags) throw new UsageError(`killdrill: option '--${name}' given twice; give it once`);
+      flags[name] = 'true';
+      continue;
+    }
+    if (!known.includes(name)) throw new UsageError(`killdrill: unknown option '--${name}'; known: ${[...known, ...switches].map((k) => '--' + k).join(', ')}`);
     const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`killdrill: option '--${name}' needs a value`);
     if (name in flags) throw new UsageError(`killdrill: option '--${name}' given twice; give it once`);

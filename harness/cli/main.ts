@@ -13,6 +13,7 @@ const [command, ...args] = process.argv.slice(2);
 const USAGE = `usage: killdrill <command> [options]
 
   run <file|dir>… [--seed N] [--runtime process|docker] [--out DIR]   run scenarios
+      [--case ID] [--jobs N] [--observe-full]                         (--observe-full: no early end)
   validate <file>…                                                    check scenario files
   sim up [--preset P] [--bots N] [--bugs a,b] [--json]                run the simulated fleet alone
   evidence <runDir|result.json>… [--out FILE] [--drill-id ID]         merge runs into one drill evidence document

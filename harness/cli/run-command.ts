@@ -1,4 +1,4 @@
-// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID] [--jobs N]`.
+// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID] [--jobs N] [--observe-full]`.
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
@@ -43,6 +43,7 @@ interface Selected {
   out: string;
   runtimeName?: string;
   jobs: number;
+  observeFull: boolean;
 }
 
 /** At most this many fleets side by side. */
@@ -50,7 +51,7 @@ const MAX_JOBS = 8;
 
 function select(argv: string[], io: Io): Selected | number {
   try {
-    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case', 'jobs']);
+    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case', 'jobs'], ['observe-full']);
     if (!positionals.length) throw new UsageError('killdrill: run needs at least one scenario file or directory: killdrill run scenarios/');
     let seed: number | undefined;
     if (flags.seed !== undefined) {
@@ -78,7 +79,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length) };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: flags['observe-full'] === 'true' };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -122,6 +123,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
         signal: abort.signal,
         ...(sel.seed !== undefined ? { seed: sel.seed } : {}),
         ...(sel.jobs > 1 ? { portBlock: { index: slot, of: sel.jobs } } : {}),
+        ...(sel.observeFull ? { observeFull: true } : {}),
       });
       byIndex[i] = r;
       const secs = ((Date.now() - started) / 1000).toFixed(1);

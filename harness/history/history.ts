@@ -2,6 +2,7 @@
 import { asKillMode, inScopeBots, LEVEL_MODE, type KillMode, type RosterBot } from '../checkers/spec/index.ts';
 import type {
   ClaimOp, DaemonOp, EffectOp, JournalOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
+  ObserverFailedOp,
 } from './ops.ts';
 
 export interface Lever {
@@ -32,8 +33,20 @@ export class History {
     this.tornLines = tornLines;
   }
 
+  // The ops are frozen, so each type's list (and each bot's phases) is computed once per History:
+  // the runner judges the history so far several times a second (harness/checkers/decided.ts).
+  #byType = new Map<string, readonly Op[]>();
+  #phasesBySlug: Map<string, PhaseOp[]> | null = null;
+
   ofType<T extends Op['type']>(type: T): Array<Extract<Op, { type: T }>> {
-    return this.ops.filter((o) => o.type === type) as Array<Extract<Op, { type: T }>>;
+    if (!this.#byType.size) {
+      for (const o of this.ops) {
+        const l = this.#byType.get(o.type) as Op[] | undefined;
+        if (l) l.push(o);
+        else this.#byType.set(o.type, [o]);
+      }
+    }
+    return [...(this.#byType.get(type) ?? [])] as Array<Extract<Op, { type: T }>>;
   }
 
   runStart(): RunStartOp | null {
@@ -50,9 +63,17 @@ export class History {
 
   /** The first time this lever was issued, with its acknowledgement and confirmation. */
   lever(name: LeverName): Lever | null {
-    const issued = this.ops.find((o) => o.type === 'lever-issued' && o.lever === name);
-    if (!issued || issued.type !== 'lever-issued') return null;
-    const after = (type: string) => this.ops.find((o) => o.type === type && (o as { lever?: string }).lever === name && o.t >= issued.t) as { at: number; error?: string } | undefined;
+    if (!this.#levers.has(name)) this.#levers.set(name, this.#lever(name));
+    const l = this.#levers.get(name)!;
+    return l && { ...l };
+  }
+
+  #levers = new Map<LeverName, Lever | null>();
+
+  #lever(name: LeverName): Lever | null {
+    const issued = this.ofType('lever-issued').find((o) => o.lever === name);
+    if (!issued) return null;
+    const after = (type: 'lever-ack' | 'lever-engaged' | 'lever-failed') => this.ofType(type).find((o) => o.lever === name && o.t >= issued.t) as { at: number; error?: string } | undefined;
     const ack = after('lever-ack');
     const engaged = after('lever-engaged');
     const failed = after('lever-failed');
@@ -87,7 +108,16 @@ export class History {
 
   /** One bot's phase transitions in the fleet's time order. */
   phasesOf(slug: string): PhaseOp[] {
-    return this.ofType('phase').filter((p) => p.slug === slug).sort((a, b) => a.at - b.at);
+    if (!this.#phasesBySlug) {
+      this.#phasesBySlug = new Map();
+      for (const p of this.ofType('phase')) {
+        const l = this.#phasesBySlug.get(p.slug);
+        if (l) l.push(p);
+        else this.#phasesBySlug.set(p.slug, [p]);
+      }
+      for (const l of this.#phasesBySlug.values()) l.sort((a, b) => a.at - b.at);
+    }
+    return [...(this.#phasesBySlug.get(slug) ?? [])];
   }
 
   /** The bot's phase at time `at` (its last transition at or before), or null if none seen yet. */
@@ -125,6 +155,11 @@ export class History {
 
   journal(): JournalOp[] {
     return this.ofType('journal');
+  }
+
+  /** Observer failure episodes (recovered or not), in record order. */
+  observerFailures(): ObserverFailedOp[] {
+    return this.ofType('observer-failed');
   }
 
   journalRead(): boolean {

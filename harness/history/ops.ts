@@ -31,13 +31,20 @@ export interface JournalOp extends Base { type: 'journal'; bot: string; key: str
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
 export interface ObserversStoppedOp extends Base { type: 'observers-stopped'; at: number; ledgerSeq?: number }
+/** An observer could not read its source from `from` to `to` (recovered: a later read caught up; else the data from `from` on is lost). */
+export interface ObserverFailedOp extends Base { type: 'observer-failed'; source: string; error: string; from: number; to: number; recovered: boolean; failures?: number }
+/** The runner judged the history so far and the case's verdict could no longer change: it stopped watching (harness/checkers/decided.ts). */
+export interface CaseDecidedOp extends Base { type: 'case-decided'; at: number; stage: string; outcome: 'failed' | 'passed'; reason: string; by: Array<{ checker: string; valid: boolean | 'unknown'; summary: string }>; heldMs: number }
+/** load.duration, the hard cap of the case, ran out during a watch. */
+export interface DurationReachedOp extends Base { type: 'duration-reached'; at: number; stage: string; durationMs: number }
 export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reason?: string }
-/** Ops the checkers do not read (fleet-up, observer-errors, …). */
+/** Ops the checkers do not read (fleet-up, …). */
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
   | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
-  | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp;
+  | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp
+  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp;
 
 /** An op as handed to the recorder: everything but `t`. */
 export type OpInput = { type: string } & Record<string, unknown>;

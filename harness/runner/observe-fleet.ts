@@ -10,7 +10,7 @@ interface SupervisorEvent { seq: number; at: number; daemon: string; event: stri
 interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
 interface Status { haltLevel: number; incident: { id: string } | null; engaged: Array<{ key: string }>; bootId: string }
 
-export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void): PollLoop {
+export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
   const cursors = new Map<string, number>();
   return pollLoop(200, async () => {
     for (const [host, url] of Object.entries(fleet.hosts)) {
@@ -21,10 +21,10 @@ export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: u
       }
       cursors.set(host, page.next);
     }
-  }, onError);
+  }, onError, onOk);
 }
 
-export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void): PollLoop {
+export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
   let after = 0;
   const seen = new Set<string>();
   return pollLoop(200, async () => {
@@ -41,14 +41,14 @@ export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: un
       }
     }
     after = Math.max(after, page.next);
-  }, onError);
+  }, onError, onOk);
 }
 
 /**
  * Records /status whenever what it says changes, when it becomes unreachable, and at least
  * every 2 s while it stays the same (so the history shows the halt state was watched throughout).
  */
-export function observeStatus(fleet: FleetEndpoints, emit: Emit): PollLoop {
+export function observeStatus(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void = () => {}, onOk: () => void = () => {}): PollLoop {
   let last = '';
   let lastEmitAt = 0;
   return pollLoop(250, async () => {
@@ -62,7 +62,9 @@ export function observeStatus(fleet: FleetEndpoints, emit: Emit): PollLoop {
         lastEmitAt = now;
       }
       last = sig;
+      onOk();
     } catch (err) {
+      onError(err);
       if (last !== 'down') emit({ type: 'status', ok: false, error: err instanceof Error ? err.message : String(err), at: nowMs() });
       last = 'down';
     }

@@ -25,7 +25,7 @@ export interface LedgerObserver extends PollLoop {
   count(): number;
 }
 
-export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown) => void, intervalMs = 100): LedgerObserver {
+export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown) => void, intervalMs = 100, onOk?: () => void): LedgerObserver {
   let after = 0;
   let count = 0;
   const tick = async () => {
@@ -41,6 +41,6 @@ export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown
       if (page.effects.length < 5000) return;
     }
   };
-  const loop = pollLoop(intervalMs, tick, onError);
+  const loop = pollLoop(intervalMs, tick, onError, onOk);
   return { ...loop, count: () => count };
 }

@@ -11,7 +11,7 @@ export interface PhaseObserver {
   drain(): Promise<void>;
 }
 
-export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, onError: (e: unknown) => void): PhaseObserver {
+export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, onError: (e: unknown) => void, onOk: () => void = () => {}): PhaseObserver {
   const key = phaseStreamKey(keyPrefix);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200, lazyConnect: false });
   redis.on('error', () => {}); // reconnects on its own; read errors surface in readOnce
@@ -53,6 +53,8 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
 
   let lastStreamLen = 0;
   const loop = (async () => {
+    // The connection is still being made: a read now would fail for nothing (up to 2 s, then it counts).
+    for (let i = 0; i < 40 && !stopped && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
     while (!stopped) {
       try {
         // Detect a restarted (emptied) Redis: the stream got shorter, read it again from the start.
@@ -60,6 +62,7 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
         if (len < lastStreamLen) lastId = '0';
         lastStreamLen = len;
         await readOnce(250);
+        onOk();
       } catch (err) {
         if (!stopped) onError(err);
         await new Promise((r) => setTimeout(r, 200));
@@ -72,6 +75,7 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
     async drain() {
       try {
         while ((await readOnce(null)) > 0) {}
+        onOk();
       } catch (err) {
         onError(err);
       }

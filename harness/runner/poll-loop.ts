@@ -1,16 +1,16 @@
-// Runs `tick` every `intervalMs` until stopped; errors go to `onError`, never thrown.
+// Runs `tick` every `intervalMs` until stopped; errors go to `onError`, never thrown; `onOk` after each good tick.
 export interface PollLoop {
   stop(): Promise<void>;
   /** Run one more tick now (e.g. a final drain before the history closes). */
   flush(): Promise<void>;
 }
 
-export function pollLoop(intervalMs: number, tick: () => Promise<void>, onError: (err: unknown) => void): PollLoop {
+export function pollLoop(intervalMs: number, tick: () => Promise<void>, onError: (err: unknown) => void, onOk: () => void = () => {}): PollLoop {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const runOnce = () => {
-    running = running.then(() => tick().catch(onError));
+    running = running.then(() => tick().then(onOk, onError));
     return running;
   };
   const schedule = () => {

@@ -12,7 +12,7 @@ export interface Environment {
 }
 
 /** What the runner knows about a case; everything else in result.json is derived from `history`. */
-export type ResultInput = Omit<RunResult, 'lever' | 'perBot' | 'stats' | 'counts' | 'faults'> & { history: History };
+export type ResultInput = Omit<RunResult, 'lever' | 'perBot' | 'stats' | 'counts' | 'faults' | 'endedEarly' | 'durationReached'> & { history: History };
 
 export interface PerBot {
   slug: string;
@@ -55,6 +55,10 @@ export interface RunResult {
     notLanded: number | null;
   };
   faults: Array<{ id: string; kind: string; params: Record<string, unknown>; injectedAt: number; healedAt: number | null }>;
+  /** The runner stopped watching once the case was decided (not with --observe-full): when, in which watch, why. */
+  endedEarly?: { at: number; afterKillMs: number | null; stage: string; outcome: string; reason: string };
+  /** load.duration ran out before the timeline's end: the checkers still waiting are unknown. */
+  durationReached?: { at: number; stage: string; durationMs: number };
 }
 
 /** Every secret-looking key anywhere in the result [redacted] (tokens never appear in result.json). */
@@ -137,6 +141,16 @@ export function buildResult(r: ResultInput): RunResult {
       notLanded: jc && typeof jc.details.notLandedCount === 'number' ? (jc.details.notLandedCount as number) : null,
     },
     faults: injected.map((f) => ({ id: f.id, kind: f.kind, params: f.params, injectedAt: f.at, healedAt: healed.find((x) => x.id === f.id)?.at ?? null })),
+    ...endings(h, kill?.issuedAt ?? null),
   };
   return withoutSecrets(result);
+}
+
+function endings(h: History, issuedAt: number | null): Pick<RunResult, 'endedEarly' | 'durationReached'> {
+  const decided = h.ofType('case-decided')[0];
+  const capped = h.ofType('duration-reached')[0];
+  return {
+    ...(decided ? { endedEarly: { at: decided.at, afterKillMs: issuedAt === null ? null : decided.at - issuedAt, stage: decided.stage, outcome: decided.outcome, reason: decided.reason } } : {}),
+    ...(capped ? { durationReached: { at: capped.at, stage: capped.stage, durationMs: capped.durationMs } } : {}),
+  };
 }

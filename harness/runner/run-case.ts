@@ -1,20 +1,20 @@
-// The timeline interpreter: fleet up → warm-up under load → faults → lever →
-// observe until every in-scope bot stopped or the budget ran out → release →
-// verify restart → heal → fleet down. Heal and stop also on error and SIGINT.
+// The timeline interpreter: fleet up → warm-up under load → faults → lever → observe until every
+// in-scope bot stopped, the budget ran out, the case was decided (early-end.ts) or load.duration
+// ran out → release → verify restart → heal → fleet down. Heal and stop also on error and SIGINT.
 import { nowMs, DEFAULT_KEY_PREFIX } from '../../fleet-sim/model.ts';
 import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
-import { faultByKind, listComponents, type ActiveFault } from '../faults/index.ts';
+import { faultByKind, listComponents } from '../faults/index.ts';
 import { getJson } from '../kill-paths/http.ts';
-import { observePhases } from './observe-phases.ts';
-import { observeLedger } from './observe-ledger.ts';
+import type { Decision } from '../checkers/decided.ts';
+import { startObservers, type Observers } from './observers.ts';
+import { scheduleFaults, type FaultSchedule } from './fault-schedule.ts';
+import { earlyEnd } from './early-end.ts';
 import { observeVenueBook } from './observe-venue-book.ts';
-import { observeClaims, observeDaemons, observeStatus } from './observe-fleet.ts';
 import { inScopeBots, type RosterBot } from './in-scope.ts';
 import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
-import type { PollLoop } from './poll-loop.ts';
 
 export interface CaseContext {
   runId: string;
@@ -24,10 +24,12 @@ export interface CaseContext {
   progress: Progress;
   signal: AbortSignal;
   portBlock?: { index: number; of: number };
+  /** Judge the history so far (run-scenario.ts); absent with --observe-full: watch every budget out. */
+  judgeSoFar?: () => Decision | null;
 }
 
 export interface CaseRun {
-  /** `completed`: the timeline ran to its end and the history can be judged. */
+  /** `completed`: the timeline ran to its end (or was decided early) and the history can be judged. */
   status: 'completed' | 'errored' | 'interrupted';
   reason?: string;
   inScope: string[];
@@ -41,15 +43,9 @@ class Interrupted extends Error {}
 export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun> {
   const { emit, progress, signal } = ctx;
   const keyPrefix = (plan.fleet.overrides.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
-  const errors: string[] = [];
-  const onObserverError = (e: unknown) => {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (errors[errors.length - 1] !== msg) errors.push(msg);
-  };
   let fleet: FleetHandle | null = null;
-  const loops: PollLoop[] = [];
-  let phases: ReturnType<typeof observePhases> | null = null;
-  const active: Array<{ id: string; kind: string; fault: ActiveFault; params: Record<string, unknown> }> = [];
+  let observers: Observers | null = null;
+  let faults: FaultSchedule | null = null;
   const timers: NodeJS.Timeout[] = [];
   let inScope: string[] = [];
   const secrets: string[] = [];
@@ -58,18 +54,9 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     while (nowMs() < t) {
       if (signal.aborted) throw new Interrupted();
       if (fleet?.exited()) throw new InfraError(`killdrill: ${fleet.exited()}`);
+      const faultError = faults?.error();
+      if (faultError) throw new InfraError(faultError);
       await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, t - nowMs()))));
-    }
-  };
-  const healOne = async (id: string) => {
-    const i = active.findIndex((a) => a.id === id);
-    if (i < 0) return;
-    const [a] = active.splice(i, 1);
-    try {
-      const detail = await a.fault.heal();
-      emit({ type: 'fault-healed', id, kind: a.kind, params: a.params, detail, at: nowMs() });
-    } catch (err) {
-      emit({ type: 'fault-healed', id, kind: a.kind, params: a.params, ok: false, error: err instanceof Error ? err.message : String(err), at: nowMs() });
     }
   };
 
@@ -84,6 +71,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const { token: _t, releaseToken: _r, ...publicEndpoints } = ep;
     emit({ type: 'fleet-up', endpoints: publicEndpoints, at: nowMs() });
     const t0 = nowMs();
+    // load.duration: the hard cap of the case, from the load's start.
+    const capAt = t0 + plan.maxDurationMs;
 
     // Roster: bots and their daemons' tags (for level scopes).
     const bots = await getJson<RosterBot[]>(`${ep.brokerUrl}/bots`, ep.token);
@@ -98,9 +87,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
 
     // Observers: the history's sources.
-    phases = observePhases(ep.redisUrl, keyPrefix, emit, onObserverError);
-    const ledger = observeLedger(ep.venueUrl, emit, onObserverError);
-    loops.push(ledger, observeDaemons(ep, emit, onObserverError), observeClaims(ep, emit, onObserverError), observeStatus(ep, emit));
+    const obs = (observers = startObservers(ep, keyPrefix, emit));
 
     // Progress line.
     let lastCount = 0;
@@ -108,10 +95,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     let stage = 'warm-up';
     const progressTimer = setInterval(() => {
       const counts = { Running: 0, Draining: 0, Stopped: 0 } as Record<string, number>;
-      for (const p of phases!.phases.values()) counts[p] = (counts[p] ?? 0) + 1;
+      for (const p of obs.phases.phases.values()) counts[p] = (counts[p] ?? 0) + 1;
       const now = nowMs();
-      const rate = ((ledger.count() - lastCount) * 1000) / Math.max(1, now - lastAt);
-      lastCount = ledger.count();
+      const rate = ((obs.ledger.count() - lastCount) * 1000) / Math.max(1, now - lastAt);
+      lastCount = obs.ledger.count();
       lastAt = now;
       progress.update({ phase: stage, elapsedMs: now - t0, running: counts.Running, draining: counts.Draining, stopped: counts.Stopped, effectsPerS: rate });
     }, 500);
@@ -123,20 +110,13 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       const problem = faultByKind(f.kind).check(f.params, components);
       if (problem) throw new InputError(`killdrill: ${plan.file}: fault '${f.kind}' (${f.id}): ${problem}`);
     }
-    const faultRuns = plan.faults.map(async (f) => {
-      await sleepUntil(t0 + f.atMs);
-      const fault = faultByKind(f.kind);
-      const detail0 = { at: nowMs() };
-      const activeFault = await fault.inject({ fleet: ep, components }, f.params);
-      active.push({ id: f.id, kind: f.kind, fault: activeFault, params: f.params });
-      emit({ type: 'fault-injected', id: f.id, kind: f.kind, params: f.params, detail: activeFault.detail, at: detail0.at });
-      if (f.healAfterMs !== null) {
-        await sleepUntil(nowMs() + f.healAfterMs);
-        await healOne(f.id);
-      }
-    });
-    const faultsDone = Promise.all(faultRuns);
-    faultsDone.catch(() => {});
+    faults = scheduleFaults(plan.faults, t0, { fleet: ep, components }, emit);
+
+    // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
+    await sleepUntil(t0 + plan.warmupMs);
+    emit({ type: 'warmup-ended', at: nowMs(), effects: obs.ledger.count() });
+    const idle = warmupProblem(obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
+    if (idle) throw new InfraError(idle);
 
     // The lever.
     await sleepUntil(t0 + plan.kill.atMs);
@@ -149,25 +129,23 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const issuedAt = nowMs();
     await path.engage(ep, leverReq, leverEmit('kill'));
 
-    // Observe until every in-scope bot is Stopped, or the budget ran out.
+    // Watch: every in-scope bot Stopped, or the budget ran out; then the release and the restart.
+    const allIn = (phase: string) => inScope.every((s) => obs.phases.phases.get(s) === phase);
+    const watcher = earlyEnd({ judgeSoFar: ctx.judgeSoFar, failing: obs.failing, capAt, sleepUntil, emit, maxDurationMs: plan.maxDurationMs });
     stage = 'stopping';
-    const allIn = (phase: string) => inScope.every((s) => phases!.phases.get(s) === phase);
-    const stopDeadline = issuedAt + plan.stopBudgetMs;
-    while (nowMs() < stopDeadline && !allIn('Stopped')) await sleepUntil(Math.min(stopDeadline, nowMs() + 50));
+    let r = await watcher.watch('stop', issuedAt + plan.stopBudgetMs, () => allIn('Stopped'));
     if (allIn('Stopped')) await observeVenueBook(ep.venueUrl, inScope, emit); // the venue's own book, for mode-work-done
-    await sleepUntil(nowMs() + plan.settleMs);
-
+    if (r === 'done' || r === 'timeout') r = await watcher.watch('stop', nowMs() + plan.settleMs, () => false);
     if (plan.releaseAfterMs !== null) {
-      await sleepUntil(issuedAt + plan.releaseAfterMs);
+      // Decided or capped: release now (the fleet is left as it was found), without watching the restart.
+      if (r === 'timeout') r = await watcher.watch('release', issuedAt + plan.releaseAfterMs, () => false);
       stage = 'release';
       await path.release(ep, leverReq, leverEmit('release'));
-      const restartDeadline = nowMs() + plan.restartBudgetMs;
-      while (nowMs() < restartDeadline && !allIn('Running')) await sleepUntil(Math.min(restartDeadline, nowMs() + 50));
+      if (r === 'timeout') r = await watcher.watch('restart', nowMs() + plan.restartBudgetMs, () => allIn('Running'));
       await sleepUntil(nowMs() + plan.settleMs);
     }
     stage = 'finishing';
     for (const t of timers) clearInterval(t);
-    await Promise.race([faultsDone, new Promise((r) => setTimeout(r, 0))]);
     return { status: 'completed', inScope, journalDir: `${ep.dataDir}/journal`, secrets };
   } catch (err) {
     if (err instanceof Interrupted || signal.aborted) return { status: 'interrupted', reason: 'killdrill: interrupted (SIGINT)', inScope, secrets };
@@ -176,22 +154,22 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     return { status: 'errored', reason: reason.startsWith('killdrill:') ? reason : `killdrill: ${reason}`, inScope, secrets };
   } finally {
     for (const t of timers) clearInterval(t);
-    // Heal every fault still active, then take a last look, then stop the fleet.
-    for (const a of [...active]) await healOne(a.id);
-    for (const l of loops) {
-      await l.flush().catch(() => {});
-      await l.stop();
-    }
-    if (phases) {
-      await phases.drain();
-      await phases.stop();
-    }
-    // The observers' last look: later effects and phases were not observed (history.observedUntil()).
-    emit({ type: 'observers-stopped', at: nowMs() });
-    if (errors.length) emit({ type: 'observer-errors', errors: errors.slice(-20) });
+    // Heal every fault still active (none is injected from now on), then take a last look, then stop the fleet.
+    if (faults) await faults.healAll('the case ended before this fault was due');
+    if (observers) await observers.stop();
     progress.done();
     if (fleet) await fleet.stop();
   }
+}
+
+/**
+ * load.warmup: by its end the venue must have received effects, or the fleet is not under load and a
+ * kill proves nothing (the case is errored). A ledger that cannot be read says nothing either way
+ * (its loss is recorded as observer-failed and judged by the checkers that need it).
+ */
+export function warmupProblem(effects: number, ledgerFailing: boolean, warmupMs: number, dataDir: string): string | null {
+  if (effects > 0 || ledgerFailing) return null;
+  return `killdrill: no effect reached the venue during the ${warmupMs} ms warm-up, so the fleet was not under load and a kill would prove nothing; check the fleet (its bots' logs under ${dataDir}) or lengthen load.warmup`;
 }
 
 /** A scenario problem found only once the fleet was up (e.g. a fault aimed at a component it lacks): exit 2. */

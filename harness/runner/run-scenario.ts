@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { ScenarioCase } from '../scenario/index.ts';
-import { createRecorder, readHistory, type Outcome } from '../history/index.ts';
+import { createRecorder, readHistory, History, type Outcome } from '../history/index.ts';
+import { decideSoFar } from '../checkers/decided.ts';
+import { nowMs } from '../../fleet-sim/clock.ts';
+import { fmtMs } from '../checkers/stats.ts';
 import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { runCase, InputError, type CaseRun } from './run-case.ts';
@@ -15,6 +18,9 @@ import { replayCommand } from './replay.ts';
 import { writeReports } from '../../reports/index.ts';
 import { buildResult, type Environment, type RunResult } from './result.ts';
 import type { Progress } from './progress.ts';
+
+/** The observers' longest poll (status 250 ms, the phase stream's block 250 ms) with room to spare. */
+const SO_FAR_MARGIN_MS = 1000;
 
 export interface RunScenarioOptions {
   /** Run directories go to `<outDir>/runs/<runId>/`. */
@@ -26,6 +32,8 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Cases run side by side (`run --jobs`): this one's block of the port range. */
   portBlock?: { index: number; of: number };
+  /** `run --observe-full`: watch every budget out even once the case is decided (every bot's time-to-stop). */
+  observeFull?: boolean;
 }
 
 export interface CaseOutcome {
@@ -80,7 +88,19 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   let run: CaseRun;
   let invalidInput = false;
   try {
-    run = await runCase(plan, { runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal, ...(opts.portBlock ? { portBlock: opts.portBlock } : {}) });
+    // The history so far, judged by the same checkers: a case whose verdict cannot change ends early.
+    // Asked only while no observer is failing: every source is then read to within its poll interval,
+    // so the history so far is taken as observed until SO_FAR_MARGIN_MS ago.
+    const judgeSoFar = () => {
+      const now = nowMs();
+      const h = new History([...recorder.ops(), { t: now, type: 'observers-stopped', at: now - SO_FAR_MARGIN_MS }]);
+      return decideSoFar(h, (x) => runCheckers(x, s.expect, s.skip ?? []), s.detects, now);
+    };
+    run = await runCase(plan, {
+      runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal,
+      ...(opts.portBlock ? { portBlock: opts.portBlock } : {}),
+      ...(opts.observeFull ? {} : { judgeSoFar }),
+    });
   } catch (err) {
     invalidInput = err instanceof InputError;
     const msg = err instanceof Error ? err.message : String(err);
@@ -88,8 +108,13 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   }
   // Journals are read after the fleet stopped (runCase's finally stopped it).
   if (run.status === 'completed' && run.journalDir) {
-    const j = readJournal(run.journalDir, recorder.emit);
-    recorder.emit({ type: 'journal-read', ...j });
+    const from = nowMs();
+    try {
+      const j = readJournal(run.journalDir, recorder.emit);
+      recorder.emit({ type: 'journal-read', ...j });
+    } catch (err) {
+      recorder.emit({ type: 'observer-failed', source: 'journal', error: `killdrill: the journals under ${run.journalDir} could not be read: ${err instanceof Error ? err.message : String(err)}`, from, to: nowMs(), recovered: false });
+    }
   }
 
   const history = readHistory(recorder.file);
@@ -99,7 +124,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   let reasons: string[];
   if (run.status === 'completed') {
     outcome = judgement.passed ? 'passed' : 'failed';
-    reasons = judgement.reasons;
+    reasons = [...timelineNotes(history, plan.maxDurationMs, judgement.passed), ...judgement.reasons];
   } else {
     outcome = run.status;
     reasons = [run.reason ?? `killdrill: the run ${run.status}`];
@@ -132,4 +157,16 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
     process.stderr.write(`killdrill: the reports of ${runDir} could not be written (the verdict stands): ${err instanceof Error ? err.message : String(err)}\n`);
   }
   return { outcome, invalidInput, reasons, replay, runDir, result };
+}
+
+/** Why the timeline was shorter than written: the case was decided early, or load.duration ran out. */
+function timelineNotes(h: History, durationMs: number, passed: boolean): string[] {
+  const notes: string[] = [];
+  const kill = h.lever('kill');
+  const rel = (at: number) => (kill ? `${fmtMs(at - kill.issuedAt)} after the kill` : `at ${at}`);
+  const decided = h.ofType('case-decided')[0];
+  const capped = h.ofType('duration-reached')[0];
+  if (decided && !passed) notes.push(`killdrill: the case was decided ${rel(decided.at)} (${decided.stage} watch) and ended early: ${decided.reason}; verdicts that needed the rest of the timeline are unknown (run with --observe-full to watch every budget out)`);
+  if (capped) notes.push(`killdrill: load.duration (${fmtMs(durationMs)}) ran out ${rel(capped.at)}, during the ${capped.stage} watch; the verdicts still waiting are unknown; raise load.duration`);
+  return notes;
 }

@@ -20,10 +20,10 @@ const targets = z.partialRecord(z.enum(SCOPES), target).describe(
     "Missing scopes fall back to the preset's default target (harness/scenario/targets.ts; platform is always 'platform').",
 );
 
+// No budgetS here: the harness's budgets are expect.time-to-stop.budgetS (the fleet does not use one).
 const classSpec = z.strictObject({
   tickMs: z.number().int().min(1).max(600_000).optional(),
   drainMs: z.number().int().min(0).max(600_000).optional(),
-  budgetS: z.number().min(0.001).max(86_400).optional(),
 });
 const overrides = z
   .strictObject({
@@ -125,8 +125,8 @@ export const ScenarioSchema = z
       overrides: overrides.default({}),
     }),
     load: z.strictObject({
-      warmup: duration.describe('Load before any lever may be pulled.'),
-      duration: duration.describe('The whole load window, warm-up included.'),
+      warmup: duration.describe('Load before any lever may be pulled; the runner checks effects reached the venue by its end (else the case is errored).'),
+      duration: duration.describe('The hard cap of the case from the start of the load: the runner stops watching when it runs out, and the verdicts still waiting are unknown.'),
     }),
     faults: z.array(fault).default([]),
     kill,
@@ -150,9 +150,15 @@ export const ScenarioSchema = z
       if (after <= 0) add(['release', 'after'], 'the release must come after the kill: use a duration above 0');
       else if (killAt + after >= total) add(['release', 'after'], `the release (kill.at + ${s.release.after}) falls after the load ends (${s.load.duration})`);
     }
+    // The last moment the runner is sure to be running: the release (it may stop watching as soon as
+    // every bot stopped, and earlier when the case is decided), or the kill when there is no release.
+    const sureUntil = s.release ? killAt + ms(s.release.after) : killAt;
+    const sureWhat = s.release ? `the release (kill.at ${s.kill.at} + release.after ${s.release.after})` : `the kill at ${s.kill.at} (without a release the run may end as soon as every bot stopped)`;
     s.faults.forEach((f, i) => {
       if (ms(f.at) >= total) add(['faults', i, 'at'], `the fault at ${f.at} is not inside the load (${s.load.duration})`);
+      else if (ms(f.at) > sureUntil) add(['faults', i, 'at'], `the fault at ${f.at} comes after ${sureWhat}, the last moment the run is sure to still be running, so it might never be injected; move it to ${fmt(sureUntil)} or earlier${s.release ? ', or release later' : ', or add a release after it'}`);
     });
+    if (s.skip && CHECKER_NAMES.every((c) => s.skip!.includes(c))) add(['skip'], 'every checker is skipped, so the case would judge nothing and could never fail; remove at least one checker from skip');
     const ids = s.faults.map((f, i) => f.id ?? `${f.kind}-${i + 1}`);
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i) add(['faults', i, 'id'], `duplicate fault id '${id}'`);
@@ -168,6 +174,10 @@ export const ScenarioSchema = z
     const dup = (s.detects ?? []).filter((c, i, a) => a.indexOf(c) !== i);
     if (dup.length) add(['detects'], `${dup.join(', ')} listed twice`);
   });
+
+function fmt(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
