@@ -3,6 +3,7 @@ import { BOT_CLASSES } from '../../fleet-sim/model.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import type { ScenarioCase } from '../scenario/index.ts';
 import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
+import type { CheckerName } from '../checkers/names.ts';
 import type { RunPlan } from './plan.ts';
 
 const SETTLE_MS = 1000;
@@ -24,6 +25,7 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
     params: { ...(f.params ?? {}) } as Record<string, unknown>,
   }));
   const broker = s.kill.path === 'broker-level';
+  const skipped = (n: CheckerName) => (s.skip ?? []).includes(n);
   return {
     file: c.file,
     scenarioName: s.name,
@@ -43,8 +45,13 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
       ...(broker && s.kill.level === 1 ? { asset: s.kill.asset ?? 'DOGE-USD' } : {}),
     },
     releaseAfterMs: s.release ? ms(s.release.after) : null,
-    // Watch long enough for every budget the checkers judge, so "not yet" never hides a miss.
-    stopBudgetMs: Math.max(drainingBudgetMs(e, s.kill.path), ...BOT_CLASSES.map((cls) => stopBudgetMs(e, cls))),
+    // Watch long enough for every budget the checkers judge, so "not yet" never hides a miss (a skipped
+    // time checker's budget is not waited for: nothing judges it).
+    stopBudgetMs: Math.max(
+      0,
+      ...(skipped('time-to-draining') ? [] : [drainingBudgetMs(e, s.kill.path)]),
+      ...(skipped('time-to-stop') ? [] : BOT_CLASSES.map((cls) => stopBudgetMs(e, cls))),
+    ),
     restartBudgetMs: restartBudgetMs(e),
     settleMs: SETTLE_MS,
   };

@@ -51,6 +51,13 @@ describe('planFromScenario', () => {
     expect(planFromScenario(c1).kill).toMatchObject({ level: 1, asset: 'DOGE-USD' });
     expect(planFromScenario(c1).seed).toBe(3);
   });
+
+  it('does not wait for the budget of a skipped time checker', () => {
+    const only = (skip: string) => planFromScenario(parseScenarioText(`${TEXT.split('matrix:')[0]}skip: [${skip}]\n`, 's.yaml').cases[0]).stopBudgetMs;
+    expect(only('time-to-stop')).toBe(20_000); // the scenario's time-to-draining budget
+    expect(only('time-to-draining, time-to-stop')).toBe(0);
+    expect(only('time-to-draining')).toBe(300_000);
+  });
 });
 
 describe('replayCommand', () => {
