@@ -36,6 +36,16 @@ describe('bot-gate-held', () => {
     expect(botGateHeld(freeze, {}).valid).toBe(false);
   });
 
+  it('a kill never confirmed: bots that failed closed on the outage may reopen when it ends; the same history with a confirmed kill fails', () => {
+    // redis-down: the lever failed (503), the bots failed closed at 900 and resumed at 3000 when Redis came back.
+    const outage = (killOps: unknown[]) => build(roster(), allPhase('Running', 0), killOps as never, allPhase('Draining', 900), allPhase('Stopped', 1200), allPhase('Running', 3000), observed(9000), before, intent('sa-msft', 'order', 3100), intent('mm-aapl', 'order', 3200), read);
+    const failed = [{ type: 'lever-issued', lever: 'kill', path: 'rest', scope: 'platform', target: 'platform', mode: 'cancel', at: 1000 }, { type: 'lever-failed', lever: 'kill', error: '503', at: 1050 }];
+    expect(botGateHeld(outage(failed), {}).valid).toBe(true);
+    const v = botGateHeld(outage(kill(1000, 1100)), {});
+    expect(v.valid).toBe(false);
+    expect(v.details).toMatchObject({ attempts: 2 });
+  });
+
   it('counts a bot that resumed while the kill held, and stops counting at its own resume after the release', () => {
     const resumed = build(stop(), phase('sa-msft', 'Running', 3000), release(5000), allPhase('Running', 5010), observed(9000), before, intent('sa-msft', 'order', 3100), intent('mm-aapl', 'order', 5020), read);
     const v = botGateHeld(resumed, {});

@@ -24,7 +24,7 @@ function leverT(h: History, lever: 'kill' | 'release'): number | null {
 }
 
 /** The gate window of one bot (its phase ops, in any order). */
-export function gateWindow(phases: PhaseOp[], killT: number, releaseT: number | null, releaseIssuedAt: number | null): GateWindow {
+export function gateWindow(phases: PhaseOp[], killT: number, releaseT: number | null, releaseIssuedAt: number | null, killConfirmed = true): GateWindow {
   const byAt = [...phases].sort((a, b) => a.at - b.at);
   // The bot's state when the kill was issued: the transitions recorded before it.
   let closedSince: number | null = null;
@@ -35,7 +35,12 @@ export function gateWindow(phases: PhaseOp[], killT: number, releaseT: number | 
   const closedBeforeKill = closedSince !== null;
   const closedAt = closedSince ?? byAt.find((p) => p.t > killT && closed(p.phase))?.at ?? null;
   let openedAt = Number.POSITIVE_INFINITY;
-  if (releaseT !== null) {
+  // A kill the system never confirmed (the lever failed: e.g. the broker could not reach Redis) left
+  // nothing engaged to obey: a bot that closed (failing closed on the outage) may reopen as soon as it
+  // can read the flag store again; the window ends at its first return to Running.
+  const reopened = !killConfirmed && closedAt !== null ? byAt.find((p) => p.at > closedAt && p.phase === 'Running') : undefined;
+  if (reopened) openedAt = reopened.at;
+  else if (releaseT !== null) {
     const resumed = closedAt === null ? undefined : byAt.find((p) => p.t > releaseT && p.at > closedAt && p.phase === 'Running');
     openedAt = resumed ? resumed.at : releaseIssuedAt ?? Number.POSITIVE_INFINITY;
   }
@@ -49,7 +54,8 @@ export function gateWindows(h: History, bots: RosterBot[]): Map<string, GateWind
   if (killT === null) return out;
   const releaseT = leverT(h, 'release');
   const release = h.lever('release');
-  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), killT, releaseT, release ? release.issuedAt : null));
+  const confirmed = h.lever('kill')?.engagedAt != null;
+  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), killT, releaseT, release ? release.issuedAt : null, confirmed));
   return out;
 }
 
