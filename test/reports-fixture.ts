@@ -1,14 +1,17 @@
 // A realistic literal run directory (docs/contracts.md §9 history.jsonl, §11 result.json) for the
 // reports' tests, while the real fleet is still being built: an alphaswarm-shaped fleet (two bot
 // hosts, six fleets, one daemon per fleet per host), load, a link fault, a daemon SIGKILL and its
-// KeepAlive restart, the lever, drain and stop, release and restart, and exactly `postFlip` effects
-// the mode forbids dispatched after engagedAt by in-scope bots. The REST token leaks into the
+// KeepAlive restart, the lever, drain and stop (every in-scope bot Draining within its path's
+// propagation budget), release and restart, and exactly `postFlip` effects the mode forbids
+// dispatched after engagedAt by in-scope bots, each before its bot's own Draining (the boundary let
+// them through; the bots' own gates held, so bot-gate-held passes and only post-flip-effects fails). The REST token leaks into the
 // history (an ack's echoed request and an observer error) so the reports' redaction is tested.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUPS } from '../fleet-sim/model.ts';
 import { parseHistory } from '../harness/history/index.ts';
 import { judge, runCheckers } from '../harness/checkers/index.ts';
+import { propagationBudgetS } from '../harness/checkers/propagation-budgets.ts';
 
 export interface FixtureOptions {
   dir: string;
@@ -96,6 +99,9 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   const releasedAt = releaseIssuedAt + 38.5;
   const endAt = releaseIssuedAt + 4000;
   const killVictim = 'rl-b';
+  // Draining spread after engagedAt: within the path's promise to time-to-draining (from issuedAt), with a margin.
+  const drainSpreadMs = Math.min(1800, propagationBudgetS(path) * 1000 - (engagedAt - issuedAt) - 50);
+  const drainingAtOf = new Map<string, number>();
 
   op(T0, 'run-start', { runId, scenario: `path-${path}`, case: `kill.scope=${scope},kill.mode=${mode}`, seed, config: { preset: 'alphaswarm', bots: nBots, bugs: o.bugs ?? [], runtime: 'process' }, ...(o.detects ? { detects: o.detects } : {}) });
   op(T0 + 50, 'fleet-up', { endpoints: { brokerUrl: 'http://127.0.0.1:41234', redisUrl: 'redis://127.0.0.1:41235', venueUrl: 'http://127.0.0.1:41236' }, at: T0 + 50 });
@@ -123,7 +129,8 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
     const killedDaemon = b.daemon === killVictim;
     const down = [T0 + 2500, T0 + 2750];
     const scoped = inScope.has(b.slug);
-    const drainingAt = scoped ? engagedAt + between(5, 1800) : null;
+    const drainingAt = scoped ? engagedAt + between(5, drainSpreadMs) : null;
+    if (drainingAt !== null) drainingAtOf.set(b.slug, drainingAt);
     const stoppedAt = drainingAt !== null ? drainingAt + b.drainMs * between(0.9, 1.3) : null;
     const restartAt = scoped ? releasedAt + between(20, 1500) : null;
     if (killedDaemon) phase(b, 'Running', 'Running', down[1] + between(10, 80), 'daemon restart');
@@ -148,7 +155,8 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   const forbidden = mode === 'freeze' ? 'cancel' : 'order';
   for (let i = 0; i < nPostFlip; i++) {
     const b = scopedList[(i * 37 + 11) % scopedList.length];
-    effect(b.slug, b.class === 'agent' ? 'action' : forbidden, engagedAt + 200 + i * 700);
+    const ownDraining = drainingAtOf.get(b.slug) as number;
+    effect(b.slug, b.class === 'agent' ? 'action' : forbidden, engagedAt + (ownDraining - engagedAt) * between(0.2, 0.9));
   }
   effects.sort((a, b) => a.receivedAt - b.receivedAt).forEach((e, i) => (e.seq = i + 1));
   // What the venue did (contracts §5): orders and closes without a qty fill nothing, cancels find no open order.

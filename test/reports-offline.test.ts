@@ -57,7 +57,7 @@ describe('Allure results', () => {
       'kill: rest platform:platform (cancel)', 'drain and stop 1000 bots', 'release', 'restart after release (1000/1000 bots)', 'checkers',
     ]);
     expect(r.steps.find((s: { name: string }) => s.name === 'checkers').steps.find((s: { name: string }) => s.name.startsWith('post-flip-effects')).status).toBe('failed');
-    expect(Object.fromEntries(r.parameters.map((p: { name: string; value: string }) => [p.name, p.value]))).toEqual({ path: 'rest', scope: 'platform:platform', mode: 'cancel', seed: '7' });
+    expect(Object.fromEntries(r.parameters.map((p: { name: string; value: string }) => [p.name, p.value]))).toEqual({ path: 'rest', scope: 'platform:platform', mode: 'cancel', seed: '7', target: 'simulated alphaswarm bugs=none runtime=process' });
     const labels = Object.fromEntries(r.labels.map((l: { name: string; value: string }) => [l.name, l.value]));
     expect([labels.incident, labels.severity, labels.owner]).toEqual(['drill', 'critical', 'risk-desk']);
     expect(r.attachments.map((a: { name: string }) => a.name)).toEqual(['history.jsonl', 'result.json', 'timeline.html']);
