@@ -12,11 +12,13 @@ function soFar(now: number, ...groups: Array<O | O[]>): History {
   const ops = (groups.flat() as O[]).map((o, i) => ({ t: typeof o.at === 'number' ? o.at : i, ...o }));
   return new History([...ops, { t: now, type: 'tick', at: now }] as unknown as Op[]);
 }
+/** The redis path: its promise is the 10 s poll budget (propagation-budgets.ts; a pub/sub path promises 1 s). */
+const redisKill = () => kill(1000, 1100, { path: 'redis' });
 const decideAt = (h: History, now: number, opts: { detects?: CheckerName[]; skip?: CheckerName[] } = {}) =>
   decideSoFar(h, (x) => runCheckers(x, {}, opts.skip ?? []), opts.detects, now);
 
 const stuck = (now: number, ...extra: O[]) =>
-  soFar(now, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), kill(1000, 1100), phase('mm-aapl', 'Draining', 1500), phase('sa-msft', 'Draining', 1600), ...extra);
+  soFar(now, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), redisKill(), phase('mm-aapl', 'Draining', 1500), phase('sa-msft', 'Draining', 1600), ...extra);
 
 describe('decide: a case that must pass', () => {
   it('is decided failed once a bot has not left Running by the draining budget (10 s)', () => {
@@ -50,7 +52,7 @@ describe('decide: a case that must pass', () => {
   });
 
   it('is decided failed on a post-flip effect (more history never makes it true)', () => {
-    const h = soFar(3000, roster(), allPhase('Running', 0), kill(1000, 1100), effect('mm-aapl', 'order', 2000));
+    const h = soFar(3000, roster(), allPhase('Running', 0), redisKill(), effect('mm-aapl', 'order', 2000));
     expect(decideAt(h, 3000)).toMatchObject({ outcome: 'failed', by: [{ checker: 'post-flip-effects', valid: false }] });
   });
 
@@ -72,7 +74,7 @@ describe('decide: a case that must pass', () => {
   });
 
   it('a healthy run is never decided before its end (post-flip, claims, halt, journal may still change)', () => {
-    const h = soFar(5000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), kill(1000, 1100), allPhase('Draining', 1500), allPhase('Stopped', 2000));
+    const h = soFar(5000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), redisKill(), allPhase('Draining', 1500), allPhase('Stopped', 2000));
     expect(decideAt(h, 5000)).toBeNull();
   });
 });
@@ -83,16 +85,16 @@ describe('decide: an incident reproduction', () => {
   });
 
   it('is decided failed when the named checker passed for good (the incident is not reproduced)', () => {
-    const h = soFar(3000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), kill(1000, 1100), allPhase('Draining', 1500));
+    const h = soFar(3000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), redisKill(), allPhase('Draining', 1500));
     const d = decideAt(h, 3000, { detects: ['time-to-draining'] });
     expect(d).toMatchObject({ outcome: 'failed' });
     expect(d!.reason).toMatch(/time-to-draining passed for good, so the incident is not reproduced/);
   });
 
   it('is decided passed only when the named ones failed for good and every other passed for good', () => {
-    const skip: CheckerName[] = ['post-flip-effects', 'stop-claims-verified', 'halt-state-durable', 'journal-consistent', 'restart-after-release'];
+    const skip: CheckerName[] = ['post-flip-effects', 'stop-claims-verified', 'halt-state-durable', 'journal-consistent', 'restart-after-release', 'bot-gate-held', 'mode-work-done', 'out-of-scope-unaffected'];
     // every bot Stopped at 12 s: past the 10 s draining budget (final), inside the 30 s / 300 s stop budgets (final)
-    const h = soFar(13_000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), kill(1000, 1100), SLUGS.map((s) => phase(s, 'Stopped', 12_000)));
+    const h = soFar(13_000, roster(), allPhase('Running', 0), effect('mm-aapl', 'order', 500), redisKill(), SLUGS.map((s) => phase(s, 'Stopped', 12_000)));
     expect(decideAt(h, 13_000, { detects: ['time-to-draining'], skip })).toMatchObject({ outcome: 'passed' });
     // post-flip-effects run as well: its true is never final mid-run
     expect(runCheckers(h, {}, skip.filter((s) => s !== 'post-flip-effects')).find((v) => v.checker === 'post-flip-effects')!.valid).toBe(true);

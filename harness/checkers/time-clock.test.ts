@@ -13,16 +13,19 @@ const run = (behindMs: number, drainMs: number, stopMs = drainMs + 100) => build
   phase('sa-msft', 'Draining', 1000 + drainMs), phase('sa-msft', 'Stopped', 1000 + stopMs), observed(400_000),
 );
 
+/** A 10 s Draining budget (the poll budget), so a bot 9.98 s in is inside it: the rest path's own promise is 1 s (propagation-budgets.ts). */
+const e = { 'time-to-draining': { budgetS: 10 } };
+
 describe('time checkers and daemon clocks', () => {
   it('a bot inside its budget by less than its daemon may run behind is unknown, never a pass', () => {
-    const v = timeToDraining(run(50, 9_980), {});
+    const v = timeToDraining(run(50, 9_980), e);
     expect(v.valid).toBe('unknown');
     expect(v.summary).toMatch(/sa-msft 9\.98 s of 10\.00 s, node-b\/stat-arb-b up to 50(\.0)? ?ms behind/);
   });
 
   it('the same skew far from the budget changes nothing; a clean history passes', () => {
-    expect(timeToDraining(run(50, 2_000), {}).valid).toBe(true);
-    expect(timeToDraining(run(0, 9_980), {}).valid).toBe(true);
+    expect(timeToDraining(run(50, 2_000), e).valid).toBe(true);
+    expect(timeToDraining(run(0, 9_980), e).valid).toBe(true);
   });
 
   it('time-to-stop the same way, per class budget (sa-msft is standard: 300 s)', () => {
