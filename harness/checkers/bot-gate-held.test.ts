@@ -46,6 +46,14 @@ describe('bot-gate-held', () => {
     expect(v.details).toMatchObject({ attempts: 2 });
   });
 
+  it('places transitions by their own time, not by when they were recorded: a fail-closed dip before the kill reported late is not the kill\'s', () => {
+    // Redis was unreachable 600–900: the dip's phases reach the harness only after the lever (recorded after kill()).
+    const late = build(roster(), allPhase('Running', 0), kill(1000, 1100), allPhase('Draining', 600), allPhase('Running', 900), allPhase('Draining', 1020), allPhase('Stopped', 1500), observed(9000), before, intent('sa-msft', 'order', 950), intent('mm-aapl', 'order', 1010), read);
+    expect(botGateHeld(late, {}).valid).toBe(true);
+    const after = build(roster(), allPhase('Running', 0), kill(1000, 1100), allPhase('Draining', 600), allPhase('Running', 900), allPhase('Draining', 1020), allPhase('Stopped', 1500), observed(9000), before, intent('sa-msft', 'order', 1030), read);
+    expect(botGateHeld(after, {}).valid).toBe(false);
+  });
+
   it('counts a bot that resumed while the kill held, and stops counting at its own resume after the release', () => {
     const resumed = build(stop(), phase('sa-msft', 'Running', 3000), release(5000), allPhase('Running', 5010), observed(9000), before, intent('sa-msft', 'order', 3100), intent('mm-aapl', 'order', 5020), read);
     const v = botGateHeld(resumed, {});

@@ -2,8 +2,12 @@
 // Running for the kill until its own return to Running after the release, the bot itself must not
 // attempt an effect the kill's mode forbids, whatever the boundary then does with it. Judged on
 // ONE clock, the bot's: its phase ops' `at` against its effects' dispatchedAt / intents' intentAt.
-// Which transition belongs to the kill is decided by record order (`t`): the harness records
-// lever-issued before it sends the lever, so a transition the kill caused is recorded after it.
+// Which transition belongs to the kill is decided by the transition's own time against the lever's
+// issuedAt (stamped before the lever is sent, so every transition the kill caused comes after it) —
+// not by record order: phase reports are delayed while Redis or a bot's link is down, so a bot that
+// failed closed and reopened before the kill can be recorded after it (seen with docker network-
+// disconnect and redis-down). Both are nowMs() stamps (docs/contracts.md); a daemon clock behind the
+// harness's by more than a transition's distance from the lever is daemon-clocks.ts's to catch.
 import type { History, PhaseOp } from '../history/index.ts';
 import type { RosterBot } from './spec/in-scope.ts';
 
@@ -18,30 +22,25 @@ export interface GateWindow {
 
 const closed = (p: string) => p === 'Draining' || p === 'Stopped';
 
-function leverT(h: History, lever: 'kill' | 'release'): number | null {
-  const o = h.ops.find((x) => x.type === 'lever-issued' && x.lever === lever);
-  return o ? o.t : null;
-}
-
 /** The gate window of one bot (its phase ops, in any order). */
-export function gateWindow(phases: PhaseOp[], killT: number, releaseT: number | null, releaseIssuedAt: number | null, killConfirmed = true): GateWindow {
+export function gateWindow(phases: PhaseOp[], killIssuedAt: number, releaseIssuedAt: number | null, killConfirmed = true): GateWindow {
   const byAt = [...phases].sort((a, b) => a.at - b.at);
-  // The bot's state when the kill was issued: the transitions recorded before it.
+  // The bot's state when the kill was issued: its transitions before then.
   let closedSince: number | null = null;
-  for (const p of byAt.filter((x) => x.t < killT)) {
+  for (const p of byAt.filter((x) => x.at < killIssuedAt)) {
     if (!closed(p.phase)) closedSince = null;
     else if (closedSince === null) closedSince = p.at;
   }
   const closedBeforeKill = closedSince !== null;
-  const closedAt = closedSince ?? byAt.find((p) => p.t > killT && closed(p.phase))?.at ?? null;
+  const closedAt = closedSince ?? byAt.find((p) => p.at >= killIssuedAt && closed(p.phase))?.at ?? null;
   let openedAt = Number.POSITIVE_INFINITY;
   // A kill the system never confirmed (the lever failed: e.g. the broker could not reach Redis) left
   // nothing engaged to obey: a bot that closed (failing closed on the outage) may reopen as soon as it
   // can read the flag store again; the window ends at its first return to Running.
   const reopened = !killConfirmed && closedAt !== null ? byAt.find((p) => p.at > closedAt && p.phase === 'Running') : undefined;
   if (reopened) openedAt = reopened.at;
-  else if (releaseT !== null) {
-    const resumed = closedAt === null ? undefined : byAt.find((p) => p.t > releaseT && p.at > closedAt && p.phase === 'Running');
+  else if (releaseIssuedAt !== null) {
+    const resumed = closedAt === null ? undefined : byAt.find((p) => p.at > releaseIssuedAt && p.at > closedAt && p.phase === 'Running');
     openedAt = resumed ? resumed.at : releaseIssuedAt ?? Number.POSITIVE_INFINITY;
   }
   return { closedAt, openedAt, closedBeforeKill };
@@ -50,12 +49,11 @@ export function gateWindow(phases: PhaseOp[], killT: number, releaseT: number | 
 /** Every given bot's gate window for the run's kill (empty without a kill). */
 export function gateWindows(h: History, bots: RosterBot[]): Map<string, GateWindow> {
   const out = new Map<string, GateWindow>();
-  const killT = leverT(h, 'kill');
-  if (killT === null) return out;
-  const releaseT = leverT(h, 'release');
+  const kill = h.lever('kill');
+  if (!kill) return out;
   const release = h.lever('release');
-  const confirmed = h.lever('kill')?.engagedAt != null;
-  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), killT, releaseT, release ? release.issuedAt : null, confirmed));
+  const confirmed = kill.engagedAt !== null;
+  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), kill.issuedAt, release ? release.issuedAt : null, confirmed));
   return out;
 }
 
