@@ -139,9 +139,12 @@ export class BotRunner {
       case 'hft': {
         if (this.working.length >= MAX_WORKING || (this.working.length > 0 && this.rng() < 0.25)) {
           const orderKey = this.working.shift()!;
-          this.sendOrder({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && s !== 'unknown' && this.working.push(orderKey));
+          // A cancel lost in flight may not have landed: keep the order as working (cancelling it again is harmless).
+          this.sendOrder({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && this.working.push(orderKey));
         } else {
-          const e = this.sendOrder({ kind: 'order', type: 'limit', side: this.side(), qty: 1 + Math.floor(this.rng() * 10) }, (s) => s === 'landed' && this.working.push(e.key));
+          // An order lost in flight (a link cut after it was sent) may rest at the venue: it counts as working,
+          // so the drain cancels it (the venue answers not-open if it never landed). Seen in docker-partition.
+          const e = this.sendOrder({ kind: 'order', type: 'limit', side: this.side(), qty: 1 + Math.floor(this.rng() * 10) }, (s) => (s === 'landed' || s === 'unknown') && this.working.push(e.key));
         }
         return;
       }
@@ -259,7 +262,9 @@ export class BotRunner {
       this.workPending++;
       this.send({ kind: 'cancel', orderKey }, (s) => {
         this.workPending--;
-        if (s !== 'landed' && s !== 'unknown') this.working.push(orderKey);
+        if (s !== 'landed') this.working.push(orderKey);
+        // Lost in flight: try once more while Draining (a cancel that cannot be sent fails, and is not retried).
+        if (s === 'unknown' && this.phase === 'Draining') this.drainWork(nowMs());
         this.d.wake();
       });
     }
