@@ -81,8 +81,21 @@ export class BotRunner {
     this.flattenKeepsPosition = deps.bugs.includes('flatten-keeps-position');
   }
 
+  /** Orders an earlier process of this daemon left working at the venue (its journal): this life cancels them. */
+  adoptWorking(orderKeys: string[]): void {
+    for (const k of orderKeys) if (!this.working.includes(k)) this.working.push(k);
+  }
+
   /** The first phase, from the kill state read at boot. */
   boot(st: KillState, now: number): void {
+    if (st.killed && st.mode !== 'freeze' && this.working.length > 0) {
+      // Restarted while killed, with orders its previous life left resting: do the mode's work first.
+      this.phase = 'Draining';
+      this.drainMode = st.mode;
+      this.drainUntil = now + this.cls.drainMs;
+      this.d.phase(this, '', 'Draining', st.reason, now);
+      return this.drainWork(now);
+    }
     this.phase = st.killed ? 'Stopped' : 'Running';
     if (!st.killed) this.nextTickAt = now + this.rng() * this.cls.tickMs;
     this.d.phase(this, '', this.phase, st.killed ? st.reason : 'boot', now);

@@ -7,7 +7,7 @@ import { keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../mo
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
 import { FlagStore } from './flag-store.ts';
-import { Journal } from './journal.ts';
+import { Journal, workingOrdersFromJournal } from './journal.ts';
 import { KillView, type KillState } from './kill-view.ts';
 import { PhaseWriter } from './phase-writer.ts';
 import { PhaseLog } from './phase-log.ts';
@@ -78,6 +78,9 @@ export class Daemon {
       for (const x of k) keys.add(x);
       return new BotRunner(b, c.classes[b.class], rngFor(c.seed, b.slug), k, deps);
     });
+    // What an earlier process of this daemon (killed, restarted by KeepAlive) left working at the venue.
+    const left = workingOrdersFromJournal(this.journal.file);
+    for (const b of this.bots) b.adoptWorking(left.get(b.bot.slug) ?? []);
     this.store = new FlagStore({
       sub: linkAddress(fleet, `bots-redis-sub.${host}`),
       poll: linkAddress(fleet, `bots-redis-poll.${host}`),
@@ -157,7 +160,7 @@ export class Daemon {
     const k = key ?? `${b.bot.slug}:${this.bootId}:${++this.n}`;
     const at = nowMs();
     const bot = b.bot;
-    this.journal.intent(k, bot.slug, fields.kind, at);
+    this.journal.intent(k, bot.slug, fields.kind, at, { orderType: fields.type, orderKey: fields.orderKey });
     const req = { key: k, bot: bot.slug, fleet: bot.fleet, tenant: bot.tenant, group: bot.group, asset: bot.asset, capability: bot.capability, run: bot.run, ...fields, dispatchedAt: at };
     const done = this.gateway.request(req).then((r): DispatchStatus => {
       const t = nowMs();

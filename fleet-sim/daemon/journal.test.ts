@@ -50,3 +50,26 @@ describe('journal', () => {
     expect(retriedLanded.length).toBeGreaterThan(0);
   });
 });
+
+describe('workingOrdersFromJournal', () => {
+  it('limit orders that landed or never got an outcome, less those a landed cancel took back', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { workingOrdersFromJournal } = await import('./journal.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'kd-journal-')), 'j.jsonl');
+    const l = (o: object) => JSON.stringify(o);
+    writeFileSync(file, [
+      l({ type: 'intent', key: 'o1', bot: 'mm', kind: 'order', orderType: 'limit', at: 1 }), l({ type: 'outcome', key: 'o1', bot: 'mm', status: 'landed', at: 2 }),
+      l({ type: 'intent', key: 'o2', bot: 'mm', kind: 'order', orderType: 'limit', at: 3 }), // lost: no outcome
+      l({ type: 'intent', key: 'o3', bot: 'mm', kind: 'order', orderType: 'limit', at: 4 }), l({ type: 'outcome', key: 'o3', bot: 'mm', status: 'rejected', at: 5 }),
+      l({ type: 'intent', key: 'o4', bot: 'mm', kind: 'order', orderType: 'limit', at: 6 }), l({ type: 'outcome', key: 'o4', bot: 'mm', status: 'landed', at: 7 }),
+      l({ type: 'intent', key: 'c4', bot: 'mm', kind: 'cancel', orderKey: 'o4', at: 8 }), l({ type: 'outcome', key: 'c4', bot: 'mm', status: 'landed', at: 9 }),
+      l({ type: 'intent', key: 'c1', bot: 'mm', kind: 'cancel', orderKey: 'o1', at: 10 }), l({ type: 'outcome', key: 'c1', bot: 'mm', status: 'failed', at: 11 }),
+      l({ type: 'intent', key: 'm1', bot: 'sa', kind: 'order', orderType: 'market', at: 12 }), l({ type: 'outcome', key: 'm1', bot: 'sa', status: 'landed', at: 13 }),
+      '{"type":"intent","key":"torn',
+    ].join('\n'));
+    expect(Object.fromEntries(workingOrdersFromJournal(file))).toEqual({ mm: ['o1', 'o2'] });
+    expect(workingOrdersFromJournal(join(tmpdir(), 'kd-no-such-journal.jsonl')).size).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@
 // Intents are written synchronously before the request bytes leave (the gateway client
 // calls `flush` right before each socket write); outcomes within one event-loop turn.
 // Everything written survives a SIGKILL of the process.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type OutcomeStatus = 'landed' | 'rejected' | 'failed';
@@ -21,8 +21,8 @@ export class Journal {
   }
 
   /** Queues an intent; it is on disk before `flush` returns (called before every dispatch write). */
-  intent(key: string, bot: string, kind: string, at: number): void {
-    this.buf.push(JSON.stringify({ type: 'intent', key, bot, kind, at }));
+  intent(key: string, bot: string, kind: string, at: number, order?: { orderType?: string; orderKey?: string }): void {
+    this.buf.push(JSON.stringify({ type: 'intent', key, bot, kind, at, ...(order?.orderType ? { orderType: order.orderType } : {}), ...(order?.orderKey ? { orderKey: order.orderKey } : {}) }));
   }
 
   outcome(key: string, bot: string, status: OutcomeStatus, at: number, seq?: number): void {
@@ -45,4 +45,37 @@ export class Journal {
     this.flush();
     closeSync(this.fd);
   }
+}
+
+/**
+ * The limit orders an earlier process of this daemon left working, per bot, from its journal: every
+ * `limit` order intent that landed or whose outcome was never written (lost in flight, or the process
+ * was killed first), less those a landed cancel took back. A daemon restarted by KeepAlive adopts
+ * them, so its drain cancels what its previous life left resting (seed 004: recovery from the journal).
+ */
+export function workingOrdersFromJournal(file: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!existsSync(file)) return out;
+  const orders = new Map<string, string>(); // order key → bot
+  const outcome = new Map<string, string>();
+  const cancels: Array<{ key: string; orderKey: string }> = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    let o: { type?: string; key?: string; bot?: string; kind?: string; orderType?: string; orderKey?: string; status?: string };
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch {
+      continue; // a torn last line
+    }
+    if (typeof o.key !== 'string') continue;
+    if (o.type === 'intent' && o.kind === 'order' && o.orderType === 'limit' && typeof o.bot === 'string') orders.set(o.key, o.bot);
+    else if (o.type === 'intent' && o.kind === 'cancel' && typeof o.orderKey === 'string') cancels.push({ key: o.key, orderKey: o.orderKey });
+    else if (o.type === 'outcome' && typeof o.status === 'string') outcome.set(o.key, o.status);
+  }
+  for (const c of cancels) if (outcome.get(c.key) === 'landed') orders.delete(c.orderKey);
+  for (const [key, bot] of orders) {
+    const st = outcome.get(key);
+    if (st === 'rejected' || st === 'failed') continue;
+    out.set(bot, [...(out.get(bot) ?? []), key]);
+  }
+  return out;
 }
