@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText, loadScenarioFile, ScenarioError, scenarioJsonSchema, listScenarioFiles } from './index.ts';
+import { scenarioIssues } from './scenario-issues.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -22,15 +23,7 @@ release:
   after: 6s
 `;
 
-function issues(text: string) {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return (e as ScenarioError).issues;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const issues = scenarioIssues;
 
 describe('scenario loader', () => {
   it('loads a minimal scenario with defaults', () => {

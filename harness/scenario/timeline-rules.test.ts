@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenarioText, ScenarioError } from './index.ts';
+import { scenarioIssues } from './scenario-issues.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { validateMain } from '../cli/validate-command.ts';
 import { runMain } from '../cli/run-command.ts';
@@ -28,15 +29,7 @@ release:
   after: 6s
 `;
 
-function issues(text: string) {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return (e as ScenarioError).issues;
-  }
-  throw new Error('expected a ScenarioError');
-}
+const issues = scenarioIssues;
 
 const io = () => {
   const err: string[] = [];
