@@ -13,8 +13,8 @@ const status = (at: number) => ({ type: 'status', ok: true, haltLevel: 0, incide
 const failed = (source: string, from: number, to: number, recovered: boolean) => ({ type: 'observer-failed', source, error: `killdrill: venue GET /${source} answered 500`, from, to, recovered });
 
 const fill = (bot: string, key: string, at: number, side: string): Eff => ({ bot, kind: 'order', orderType: 'market', side, qty: 1, book: 'fill', key, at });
-/** The out-of-scope bots trade on, one fill a second from their Running at 500 to the end (buy, sell, …). */
-const outOfScopeLoad = (): Eff[] => ['mm-aapl', 'sa-msft'].flatMap((bot) => Array.from({ length: 20 }, (_, i) => fill(bot, `k-${bot}-${i}`, 500 + i * 1000 + (bot === 'sa-msft' ? 10 : 0), i % 2 ? 'sell' : 'buy')));
+/** The out-of-scope bots trade on, ten fills a second from their Running at 500 to the end (buy, sell, …): 5 before the lever, enough for out-of-scope-unaffected to judge their pace. */
+const outOfScopeLoad = (): Eff[] => ['mm-aapl', 'sa-msft'].flatMap((bot) => Array.from({ length: 200 }, (_, i) => fill(bot, `k-${bot}-${i}`, 500 + i * 100 + (bot === 'sa-msft' ? 10 : 0), i % 2 ? 'sell' : 'buy')));
 /** agent-aapl (in scope) rests an order before the kill and cancels it while Draining (the cancel mode's work). */
 const agentLoad = (): Eff[] => [
   { bot: 'agent-aapl', kind: 'order', orderType: 'limit', side: 'buy', qty: 1, book: 'rests', key: 'k-agent-1', at: 600 },

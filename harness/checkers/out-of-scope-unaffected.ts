@@ -2,23 +2,31 @@
 // out-of-scope bot that was Running when the lever was pulled stays Running (no Draining or
 // Stopped transition) until the release is issued (or the run stops watching), and keeps landing
 // effects in the ledger meanwhile. "Keeps landing" is judged against the bot's own pace before the
-// lever (its effects since it was last seen entering Running, up to issuedAt): a bot that was
-// expected to land at least MIN_EXPECTED effects in the halt window and landed fewer than
-// MIN_SHARE of them was starved (e.g. a gateway that rejects it, or a fleet that took a tenant kill
-// for a platform one). A bot expected to land fewer is reported as too few to judge by its effects;
-// its phases are still judged. A bot that seems starved but whose journal lists intents of the
-// window as landed that the ledger had not shown by its last read (e.g. an agent's long tool call
-// that lands seconds later) is not judged by its effects either: the evidence arrived too late.
-// No bot whose effects could be judged → unknown.
+// lever (its effects since it was last seen entering Running, up to issuedAt), by the exact test of
+// two Poisson rates (conditioned on the bot's total count n = before + in the window, the window's
+// count is Binomial(n, windowMs / (baselineMs + windowMs)) if the pace did not change): a bot is
+// starved (e.g. a gateway that rejects it, or a fleet that took a tenant kill for a platform one)
+// when it landed fewer than MIN_SHARE of the effects its pace predicts AND a count that low has a
+// probability below ALPHA at its unchanged pace. A few effects in a short window prove nothing: a
+// bot is judged by its effects only if landing none at all would be that improbable; otherwise it
+// is reported as too few to judge by its effects (its phases are still judged), and the bots too
+// slow to judge one by one are judged together over one baseline interval (a boundary starving a
+// whole class of slow bots shows in their sum; one starved bot among many does not). (Seeds 3, 7 and 10
+// of the sweep at c217f36: an agent bot expected ~4.2 in a 3 s window landed 1 — an 8 % chance at
+// its own pace — and a share-only rule called it starved.) A bot that seems starved but whose
+// journal lists intents of the window as landed that the ledger had not shown by its last read
+// (e.g. an agent's long tool call that lands seconds later) is not judged by its effects either:
+// the evidence arrived too late. No bot, nor the pool, whose effects could be judged → unknown.
 import type { Checker } from './types.ts';
 import type { EffectOp } from '../history/index.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
+import { pace, poolPace, type PoolMember } from './pace-test.ts';
 
-/** Fewer expected effects than this in the halt window: the window is too short to judge the bot by its effects. */
-export const MIN_EXPECTED = 2;
-/** Landing fewer than this share of its expected effects is a starved bot. */
+/** A window count this improbable at the bot's own pace (one-sided) is not chance: ~6,000 bots are judged in a 20-seed sweep, so 1e-6 keeps a false alarm far below one per sweep. */
+export const ALPHA = 1e-6;
+/** Landing fewer than this share of its expected effects (and improbably so) is a starved bot. */
 export const MIN_SHARE = 0.25;
 
 interface Judged {
@@ -27,6 +35,8 @@ interface Judged {
   baselineMs: number;
   expected: number;
   landed: number;
+  /** P(a window count ≤ landed) at the bot's own pace; 1 when not below MIN_SHARE of expected (not tested). */
+  pValue: number;
 }
 
 export const outOfScopeUnaffected: Checker = (h) => {
@@ -56,7 +66,10 @@ export const outOfScopeUnaffected: Checker = (h) => {
   const seen = new Set(effects.map((x) => x.key));
   const journal = h.journal();
   const tooFew: Judged[] = [];
+  const poolable: PoolMember[] = [];
   const kept: Judged[] = [];
+  const count = (xs: EffectOp[], a: number, b: number) => xs.filter((x) => x.receivedAt >= a && x.receivedAt < b).length;
+  const unseenOf = (slug: string) => journal.filter((x) => x.bot === slug && x.intentAt !== null && x.intentAt >= from && x.intentAt < until && x.outcome === 'landed' && !seen.has(x.key)).length;
   for (const b of out) {
     const atLever = h.phaseAt(b.slug, from);
     if (atLever !== 'Running') {
@@ -68,46 +81,55 @@ export const outOfScopeUnaffected: Checker = (h) => {
     if (left) stopped.push({ slug: b.slug, phase: left.phase, afterIssuedMs: left.at - from, reason: left.reason });
     const runningSince = phases.filter((p) => p.at <= from && p.phase === 'Running').at(-1)!.at;
     const mine = byBot.get(b.slug) ?? [];
-    const baseline = mine.filter((x) => x.receivedAt >= runningSince && x.receivedAt < from).length;
-    const baselineMs = from - runningSince;
-    const expected = baselineMs > 0 ? (baseline * windowMs) / baselineMs : 0;
-    const landed = mine.filter((x) => x.receivedAt >= from && x.receivedAt < until).length;
-    const j = { slug: b.slug, baseline, baselineMs, expected: Math.round(expected * 10) / 10, landed };
-    if (expected < MIN_EXPECTED) tooFew.push(j);
-    else if (landed < expected * MIN_SHARE) {
-      const unseen = journal.filter((x) => x.bot === b.slug && x.intentAt !== null && x.intentAt >= from && x.intentAt < until && x.outcome === 'landed' && !seen.has(x.key)).length;
+    const counts = { baseline: count(mine, runningSince, from), baselineMs: from - runningSince, landed: count(mine, from, until), windowMs };
+    const v = pace(counts, ALPHA, MIN_SHARE);
+    const j = { slug: b.slug, baseline: counts.baseline, baselineMs: counts.baselineMs, expected: v.expected, landed: counts.landed, pValue: v.pValue };
+    if (!v.judgeable) {
+      tooFew.push(j);
+      // A bot whose window effects may still be on their way to the ledger would drag the pool down.
+      if (!unseenOf(b.slug)) poolable.push({ slug: b.slug, runningSince, receivedAt: mine.map((x) => x.receivedAt) });
+    }
+    else if (v.starved) {
+      const unseen = unseenOf(b.slug);
       if (unseen) landedUnseen.push({ ...j, unseen });
       else starved.push(j);
     }
     else kept.push(j);
   }
+  // Bots too slow to judge one by one are judged together over the same baseline interval (from the
+  // median of their Running times; a bot Running only since later is left out): a boundary that
+  // rejects a whole class of slow bots shows in their sum. One starved bot among many does not.
+  const pool = poolPace(poolable, from, until, ALPHA, MIN_SHARE);
   const details = {
     outOfScope: out.length,
     windowFrom: from,
     windowUntil: until,
     windowMs,
-    minExpected: MIN_EXPECTED,
+    alpha: ALPHA,
     minShare: MIN_SHARE,
     stopped,
     starved,
     tooFewToJudge: tooFew,
+    pool,
     landedAfterLastLedgerRead: landedUnseen,
     kept,
     notRunningAtLever: notRunning,
   };
   const running = out.length - notRunning.length;
   const asides: string[] = [];
-  if (tooFew.length) asides.push(`${tooFew.length} expected fewer than ${MIN_EXPECTED} effects in the ${fmtMs(windowMs)} window, not judged by effects (${list(tooFew.map((j) => `${j.slug} ~${j.expected}`))})`);
+  const pooled = pool?.judgeable ? `, judged together: ${pool.landed} of ~${pool.expected} expected${pool.leftOut.length ? `; ${list(pool.leftOut)} Running only since later, left out` : ''}` : pool ? ', not even together' : '';
+  if (tooFew.length) asides.push(`${tooFew.length} too few effects for the ${fmtMs(windowMs)} window to tell one by one (landing none would not be below p ${ALPHA.toExponential()})${pooled} (${list(tooFew.map((j) => `${j.slug} ~${j.expected}`))})`);
   if (landedUnseen.length) asides.push(`${landedUnseen.length} landed effects of the window only after the last ledger read (journal), not judged by effects (${list(landedUnseen.map((j) => `${j.slug} ${j.landed} seen, ${j.unseen} late`))})`);
   if (notRunning.length) asides.push(`${notRunning.length} not Running at the lever, not judged (${list(notRunning.map((n) => `${n.slug} [${n.phase ?? 'unseen'}]`))})`);
   const aside = asides.length ? `; ${asides.join('; ')}` : '';
-  if (stopped.length || starved.length) {
+  if (stopped.length || starved.length || pool?.starved) {
     const parts = [];
     if (stopped.length) parts.push(`${stopped.length} left Running before the release (${list(stopped.map((s) => `${s.slug} → ${s.phase} after ${fmtMs(s.afterIssuedMs)}`))})`);
-    if (starved.length) parts.push(`${starved.length} stopped landing effects (${list(starved.map((j) => `${j.slug} ${j.landed} of ~${j.expected} expected`))})`);
+    if (pool?.starved) parts.push(`the ${pool.bots.length} bots too slow to judge one by one together stopped landing effects (${pool.landed} of ~${pool.expected} expected, p ${pool.pValue}: ${list(pool.bots)})`);
+    if (starved.length) parts.push(`${starved.length} stopped landing effects (${list(starved.map((j) => `${j.slug} ${j.landed} of ~${j.expected} expected, p ${j.pValue}`))})`);
     return { checker: name, valid: false, summary: `the kill (${kill.scope}:${kill.target}) reached beyond its scope: of ${out.length} out-of-scope bots, ${parts.join('; ')}${aside}`, details };
   }
   if (!running) return unknown(name, `no out-of-scope bot was Running when the lever was pulled, so none could be seen to keep trading${aside}`, details);
-  if (!kept.length) return unknown(name, `no out-of-scope bot could be judged by its effects in the ${fmtMs(windowMs)} window (too few expected, or landed after the last ledger read); their phases stayed Running${aside}`, details);
-  return { checker: name, valid: true, summary: `all ${running} out-of-scope bots Running at the lever stayed Running until the release; ${kept.length} kept landing effects at their pace${aside}`, details };
+  if (!kept.length && !pool?.judgeable) return unknown(name, `no out-of-scope bot could be judged by its effects in the ${fmtMs(windowMs)} window (too few expected, or landed after the last ledger read); their phases stayed Running${aside}`, details);
+  return { checker: name, valid: true, summary: `all ${running} out-of-scope bots Running at the lever stayed Running until the release; ${kept.length} kept landing effects at their pace${pool?.judgeable ? `, and the ${pool.bots.length} too slow to judge one by one together` : ''}${aside}`, details };
 };
