@@ -96,9 +96,8 @@ export const outOfScopeUnaffected: Checker = (h) => {
     }
     else kept.push(j);
   }
-  // Bots too slow to judge one by one are judged together over the same baseline interval (from the
-  // median of their Running times; a bot Running only since later is left out): a boundary that
-  // rejects a whole class of slow bots shows in their sum. One starved bot among many does not.
+  // Bots too slow to judge one by one are judged together over one baseline interval (pace-test.ts):
+  // a boundary that rejects a whole class of slow bots shows in their sum. One starved bot among many does not.
   const pool = poolPace(poolable, from, until, ALPHA, MIN_SHARE);
   const details = {
     outOfScope: out.length,

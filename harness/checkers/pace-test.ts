@@ -53,14 +53,21 @@ export interface PooledPace extends Pace {
 
 /**
  * Bots too slow to judge one by one, judged together: their effects summed over one baseline
- * interval (from the median of their Running times to the lever; a bot Running only since later
- * is left out, so every member's counts cover the same interval) and the window [from, until).
- * Null when fewer than two bots can be pooled.
+ * interval and the window [from, until). The interval starts at one of their Running times, the
+ * one that covers the most bot-time (members × its length; chosen from the times alone, never from
+ * the counts); a bot Running only since later is left out, so every member's counts cover the same
+ * interval. Null when fewer than two bots can be pooled.
  */
 export function poolPace(members: PoolMember[], from: number, until: number, alpha: number, minShare: number): PooledPace | null {
   if (members.length < 2) return null;
   const since = members.map((m) => m.runningSince).sort((a, b) => a - b);
-  const baselineFrom = since[Math.floor((since.length - 1) / 2)];
+  // Sorted ascending, the i-th start keeps i + 1 members: pick the start with the most bot-time before the lever.
+  let baselineFrom = since[0];
+  let best = -1;
+  since.forEach((t, i) => {
+    const mass = (i + 1) * (from - t);
+    if (mass > best) [best, baselineFrom] = [mass, t];
+  });
   const inPool = members.filter((m) => m.runningSince <= baselineFrom);
   if (inPool.length < 2 || !(from > baselineFrom)) return null;
   const count = (a: number, b: number) => inPool.reduce((n, m) => n + m.receivedAt.filter((t) => t >= a && t < b).length, 0);

@@ -7,6 +7,7 @@ import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
 import { describeError } from './http.ts';
+import { MANAGED_BY, RUN_LABEL, runLabel, runTag } from './run-marks.ts';
 import type { KillPath, LeverEvent, LeverRequest } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 
@@ -17,11 +18,16 @@ export const CRD_NAMESPACE = 'alphaswarm-bots';
 const ENGAGE_TIMEOUT_MS = 60_000;
 const RELEASE_TIMEOUT_MS = 30_000;
 
-/** `killdrill-<scope>-<target>` as an RFC 1123 name; the same request → the same name. */
-export function killSwitchName(req: Pick<LeverRequest, 'scope' | 'target'>): string {
+/**
+ * `killdrill-<scope>-<target>-<run tag>` as an RFC 1123 name; the same request of the same run → the
+ * same name (the release deletes what the engage created), another run → another name (a dead run's
+ * leftover never makes the next run's create answer 409).
+ */
+export function killSwitchName(req: Pick<LeverRequest, 'scope' | 'target' | 'runId'>): string {
   const target = req.scope === 'platform' ? 'platform' : req.target;
+  const tag = req.runId ? `-${runTag(req.runId)}` : '';
   const slug = `killdrill-${req.scope}-${target}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/-+/g, '-');
-  return slug.slice(0, 253).replace(/[-.]+$/, '');
+  return `${slug.slice(0, 253 - tag.length).replace(/[-.]+$/, '')}${tag}`;
 }
 
 function kubeconfigOf(fleet: FleetEndpoints): KubeConfig {
@@ -83,7 +89,7 @@ async function engage(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverE
   const body = {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'KillSwitch',
-    metadata: { name, namespace: CRD_NAMESPACE },
+    metadata: { name, namespace: CRD_NAMESPACE, labels: { ...MANAGED_BY, ...(req.runId ? { [RUN_LABEL]: runLabel(req.runId) } : {}) } },
     spec: { scope: req.scope, target: req.scope === 'platform' ? 'platform' : req.target, mode: req.mode, reason: req.reason },
   };
   let kc: KubeConfig;

@@ -8,6 +8,8 @@ export interface LeverRequest {
   level?: number;
   asset?: string;
   reason: string;
+  /** The run that pulls the lever (run-marks.ts): a KillSwitch is named and labelled by it. */
+  runId?: string;
 }
 
 /** One lever event, as the path saw it; the runner turns these into history ops. */

@@ -6,6 +6,7 @@ import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts'
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
 import { faultByKind, listComponents } from '../faults/index.ts';
 import { getJson } from '../kill-paths/http.ts';
+import { leverReason } from '../kill-paths/run-marks.ts';
 import type { Decision } from '../checkers/decided.ts';
 import { startObservers, type Observers } from './observers.ts';
 import { scheduleFaults, type FaultSchedule } from './fault-schedule.ts';
@@ -49,6 +50,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   const timers: NodeJS.Timeout[] = [];
   let inScope: string[] = [];
   const secrets: string[] = [];
+  /** The kill this run pulled and has not released: an abort releases it (issue 12 item 3). */
+  let pulled: { release: () => Promise<void> } | null = null;
 
   const sleepUntil = async (t: number) => {
     while (nowMs() < t) {
@@ -124,9 +127,21 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const path = killPathByName(plan.kill.path, keyPrefix);
     const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset };
     const leverEmit = (name: 'kill' | 'release') => (e: LeverEvent) => emit({ ...e, lever: name, ...(e.type === 'lever-issued' ? lever : {}) });
-    const leverReq = { ...plan.kill, reason: `killdrill ${plan.scenarioName} ${plan.caseId}` };
+    const leverReq = { ...plan.kill, runId: ctx.runId, reason: leverReason(ctx.runId, plan.scenarioName, plan.caseId) };
     // Budgets and the release run from when the lever was pulled, not from when it answered.
     const issuedAt = nowMs();
+    const ep0 = ep;
+    pulled = {
+      release: async () => {
+        let failed: string | null = null;
+        const emitRelease = leverEmit('release');
+        await path.release(ep0, leverReq, (e) => {
+          if (e.type === 'lever-failed') failed = e.error;
+          emitRelease(e);
+        });
+        if (failed) throw new Error(failed);
+      },
+    };
     await path.engage(ep, leverReq, leverEmit('kill'));
 
     // Watch: every in-scope bot Stopped, or the budget ran out; then the release and the restart.
@@ -140,6 +155,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       // Decided or capped: release now (the fleet is left as it was found), without watching the restart.
       if (r === 'timeout') r = await watcher.watch('release', issuedAt + plan.releaseAfterMs, () => false);
       stage = 'release';
+      pulled = null;
       await path.release(ep, leverReq, leverEmit('release'));
       if (r === 'timeout') r = await watcher.watch('restart', nowMs() + plan.restartBudgetMs, () => allIn('Running'));
       await sleepUntil(nowMs() + plan.settleMs);
@@ -156,10 +172,32 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     for (const t of timers) clearInterval(t);
     // Heal every fault still active (none is injected from now on), then take a last look, then stop the fleet.
     if (faults) await faults.healAll('the case ended before this fault was due');
+    // A case that ends with its kill still pulled (error, interrupt) releases it — this run's lever
+    // only, faults healed first so the release can reach the fleet.
+    if (pulled) await releaseOnAbort(pulled.release, emit);
     if (observers) await observers.stop();
     progress.done();
     if (fleet) await fleet.stop();
   }
+}
+
+/** Time allowed for the release of an aborted case before the runner stops waiting (the path keeps its own timeouts). */
+export const ABORT_RELEASE_WAIT_MS = 15_000;
+
+/** Releases the kill of a case that ended early; records it as a `lever-abort-release` op whatever happens. */
+export async function releaseOnAbort(release: () => Promise<void>, emit: Emit, waitMs = ABORT_RELEASE_WAIT_MS): Promise<void> {
+  const at = nowMs();
+  emit({ type: 'lever-abort-release', phase: 'issued', at });
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    release().then(
+      () => ({ ok: true as const }),
+      (err: unknown) => ({ ok: false as const, error: `killdrill: releasing the aborted case's kill failed: ${(err instanceof Error ? err.message : String(err)).replace(/^killdrill: /, '')}` }),
+    ),
+    new Promise<{ ok: false; error: string }>((r) => (timer = setTimeout(() => r({ ok: false, error: `killdrill: the aborted case's release did not answer within ${waitMs / 1000} s; check the target for a kill left engaged by this run` }), waitMs))),
+  ]);
+  clearTimeout(timer);
+  emit({ type: 'lever-abort-release', phase: 'done', ...outcome, at: nowMs(), tookMs: nowMs() - at });
 }
 
 /**
