@@ -104,6 +104,25 @@ describe('broker GET /journal', () => {
   });
 });
 
+describe('readJournalPage', () => {
+  it('reads a complete line longer than a read chunk, skips one that is not JSON, holds back a long torn last line', () => {
+    const d = mkdtempSync(join(tmpdir(), 'killdrill-jpages-'));
+    try {
+      const f = join(d, 'h.d.jsonl');
+      writeFileSync(f, `${'x'.repeat(300 * 1024)}\n${line(intent('k1'))}{"type":"intent","key":"k2","pad":"${'y'.repeat(600 * 1024)}`);
+      const p = readJournalPage(d, null, 100);
+      expect(p.entries.map((e) => e.key)).toEqual(['k1']);
+      expect(p).toMatchObject({ skipped: 1, done: true });
+      appendFileSync(f, '"}\n');
+      const q = readJournalPage(d, p.next, 100);
+      expect(q.entries.map((e) => e.key)).toEqual(['k2']);
+      expect(readJournalPage(d, q.next, 100).entries).toEqual([]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('readJournalPage (property)', () => {
   it('pages read in turn give every complete line exactly once, whatever the writes and page sizes', () => {
     // A write: to file i, n whole lines, then maybe a torn prefix of the next (completed by the next write to it).

@@ -13,6 +13,8 @@ export const JOURNAL_PAGE_MAX = 20_000;
 /** Bytes read per page at most (a page ends at the first complete line past it). */
 const PAGE_BYTES = 4 * 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
+/** A line longer than this is not a journal record (skipped and counted). */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const FILE_NAME = /^[A-Za-z0-9_.-]{1,200}\.jsonl$/;
 const MAX_CURSOR_CHARS = 64 * 1024;
 
@@ -103,13 +105,17 @@ export function readJournalPage(dir: string, after: string | null, limit: number
           }
         }
         if (start === 0) {
-          // No newline in a whole chunk: a torn last line (wait for it), or a line longer than a chunk (skip it).
+          // No newline in a whole chunk: a torn last line (wait for it), or a line longer than a chunk
+          // (read whole up to MAX_LINE_BYTES; a longer one is no journal record: skipped).
           if (got < CHUNK_BYTES) break;
           const end = nextNewline(fd, pos + got, size);
           if (end < 0) break;
-          skipped++;
+          const e = end - pos <= MAX_LINE_BYTES ? parseLine(readRange(fd, pos, end)) : null;
+          if (e === null) skipped++;
+          else if (e !== 'blank') entries.push(e);
           bytes += end + 1 - pos;
           pos = end + 1;
+          if (entries.length >= limit || bytes >= PAGE_BYTES) full = true;
           continue;
         }
         pos += start;
@@ -131,6 +137,12 @@ function parseLine(line: string): Record<string, unknown> | null | 'blank' {
   } catch {
     return null;
   }
+}
+
+function readRange(fd: number, from: number, to: number): string {
+  const b = Buffer.alloc(to - from);
+  const got = readSync(fd, b, 0, b.length, from);
+  return b.subarray(0, got).toString('utf8');
 }
 
 /** The offset of the first newline at or after `from`, or -1. */
