@@ -1,5 +1,5 @@
 // `killdrill validate --target FILE`: exit 0 for a valid target, 2 with file:line:col for an invalid one.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,11 @@ describe('killdrill validate --target', () => {
     expect(o.out).toEqual([expect.stringMatching(/^ok .*external\.example\.yaml \(target alphaswarm-staging: external, environment staging\)$/)]);
     expect(await validateMain(['--target', join(ROOT, 'targets/simulated.example.yaml'), join(ROOT, 'scenarios/paths/rest.yaml')], o.io)).toBe(0);
     expect(o.out.at(-1)).toMatch(/^ok .*rest\.yaml/);
+    const d = mkdtempSync(join(tmpdir(), 'killdrill-target-'));
+    const prod = join(d, 'prod.yaml');
+    writeFileSync(prod, readFileSync(join(ROOT, 'targets/external.example.yaml'), 'utf8').replace('environment: staging', 'environment: production').replace('allowDrill: true', 'allowDrill: false'));
+    expect(await validateMain(['--target', prod], o.io)).toBe(0);
+    expect(o.out.at(-1)).toMatch(/environment production \(a run will need --confirm production\), allowDrill: false/);
   });
 
   it('exit 2 with file:line:col and the field for an invalid target, also when the scenarios are valid', async () => {

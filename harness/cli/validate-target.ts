@@ -5,7 +5,7 @@ import type { Io } from './validate-command.ts';
 export function validateTarget(file: string, io: Io): boolean {
   try {
     const t = loadTargetFile(file);
-    const note = t.kind === 'external' ? `, environment ${t.environment}${t.allowDrill ? '' : ', allowDrill: false (no lever will be pulled on it)'}` : `, ${t.preset}, runtime ${t.runtime}`;
+    const note = t.kind === 'external' ? `, environment ${t.environment}${t.environment === 'production' ? ' (a run will need --confirm production)' : ''}${t.allowDrill ? '' : ', allowDrill: false (no lever will be pulled on it)'}` : `, ${t.preset}, runtime ${t.runtime}`;
     io.out(`ok ${file} (target ${t.name}: ${t.kind}${note})`);
     return true;
   } catch (err) {
