@@ -8,7 +8,7 @@ import { HALT_ENDPOINTS } from '../model.ts';
 import { api, startTestFleet, type TestFleet } from './test-fleet.ts';
 
 const POST_ROUTES = [...Object.keys(HALT_ENDPOINTS), '/killswitch', '/killswitch/release', '/halt/level', '/halt/resume'];
-const GET_ROUTES = ['/status', '/bots', '/audit'];
+const GET_ROUTES = ['/status', '/bots', '/audit', '/journal'];
 const RUNS = 60;
 
 /** A body that is wrong in at least one way: not JSON, not an object, an unknown field, or a bad type. */

@@ -1,10 +1,12 @@
 // The broker's REST API (docs/contracts.md §3): one handler per route. Handlers get an
 // authenticated role and the parsed body; they return a JSON value or throw HttpError.
+import { join } from 'node:path';
 import type { FleetFile } from '../fleet-file.ts';
 import { HALT_ENDPOINTS, nowMs, type Group } from '../model.ts';
 import type { BrokerDb } from './broker-db.ts';
 import type { HaltController } from './halt-controller.ts';
 import { HttpError, type Role } from './http-io.ts';
+import { JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX, readJournalPage } from './journal-pages.ts';
 import type { KillStore } from './kill-store.ts';
 import { EngageBody, HaltBody, LEVEL4_CONFIRMATION, LevelBody, ReleaseBody, ResumeBody, validate } from './schemas.ts';
 
@@ -132,6 +134,16 @@ export function buildRoutes(d: BrokerDeps): Map<string, Record<string, Handler>>
       const after = intParam(ctx.query, 'after', 0, Number.MAX_SAFE_INTEGER);
       const limit = intParam(ctx.query, 'limit', 1000, 10_000);
       return d.db.auditAfter(after, Math.max(1, limit));
+    },
+  });
+
+  // The daemons' journals over the wire (§6): the harness reads them here, not from the fleet's disk.
+  routes.set('/journal', {
+    GET: async (ctx) => {
+      onlyParams(ctx.query, ['after', 'limit']);
+      if (ctx.query.getAll('after').length > 1) throw new HttpError(400, "query parameter 'after' given more than once; pass the last answer's next once");
+      const limit = intParam(ctx.query, 'limit', JOURNAL_PAGE_DEFAULT, JOURNAL_PAGE_MAX);
+      return readJournalPage(join(d.file.config.dataDir, 'journal'), ctx.query.get('after'), Math.max(1, limit));
     },
   });
 

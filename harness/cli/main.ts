@@ -14,7 +14,7 @@ const USAGE = `usage: killdrill <command> [options]
 
   run <file|dir>… [--seed N] [--runtime process|docker] [--out DIR]   run scenarios
       [--case ID] [--jobs N] [--observe-full]                         (--observe-full: no early end)
-  validate <file>…                                                    check scenario files
+  validate <file>… [--target FILE]                                    check scenario files (and a target file)
   sim up [--preset P] [--bots N] [--bugs a,b] [--json]                run the simulated fleet alone
   evidence <runDir|result.json>… [--out FILE] [--drill-id ID]         merge runs into one drill evidence document
   proxy [--host H] [--port P]                                         run the Toxiproxy-compatible fault proxy

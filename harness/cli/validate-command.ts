@@ -1,7 +1,8 @@
-// `killdrill validate <file|dir>…`: check scenario files against the schema (exit 0 valid, 2 invalid).
+// `killdrill validate <file|dir>… [--target FILE]`: check scenario files (and a target file) against their schemas (exit 0 valid, 2 invalid).
 import { listScenarioFiles, loadScenarioFile, ScenarioError } from '../scenario/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseArgs, UsageError } from './args.ts';
+import { validateTarget } from './validate-target.ts';
 
 export interface Io {
   out: (line: string) => void;
@@ -12,9 +13,15 @@ const stdio: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => proc
 
 export async function validateMain(argv: string[], io: Io = stdio): Promise<number> {
   let files: string[];
+  let targetOk = true;
   try {
-    const { positionals } = parseArgs(argv, []);
-    if (!positionals.length) throw new UsageError('killdrill: validate needs at least one scenario file or directory: killdrill validate scenarios/');
+    const { positionals, flags } = parseArgs(argv, ['target']);
+    // --target FILE: the target file (harness/target/), on its own or with scenario files.
+    if (flags.target !== undefined) {
+      targetOk = validateTarget(flags.target, io);
+      if (!positionals.length) return targetOk ? EXIT.passed : EXIT.invalid;
+    }
+    if (!positionals.length) throw new UsageError('killdrill: validate needs at least one scenario file or directory (killdrill validate scenarios/), or --target FILE');
     files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
   } catch (err) {
@@ -32,5 +39,5 @@ export async function validateMain(argv: string[], io: Io = stdio): Promise<numb
     }
   }
   if (bad) io.err(`killdrill: ${bad} of ${files.length} scenario file(s) invalid`);
-  return bad ? EXIT.invalid : EXIT.passed;
+  return bad || !targetOk ? EXIT.invalid : EXIT.passed;
 }

@@ -27,7 +27,7 @@ export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: 
 export interface StatusDownOp extends Base { type: 'status'; ok: false; error: string; at: number }
 export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
-/** After the fleet stopped: the journals were read (absent = journal-consistent cannot judge). */
+/** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
 export interface ObserversStoppedOp extends Base { type: 'observers-stopped'; at: number; ledgerSeq?: number }

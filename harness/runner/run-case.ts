@@ -1,6 +1,6 @@
 // The timeline interpreter: fleet up → warm-up under load → faults → lever → observe until every
 // in-scope bot stopped, the budget ran out, the case was decided (early-end.ts) or load.duration
-// ran out → release → verify restart → heal → fleet down. Heal and stop also on error and SIGINT.
+// ran out → release → verify restart → heal → last look → journal (over the wire) → fleet down. Heal and stop also on error and SIGINT.
 import { nowMs, DEFAULT_KEY_PREFIX } from '../../fleet-sim/model.ts';
 import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
@@ -13,6 +13,7 @@ import { scheduleFaults, type FaultSchedule } from './fault-schedule.ts';
 import { earlyEnd } from './early-end.ts';
 import { observeVenueBook } from './observe-venue-book.ts';
 import { inScopeBots, type RosterBot } from './in-scope.ts';
+import { readJournal } from './read-journal.ts';
 import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
@@ -34,7 +35,6 @@ export interface CaseRun {
   status: 'completed' | 'errored' | 'interrupted';
   reason?: string;
   inScope: string[];
-  journalDir?: string;
   /** The fleet's tokens: reports must keep them out of every file they write. */
   secrets: string[];
 }
@@ -52,6 +52,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   const secrets: string[] = [];
   /** The kill this run pulled and has not released: an abort releases it (issue 12 item 3). */
   let pulled: { release: () => Promise<void> } | null = null;
+  let completed = false;
 
   const sleepUntil = async (t: number) => {
     while (nowMs() < t) {
@@ -162,7 +163,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     }
     stage = 'finishing';
     for (const t of timers) clearInterval(t);
-    return { status: 'completed', inScope, journalDir: `${ep.dataDir}/journal`, secrets };
+    completed = true;
+    return { status: 'completed', inScope, secrets };
   } catch (err) {
     if (err instanceof Interrupted || signal.aborted) return { status: 'interrupted', reason: 'killdrill: interrupted (SIGINT)', inScope, secrets };
     if (err instanceof InputError) throw err;
@@ -170,12 +172,14 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     return { status: 'errored', reason: reason.startsWith('killdrill:') ? reason : `killdrill: ${reason}`, inScope, secrets };
   } finally {
     for (const t of timers) clearInterval(t);
-    // Heal every fault still active (none is injected from now on), then take a last look, then stop the fleet.
+    // Heal every fault still active (none is injected from now on), release a kill still pulled,
+    // take a last look, read the journals over the wire (the broker's GET /journal), stop the fleet.
     if (faults) await faults.healAll('the case ended before this fault was due');
     // A case that ends with its kill still pulled (error, interrupt) releases it — this run's lever
     // only, faults healed first so the release can reach the fleet.
     if (pulled) await releaseOnAbort(pulled.release, emit);
     if (observers) await observers.stop();
+    if (completed && fleet) await readJournal({ brokerUrl: fleet.endpoints.brokerUrl, token: fleet.endpoints.token }, emit);
     progress.done();
     if (fleet) await fleet.stop();
   }

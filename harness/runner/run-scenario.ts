@@ -13,7 +13,6 @@ import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { runCase, InputError, type CaseRun } from './run-case.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
-import { readJournal } from './read-journal.ts';
 import { replayCommand } from './replay.ts';
 import { writeReports } from '../../reports/index.ts';
 import { buildResult, type Environment, type RunResult } from './result.ts';
@@ -106,16 +105,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
     const msg = err instanceof Error ? err.message : String(err);
     run = { status: 'errored', reason: msg.startsWith('killdrill:') ? msg : `killdrill: ${msg}`, inScope: [], secrets: [] };
   }
-  // Journals are read after the fleet stopped (runCase's finally stopped it).
-  if (run.status === 'completed' && run.journalDir) {
-    const from = nowMs();
-    try {
-      const j = readJournal(run.journalDir, recorder.emit);
-      recorder.emit({ type: 'journal-read', ...j });
-    } catch (err) {
-      recorder.emit({ type: 'observer-failed', source: 'journal', error: `killdrill: the journals under ${run.journalDir} could not be read: ${err instanceof Error ? err.message : String(err)}`, from, to: nowMs(), recovered: false });
-    }
-  }
+  // The journals were read over the wire by runCase (after the observers stopped, before the fleet stopped).
 
   const history = readHistory(recorder.file);
   const verdicts: Verdict[] = runCheckers(history, s.expect, s.skip ?? []);

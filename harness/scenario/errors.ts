@@ -1,12 +1,8 @@
 // A scenario problem with its place in the file. Every message starts `killdrill: `.
-export interface ScenarioIssue {
-  file: string;
-  line: number;
-  col: number;
-  /** Dotted field path, e.g. `kill.at` or `faults[0].heal`; '' for the whole file. */
-  field: string;
-  message: string;
-}
+import { formatIssue, type SourceIssue } from '../yaml/index.ts';
+
+export type ScenarioIssue = SourceIssue;
+export { fieldName, formatIssue } from '../yaml/index.ts';
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
@@ -17,19 +13,9 @@ export class ScenarioError extends Error {
   }
 }
 
-export function formatIssue(i: ScenarioIssue): string {
-  return `killdrill: ${i.file}:${i.line}:${i.col}: ${i.field ? `${i.field}: ` : ''}${i.message}`;
-}
-
 function formatIssues(issues: ScenarioIssue[]): string {
   return (
     issues.map(formatIssue).join('\n') +
     '\nkilldrill: fix the field(s) above; scenarios/schema.json describes every field (point your editor at it with `$schema`).'
   );
-}
-
-export function fieldName(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out;
 }

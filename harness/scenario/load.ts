@@ -1,15 +1,15 @@
 // YAML → typed Scenario and its matrix cases. Every problem becomes a ScenarioError
 // naming file, line, column and field; nothing else is ever thrown.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { describe, issueAt, parseYamlSource, readTextFile, zodIssues, type Locator } from '../yaml/index.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
-import { ScenarioError, fieldName, type ScenarioIssue } from './errors.ts';
-import { locate } from './locate.ts';
+import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { expandMatrix, matrixKeyFor, withPath, type MatrixCase, type MatrixValue } from './matrix.ts';
 import { resolveTarget } from './targets.ts';
 import { checkFaultsAgainstPreset } from '../faults/index.ts';
+
+const SCHEMA_HINT = 'scenarios/schema.json';
 
 export interface ScenarioCase {
   file: string;
@@ -28,56 +28,25 @@ export interface LoadedScenario {
   cases: ScenarioCase[];
 }
 
-type Locator = (path: ReadonlyArray<PropertyKey>, key?: string) => { line: number; col: number };
-
 export function loadScenarioFile(file: string): LoadedScenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw new ScenarioError([{ file, line: 1, col: 1, field: '', message: `cannot read the file (${why}); check the path` }]);
-  }
-  return parseScenarioText(text, file);
+  const r = readTextFile(file);
+  if (!r.ok) throw new ScenarioError(r.issues);
+  return parseScenarioText(r.text, file);
 }
 
 export function parseScenarioText(text: string, file: string): LoadedScenario {
-  const lc = new LineCounter();
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  } catch (err) {
-    throw new ScenarioError([{ file, line: 1, col: 1, field: '', message: `not readable as YAML: ${describe(err)}` }]);
-  }
-  if (doc.errors.length) {
-    throw new ScenarioError(
-      doc.errors.slice(0, 10).map((e) => {
-        const pos = e.linePos?.[0] ?? lc.linePos(e.pos?.[0] ?? 0);
-        return { file, line: pos.line, col: pos.col, field: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
-      }),
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new ScenarioError([{ file, line: 1, col: 1, field: '', message: `not readable as YAML: ${describe(err)}` }]);
-  }
-  return parseScenarioObject(raw, file, (path, key) => locate(doc, lc, path, key));
+  const src = parseYamlSource(text, file);
+  if (!src.ok) throw new ScenarioError(src.issues);
+  return parseScenarioObject(src.raw, file, src.where);
 }
 
 /** Validate an already-parsed object (no source positions: everything is at 1:1 unless a locator is given). */
 export function parseScenarioObject(raw: unknown, file: string, where: Locator = () => ({ line: 1, col: 1 })): LoadedScenario {
-  const at = (path: ReadonlyArray<PropertyKey>, message: string, key?: string): ScenarioIssue => ({
-    file,
-    ...where(path, key),
-    field: fieldName(key === undefined ? path : [...path, key]),
-    message,
-  });
+  const at = issueAt(file, where);
   if (raw === null || raw === undefined) throw new ScenarioError([at([], 'the file is empty; a scenario needs at least name, description, fleet, load and kill')]);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError([at([], 'a scenario is a YAML mapping (name: …, fleet: …, kill: …), not a list or a scalar')]);
   const base = ScenarioSchema.safeParse(raw);
-  if (!base.success) throw new ScenarioError(zodIssues(base.error, (p, m, k) => at(p, m, k)));
+  if (!base.success) throw new ScenarioError(zodIssues(base.error, at, SCHEMA_HINT));
   const scenario = base.data;
 
   let matrixCases: MatrixCase[];
@@ -99,7 +68,7 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
         ...zodIssues(r.error, (p, m, k) => {
           const mk = matrixKeyFor(k === undefined ? p : [...p, k], keys);
           return mk ? at(['matrix', mk], `in matrix case '${mc.id}': ${m}`) : at(p, `in matrix case '${mc.id}': ${m}`, k);
-        }),
+        }, SCHEMA_HINT),
       );
       continue;
     }
@@ -124,26 +93,6 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
   return { file, scenario, cases };
 }
 
-function zodIssues(
-  error: z.ZodError,
-  at: (path: ReadonlyArray<PropertyKey>, message: string, key?: string) => ScenarioIssue,
-): ScenarioIssue[] {
-  const out: ScenarioIssue[] = [];
-  for (const i of error.issues.slice(0, 20)) {
-    if (i.code === 'unrecognized_keys') {
-      for (const k of i.keys) out.push(at(i.path, `unknown field '${k}'; remove it or check its spelling against scenarios/schema.json`, k));
-    } else if (i.code === 'invalid_union' && 'discriminator' in i && i.discriminator) {
-      const opts = (i as unknown as { options?: unknown[] }).options ?? [];
-      out.push(at(i.path, `unknown ${String(i.discriminator)}; use one of ${opts.map(String).join(', ')}`));
-    } else if (i.code === 'invalid_type' && i.message.includes('received undefined')) {
-      out.push(at(i.path, `missing; this field is required (${i.message.replace(/^Invalid input: /, '')})`));
-    } else {
-      out.push(at(i.path, i.message.replace(/^Invalid input: /, '')));
-    }
-  }
-  return out;
-}
-
 function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -152,10 +101,6 @@ function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {
     seen.add(k);
     return true;
   });
-}
-
-function describe(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }
 
 /** Scenario files named on the command line: files as given, directories searched for *.yaml / *.yml (sorted). */

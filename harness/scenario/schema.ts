@@ -105,6 +105,15 @@ const expect = z.strictObject({
     .describe('Opt-in: this checker runs only when named here.'),
 });
 
+/** A simulated fleet: the scenario's `fleet:` (also the `simulated` target's fields, harness/target/schema.ts). */
+export const FleetSchema = z.strictObject({
+  preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+  bots: z.number().int().min(1).max(20_000).optional(),
+  bugs: z.array(z.enum(BUGS)).default([]),
+  overrides: overrides.default({}),
+});
+export const RuntimeSchema = z.enum(['process', 'docker']).default('process');
+
 const matrixValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 const matrix = z
   .partialRecord(z.enum(MATRIX_KEYS), z.array(matrixValue).min(1).max(32))
@@ -117,13 +126,8 @@ export const ScenarioSchema = z
     description: text,
     incident: z.strictObject({ seed: z.string().regex(/^\d{3}$/, "a seed document number such as '002'"), title: text }).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-    runtime: z.enum(['process', 'docker']).default('process'),
-    fleet: z.strictObject({
-      preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
-      bots: z.number().int().min(1).max(20_000).optional(),
-      bugs: z.array(z.enum(BUGS)).default([]),
-      overrides: overrides.default({}),
-    }),
+    runtime: RuntimeSchema,
+    fleet: FleetSchema,
     load: z.strictObject({
       warmup: duration.describe('Load before any lever may be pulled; the runner checks effects reached the venue by its end (else the case is errored).'),
       duration: duration.describe('The hard cap of the case from the start of the load: the runner stops watching when it runs out, and the verdicts still waiting are unknown.'),
