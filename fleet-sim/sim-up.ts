@@ -1,4 +1,4 @@
-// `killdrill sim up [--preset P] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--json]`:
+// `killdrill sim up` (options: simUpSpec below):
 // start the simulated fleet, print its endpoints (docs/contracts.md §8), run until
 // SIGTERM/SIGINT or (when stdin is a pipe) stdin EOF, then stop everything it started.
 import { fstatSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -12,42 +12,45 @@ import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts
 import { reapOrphans } from './orchestrator/reap.ts';
 import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
+import { parseOrExit, UsageError, type CommandSpec } from '../lib/cli.ts';
 
-const USAGE = 'usage: killdrill sim up [--preset alphaswarm|principal] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--runtime process|docker] [--json]';
+export const simUpSpec: CommandSpec = {
+  name: 'killdrill sim up',
+  summary: 'Start the simulated fleet alone and print its endpoints (REST, Redis, ledger, kubeconfig); run until Ctrl-C, SIGTERM or (stdin a pipe) stdin EOF, then stop everything it started.',
+  options: {
+    preset: { type: 'string', value: 'alphaswarm|principal', help: 'the fleet preset (default: alphaswarm)' },
+    bots: { type: 'string', value: 'N', help: "number of bots (default: the preset's)" },
+    bugs: { type: 'string', value: 'a,b', help: 'catalog bugs to plant, comma-separated (default: none)' },
+    'poll-interval-s': { type: 'string', value: 'S', help: "the bots' kill-key poll interval in seconds (default: 5)" },
+    config: { type: 'string', value: 'FILE', help: 'a JSON file of FleetConfig fields (docs/contracts.md §1); the options above override it' },
+    runtime: { type: 'string', value: 'process|docker', help: 'run the fleet as processes or in containers (default: process)' },
+    json: { type: 'boolean', help: 'print the endpoints as one JSON line (docs/contracts.md §8)' },
+  },
+  epilogue: 'exit codes: 0 stopped cleanly, 2 invalid input, 3 the fleet could not start',
+};
 
-class UsageError extends Error {}
-
-function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } {
+function parseSimArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } | number {
+  const p = parseOrExit(simUpSpec, args);
+  if (typeof p === 'number') return p;
+  const v = p.values as Record<string, string | undefined>;
   let raw: Record<string, unknown> = {};
   const over: Record<string, unknown> = {};
-  let json = false;
-  let runtime = 'process';
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`killdrill: ${flag} needs a value\n${USAGE}`);
-    return v;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') json = true;
-    else if (a === '--preset') over.preset = value(i++, a);
-    else if (a === '--bots') over.bots = Number(value(i++, a));
-    else if (a === '--bugs') over.bugs = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a === '--runtime') {
-      runtime = value(i++, a);
-      if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`killdrill: --runtime must be process or docker, not '${runtime}'\n${USAGE}`);
-    } else if (a === '--poll-interval-s') over.pollIntervalS = Number(value(i++, a));
-    else if (a === '--config') {
-      const file = value(i++, a);
-      try {
-        raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      } catch (err) {
-        throw new UsageError(`killdrill: cannot read the fleet config ${file}: ${(err as Error).message}; give a JSON file with FleetConfig fields (docs/contracts.md §1)`);
-      }
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
-    } else throw new UsageError(`killdrill: unknown argument '${a}'\n${USAGE}`);
+  const runtime = v.runtime ?? 'process';
+  if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`killdrill: --runtime must be process or docker, not '${runtime}'; run 'killdrill sim up --help'`);
+  if (v.preset !== undefined) over.preset = v.preset;
+  if (v.bots !== undefined) over.bots = Number(v.bots);
+  if (v.bugs !== undefined) over.bugs = v.bugs.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v['poll-interval-s'] !== undefined) over.pollIntervalS = Number(v['poll-interval-s']);
+  if (v.config !== undefined) {
+    const file = v.config;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`killdrill: cannot read the fleet config ${file}: ${(err as Error).message}; give a JSON file with FleetConfig fields (docs/contracts.md §1)`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
   }
-  return { raw: { ...raw, ...over }, json, runtime };
+  return { raw: { ...raw, ...over }, json: p.values.json === true, runtime };
 }
 
 function stdinIsPipe(): boolean {
@@ -76,7 +79,9 @@ export async function simUp(args: string[]): Promise<number> {
   let parsed: { raw: Record<string, unknown>; json: boolean; runtime: string };
   let config: FleetConfig;
   try {
-    parsed = parseArgs(args);
+    const p = parseSimArgs(args);
+    if (typeof p === 'number') return p;
+    parsed = p;
     config = parseFleetConfig(parsed.raw);
   } catch (err) {
     if (err instanceof UsageError || err instanceof FleetConfigError) {

@@ -1,4 +1,4 @@
-// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID] [--jobs N] [--observe-full]`.
+// `killdrill run <file|dir>…` (options: runSpec below).
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
@@ -6,7 +6,7 @@ import { runtimeByName, type Runtime } from '../runtime/index.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
 import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { parseCommand, usage, UsageError, type CommandSpec } from '../../lib/cli.ts';
 import type { Io } from './validate-command.ts';
 import { formatSummary, type RunResult as ReportRunResult } from '../../reports/index.ts';
 
@@ -49,9 +49,29 @@ interface Selected {
 /** At most this many fleets side by side. */
 const MAX_JOBS = 8;
 
+export const runSpec: CommandSpec = {
+  name: 'killdrill run',
+  positionals: '<file|dir>…',
+  summary: 'Run scenarios: every case of every *.yaml file given (directories are searched). Invalid files run nothing.',
+  options: {
+    seed: { type: 'string', value: 'N', help: "seed of every case, 0-2147483647 (default: each case's own)" },
+    case: { type: 'string', value: 'ID', help: 'run only the case with this id (as a replay line quotes it)' },
+    out: { type: 'string', value: 'DIR', help: 'where runs are written: DIR/runs/<id>/ (default: out)' },
+    jobs: { type: 'string', value: 'N', help: `cases side by side, 1-${MAX_JOBS}, each with its own fleet and ports (default: 1)` },
+    runtime: { type: 'string', value: 'process|docker', help: "run every fleet on this runtime (default: each scenario's runtime)" },
+    'observe-full': { type: 'boolean', help: 'no early end: watch every budget out' },
+  },
+  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted',
+};
+
 function select(argv: string[], io: Io): Selected | number {
   try {
-    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case', 'jobs'], ['observe-full']);
+    const { help, positionals, values } = parseCommand(runSpec, argv);
+    if (help) {
+      io.out(usage(runSpec));
+      return EXIT.passed;
+    }
+    const flags = values as Record<string, string | undefined>;
     if (!positionals.length) throw new UsageError('killdrill: run needs at least one scenario file or directory: killdrill run scenarios/');
     let seed: number | undefined;
     if (flags.seed !== undefined) {
@@ -79,7 +99,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: flags['observe-full'] === 'true' };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
