@@ -1,5 +1,6 @@
 // fleet-sim's public surface: the `sim` command and the cleanup of leftover fleet processes.
-import { simUp, simUpSpec } from './sim-up.ts';
+import { simUp } from './sim-up.ts';
+import { simUpSpec } from './sim-up-spec.ts';
 import { usage } from '../lib/cli.ts';
 
 export { simUpSpec };

@@ -1,4 +1,4 @@
-// `killdrill sim up` (options: simUpSpec below):
+// `killdrill sim up` (options: simUpSpec, sim-up-spec.ts):
 // start the simulated fleet, print its endpoints (docs/contracts.md §8), run until
 // SIGTERM/SIGINT or (when stdin is a pipe) stdin EOF, then stop everything it started.
 import { fstatSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -12,22 +12,8 @@ import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts
 import { reapOrphans } from './orchestrator/reap.ts';
 import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
-import { parseOrExit, UsageError, type CommandSpec } from '../lib/cli.ts';
-
-export const simUpSpec: CommandSpec = {
-  name: 'killdrill sim up',
-  summary: 'Start the simulated fleet alone and print its endpoints (REST, Redis, ledger, kubeconfig); run until Ctrl-C, SIGTERM or (stdin a pipe) stdin EOF, then stop everything it started.',
-  options: {
-    preset: { type: 'string', value: 'alphaswarm|principal', help: 'the fleet preset (default: alphaswarm)' },
-    bots: { type: 'string', value: 'N', help: "number of bots (default: the preset's)" },
-    bugs: { type: 'string', value: 'a,b', help: 'catalog bugs to plant, comma-separated (default: none)' },
-    'poll-interval-s': { type: 'string', value: 'S', help: "the bots' kill-key poll interval in seconds (default: 5)" },
-    config: { type: 'string', value: 'FILE', help: 'a JSON file of FleetConfig fields (docs/contracts.md §1); the options above override it' },
-    runtime: { type: 'string', value: 'process|docker', help: 'run the fleet as processes or in containers (default: process)' },
-    json: { type: 'boolean', help: 'print the endpoints as one JSON line (docs/contracts.md §8)' },
-  },
-  epilogue: 'exit codes: 0 stopped cleanly, 2 invalid input, 3 the fleet could not start',
-};
+import { parseOrExit, UsageError } from '../lib/cli.ts';
+import { simUpSpec } from './sim-up-spec.ts';
 
 function parseSimArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } | number {
   const p = parseOrExit(simUpSpec, args);

@@ -6,7 +6,7 @@ export async function commandSpecs(): Promise<CommandSpec[]> {
   const [{ runSpec }, { validateSpec }, { simUpSpec }, { evidenceSpec }, { proxySpec }] = await Promise.all([
     import('./run-command.ts'),
     import('./validate-command.ts'),
-    import('../../fleet-sim/index.ts'),
+    import('../../fleet-sim/sim-up-spec.ts'),
     import('./evidence-command.ts'),
     import('../../fault-proxy/main.ts'),
   ]);
