@@ -1,8 +1,8 @@
 // scripts/prerequisites.sh's logic, without root side effects: the script runs for real, on a PATH
 // of its own where apt-get, apt-cache, id and the binaries it looks for are stubs of this test.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,12 @@ interface Machine {
   uid?: number;
 }
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function machine(m: Machine) {
   const dir = mkdtempSync(join(tmpdir(), 'kd-prereq-'));
+  dirs.push(dir);
   const bin = join(dir, 'bin');
   const log = join(dir, 'apt-get.log');
   spawnSync('mkdir', [bin]);

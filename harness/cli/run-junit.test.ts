@@ -1,7 +1,7 @@
 // `killdrill run --junit FILE` (case runner replaced by a fake): the report of every case, written
 // also when the run is interrupted; an unwritable path is said and never hides a failure.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -19,8 +19,12 @@ matrix:
   kill.mode: [cancel, freeze, flatten]
 `;
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup(outcomes: Array<CaseOutcome['outcome']>, interruptAt = -1) {
   const d = mkdtempSync(join(tmpdir(), 'kd-junit-'));
+  dirs.push(d);
   writeFileSync(join(d, 'a.yaml'), GOOD);
   const err: string[] = [];
   let interrupt = () => {};
