@@ -1,6 +1,6 @@
 // The fleet image `killdrill-fleet:<hash>` from docker/Dockerfile, built with testcontainers
 // (GenericContainer.fromDockerfile) on the base image; rebuilt only when an input changes
-// (base tag, APP_DIR, Dockerfile, .dockerignore, fleet-sim/, fault-proxy/, contracts/, the lockfiles).
+// (base tag, APP_DIR, Dockerfile, .dockerignore, fleet-sim/, fault-proxy/, contracts/, lib/, the lockfiles).
 // Run directly to build it: `node docker/build-fleet-image.ts`.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { ensureBaseImage, imageExists, pruneOlder, REPO_DIR } from './build-base
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const { GenericContainer } = await import('testcontainers');
 
-const SOURCES = ['docker/Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'fleet-sim', 'fault-proxy', 'contracts'];
+const SOURCES = ['docker/Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'fleet-sim', 'fault-proxy', 'contracts', 'lib'];
 
 function addTree(h: ReturnType<typeof createHash>, path: string): void {
   const st = statSync(path, { throwIfNoEntry: false });

@@ -1,39 +1,40 @@
-// `killdrill proxy [--host H] [--port P] [--json]`: the fault proxy as its own process.
+// `killdrill proxy` (options: proxySpec below): the fault proxy as its own process.
 // Runs until SIGINT/SIGTERM. Also runnable directly: `node fault-proxy/main.ts --json`.
 import { fileURLToPath } from 'node:url';
 import { startProxyServer } from './api-server.ts';
 import { networkPolicy, type AddressPolicy } from './addresses.ts';
+import { parseOrExit, type CommandSpec } from '../lib/cli.ts';
 
 /** Path of this module, for spawning the proxy as its own process (`node <path> --json`). */
 export const PROXY_MODULE_PATH = fileURLToPath(import.meta.url);
 
 export const DEFAULT_PROXY_PORT = 8474;
 
-const USAGE = 'usage: killdrill proxy [--host 127.0.0.1] [--port 8474] [--network-names a,b --host 0.0.0.0] [--json]';
+export const proxySpec: CommandSpec = {
+  name: 'killdrill proxy',
+  summary: 'Run the Toxiproxy-compatible fault proxy (Toxiproxy 2.12 API) on its own, until SIGINT or SIGTERM.',
+  options: {
+    host: { type: 'string', value: 'H', help: 'address of the API and of the proxies (default: 127.0.0.1)' },
+    port: { type: 'string', value: 'P', help: `port of the API, 0 for any free one (default: ${DEFAULT_PROXY_PORT})` },
+    'network-names': { type: 'string', value: 'a,b', help: "inside a run's docker network only (with --host 0.0.0.0): the container names upstreams may dial" },
+    json: { type: 'boolean', help: 'print {"ready":true,"url":…} as one JSON line when listening' },
+  },
+  epilogue: 'exit codes: 0 stopped by a signal, 1 could not start, 2 invalid input',
+};
 
 export async function proxyMain(argv: string[]): Promise<number> {
-  let host = '127.0.0.1';
+  const p = parseOrExit(proxySpec, argv);
+  if (typeof p === 'number') return p;
+  const v = p.values as Record<string, string | undefined>;
+  const host = v.host ?? '127.0.0.1';
+  const json = p.values.json === true;
+  // Inside a run's own docker network only (sim up --runtime docker): its container names.
+  const names = v['network-names'] === undefined ? null : v['network-names'].split(',').map((s) => s.trim()).filter(Boolean);
   let port = DEFAULT_PROXY_PORT;
-  let json = false;
-  let names: string[] | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--host' && i + 1 < argv.length) host = argv[++i];
-    // Inside a run's own docker network only (sim up --runtime docker): its container names.
-    else if (arg === '--network-names' && i + 1 < argv.length) names = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
-    else if (arg === '--port' && i + 1 < argv.length) {
-      const text = argv[++i];
-      port = Number(text);
-      if (!/^\d{1,5}$/.test(text) || port > 65535) {
-        process.stderr.write(`killdrill: --port ${text} is not a port number (0-65535)\n${USAGE}\n`);
-        return 2;
-      }
-    } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else {
-      process.stderr.write(`killdrill: unknown argument ${arg}\n${USAGE}\n`);
+  if (v.port !== undefined) {
+    port = Number(v.port);
+    if (!/^\d{1,5}$/.test(v.port) || port > 65535) {
+      process.stderr.write(`killdrill: --port ${v.port} is not a port number (0-65535); give one, or 0 for any free port\n`);
       return 2;
     }
   }
@@ -41,7 +42,7 @@ export async function proxyMain(argv: string[]): Promise<number> {
   try {
     if (names) network = networkPolicy(host, names);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
   let server;

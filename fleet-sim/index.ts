@@ -1,5 +1,9 @@
 // fleet-sim's public surface: the `sim` command and the cleanup of leftover fleet processes.
 import { simUp } from './sim-up.ts';
+import { simUpSpec } from './sim-up-spec.ts';
+import { usage } from '../lib/cli.ts';
+
+export { simUpSpec };
 
 export { reapRun, reapOrphans, reapDeadRuns, runProcesses, ownerTag } from './orchestrator/reap.ts';
 export { parseFleetConfig, FleetConfigSchema, FleetConfigError, type FleetConfig } from './config.ts';
@@ -8,6 +12,10 @@ export { parseFleetConfig, FleetConfigSchema, FleetConfigError, type FleetConfig
 export async function simMain(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'up') return simUp(rest);
-  process.stderr.write(`killdrill: unknown sim subcommand '${sub ?? ''}'; use 'killdrill sim up [--preset P] [--json]'\n`);
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(`killdrill sim has one subcommand, up:\n\n${usage(simUpSpec)}\n`);
+    return 0;
+  }
+  process.stderr.write(`killdrill: unknown sim subcommand '${sub ?? ''}'; use 'killdrill sim up' (options: 'killdrill sim up --help')\n`);
   return 2;
 }

@@ -1,4 +1,4 @@
-// `killdrill sim up [--preset P] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--json]`:
+// `killdrill sim up` (options: simUpSpec, sim-up-spec.ts):
 // start the simulated fleet, print its endpoints (docs/contracts.md §8), run until
 // SIGTERM/SIGINT or (when stdin is a pipe) stdin EOF, then stop everything it started.
 import { fstatSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -12,42 +12,31 @@ import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts
 import { reapOrphans } from './orchestrator/reap.ts';
 import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
+import { parseOrExit, UsageError } from '../lib/cli.ts';
+import { simUpSpec } from './sim-up-spec.ts';
 
-const USAGE = 'usage: killdrill sim up [--preset alphaswarm|principal] [--bots N] [--bugs a,b] [--poll-interval-s S] [--config FILE] [--runtime process|docker] [--json]';
-
-class UsageError extends Error {}
-
-function parseArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } {
+function parseSimArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } | number {
+  const p = parseOrExit(simUpSpec, args);
+  if (typeof p === 'number') return p;
+  const v = p.values as Record<string, string | undefined>;
   let raw: Record<string, unknown> = {};
   const over: Record<string, unknown> = {};
-  let json = false;
-  let runtime = 'process';
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`killdrill: ${flag} needs a value\n${USAGE}`);
-    return v;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') json = true;
-    else if (a === '--preset') over.preset = value(i++, a);
-    else if (a === '--bots') over.bots = Number(value(i++, a));
-    else if (a === '--bugs') over.bugs = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a === '--runtime') {
-      runtime = value(i++, a);
-      if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`killdrill: --runtime must be process or docker, not '${runtime}'\n${USAGE}`);
-    } else if (a === '--poll-interval-s') over.pollIntervalS = Number(value(i++, a));
-    else if (a === '--config') {
-      const file = value(i++, a);
-      try {
-        raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      } catch (err) {
-        throw new UsageError(`killdrill: cannot read the fleet config ${file}: ${(err as Error).message}; give a JSON file with FleetConfig fields (docs/contracts.md §1)`);
-      }
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
-    } else throw new UsageError(`killdrill: unknown argument '${a}'\n${USAGE}`);
+  const runtime = v.runtime ?? 'process';
+  if (runtime !== 'process' && runtime !== 'docker') throw new UsageError(`killdrill: --runtime must be process or docker, not '${runtime}'; run 'killdrill sim up --help'`);
+  if (v.preset !== undefined) over.preset = v.preset;
+  if (v.bots !== undefined) over.bots = Number(v.bots);
+  if (v.bugs !== undefined) over.bugs = v.bugs.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v['poll-interval-s'] !== undefined) over.pollIntervalS = Number(v['poll-interval-s']);
+  if (v.config !== undefined) {
+    const file = v.config;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`killdrill: cannot read the fleet config ${file}: ${(err as Error).message}; give a JSON file with FleetConfig fields (docs/contracts.md §1)`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`killdrill: the fleet config ${file} must be a JSON object of FleetConfig fields (docs/contracts.md §1)`);
   }
-  return { raw: { ...raw, ...over }, json, runtime };
+  return { raw: { ...raw, ...over }, json: p.values.json === true, runtime };
 }
 
 function stdinIsPipe(): boolean {
@@ -76,7 +65,9 @@ export async function simUp(args: string[]): Promise<number> {
   let parsed: { raw: Record<string, unknown>; json: boolean; runtime: string };
   let config: FleetConfig;
   try {
-    parsed = parseArgs(args);
+    const p = parseSimArgs(args);
+    if (typeof p === 'number') return p;
+    parsed = p;
     config = parseFleetConfig(parsed.raw);
   } catch (err) {
     if (err instanceof UsageError || err instanceof FleetConfigError) {

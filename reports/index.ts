@@ -11,6 +11,7 @@ import { writeAllureResults } from './allure-results.ts';
 import { redactDeep, redactText } from '../harness/history/redact.ts';
 
 export { formatSummary } from './summary.ts';
+export { junitXml, type JunitCase } from './junit.ts';
 export { buildEvidence, mergeEvidence } from './evidence.ts';
 export { runEvidenceSchema, drillEvidenceSchema, evidenceJsonSchemas, type RunEvidence, type DrillEvidence } from './evidence-schema.ts';
 export { renderTimeline } from './timeline-html.ts';

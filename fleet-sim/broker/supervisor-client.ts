@@ -1,6 +1,7 @@
 // Talks to host supervisors (docs/contracts.md §4) over the links `broker-hosts.<host>`.
 // A stop waits for the daemon's exit (grace 10 s, then SIGKILL), so the timeout is longer.
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { request } from '../../lib/http.ts';
 
 export interface SupervisorResult {
   ok: boolean;
@@ -20,21 +21,10 @@ export async function daemonCommand(file: FleetFile, host: string, daemon: strin
   let supervisorUrl = `(no link broker-hosts.${host})`;
   try {
     supervisorUrl = supervisorUrlFor(file, host);
-    const res = await fetch(`${supervisorUrl}/daemons/${encodeURIComponent(daemon)}/${verb}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${file.token}`, 'content-type': 'application/json' },
-      body: '{}',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: reported below
-    }
-    const ok = res.status === 200 && (body as { ok?: unknown } | null)?.ok === true;
-    return ok ? { ok, supervisorUrl } : { ok, supervisorUrl, error: `supervisor answered ${res.status}: ${text.slice(0, 200)}` };
+    const { status, text, body } = await request(`${supervisorUrl}/daemons/${encodeURIComponent(daemon)}/${verb}`, { method: 'POST', token: file.token, json: '{}', timeoutMs: TIMEOUT_MS });
+    // A body that is not JSON (kept as text) has no `ok`: reported below.
+    const ok = status === 200 && typeof body === 'object' && (body as { ok?: unknown } | null)?.ok === true;
+    return ok ? { ok, supervisorUrl } : { ok, supervisorUrl, error: `supervisor answered ${status}: ${text.slice(0, 200)}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     return { ok: false, supervisorUrl, error: `supervisor unreachable: ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}` };

@@ -2,6 +2,7 @@
 // (or of an external Toxiproxy), created with the unmodified toxiproxy-node-client.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { Topology } from '../presets/index.ts';
+import { getJson } from '../../lib/http.ts';
 
 export interface LinkTargets {
   redis: number;
@@ -45,9 +46,7 @@ export async function setLinkEnabled(proxyUrl: string, name: string, enabled: bo
 /** Enabled state of every proxy the proxy has (name → enabled); empty when it does not answer. */
 export async function linkStates(proxyUrl: string): Promise<Record<string, boolean>> {
   try {
-    const res = await fetch(`${proxyUrl}/proxies`, { signal: AbortSignal.timeout(3000) });
-    if (!res.ok) return {};
-    const all = (await res.json()) as Record<string, { enabled: boolean }>;
+    const all = await getJson<Record<string, { enabled: boolean }>>(`${proxyUrl}/proxies`, { timeoutMs: 3000 });
     return Object.fromEntries(Object.entries(all).map(([n, p]) => [n, p.enabled]));
   } catch {
     return {};

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { phaseHashKey } from '../model.ts';
 import type { FleetFile } from '../fleet-file.ts';
+import { request } from '../../lib/http.ts';
 
 export interface ReadyCheck {
   what: string;
@@ -15,9 +16,7 @@ export interface ReadyCheck {
 
 async function httpOk(url: string, token?: string): Promise<boolean> {
   try {
-    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status === 200;
+    return (await request(url, { token: token || undefined, timeoutMs: 2000 })).status === 200;
   } catch {
     return false;
   }

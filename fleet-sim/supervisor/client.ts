@@ -1,5 +1,6 @@
 // A client of a host supervisor's API (docs/contracts.md §4), for the orchestrator and the control API.
 import type { DaemonDef } from './daemon-process.ts';
+import { request } from '../../lib/http.ts';
 
 export interface DaemonInfo {
   name: string;
@@ -22,14 +23,8 @@ export class SupervisorClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`killdrill: supervisor ${this.url} answered ${res.status} to ${method} ${path}: ${text.slice(0, 300)}`);
+    const { status, text } = await request(`${this.url}${path}`, { method, token: this.token, json: body, timeoutMs });
+    if (status < 200 || status > 299) throw new Error(`killdrill: supervisor ${this.url} answered ${status} to ${method} ${path}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
   }
 

@@ -173,6 +173,17 @@ describe('killdrill run (fleet replaced by a fake case runner)', () => {
     expect(t.out.at(-1)).toMatch(/1 interrupted, 1 not run/);
   });
 
+  it('--help prints every option and exits 0, running nothing (it used to answer "unknown option")', async () => {
+    const t = deps([]);
+    expect(await runMain(['--help'], t.d)).toBe(0);
+    expect(t.out[0]).toMatch(/^usage: killdrill run <file\|dir>… \[options\]/);
+    for (const o of ['--seed N', '--case ID', '--out DIR', '--jobs N', '--runtime process|docker', '--observe-full', '--junit FILE']) expect(t.out[0]).toContain(o);
+    expect(t.ran).toHaveLength(0);
+    const v = io();
+    expect(await validateMain(['-h'], v.io)).toBe(0);
+    expect(v.out[0]).toMatch(/^usage: killdrill validate/);
+  });
+
   it('exit code ordering', () => {
     expect(exitCodeFor([])).toBe(0);
     expect(exitCodeFor([{ outcome: 'errored', invalidInput: true }, { outcome: 'failed' }])).toBe(2);

@@ -1,36 +1,30 @@
-// `killdrill evidence <runDir|result.json>… [--out FILE] [--drill-id ID] [--secret-env NAME]…`:
-// one drill evidence document from one or several runs (e.g. the three paths of one drill) for the RTS 6 validation report's kill_switch_drills section.
+// `killdrill evidence <runDir|result.json>…` (options: evidenceSpec below): one drill evidence document from one or
+// several runs (e.g. the three paths of one drill) for the RTS 6 validation report's kill_switch_drills section.
 import { writeFileSync } from 'node:fs';
+import { parseOrExit, type CommandSpec } from '../../lib/cli.ts';
 import { buildEvidence, buildView, drillEvidenceSchema, mergeEvidence, readRun, redactText, runEvidenceSchema, type DrillEvidence } from '../../reports/index.ts';
 
-const USAGE = 'usage: killdrill evidence <runDir|result.json>… [--out FILE] [--drill-id ID] [--secret-env NAME]…';
+export const evidenceSpec: CommandSpec = {
+  name: 'killdrill evidence',
+  positionals: '<runDir|result.json>…',
+  summary: "Merge the runs of one drill (e.g. its three paths) into one evidence document for the RTS 6 validation report's kill_switch_drills section.",
+  options: {
+    out: { type: 'string', value: 'FILE', help: 'write the document to FILE (default: standard output)' },
+    'drill-id': { type: 'string', value: 'ID', help: 'the drill id of the document (default: derived from the runs)' },
+    'secret-env': { type: 'string', value: 'NAME', multiple: true, help: 'redact the value of environment variable NAME (KILLDRILL_TOKEN and KILLDRILL_RELEASE_TOKEN always are)' },
+  },
+  epilogue: 'exit codes: 0 written, 2 invalid input (no run, an unreadable run, runs of different targets)',
+};
 
 export async function evidenceMain(args: string[]): Promise<number> {
-  const paths: string[] = [];
-  let out: string | null = null;
-  let drillId: string | undefined;
-  const secrets: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--out' || a === '--drill-id' || a === '--secret-env') {
-      const v = args[++i];
-      if (v === undefined) {
-        process.stderr.write(`killdrill: ${a} needs a value; ${USAGE}\n`);
-        return 2;
-      }
-      if (a === '--out') out = v;
-      else if (a === '--drill-id') drillId = v;
-      else if (process.env[v]) secrets.push(process.env[v] as string);
-    } else if (a === '-h' || a === '--help') {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    } else if (a.startsWith('--')) {
-      process.stderr.write(`killdrill: unknown option ${a}; ${USAGE}\n`);
-      return 2;
-    } else paths.push(a);
-  }
+  const p = parseOrExit(evidenceSpec, args);
+  if (typeof p === 'number') return p;
+  const paths = p.positionals;
+  const out = (p.values.out as string | undefined) ?? null;
+  const drillId = p.values['drill-id'] as string | undefined;
+  const secrets = ((p.values['secret-env'] as string[] | undefined) ?? []).flatMap((v) => (process.env[v] ? [process.env[v] as string] : []));
   if (paths.length === 0) {
-    process.stderr.write(`killdrill: no run given; ${USAGE}\n`);
+    process.stderr.write(`killdrill: no run given; give one or more run directories: killdrill evidence out/runs/<id>… (run 'killdrill evidence --help')\n`);
     return 2;
   }
   for (const name of ['KILLDRILL_TOKEN', 'KILLDRILL_RELEASE_TOKEN']) if (process.env[name]) secrets.push(process.env[name] as string);

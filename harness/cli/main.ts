@@ -10,16 +10,18 @@ enableCompileCache(process.env.NODE_COMPILE_CACHE);
 
 const [command, ...args] = process.argv.slice(2);
 
-const USAGE = `usage: killdrill <command> [options]
-
-  run <file|dir>… [--seed N] [--runtime process|docker] [--out DIR]   run scenarios
-      [--case ID] [--jobs N] [--observe-full]                         (--observe-full: no early end)
-  validate <file>… [--target FILE]                                    check scenario files (and a target file)
-  sim up [--preset P] [--bots N] [--bugs a,b] [--json]                run the simulated fleet alone
-  evidence <runDir|result.json>… [--out FILE] [--drill-id ID]         merge runs into one drill evidence document
-  proxy [--host H] [--port P]                                         run the Toxiproxy-compatible fault proxy
-
-exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure could not start`;
+/** `killdrill --help`: every command with every option (each command's own --help says more). */
+async function topUsage(): Promise<string> {
+  const { commandSpecs } = await import('./command-specs.ts');
+  const { synopsis } = await import('../../lib/cli.ts');
+  return [
+    'usage: killdrill <command> [options]     (killdrill <command> --help: its options in full)',
+    '',
+    ...(await commandSpecs()).map((s) => `  ${synopsis(s)}\n      ${s.summary}`),
+    '',
+    'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure could not start, 130 interrupted',
+  ].join('\n');
+}
 
 async function main(): Promise<number> {
   switch (command) {
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     case '-h':
     case '--help':
     case 'help':
-      process.stdout.write(USAGE + '\n');
+      (command === undefined ? process.stderr : process.stdout).write((await topUsage()) + '\n');
       return command === undefined ? 2 : 0;
     default:
       process.stderr.write(`killdrill: unknown command '${command}'; run 'killdrill --help' for the list.\n`);

@@ -1,4 +1,4 @@
-// `killdrill run <file|dir>… [--seed N] [--out DIR] [--runtime process] [--case ID] [--jobs N] [--observe-full]`.
+// `killdrill run <file|dir>…` (options: runSpec below).
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
@@ -6,9 +6,11 @@ import { runtimeByName, type Runtime } from '../runtime/index.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
 import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { parseCommand, usage, UsageError, type CommandSpec } from '../../lib/cli.ts';
 import type { Io } from './validate-command.ts';
-import { formatSummary, type RunResult as ReportRunResult } from '../../reports/index.ts';
+import { formatSummary, junitXml, type JunitCase, type RunResult as ReportRunResult } from '../../reports/index.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface RunDeps {
   io: Io;
@@ -44,14 +46,36 @@ interface Selected {
   runtimeName?: string;
   jobs: number;
   observeFull: boolean;
+  junit?: string;
 }
 
 /** At most this many fleets side by side. */
 const MAX_JOBS = 8;
 
+export const runSpec: CommandSpec = {
+  name: 'killdrill run',
+  positionals: '<file|dir>…',
+  summary: 'Run scenarios: every case of every *.yaml file given (directories are searched). Invalid files run nothing.',
+  options: {
+    seed: { type: 'string', value: 'N', help: "seed of every case, 0-2147483647 (default: each case's own)" },
+    case: { type: 'string', value: 'ID', help: 'run only the case with this id (as a replay line quotes it)' },
+    out: { type: 'string', value: 'DIR', help: 'where runs are written: DIR/runs/<id>/ (default: out)' },
+    jobs: { type: 'string', value: 'N', help: `cases side by side, 1-${MAX_JOBS}, each with its own fleet and ports (default: 1)` },
+    runtime: { type: 'string', value: 'process|docker', help: "run every fleet on this runtime (default: each scenario's runtime)" },
+    'observe-full': { type: 'boolean', help: 'no early end: watch every budget out' },
+    junit: { type: 'string', value: 'FILE', help: 'also write the cases as a JUnit XML report to FILE (for GitLab, Jenkins, GitHub test reporters)' },
+  },
+  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted',
+};
+
 function select(argv: string[], io: Io): Selected | number {
   try {
-    const { positionals, flags } = parseArgs(argv, ['seed', 'out', 'runtime', 'case', 'jobs'], ['observe-full']);
+    const { help, positionals, values } = parseCommand(runSpec, argv);
+    if (help) {
+      io.out(usage(runSpec));
+      return EXIT.passed;
+    }
+    const flags = values as Record<string, string | undefined>;
     if (!positionals.length) throw new UsageError('killdrill: run needs at least one scenario file or directory: killdrill run scenarios/');
     let seed: number | undefined;
     if (flags.seed !== undefined) {
@@ -60,6 +84,7 @@ function select(argv: string[], io: Io): Selected | number {
     }
     const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
     if (flags.jobs !== undefined && (!/^\d+$/.test(flags.jobs) || jobs < 1 || jobs > MAX_JOBS)) throw new UsageError(`killdrill: --jobs must be an integer from 1 to ${MAX_JOBS}, not '${flags.jobs}'`);
+    if (flags.junit !== undefined && flags.junit.trim() === '') throw new UsageError("killdrill: --junit needs a file name; give it as --junit report.xml");
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
     const files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
@@ -79,7 +104,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: flags['observe-full'] === 'true' };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -108,6 +133,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   });
   // Results in case order (the summary), printed as each case ends.
   const byIndex: Array<CaseOutcome | undefined> = [];
+  const seconds: number[] = [];
   let next = 0;
   const worker = async (slot: number) => {
     while (next < sel.cases.length && !abort.signal.aborted) {
@@ -126,7 +152,8 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
         ...(sel.observeFull ? { observeFull: true } : {}),
       });
       byIndex[i] = r;
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      seconds[i] = (Date.now() - started) / 1000;
+      const secs = seconds[i].toFixed(1);
       const tag = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', interrupted: 'INTERRUPTED' }[r.outcome];
       const lines = [`${tag} ${label} ${secs} s  ${r.runDir}`];
       if (r.outcome !== 'passed') lines.push(...r.reasons.map((reason) => `  ${reason}`), `  replay: ${r.replay}`);
@@ -147,6 +174,23 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     const rows = ran.map(({ r, c }) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? c.scenario.name, caseId: r.result?.caseId ?? c.id, outcome: r.outcome, replay: r.replay }));
     io.out(formatSummary(rows as ReportRunResult[]).trimEnd());
   }
+  let code: number = abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
+  if (sel.junit) {
+    const cases: JunitCase[] = sel.cases.map((c, i) => {
+      const r = byIndex[i];
+      const base = { file: c.file, scenario: c.scenario.name, caseId: c.id };
+      if (!r) return { ...base, outcome: 'not-run', reasons: [] };
+      return { ...(r.result as unknown as Partial<ReportRunResult>), ...base, outcome: r.outcome, reasons: r.reasons, replay: r.replay, runDir: r.runDir, seconds: seconds[i] };
+    });
+    try {
+      mkdirSync(dirname(sel.junit), { recursive: true });
+      writeFileSync(sel.junit, junitXml(cases));
+      io.err(`killdrill: JUnit report of ${cases.length} case(s) written to ${sel.junit}`);
+    } catch (err) {
+      io.err(`killdrill: cannot write the JUnit report ${sel.junit}: ${err instanceof Error ? err.message : String(err)}; give a writable path to --junit`);
+      if (code === EXIT.passed) code = EXIT.errored;
+    }
+  }
   io.out(`killdrill: ${n('passed')} passed, ${n('failed')} failed, ${n('errored')} errored${n('interrupted') || skipped ? `, ${n('interrupted')} interrupted, ${skipped} not run` : ''}`);
-  return abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
+  return code;
 }

@@ -1,7 +1,7 @@
 // `killdrill validate <file|dir>… [--target FILE]`: check scenario files (and a target file) against their schemas (exit 0 valid, 2 invalid).
 import { listScenarioFiles, loadScenarioFile, ScenarioError } from '../scenario/index.ts';
 import { EXIT } from './exit-codes.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { parseCommand, usage, UsageError, type CommandSpec } from '../../lib/cli.ts';
 import { validateTarget } from './validate-target.ts';
 
 export interface Io {
@@ -11,14 +11,27 @@ export interface Io {
 
 const stdio: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
+export const validateSpec: CommandSpec = {
+  name: 'killdrill validate',
+  positionals: '<file|dir>…',
+  summary: 'Check scenario files (and with --target a target file) against their schemas (errors name file, line, column and field); exit 0 valid, 2 invalid.',
+  options: {
+    target: { type: 'string', value: 'FILE', help: 'also check a target file (targets/*.example.yaml, docs/targets.md); alone, no scenario file is needed' },
+  },
+};
+
 export async function validateMain(argv: string[], io: Io = stdio): Promise<number> {
   let files: string[];
   let targetOk = true;
   try {
-    const { positionals, flags } = parseArgs(argv, ['target']);
+    const { help, positionals, values } = parseCommand(validateSpec, argv);
+    if (help) {
+      io.out(usage(validateSpec));
+      return EXIT.passed;
+    }
     // --target FILE: the target file (harness/target/), on its own or with scenario files.
-    if (flags.target !== undefined) {
-      targetOk = validateTarget(flags.target, io);
+    if (typeof values.target === 'string') {
+      targetOk = validateTarget(values.target, io);
       if (!positionals.length) return targetOk ? EXIT.passed : EXIT.invalid;
     }
     if (!positionals.length) throw new UsageError('killdrill: validate needs at least one scenario file or directory (killdrill validate scenarios/), or --target FILE');

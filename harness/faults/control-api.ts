@@ -1,21 +1,15 @@
 // The fleet's process control API (docs/contracts.md §8): what containers are to the docker runtime.
 import type { ComponentInfo } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
+import { getJson, request } from '../../lib/http.ts';
 
 export async function listComponents(fleet: FleetEndpoints): Promise<ComponentInfo[]> {
-  const res = await fetch(`${fleet.controlUrl}/components`, { headers: { authorization: `Bearer ${fleet.token}` }, signal: AbortSignal.timeout(5000) });
-  if (!res.ok) throw new Error(`killdrill: fleet control API answered ${res.status} to GET /components`);
-  return (await res.json()) as ComponentInfo[];
+  return getJson<ComponentInfo[]>(`${fleet.controlUrl}/components`, { token: fleet.token, timeoutMs: 5000, error: (status) => `killdrill: fleet control API answered ${status} to GET /components` });
 }
 
 export async function controlComponent(fleet: FleetEndpoints, name: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey'): Promise<Record<string, unknown>> {
-  const res = await fetch(`${fleet.controlUrl}/components/${encodeURIComponent(name)}/${action}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${fleet.token}` },
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`killdrill: could not ${action} component '${name}': ${res.status} ${text.slice(0, 300)}`);
+  const { status, text } = await request(`${fleet.controlUrl}/components/${encodeURIComponent(name)}/${action}`, { method: 'POST', token: fleet.token, timeoutMs: 60_000 });
+  if (status < 200 || status > 299) throw new Error(`killdrill: could not ${action} component '${name}': ${status} ${text.slice(0, 300)}`);
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {

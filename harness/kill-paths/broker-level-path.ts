@@ -1,6 +1,6 @@
 // Halt levels 1–4 of the Principal broker (seed 002). Level 4 sends the confirmation phrase.
 import { nowMs, LEVEL4_CONFIRMATION } from '../../fleet-sim/model.ts';
-import { describeError, postJson } from './http.ts';
+import { describeError, postJson } from '../../lib/http.ts';
 import type { KillPath, LeverEvent } from './types.ts';
 
 async function call(url: string, token: string, body: unknown, emit: (e: LeverEvent) => void): Promise<void> {

@@ -6,7 +6,7 @@
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
-import { describeError } from './http.ts';
+import { describeError } from '../../lib/http.ts';
 import { MANAGED_BY, RUN_LABEL, runLabel, runTag } from './run-marks.ts';
 import type { KillPath, LeverEvent, LeverRequest } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';

@@ -2,7 +2,7 @@
 // runbook's `redis-cli SET` does — no publish, so the bots' polling must catch it.
 import { Redis } from 'ioredis';
 import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
-import { describeError } from './http.ts';
+import { describeError } from '../../lib/http.ts';
 import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 

@@ -1,7 +1,7 @@
 // The REST fan-out (seed 000): platform scope = the six halt endpoints in
 // parallel; any other scope = the broker's generic engage API.
 import { nowMs, HALT_ENDPOINTS } from '../../fleet-sim/model.ts';
-import { describeError, postJson, type HttpResult } from './http.ts';
+import { describeError, postJson, type HttpResponse } from '../../lib/http.ts';
 import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 
@@ -26,7 +26,7 @@ async function fanOut(
   const results = await Promise.all(
     requests.map(async (r) => {
       try {
-        const res: HttpResult = await postJson(fleet.brokerUrl + r.path, token, r.body);
+        const res: HttpResponse = await postJson(fleet.brokerUrl + r.path, token, r.body);
         return { path: r.path, status: res.status, body: res.body, ok: res.status >= 200 && res.status < 300 };
       } catch (err) {
         return { path: r.path, status: 0, body: describeError(err), ok: false };

@@ -1,6 +1,6 @@
 // The fleet's own claims and process facts: supervisor daemon events, the
 // broker's audit claims (a daemon it says it stopped) and its /status.
-import { getJson } from '../kill-paths/http.ts';
+import { getJson } from '../../lib/http.ts';
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import type { Emit } from './emit.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
@@ -15,7 +15,7 @@ export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: u
   return pollLoop(200, async () => {
     for (const [host, url] of Object.entries(fleet.hosts)) {
       const after = cursors.get(host) ?? 0;
-      const page = await getJson<{ events: SupervisorEvent[]; next: number }>(`${url}/events?after=${after}`, fleet.token);
+      const page = await getJson<{ events: SupervisorEvent[]; next: number }>(`${url}/events?after=${after}`, { token: fleet.token });
       for (const e of page.events) {
         emit({ type: 'daemon', host, daemon: e.daemon, event: e.event, pid: e.pid, code: e.code ?? null, signal: e.signal ?? null, at: e.at });
       }
@@ -28,7 +28,7 @@ export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: un
   let after = 0;
   const seen = new Set<string>();
   return pollLoop(200, async () => {
-    const page = await getJson<{ entries: AuditEntry[]; next: number }>(`${fleet.brokerUrl}/audit?after=${after}`, fleet.token);
+    const page = await getJson<{ entries: AuditEntry[]; next: number }>(`${fleet.brokerUrl}/audit?after=${after}`, { token: fleet.token });
     // A broker that restarted may number its audit log from the start again.
     if (page.next < after) after = 0;
     for (const e of page.entries) {
@@ -53,7 +53,7 @@ export function observeStatus(fleet: FleetEndpoints, emit: Emit, onError: (e: un
   let lastEmitAt = 0;
   return pollLoop(250, async () => {
     try {
-      const s = await getJson<Status>(`${fleet.brokerUrl}/status`, fleet.token, 2000);
+      const s = await getJson<Status>(`${fleet.brokerUrl}/status`, { token: fleet.token, timeoutMs: 2000 });
       const view = { haltLevel: s.haltLevel, incident: s.incident, engaged: s.engaged.map((e) => e.key).sort(), bootId: s.bootId };
       const sig = JSON.stringify(view);
       const now = nowMs();

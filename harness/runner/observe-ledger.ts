@@ -1,5 +1,6 @@
 // Polls the venue's effect ledger (GET /ledger?after=SEQ) into `effect` ops.
 import { pollLoop, type PollLoop } from './poll-loop.ts';
+import { getJson } from '../../lib/http.ts';
 import type { Emit } from './emit.ts';
 
 interface LedgerEffect {
@@ -30,9 +31,7 @@ export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown
   let count = 0;
   const tick = async () => {
     for (;;) {
-      const res = await fetch(`${venueUrl}/ledger?after=${after}&limit=5000`, { signal: AbortSignal.timeout(5000) });
-      if (!res.ok) throw new Error(`killdrill: venue GET /ledger answered ${res.status}`);
-      const page = (await res.json()) as { effects: LedgerEffect[]; next: number };
+      const page = await getJson<{ effects: LedgerEffect[]; next: number }>(`${venueUrl}/ledger?after=${after}&limit=5000`, { timeoutMs: 5000, error: (status) => `killdrill: venue GET /ledger answered ${status}` });
       for (const e of page.effects) {
         count++;
         emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt , ...bookFields(e) });

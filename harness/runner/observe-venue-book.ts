@@ -4,11 +4,10 @@
 import { nowMs } from '../../fleet-sim/clock.ts';
 import type { Emit } from './emit.ts';
 import type { VenueOrder } from '../history/ops.ts';
+import { getJson } from '../../lib/http.ts';
 
-async function get<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (!res.ok) throw new Error(`killdrill: venue GET ${new URL(url).pathname} answered ${res.status}; a venue without GET /orders and GET /positions cannot show the mode's work`);
-  return (await res.json()) as T;
+function get<T>(url: string): Promise<T> {
+  return getJson<T>(url, { timeoutMs: 5000, error: (status, _text, path) => `killdrill: venue GET ${path} answered ${status}; a venue without GET /orders and GET /positions cannot show the mode's work` });
 }
 
 export async function observeVenueBook(venueUrl: string, inScope: string[], emit: Emit): Promise<void> {

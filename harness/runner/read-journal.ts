@@ -2,7 +2,7 @@
 // (§3) — after the observers stopped and before the fleet stops, and turns them into `journal` ops:
 // one per intent, with its outcome if recorded. The harness never reads the fleet's disk for them.
 import { nowMs } from '../../contracts/index.ts';
-import { describeError } from '../kill-paths/http.ts';
+import { describeError } from '../../lib/http.ts';
 import type { Emit } from './emit.ts';
 
 interface Entry {

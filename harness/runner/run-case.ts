@@ -5,7 +5,7 @@ import { nowMs, DEFAULT_KEY_PREFIX } from '../../fleet-sim/model.ts';
 import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
 import { faultByKind, listComponents } from '../faults/index.ts';
-import { getJson } from '../kill-paths/http.ts';
+import { getJson } from '../../lib/http.ts';
 import { leverReason } from '../kill-paths/run-marks.ts';
 import type { Decision } from '../checkers/decided.ts';
 import { startObservers, type Observers } from './observers.ts';
@@ -79,10 +79,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const capAt = t0 + plan.maxDurationMs;
 
     // Roster: bots and their daemons' tags (for level scopes).
-    const bots = await getJson<RosterBot[]>(`${ep.brokerUrl}/bots`, ep.token);
+    const bots = await getJson<RosterBot[]>(`${ep.brokerUrl}/bots`, { token: ep.token });
     const tags = new Map<string, string[]>();
     for (const [host, url] of Object.entries(ep.hosts)) {
-      const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, ep.token);
+      const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, { token: ep.token });
       for (const d of ds) tags.set(`${host}/${d.name}`, d.tags ?? []);
     }
     const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? [] }));

@@ -1,0 +1,73 @@
+// The one JSON-over-HTTP client of killdrill (harness and fleet-sim): bearer token, JSON body,
+// a timeout on every request. Callers word their own errors (what answered, what to do).
+export interface HttpResponse {
+  status: number;
+  /** The body as text. */
+  text: string;
+  /** The body parsed as JSON; the raw text when it is not JSON; null when empty. */
+  body: unknown;
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Sent as `authorization: Bearer <token>`. */
+  token?: string;
+  /** Sent as JSON (content-type application/json); a string is sent as it is (already JSON). */
+  json?: unknown;
+  /** Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** One request; resolves with any status, rejects only when there is no answer (unreachable, timeout). */
+export async function request(url: string, o: RequestOptions = {}): Promise<HttpResponse> {
+  const headers: Record<string, string> = {};
+  if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+  if (o.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, {
+    method: o.method ?? 'GET',
+    headers,
+    body: o.json === undefined ? undefined : typeof o.json === 'string' ? o.json : JSON.stringify(o.json),
+    signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // keep the raw text
+  }
+  return { status: res.status, text, body };
+}
+
+export interface GetJsonOptions {
+  token?: string;
+  /** Default 5 s. */
+  timeoutMs?: number;
+  /** The error for a non-2xx answer; default `killdrill: GET <path> answered <status>: <text>`. */
+  error?: (status: number, text: string, path: string) => string;
+}
+
+/** GET a JSON document; throws on a non-2xx answer (and when there is no answer). */
+export async function getJson<T>(url: string, o: GetJsonOptions = {}): Promise<T> {
+  const res = await fetch(url, { headers: o.token !== undefined ? { authorization: `Bearer ${o.token}` } : {}, signal: AbortSignal.timeout(o.timeoutMs ?? 5_000) });
+  if (!res.ok) {
+    const path = new URL(url).pathname;
+    const text = await res.text();
+    throw new Error(o.error ? o.error(res.status, text, path) : `killdrill: GET ${path} answered ${res.status}: ${text.slice(0, 200)}`);
+  }
+  return (await res.json()) as T;
+}
+
+/** POST a JSON body with a bearer token; any status. */
+export function postJson(url: string, token: string, body: unknown, timeoutMs = 10_000): Promise<HttpResponse> {
+  return request(url, { method: 'POST', token, json: body, timeoutMs });
+}
+
+/** An error's message with its network cause (ECONNREFUSED…) when there is one. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ? `${err.message} (${cause.code})` : err.message;
+  }
+  return String(err);
+}
