@@ -22,6 +22,9 @@ export const HALT_ENDPOINTS: Record<string, Group> = {
   '/workflows/halt': 'workflows',
 };
 
+/** `POST /halt/level` level 4 needs `confirm` to be this phrase (docs/contracts.md §3). */
+export const LEVEL4_CONFIRMATION = 'SHUTDOWN INVICTUS';
+
 /** Seed 000's key prefix: `alphaswarm:bots:killswitch:<scope>:<target>`. */
 export const DEFAULT_KEY_PREFIX = 'alphaswarm:bots:killswitch';
 

@@ -7,9 +7,8 @@ import type { Redis } from 'ioredis';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { eventsChannel, killKey, type Scope } from '../model.ts';
 import { parseTtlS } from '../apiserver/index.ts';
+import { KILLSWITCH_PLURAL as PLURAL } from '../../contracts/index.ts';
 import { GROUP, VERSION, inform, patchStatus, statusCode, type Informed, type KObj } from './kube.ts';
-
-const PLURAL = 'killswitches';
 
 const id = (o: KObj) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 

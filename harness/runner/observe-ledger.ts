@@ -1,16 +1,7 @@
 // Polls the venue's effect ledger (GET /ledger?after=SEQ) into `effect` ops.
 import { pollLoop, type PollLoop } from './poll-loop.ts';
+import type { LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
-
-interface LedgerEffect {
-  seq: number;
-  key: string;
-  bot: string;
-  kind: string;
-  dispatchedAt: number;
-  receivedAt: number;
-  [k: string]: unknown;
-}
 
 /** What mode-work-done needs to rebuild the venue's book: the order fields and what the venue did (contracts §5). */
 const BOOK_FIELDS = ['side', 'qty', 'orderKey', 'book'] as const;
@@ -32,10 +23,10 @@ export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown
     for (;;) {
       const res = await fetch(`${venueUrl}/ledger?after=${after}&limit=5000`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`killdrill: venue GET /ledger answered ${res.status}`);
-      const page = (await res.json()) as { effects: LedgerEffect[]; next: number };
+      const page = (await res.json()) as LedgerPage;
       for (const e of page.effects) {
         count++;
-        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt , ...bookFields(e) });
+        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt, ...bookFields(e) });
       }
       if (typeof page.next === 'number' && page.next > after) after = page.next;
       if (page.effects.length < 5000) return;

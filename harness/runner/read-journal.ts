@@ -2,17 +2,8 @@
 // turns them into `journal` ops: one per intent, with its outcome if recorded.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JournalEntry } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
-
-interface Entry {
-  type: 'intent' | 'outcome';
-  key: string;
-  bot: string;
-  kind?: string;
-  status?: string;
-  seq?: number;
-  at: number;
-}
 
 export function readJournal(dir: string, emit: Emit): { intents: number; files: number } {
   if (!existsSync(dir)) return { intents: 0, files: 0 };
@@ -21,9 +12,9 @@ export function readJournal(dir: string, emit: Emit): { intents: number; files: 
   for (const f of files) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      let e: Entry;
+      let e: JournalEntry;
       try {
-        e = JSON.parse(line) as Entry;
+        e = JSON.parse(line) as JournalEntry;
       } catch {
         continue; // a line torn by a SIGKILL mid-write: the intent before it still counts
       }

@@ -1,7 +1,7 @@
 // The timeline interpreter: fleet up → warm-up under load → faults → lever → observe until every
 // in-scope bot stopped, the budget ran out, the case was decided (early-end.ts) or load.duration
 // ran out → release → verify restart → heal → fleet down. Heal and stop also on error and SIGINT.
-import { nowMs, DEFAULT_KEY_PREFIX } from '../../fleet-sim/model.ts';
+import { nowMs, DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
 import { faultByKind, listComponents } from '../faults/index.ts';
