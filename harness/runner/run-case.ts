@@ -107,10 +107,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // Faults at their times (checked against the fleet's components before the lever).
     const components = await listComponents(ep);
     for (const f of plan.faults) {
-      const problem = faultByKind(f.kind).check(f.params, components);
+      const problem = faultByKind(f.kind).check(f.params, components, keyPrefix);
       if (problem) throw new InputError(`killdrill: ${plan.file}: fault '${f.kind}' (${f.id}): ${problem}`);
     }
-    faults = scheduleFaults(plan.faults, t0, { fleet: ep, components }, emit);
+    faults = scheduleFaults(plan.faults, t0, { fleet: ep, components, keyPrefix }, emit);
 
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);
