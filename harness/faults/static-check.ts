@@ -4,7 +4,7 @@
 // The runner checks again against the live fleet's GET /components.
 import { topologyFor } from '../../fleet-sim/presets/index.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
-import { faultByKind } from './index.ts';
+import { faultByKind } from './catalog.ts';
 import type { ComponentInfo } from './types.ts';
 
 export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: number): ComponentInfo[] {
