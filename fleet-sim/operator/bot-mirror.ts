@@ -67,7 +67,7 @@ export class BotMirror {
     const body = {
       apiVersion: KUBE_GROUP_VERSION,
       kind: BOT_KIND,
-      metadata: { name: b.slug, namespace: BOT_NAMESPACE, labels: { 'quantbot.io/fleet': b.fleet, 'quantbot.io/host': b.host, 'quantbot.io/class': b.class } },
+      metadata: { name: b.slug, namespace: BOT_NAMESPACE, labels: { [`${GROUP}/fleet`]: b.fleet, [`${GROUP}/host`]: b.host, [`${GROUP}/class`]: b.class } },
       spec: { fleet: b.fleet, host: b.host, daemon: b.daemon, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, capability: b.capability, run: b.run },
     };
     try {
