@@ -54,7 +54,13 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({
     ...faultBase,
     kind: z.literal('pubsub-drop'),
-    params: z.strictObject({ form: z.enum(['silent', 'channel']).optional(), host: text.optional(), channel: text.optional() }).optional(),
+    params: z
+      .strictObject({
+        form: z.enum(['silent', 'channel']).optional(),
+        host: text.optional(),
+        channel: text.optional().describe("channel form only: the kill events channel, <keyPrefix>:events of this fleet (the default when left out); any other channel is refused"),
+      })
+      .optional(),
   }),
   z.strictObject({ ...faultBase, kind: z.literal('partition'), params: z.strictObject({ host: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('rogue-bot'), params: z.strictObject({ target: text.describe('A bot daemon whose bots ignore their kill state until the heal') }) }),
