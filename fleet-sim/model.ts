@@ -107,4 +107,4 @@ export function allowedWhileKilled(kind: string, mode: Mode): boolean {
 }
 
 /** High-resolution epoch milliseconds, one clock for every process on the machine (contracts/clock.ts). */
-export { nowMs } from '../contracts/clock.ts';
+export { nowMs } from '../contracts/index.ts';

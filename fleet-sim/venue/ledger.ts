@@ -5,7 +5,7 @@
 // 5,000 effects/s does not grow the venue's heap (and its GC pauses) by ~300 bytes an effect.
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import type { EffectRequest } from '../gateway/ndjson.ts';
-import type { BookOutcome, LedgerEffect } from '../../contracts/index.ts';
+import type { BookOutcome, LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 
 /** A ledger line (contracts/records.ts); `book`: what the venue did with it (book.ts), absent for actions. */
 export type { LedgerEffect };
@@ -103,8 +103,8 @@ export class Ledger {
   }
 
   /** The same page as objects. */
-  page(after: number, limit: number): { effects: LedgerEffect[]; next: number } {
-    return JSON.parse(this.pageJson(after, limit)) as { effects: LedgerEffect[]; next: number };
+  page(after: number, limit: number): LedgerPage {
+    return JSON.parse(this.pageJson(after, limit)) as LedgerPage;
   }
 
   close(): void {
