@@ -2,7 +2,7 @@
 // a change to one of them changes the wire for every fleet and harness, so it must be deliberate.
 import { describe, expect, it } from 'vitest';
 import {
-  BOT_CLASSES, DEFAULT_KEY_PREFIX, eventsChannel, HALT_ENDPOINTS, killKey, KILLSWITCH_KIND, KILLSWITCH_PLURAL, BOT_KIND, BOT_PLURAL,
+  BOT_CLASSES, DEFAULT_KEY_PREFIX, eventsChannel, killEventJson, HALT_ENDPOINTS, killKey, KILLSWITCH_KIND, KILLSWITCH_PLURAL, BOT_KIND, BOT_PLURAL,
   KUBE_GROUP_VERSION, KUBE_NAMESPACE, LEVEL4_CONFIRMATION, MODES, namespaceOf, PHASES, phaseHashKey, phaseStreamKey, SCOPES,
 } from './index.ts';
 
@@ -13,6 +13,11 @@ describe('contracts', () => {
     expect(eventsChannel(DEFAULT_KEY_PREFIX)).toBe('alphaswarm:bots:killswitch:events');
     expect(phaseStreamKey(DEFAULT_KEY_PREFIX)).toBe('alphaswarm:bots:phases');
     expect(phaseHashKey(DEFAULT_KEY_PREFIX)).toBe('alphaswarm:bots:phase');
+  });
+
+  it('the events channel message', () => {
+    expect(killEventJson({ op: 'engage', key: 'p:bot:x', value: 'drill', at: 1.5 })).toBe('{"op":"engage","key":"p:bot:x","value":"drill","at":1.5}');
+    expect(killEventJson({ op: 'release', key: 'p:bot:x', at: 2 })).toBe('{"op":"release","key":"p:bot:x","at":2}');
   });
 
   it('derives every name from a configured prefix, none from the default', () => {

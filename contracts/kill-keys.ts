@@ -36,6 +36,14 @@ export function eventsChannel(prefix: string): string {
   return `${prefix}:events`;
 }
 
+/** A message on the events channel: a writer SETs (engage) or DELs (release) the key, then PUBLISHes this. */
+export type KillEvent = { op: 'engage'; key: string; value?: string; at: number } | { op: 'release'; key: string; at: number };
+
+/** The events channel's message text for `e`. */
+export function killEventJson(e: KillEvent): string {
+  return JSON.stringify(e);
+}
+
 /** `alphaswarm:bots:killswitch` → `alphaswarm:bots`. */
 export function namespaceOf(prefix: string): string {
   const i = prefix.lastIndexOf(':');
