@@ -22,6 +22,9 @@ export const HALT_ENDPOINTS: Record<string, Group> = {
   '/workflows/halt': 'workflows',
 };
 
+/** `POST /halt/level` level 4 needs `confirm` to be this phrase (docs/contracts.md §3). */
+export const LEVEL4_CONFIRMATION = 'SHUTDOWN INVICTUS';
+
 /** Seed 000's key prefix: `alphaswarm:bots:killswitch:<scope>:<target>`. */
 export const DEFAULT_KEY_PREFIX = 'alphaswarm:bots:killswitch';
 
@@ -31,6 +34,14 @@ export function killKey(prefix: string, scope: Scope, target: string): string {
 
 export function eventsChannel(prefix: string): string {
   return `${prefix}:events`;
+}
+
+/** A message on the events channel: a writer SETs (engage) or DELs (release) the key, then PUBLISHes this. */
+export type KillEvent = { op: 'engage'; key: string; value?: string; at: number } | { op: 'release'; key: string; at: number };
+
+/** The events channel's message text for `e`. */
+export function killEventJson(e: KillEvent): string {
+  return JSON.stringify(e);
 }
 
 /** `alphaswarm:bots:killswitch` → `alphaswarm:bots`. */

@@ -1,18 +1,12 @@
 // The fleet's shared vocabulary: bots, classes, scopes, modes, kill keys.
 // Used by every fleet component (broker, gateway, bots). See docs/contracts.md §1–2.
-// The wire vocabulary (prefix, scopes, groups, key formats) lives in contracts/ and is re-exported here.
-import { killKey, MODES, type Group, type Mode } from '../contracts/index.ts';
+// The wire vocabulary (prefix, scopes, modes, groups, classes, phases, key formats) lives in contracts/ and is re-exported here.
+import { killKey, MODES, type BotClass, type Group, type Mode } from '../contracts/index.ts';
 
 export {
-  DEFAULT_KEY_PREFIX, eventsChannel, GROUPS, HALT_ENDPOINTS, killKey, MODES, namespaceOf, phaseHashKey, phaseStreamKey, SCOPES,
-  type Group, type Mode, type Scope,
+  BOT_CLASSES, DEFAULT_KEY_PREFIX, eventsChannel, GROUPS, HALT_ENDPOINTS, killKey, LEVEL4_CONFIRMATION, MODES, namespaceOf, PHASES,
+  phaseHashKey, phaseStreamKey, SCOPES, type BotClass, type Group, type Mode, type Phase, type Scope,
 } from '../contracts/index.ts';
-
-export const BOT_CLASSES = ['hft', 'standard', 'paper', 'agent'] as const;
-export type BotClass = (typeof BOT_CLASSES)[number];
-
-export const PHASES = ['Running', 'Draining', 'Stopped'] as const;
-export type Phase = (typeof PHASES)[number];
 
 export const BUGS = [
   'wrong-host-stop',
@@ -29,8 +23,6 @@ export const BUGS = [
   'ignores-agent-scopes',
 ] as const;
 export type Bug = (typeof BUGS)[number];
-
-export const LEVEL4_CONFIRMATION = 'SHUTDOWN INVICTUS';
 
 export interface Bot {
   slug: string;
@@ -114,5 +106,5 @@ export function allowedWhileKilled(kind: string, mode: Mode): boolean {
   return kind === 'close' && mode === 'flatten';
 }
 
-/** High-resolution epoch milliseconds, one clock for every process on the machine (fleet-sim/clock.ts). */
-export { nowMs } from './clock.ts';
+/** High-resolution epoch milliseconds, one clock for every process on the machine (contracts/clock.ts). */
+export { nowMs } from '../contracts/index.ts';

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { partition } from '../harness/faults/link-faults.ts';
 import { listComponents } from '../harness/faults/control-api.ts';
 import type { FleetEndpoints } from '../harness/runtime/index.ts';
+import { DEFAULT_KEY_PREFIX } from '../contracts/index.ts';
 import { phaseStreamKey } from '../fleet-sim/model.ts';
 import { killdrill, readOps, runDirs, scenarioFile } from './faults-helpers.ts';
 
@@ -122,9 +123,9 @@ describe('sim up --runtime docker: the run network', () => {
 
     // The partition fault (the harness's own object): tesseract's container leaves the network.
     const comps = await listComponents(l);
-    expect(partition.check({ host: 'tesseract' }, comps)).toBeNull();
+    expect(partition.check({ host: 'tesseract' }, comps, DEFAULT_KEY_PREFIX)).toBeNull();
     const t0 = Date.now();
-    const active = await partition.inject({ fleet: l, components: comps }, { host: 'tesseract' });
+    const active = await partition.inject({ fleet: l, components: comps, keyPrefix: DEFAULT_KEY_PREFIX }, { host: 'tesseract' });
     expect(active.detail).toMatchObject({ host: 'tesseract', form: 'network-disconnect', network: net, container: `killdrill-${runId}-supervisor.tesseract` });
     const cut = inspect(`killdrill-${runId}-supervisor.tesseract`);
     expect(Object.keys(cut.NetworkSettings.Networks)).toEqual([]);

@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { faultByKind, type ComponentInfo } from '../harness/faults/index.ts';
 import type { FleetEndpoints } from '../harness/runtime/index.ts';
 import { CLI } from './faults-helpers.ts';
+import { DEFAULT_KEY_PREFIX } from '../contracts/index.ts';
 
 const proxy = spawn(process.execPath, [CLI, 'proxy', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const ready = new Promise<string>((resolve) => createInterface({ input: proxy.stdout! }).once('line', (l) => resolve((JSON.parse(l) as { url: string }).url)));
@@ -36,14 +37,14 @@ describe('half-applied faults are undone', () => {
     const components = ['bots-redis-sub.node-a', 'bots-redis-sub.node-b', 'bots-redis-poll.node-a', 'broker-hosts.node-a', 'bots-redis-poll.node-b'].map(link);
     const fleet = { proxyUrl: url } as FleetEndpoints;
 
-    await expect(faultByKind('pubsub-drop').inject({ fleet, components }, { form: 'silent' })).rejects.toThrow(
+    await expect(faultByKind('pubsub-drop').inject({ fleet, components, keyPrefix: DEFAULT_KEY_PREFIX }, { form: 'silent' })).rejects.toThrow(
       /^killdrill: could not add toxic killdrill_pubsub_silent to bots-redis-sub.node-a, bots-redis-sub.node-b \(removed again from: bots-redis-sub.node-a\)/,
     );
     expect((await api(url, 'GET', '/proxies/bots-redis-sub.node-a/toxics')).body).toEqual([]);
 
     // partition node-a disables sub, poll, then broker-hosts.node-a — which is gone from the proxy.
     expect((await api(url, 'DELETE', '/proxies/broker-hosts.node-a')).status).toBe(204);
-    await expect(faultByKind('partition').inject({ fleet, components }, { host: 'node-a' })).rejects.toThrow(/^killdrill: could not disable link\(s\) .*\(undone: bots-redis-sub.node-a, bots-redis-poll.node-a\)/);
+    await expect(faultByKind('partition').inject({ fleet, components, keyPrefix: DEFAULT_KEY_PREFIX }, { host: 'node-a' })).rejects.toThrow(/^killdrill: could not disable link\(s\) .*\(undone: bots-redis-sub.node-a, bots-redis-poll.node-a\)/);
     for (const name of ['bots-redis-sub.node-a', 'bots-redis-poll.node-a']) {
       expect(((await api(url, 'GET', `/proxies/${name}`)).body as Record<string, unknown>).enabled).toBe(true);
     }

@@ -8,8 +8,9 @@ import { Redis } from 'ioredis';
 import { faultByKind, listComponents } from '../harness/faults/index.ts';
 import type { FleetEndpoints } from '../harness/runtime/index.ts';
 import { noneLeft, simUp, sleep } from './faults-helpers.ts';
+import { DEFAULT_KEY_PREFIX, eventsChannel } from '../contracts/index.ts';
 
-const EVENTS = 'alphaswarm:bots:killswitch:events';
+const EVENTS = eventsChannel(DEFAULT_KEY_PREFIX);
 const OTHER = 'killdrill:test:other';
 const POLL_S = 2;
 
@@ -48,15 +49,15 @@ describe('pubsub-drop on a running fleet', () => {
 
       // Channel form: the events channel's deliveries vanish, the other channel and the connection are fine.
       const drop = faultByKind('pubsub-drop');
-      expect(drop.check({ form: 'channel' }, components)).toBe(null);
-      const channel = await drop.inject({ fleet, components }, { form: 'channel' });
+      expect(drop.check({ form: 'channel' }, components, DEFAULT_KEY_PREFIX)).toBe(null);
+      const channel = await drop.inject({ fleet, components, keyPrefix: DEFAULT_KEY_PREFIX }, { form: 'channel' });
       expect(channel.detail).toMatchObject({ form: 'channel', channel: EVENTS, links: ['bots-redis-sub.node-a', 'bots-redis-sub.node-b'] });
       expect(await received(sub, both, 1000)).toEqual([OTHER]);
       await channel.heal();
       expect(await received(sub, both, 1000)).toEqual([EVENTS, OTHER]);
 
       // Silent form: nothing arrives and no error is raised, the poller link still answers.
-      const silent = await drop.inject({ fleet, components }, { form: 'silent' });
+      const silent = await drop.inject({ fleet, components, keyPrefix: DEFAULT_KEY_PREFIX }, { form: 'silent' });
       expect(await received(sub, both, 1000)).toEqual([]);
       const [ph, pp] = fleet.links['bots-redis-poll.node-a'].listen.split(':');
       const poller = new Redis({ host: ph, port: Number(pp), maxRetriesPerRequest: 1 });

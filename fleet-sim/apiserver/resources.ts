@@ -1,9 +1,12 @@
 // The resources this apiserver serves: quantbot.io/v1 KillSwitch and Bot (namespaced, with
 // the status subresource) and core/v1 Namespace (read-only, derived). Discovery documents.
-export const GROUP = 'quantbot.io';
-export const VERSION = 'v1';
-export const GROUP_VERSION = `${GROUP}/${VERSION}`;
-export const DEFAULT_NAMESPACE = 'alphaswarm-bots';
+// The names are the wire contract's (contracts/resources.ts).
+import {
+  BOT_KIND, BOT_PLURAL, KILLSWITCH_KIND, KILLSWITCH_PLURAL, KUBE_GROUP as GROUP, KUBE_GROUP_VERSION as GROUP_VERSION, KUBE_NAMESPACE, KUBE_VERSION as VERSION,
+} from '../../contracts/index.ts';
+
+export { GROUP, VERSION, GROUP_VERSION };
+export const DEFAULT_NAMESPACE = KUBE_NAMESPACE;
 
 export interface ResourceDef {
   plural: string;
@@ -16,11 +19,11 @@ export interface ResourceDef {
 }
 
 export const RESOURCES: Record<string, ResourceDef> = {
-  killswitches: {
-    plural: 'killswitches',
+  [KILLSWITCH_PLURAL]: {
+    plural: KILLSWITCH_PLURAL,
     singular: 'killswitch',
-    kind: 'KillSwitch',
-    listKind: 'KillSwitchList',
+    kind: KILLSWITCH_KIND,
+    listKind: `${KILLSWITCH_KIND}List`,
     shortNames: ['ks'],
     columns: [
       { name: 'Scope', type: 'string', path: ['spec', 'scope'] },
@@ -29,11 +32,11 @@ export const RESOURCES: Record<string, ResourceDef> = {
       { name: 'Engaged', type: 'boolean', path: ['status', 'engaged'] },
     ],
   },
-  bots: {
-    plural: 'bots',
+  [BOT_PLURAL]: {
+    plural: BOT_PLURAL,
     singular: 'bot',
-    kind: 'Bot',
-    listKind: 'BotList',
+    kind: BOT_KIND,
+    listKind: `${BOT_KIND}List`,
     shortNames: [],
     columns: [
       { name: 'Phase', type: 'string', path: ['status', 'phase'] },

@@ -2,7 +2,7 @@
 // quantbot.io/v1 resource paths to the object handlers and watch streams.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GROUP, VERSION, RESOURCES, crdList, apiGroupDoc, apiGroupList, apiVersions, coreResourceList, groupResourceList, serverVersion, type ResourceDef } from './resources.ts';
+import { DEFAULT_NAMESPACE, GROUP, VERSION, RESOURCES, crdList, apiGroupDoc, apiGroupList, apiVersions, coreResourceList, groupResourceList, serverVersion, type ResourceDef } from './resources.ts';
 import { CRD_GV_PATH, openapiV2Protobuf, openapiV3Core, openapiV3Crd, openapiV3GroupVersion, openapiV3Index } from './openapi.ts';
 import { ApiError, methodNotAllowed, pageNotFound, unauthorized } from './status.ts';
 import { bodyFormat, parseBody, readBody, sendError, sendJson } from './http-io.ts';
@@ -92,7 +92,7 @@ async function handle(store: Store, opts: ApiServerOptions, hostPort: string, re
       return void res.end('ok');
     }
     if (path === '/api/v1/namespaces') {
-      const names = [...new Set(['default', 'alphaswarm-bots', ...store.namespaces()])].sort();
+      const names = [...new Set(['default', DEFAULT_NAMESPACE, ...store.namespaces()])].sort();
       return sendJson(res, 200, { apiVersion: 'v1', kind: 'NamespaceList', metadata: { resourceVersion: String(store.resourceVersion) }, items: names.map(namespaceObj) });
     }
     const nsm = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);

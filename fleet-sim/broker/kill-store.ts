@@ -3,6 +3,7 @@
 // never a false success (no offline queue, no silent retries).
 import { Redis } from 'ioredis';
 import { eventsChannel, killKey, parseKillValue, phaseHashKey, type KillValue, type Mode, type Scope } from '../model.ts';
+import { killEventJson } from '../../contracts/index.ts';
 import type { HostPort } from '../fleet-file.ts';
 import { HttpError } from './http-io.ts';
 
@@ -95,7 +96,7 @@ export class KillStore {
       const m = this.redis.multi();
       if (value.ttlS) m.set(key, raw, 'PX', Math.max(1, Math.round(value.ttlS * 1000)));
       else m.set(key, raw);
-      m.publish(eventsChannel(this.prefix), JSON.stringify({ op: 'engage', key, value: raw, at }));
+      m.publish(eventsChannel(this.prefix), killEventJson({ op: 'engage', key, value: raw, at }));
       const res = await m.exec();
       const failed = res?.find(([e]) => e);
       if (!res || failed) throw failed?.[0] ?? new Error('transaction aborted');
@@ -105,7 +106,7 @@ export class KillStore {
   /** DEL key then PUBLISH release, atomically. Returns whether the key existed. */
   async release(key: string, at: number): Promise<boolean> {
     return this.run(async () => {
-      const res = await this.redis.multi().del(key).publish(eventsChannel(this.prefix), JSON.stringify({ op: 'release', key, at })).exec();
+      const res = await this.redis.multi().del(key).publish(eventsChannel(this.prefix), killEventJson({ op: 'release', key, at })).exec();
       const failed = res?.find(([e]) => e);
       if (!res || failed) throw failed?.[0] ?? new Error('transaction aborted');
       return Number(res[0][1]) > 0;

@@ -115,6 +115,7 @@ export class FlagStore {
 
   private onMessage(channel: string, message: string): void {
     if (channel !== this.channel) return;
+    // A KillEvent (contracts/kill-keys.ts) if well formed: every field checked before use.
     let m: { op?: unknown; key?: unknown; value?: unknown };
     try {
       m = JSON.parse(message) as typeof m;

@@ -4,8 +4,10 @@
 // Everything written survives a SIGKILL of the process.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JournalIntent, JournalOutcome, OutcomeStatus } from '../../contracts/index.ts';
 
-export type OutcomeStatus = 'landed' | 'rejected' | 'failed';
+// The line formats are the wire contract's (contracts/records.ts): the harness reads them back.
+export type { OutcomeStatus };
 
 export class Journal {
   readonly file: string;
@@ -22,11 +24,13 @@ export class Journal {
 
   /** Queues an intent; it is on disk before `flush` returns (called before every dispatch write). */
   intent(key: string, bot: string, kind: string, at: number, order?: { orderType?: string; orderKey?: string }): void {
-    this.buf.push(JSON.stringify({ type: 'intent', key, bot, kind, at, ...(order?.orderType ? { orderType: order.orderType } : {}), ...(order?.orderKey ? { orderKey: order.orderKey } : {}) }));
+    const line: JournalIntent = { type: 'intent', key, bot, kind, at, ...(order?.orderType ? { orderType: order.orderType } : {}), ...(order?.orderKey ? { orderKey: order.orderKey } : {}) };
+    this.buf.push(JSON.stringify(line));
   }
 
   outcome(key: string, bot: string, status: OutcomeStatus, at: number, seq?: number): void {
-    this.buf.push(JSON.stringify(seq === undefined ? { type: 'outcome', key, bot, status, at } : { type: 'outcome', key, bot, status, seq, at }));
+    const line: JournalOutcome = seq === undefined ? { type: 'outcome', key, bot, status, at } : { type: 'outcome', key, bot, status, seq, at };
+    this.buf.push(JSON.stringify(line));
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

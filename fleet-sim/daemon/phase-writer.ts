@@ -2,18 +2,10 @@
 // phase hash, batched in one MULTI per event-loop turn on the poller connection. While
 // Redis is unreachable transitions stay buffered and are flushed later with their original `at`.
 import type { Redis } from 'ioredis';
-import type { Phase } from '../model.ts';
+import type { PhaseEntry } from '../../contracts/index.ts';
 
-export interface PhaseEntry {
-  slug: string;
-  phase: Phase;
-  at: number;
-  from: Phase | '';
-  reason: string;
-  host: string;
-  daemon: string;
-  pid: number;
-}
+/** A phase transition: the stream entry's fields (contracts/records.ts; the harness reads them back). */
+export type { PhaseEntry };
 
 const RETRY_MS = 200;
 

@@ -1,6 +1,7 @@
 // Newline-delimited JSON over TCP (docs/contracts.md §5): line framing shared by the
 // venue, the gateway and the daemons' gateway client. One request per line, one reply per line.
 import type { Socket } from 'node:net';
+import { EFFECT_KINDS, ORDER_TYPES, type Effect } from '../../contracts/index.ts';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 
@@ -40,31 +41,13 @@ export function parseObject(line: string): Record<string, unknown> | null {
   }
 }
 
-export const EFFECT_KINDS = ['order', 'cancel', 'close', 'action'] as const;
-export type EffectKind = (typeof EFFECT_KINDS)[number];
+// The effect and its kinds and order types are the wire contract's (contracts/records.ts).
+export { EFFECT_KINDS, ORDER_TYPES, type EffectKind, type OrderType } from '../../contracts/index.ts';
 
-/** An effect request as bots send it (contracts §5). */
-export interface EffectRequest {
+/** An effect request as bots send it (contracts §5): the effect and the line's `id`. */
+export interface EffectRequest extends Effect {
   id: number | string;
-  key: string;
-  bot: string;
-  fleet: string;
-  tenant: string;
-  group: string;
-  asset: string;
-  capability: string;
-  run: string;
-  kind: EffectKind;
-  side?: 'buy' | 'sell';
-  qty?: number;
-  orderKey?: string;
-  /** Orders only: 'limit' rests at the venue until cancelled, 'market' (the default) fills at once (contracts §5). */
-  type?: OrderType;
-  dispatchedAt: number;
 }
-
-export const ORDER_TYPES = ['limit', 'market'] as const;
-export type OrderType = (typeof ORDER_TYPES)[number];
 
 export type EffectReply =
   | { id: number | string | null; ok: true; seq: number; receivedAt: number }

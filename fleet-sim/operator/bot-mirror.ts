@@ -5,10 +5,10 @@
 import type { Redis } from 'ioredis';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { keysForBot, parseKillValue, phaseHashKey, phaseStreamKey, strictest, type Bot, type Mode } from '../model.ts';
+import { BOT_KIND, BOT_PLURAL as PLURAL, KUBE_GROUP_VERSION, KUBE_NAMESPACE } from '../../contracts/index.ts';
 import { GROUP, VERSION, patchStatus, statusCode } from './kube.ts';
 
-export const BOT_NAMESPACE = 'alphaswarm-bots';
-const PLURAL = 'bots';
+export const BOT_NAMESPACE = KUBE_NAMESPACE;
 /** Status writes in flight at once. */
 const WRITERS = 8;
 
@@ -65,9 +65,9 @@ export class BotMirror {
   private async ensureBot(b: Bot): Promise<void> {
     if (this.created.has(b.slug)) return;
     const body = {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'Bot',
-      metadata: { name: b.slug, namespace: BOT_NAMESPACE, labels: { 'quantbot.io/fleet': b.fleet, 'quantbot.io/host': b.host, 'quantbot.io/class': b.class } },
+      apiVersion: KUBE_GROUP_VERSION,
+      kind: BOT_KIND,
+      metadata: { name: b.slug, namespace: BOT_NAMESPACE, labels: { [`${GROUP}/fleet`]: b.fleet, [`${GROUP}/host`]: b.host, [`${GROUP}/class`]: b.class } },
       spec: { fleet: b.fleet, host: b.host, daemon: b.daemon, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, capability: b.capability, run: b.run },
     };
     try {

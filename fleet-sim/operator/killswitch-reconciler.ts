@@ -7,9 +7,8 @@ import type { Redis } from 'ioredis';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { eventsChannel, killKey, type Scope } from '../model.ts';
 import { parseTtlS } from '../apiserver/index.ts';
+import { KILLSWITCH_PLURAL as PLURAL, killEventJson } from '../../contracts/index.ts';
 import { GROUP, VERSION, inform, patchStatus, statusCode, type Informed, type KObj } from './kube.ts';
-
-const PLURAL = 'killswitches';
 
 const id = (o: KObj) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 
@@ -76,7 +75,7 @@ export class KillSwitchReconciler {
       if ((await this.redis.exists(key)) === 0) {
         const value = this.value(o, Date.parse(String(o.status?.engagedAt)) || Date.now());
         await this.redis.set(key, value);
-        await this.redis.publish(eventsChannel(this.prefix), JSON.stringify({ op: 'engage', key, value, at: Date.now() }));
+        await this.redis.publish(eventsChannel(this.prefix), killEventJson({ op: 'engage', key, value, at: Date.now() }));
       }
     } catch (err) {
       this.log(`killdrill: operator: cannot check ${key} (${(err as Error).message}); will retry`);
@@ -93,7 +92,7 @@ export class KillSwitchReconciler {
       if (prev && prev.key !== key) await this.releaseKey(prev.key, k);
       const value = this.value(o, at);
       await this.redis.set(key, value);
-      await this.redis.publish(eventsChannel(this.prefix), JSON.stringify({ op: 'engage', key, value, at }));
+      await this.redis.publish(eventsChannel(this.prefix), killEventJson({ op: 'engage', key, value, at }));
       this.held.set(k, { key, uid: String(o.metadata?.uid) });
       const engagedAt = new Date(at).toISOString();
       await patchStatus(this.api, PLURAL, o.metadata!.namespace!, o.metadata!.name!, { engaged: true, engagedAt, observedGeneration: o.metadata?.generation, key });
@@ -152,7 +151,7 @@ export class KillSwitchReconciler {
     const others = [...this.held.entries()].some(([k, h]) => k !== owner && h.key === key);
     if (others) return;
     await this.redis.del(key);
-    await this.redis.publish(eventsChannel(this.prefix), JSON.stringify({ op: 'release', key, at: Date.now() }));
+    await this.redis.publish(eventsChannel(this.prefix), killEventJson({ op: 'release', key, at: Date.now() }));
     this.log(`killdrill: operator: released ${key} (KillSwitch ${owner})`);
   }
 }

@@ -1,9 +1,9 @@
 // The operator's Kubernetes side: a KubeConfig from the fleet's kubeconfig, a restarting
 // informer, and status writes (JSON merge patch on the status subresource).
 import { CustomObjectsApi, KubeConfig, PatchStrategy, makeInformer, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
+import { KUBE_GROUP as GROUP, KUBE_VERSION as VERSION } from '../../contracts/index.ts';
 
-export const GROUP = 'quantbot.io';
-export const VERSION = 'v1';
+export { GROUP, VERSION };
 
 export interface KObj extends KubernetesObject {
   spec?: Record<string, unknown>;

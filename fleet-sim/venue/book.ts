@@ -6,10 +6,10 @@
 //   close                         → 'fill'  (a fill in its side)
 //   cancel of an open order of the same bot → 'cancelled'; of anything else → 'not-open'
 //   action                        → nothing (no `book` field)
-import type { EffectRequest } from '../gateway/ndjson.ts';
-import type { Ledger, LedgerEffect } from './ledger.ts';
+import type { BookOutcome, Effect } from '../../contracts/index.ts';
+import type { Ledger } from './ledger.ts';
 
-export type BookOutcome = 'rests' | 'fill' | 'cancelled' | 'not-open';
+export type { BookOutcome };
 
 export interface OpenOrder {
   seq: number;
@@ -20,8 +20,6 @@ export interface OpenOrder {
   qty: number;
   receivedAt: number;
 }
-
-type Effect = Omit<EffectRequest, 'id'>;
 
 export class Book {
   private readonly open = new Map<string, OpenOrder>();
@@ -58,7 +56,7 @@ export class Book {
     const b = new Book();
     for (let after = 0; after < ledger.lastSeq; ) {
       const page = ledger.page(after, 10_000);
-      for (const e of page.effects as Array<LedgerEffect & { book?: BookOutcome }>) b.record(e, e.book ?? b.decide(e));
+      for (const e of page.effects) b.record(e, e.book ?? b.decide(e));
       if (page.next <= after) break;
       after = page.next;
     }

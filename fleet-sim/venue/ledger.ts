@@ -5,9 +5,10 @@
 // 5,000 effects/s does not grow the venue's heap (and its GC pauses) by ~300 bytes an effect.
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import type { EffectRequest } from '../gateway/ndjson.ts';
+import type { BookOutcome, LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 
-/** `book`: what the venue did with it (book.ts), absent for actions. */
-export type LedgerEffect = Omit<EffectRequest, 'id'> & { seq: number; receivedAt: number; book?: string };
+/** A ledger line (contracts/records.ts); `book`: what the venue did with it (book.ts), absent for actions. */
+export type { LedgerEffect };
 
 /** The valid lines of an existing ledger file: seq 1, 2, 3… in order; anything else (a line torn by a kill mid-write, never acknowledged) ends or is skipped. */
 function validLines(file: string): { lines: string[]; clean: boolean } {
@@ -64,7 +65,7 @@ export class Ledger {
   }
 
   /** Records an effect and what the venue did with it (buffered until `flush`, which must run before any acknowledgement). */
-  append(req: EffectRequest, receivedAt: number, book?: string): { seq: number; receivedAt: number } {
+  append(req: EffectRequest, receivedAt: number, book?: BookOutcome): { seq: number; receivedAt: number } {
     const { id: _id, ...fields } = req;
     const seq = this.starts.length + 1;
     const line = JSON.stringify(book === undefined ? { seq, ...fields, receivedAt } : { seq, ...fields, receivedAt, book });
@@ -102,8 +103,8 @@ export class Ledger {
   }
 
   /** The same page as objects. */
-  page(after: number, limit: number): { effects: LedgerEffect[]; next: number } {
-    return JSON.parse(this.pageJson(after, limit)) as { effects: LedgerEffect[]; next: number };
+  page(after: number, limit: number): LedgerPage {
+    return JSON.parse(this.pageJson(after, limit)) as LedgerPage;
   }
 
   close(): void {

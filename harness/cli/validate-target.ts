@@ -1,6 +1,6 @@
 // `killdrill validate --target FILE`: check one target file (harness/target/). Returns whether it is valid.
 import { loadTargetFile, TargetError } from '../target/index.ts';
-import type { Io } from './validate-command.ts';
+import type { CliIo as Io } from '../../lib/cli.ts';
 
 export function validateTarget(file: string, io: Io): boolean {
   try {

@@ -2,21 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { flagStoreSilent } from './flag-store-silent.ts';
 import { presetComponents } from './static-check.ts';
+import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 
 const c = presetComponents('alphaswarm', 12);
 
 describe('flag-store-silent check', () => {
   it('accepts freeze (the default) and blackhole, on every host or one', () => {
-    expect(flagStoreSilent.check({}, c)).toBeNull();
-    expect(flagStoreSilent.check({ form: 'freeze' }, c)).toBeNull();
-    expect(flagStoreSilent.check({ form: 'blackhole' }, c)).toBeNull();
-    expect(flagStoreSilent.check({ form: 'blackhole', host: 'node-a' }, c)).toBeNull();
+    expect(flagStoreSilent.check({}, c, DEFAULT_KEY_PREFIX)).toBeNull();
+    expect(flagStoreSilent.check({ form: 'freeze' }, c, DEFAULT_KEY_PREFIX)).toBeNull();
+    expect(flagStoreSilent.check({ form: 'blackhole' }, c, DEFAULT_KEY_PREFIX)).toBeNull();
+    expect(flagStoreSilent.check({ form: 'blackhole', host: 'node-a' }, c, DEFAULT_KEY_PREFIX)).toBeNull();
   });
 
   it('refuses an unknown form, a host for freeze, a host without bots, a fleet without Redis', () => {
-    expect(flagStoreSilent.check({ form: 'drop' }, c)).toMatch(/'form' must be 'freeze' or 'blackhole'/);
-    expect(flagStoreSilent.check({ form: 'freeze', host: 'node-a' }, c)).toMatch(/blackhole form only/);
-    expect(flagStoreSilent.check({ form: 'blackhole', host: 'control' }, c)).toMatch(/no bots' Redis links for host 'control'/);
-    expect(flagStoreSilent.check({}, c.filter((x) => x.name !== 'redis'))).toMatch(/no 'redis' component/);
+    expect(flagStoreSilent.check({ form: 'drop' }, c, DEFAULT_KEY_PREFIX)).toMatch(/'form' must be 'freeze' or 'blackhole'/);
+    expect(flagStoreSilent.check({ form: 'freeze', host: 'node-a' }, c, DEFAULT_KEY_PREFIX)).toMatch(/blackhole form only/);
+    expect(flagStoreSilent.check({ form: 'blackhole', host: 'control' }, c, DEFAULT_KEY_PREFIX)).toMatch(/no bots' Redis links for host 'control'/);
+    expect(flagStoreSilent.check({}, c.filter((x) => x.name !== 'redis'), DEFAULT_KEY_PREFIX)).toMatch(/no 'redis' component/);
   });
 });

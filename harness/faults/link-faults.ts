@@ -1,6 +1,7 @@
 // Network faults: each link of the fleet runs through its own named proxy
 // (docs/contracts.md §12), driven with the unmodified toxiproxy-node-client.
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { eventsChannel } from '../../contracts/index.ts';
 import type { ComponentInfo, Fault, FaultContext } from './types.ts';
 import { controlComponent } from './control-api.ts';
 
@@ -103,14 +104,22 @@ export function hostsOf(p: Record<string, unknown>, c: ComponentInfo[], prefix: 
 /**
  * pubsub-drop {form: silent|channel, host?, channel?}.
  * silent: the subscriber link goes quiet with no error (data dropped, connection held open) while polling still works.
- * channel: only the pub/sub messages of one channel (default the kill events channel) are dropped on the subscriber link.
+ * channel: only the pub/sub messages of the kill events channel (`<keyPrefix>:events`, contracts/) are dropped on the
+ * subscriber link. A `channel` param may name it (as a scenario's record of what is dropped) but must be that channel:
+ * the fleet listens on no other, so dropping another would be a fault that does nothing.
  */
 export const pubsubDrop: Fault = {
   kind: 'pubsub-drop',
-  check(p, c) {
+  check(p, c, keyPrefix) {
     const form = p.form ?? 'silent';
     if (form !== 'silent' && form !== 'channel') return `'form' must be 'silent' or 'channel', not '${String(form)}'`;
     if (p.host !== undefined && !str(p.host)) return "'host' must be a host name";
+    if (p.channel !== undefined) {
+      const events = eventsChannel(keyPrefix);
+      if (form !== 'channel') return `'channel' is for form 'channel' only; add form: channel or remove 'channel'`;
+      if (p.channel !== events)
+        return `'channel' is '${String(p.channel)}', but this fleet's kill events channel is '${events}' (<keyPrefix>:events, keyPrefix '${keyPrefix}'); name that channel or leave 'channel' out (it defaults to it)`;
+    }
     return hostsOf(p, c, 'bots-redis-sub').length ? null : `no subscriber link ${p.host ? `for host '${p.host}'` : ''} in this fleet (links: ${linkNames(c).join(', ')})`;
   },
   async inject(ctx, p) {
@@ -119,7 +128,7 @@ export const pubsubDrop: Fault = {
       const heal = await addToxics(ctx, links, { type: 'timeout', name: 'killdrill_pubsub_silent', stream: 'downstream', attributes: { timeout: 0 } });
       return { detail: { form: 'silent', links }, heal };
     }
-    const channel = str(p.channel) ?? 'alphaswarm:bots:killswitch:events';
+    const channel = eventsChannel(ctx.keyPrefix);
     const heal = await addToxics(ctx, links, { type: 'redis_channel_drop', name: 'killdrill_channel_drop', stream: 'downstream', attributes: { channel } });
     return { detail: { form: 'channel', channel, links }, heal };
   },

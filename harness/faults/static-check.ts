@@ -3,7 +3,8 @@
 // component, daemon, link or host the fleet does not have is rejected at load time (exit 2).
 // The runner checks again against the live fleet's GET /components.
 import { topologyFor } from '../../fleet-sim/presets/index.ts';
-import { faultByKind } from './index.ts';
+import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
+import { faultByKind } from './catalog.ts';
 import type { ComponentInfo } from './types.ts';
 
 export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: number): ComponentInfo[] {
@@ -25,15 +26,16 @@ export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: numb
 
 /** Problems of a scenario's faults against its preset's fleet: `[index, message]` per bad fault. */
 export function checkFaultsAgainstPreset(
-  fleet: { preset: 'alphaswarm' | 'principal'; bots?: number },
+  fleet: { preset: 'alphaswarm' | 'principal'; bots?: number; overrides?: { keyPrefix?: string } },
   faults: ReadonlyArray<{ kind: string; params?: Record<string, unknown> }>,
 ): Array<[number, string]> {
   const components = presetComponents(fleet.preset, fleet.bots);
+  const keyPrefix = fleet.overrides?.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const out: Array<[number, string]> = [];
   faults.forEach((f, i) => {
     let problem: string | null;
     try {
-      problem = faultByKind(f.kind).check(f.params ?? {}, components);
+      problem = faultByKind(f.kind).check(f.params ?? {}, components, keyPrefix);
     } catch (err) {
       problem = err instanceof Error ? err.message.replace(/^killdrill: /, '') : String(err);
     }

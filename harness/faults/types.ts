@@ -5,6 +5,11 @@ export interface FaultContext {
   fleet: FleetEndpoints;
   /** Components the fleet reported (GET controlUrl/components). */
   components: ComponentInfo[];
+  /**
+   * The fleet's kill-key prefix (the scenario's `fleet.overrides.keyPrefix`, else seed 000's): a fault
+   * that names a key or the events channel derives it from this with contracts/ (never spells it).
+   */
+  keyPrefix: string;
 }
 
 export interface ComponentInfo {
@@ -23,7 +28,10 @@ export interface ActiveFault {
 
 export interface Fault {
   kind: string;
-  /** Reject parameters or targets the fleet does not have, before anything starts. Returns a problem or null. */
-  check(params: Record<string, unknown>, components: ComponentInfo[]): string | null;
+  /**
+   * Reject parameters or targets the fleet does not have, before anything starts. Returns a problem or null.
+   * `keyPrefix`: the fleet's kill-key prefix, as in FaultContext.
+   */
+  check(params: Record<string, unknown>, components: ComponentInfo[], keyPrefix: string): string | null;
   inject(ctx: FaultContext, params: Record<string, unknown>): Promise<ActiveFault>;
 }

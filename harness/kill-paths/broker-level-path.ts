@@ -1,5 +1,5 @@
 // Halt levels 1–4 of the Principal broker (seed 002). Level 4 sends the confirmation phrase.
-import { nowMs, LEVEL4_CONFIRMATION } from '../../fleet-sim/model.ts';
+import { nowMs, LEVEL4_CONFIRMATION } from '../../contracts/index.ts';
 import { describeError, postJson } from '../../lib/http.ts';
 import type { KillPath, LeverEvent } from './types.ts';
 

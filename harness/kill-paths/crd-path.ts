@@ -5,16 +5,15 @@
 // the Redis key is gone (or, with Redis unreachable, when the watch sees the CR deleted).
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
-import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
+import {
+  killKey, nowMs, DEFAULT_KEY_PREFIX, KILLSWITCH_KIND, KILLSWITCH_PLURAL as PLURAL, KUBE_GROUP as GROUP, KUBE_GROUP_VERSION, KUBE_NAMESPACE, KUBE_VERSION as VERSION, type Scope,
+} from '../../contracts/index.ts';
 import { describeError } from '../../lib/http.ts';
 import { MANAGED_BY, RUN_LABEL, runLabel, runTag } from './run-marks.ts';
 import type { KillPath, LeverEvent, LeverRequest } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 
-const GROUP = 'quantbot.io';
-const VERSION = 'v1';
-const PLURAL = 'killswitches';
-export const CRD_NAMESPACE = 'alphaswarm-bots';
+export const CRD_NAMESPACE = KUBE_NAMESPACE;
 const ENGAGE_TIMEOUT_MS = 60_000;
 const RELEASE_TIMEOUT_MS = 30_000;
 
@@ -87,8 +86,8 @@ async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: 
 async function engage(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void> {
   const name = killSwitchName(req);
   const body = {
-    apiVersion: `${GROUP}/${VERSION}`,
-    kind: 'KillSwitch',
+    apiVersion: KUBE_GROUP_VERSION,
+    kind: KILLSWITCH_KIND,
     metadata: { name, namespace: CRD_NAMESPACE, labels: { ...MANAGED_BY, ...(req.runId ? { [RUN_LABEL]: runLabel(req.runId) } : {}) } },
     spec: { scope: req.scope, target: req.scope === 'platform' ? 'platform' : req.target, mode: req.mode, reason: req.reason },
   };

@@ -1,7 +1,7 @@
 // The last-resort path (seed 000): SET the kill key directly in Redis, as the
 // runbook's `redis-cli SET` does — no publish, so the bots' polling must catch it.
 import { Redis } from 'ioredis';
-import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../fleet-sim/model.ts';
+import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../contracts/index.ts';
 import { describeError } from '../../lib/http.ts';
 import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';

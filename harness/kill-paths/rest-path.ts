@@ -1,6 +1,6 @@
 // The REST fan-out (seed 000): platform scope = the six halt endpoints in
 // parallel; any other scope = the broker's generic engage API.
-import { nowMs, HALT_ENDPOINTS } from '../../fleet-sim/model.ts';
+import { nowMs, HALT_ENDPOINTS } from '../../contracts/index.ts';
 import { describeError, postJson, type HttpResponse } from '../../lib/http.ts';
 import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';

@@ -1,7 +1,7 @@
 // The runner's watches: load.duration caps the whole case; a decision ends it only after it held
 // for the grace, never while an observer is failing.
 import { describe, expect, it } from 'vitest';
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import { earlyEnd, DECISION_GRACE_MS } from './early-end.ts';
 import type { Decision } from '../checkers/decided.ts';
 import type { OpInput } from '../history/index.ts';

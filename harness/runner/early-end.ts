@@ -2,7 +2,7 @@
 // condition holds or its time is up — or earlier, for the whole case, when load.duration (the hard
 // cap) ran out, or when the history so far decided the case (harness/checkers/decided.ts) and the
 // decision held for DECISION_GRACE_MS (late evidence still lands in the history).
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import type { Decision } from '../checkers/decided.ts';
 import type { Emit } from './emit.ts';
 

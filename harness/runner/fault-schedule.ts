@@ -1,7 +1,7 @@
 // The scenario's faults at their times, each healed after its `heal` or when the run ends. A fault the
 // run ended before (a case decided early, an error) is recorded as `fault-skipped`, never dropped
 // silently; one that could not be injected is recorded with ok: false and makes the case errored.
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import { faultByKind, type ActiveFault, type FaultContext } from '../faults/index.ts';
 import type { FaultPlan } from './plan.ts';
 import type { Emit } from './emit.ts';

@@ -1,17 +1,8 @@
 // Polls the venue's effect ledger (GET /ledger?after=SEQ) into `effect` ops.
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import { getJson } from '../../lib/http.ts';
+import type { LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
-
-interface LedgerEffect {
-  seq: number;
-  key: string;
-  bot: string;
-  kind: string;
-  dispatchedAt: number;
-  receivedAt: number;
-  [k: string]: unknown;
-}
 
 /** What mode-work-done needs to rebuild the venue's book: the order fields and what the venue did (contracts §5). */
 const BOOK_FIELDS = ['side', 'qty', 'orderKey', 'book'] as const;
@@ -31,10 +22,10 @@ export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown
   let count = 0;
   const tick = async () => {
     for (;;) {
-      const page = await getJson<{ effects: LedgerEffect[]; next: number }>(`${venueUrl}/ledger?after=${after}&limit=5000`, { timeoutMs: 5000, error: (status) => `killdrill: venue GET /ledger answered ${status}` });
+      const page = await getJson<LedgerPage>(`${venueUrl}/ledger?after=${after}&limit=5000`, { timeoutMs: 5000, error: (status) => `killdrill: venue GET /ledger answered ${status}` });
       for (const e of page.effects) {
         count++;
-        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt , ...bookFields(e) });
+        emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt, ...bookFields(e) });
       }
       if (typeof page.next === 'number' && page.next > after) after = page.next;
       if (page.effects.length < 5000) return;

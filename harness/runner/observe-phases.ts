@@ -1,6 +1,6 @@
 // Reads the bots' phase stream (Redis Stream, docs/contracts.md §2) into `phase` ops.
 import { Redis } from 'ioredis';
-import { phaseStreamKey } from '../../fleet-sim/model.ts';
+import { phaseStreamKey, type PhaseStreamFields } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
 
 export interface PhaseObserver {
@@ -23,8 +23,9 @@ export function observePhases(redisUrl: string, keyPrefix: string, emit: Emit, o
   const handle = (entries: Array<[string, string[]]>) => {
     for (const [id, fields] of entries) {
       lastId = id;
-      const f: Record<string, string> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+      // The fields of a PhaseEntry (contracts/records.ts), as strings.
+      const f = {} as PhaseStreamFields;
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as keyof PhaseStreamFields] = fields[i + 1];
       // A Redis restart empties the stream and bots re-flush: never record a transition twice.
       const dedupe = `${f.slug}|${f.phase}|${f.at}`;
       if (seen.has(dedupe)) continue;

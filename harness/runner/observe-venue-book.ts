@@ -1,7 +1,7 @@
 // The venue's own book once every in-scope bot is Stopped (docs/contracts.md §5): GET /orders?open=1
 // and GET /positions, kept for the in-scope bots, as one `venue-book` op; mode-work-done checks it
 // against the book it derives from the ledger. A failed read is recorded as such (never dropped).
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
 import type { VenueOrder } from '../history/ops.ts';
 import { getJson } from '../../lib/http.ts';

@@ -3,7 +3,7 @@
 // where they stopped, so nothing was lost), or when the observers stop while it is still failing
 // (recovered: false — what happened from `from` on was never read; the checkers that need the source
 // are then unknown, harness/checkers/needs.ts).
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import type { ObserverSource } from '../checkers/needs.ts';
 import type { Emit } from './emit.ts';
 

@@ -1,7 +1,7 @@
 // The history's sources, started together and stopped together: the bots' phase stream, the
 // venue's ledger, the hosts' daemon events, the broker's audit claims and /status. Each has its
 // ObserverHealth: a failure is recorded as `observer-failed` with its time range (observer-health.ts).
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 import { observePhases, type PhaseObserver } from './observe-phases.ts';
 import { observeLedger, type LedgerObserver } from './observe-ledger.ts';

@@ -1,5 +1,5 @@
 // One scenario case → the RunPlan the timeline interpreter (run-case.ts) executes.
-import { BOT_CLASSES } from '../../fleet-sim/model.ts';
+import { BOT_CLASSES } from '../../contracts/index.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import type { ScenarioCase } from '../scenario/index.ts';
 import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';

@@ -1,7 +1,7 @@
 // The timeline interpreter: fleet up → warm-up under load → faults → lever → observe until every
 // in-scope bot stopped, the budget ran out, the case was decided (early-end.ts) or load.duration
 // ran out → release → verify restart → heal → last look → journal (over the wire) → fleet down. Heal and stop also on error and SIGINT.
-import { nowMs, DEFAULT_KEY_PREFIX } from '../../fleet-sim/model.ts';
+import { nowMs, DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
 import { faultByKind, listComponents } from '../faults/index.ts';
@@ -111,10 +111,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // Faults at their times (checked against the fleet's components before the lever).
     const components = await listComponents(ep);
     for (const f of plan.faults) {
-      const problem = faultByKind(f.kind).check(f.params, components);
+      const problem = faultByKind(f.kind).check(f.params, components, keyPrefix);
       if (problem) throw new InputError(`killdrill: ${plan.file}: fault '${f.kind}' (${f.id}): ${problem}`);
     }
-    faults = scheduleFaults(plan.faults, t0, { fleet: ep, components }, emit);
+    faults = scheduleFaults(plan.faults, t0, { fleet: ep, components, keyPrefix }, emit);
 
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);

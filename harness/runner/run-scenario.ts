@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScenarioCase } from '../scenario/index.ts';
 import { createRecorder, readHistory, History, type Outcome } from '../history/index.ts';
 import { decideSoFar } from '../checkers/decided.ts';
-import { nowMs } from '../../fleet-sim/clock.ts';
+import { nowMs } from '../../contracts/index.ts';
 import { fmtMs } from '../checkers/stats.ts';
 import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
 import type { Runtime } from '../runtime/index.ts';

@@ -81,6 +81,17 @@ describe('scenario loader', () => {
     expect(ok.scenario.faults.map((f) => f.heal)).toEqual(['2s', 'end']);
   });
 
+  it("rejects a pubsub-drop channel that is not the events channel of the scenario's keyPrefix", () => {
+    const drop = (channel: string) => `faults:\n  - at: 2s\n    kind: pubsub-drop\n    params: { form: channel, channel: "${channel}" }\n`;
+    const custom = BASE.replace('  preset: alphaswarm\n', '  preset: alphaswarm\n  overrides:\n    keyPrefix: acme:desk:halt\n');
+    const [i] = issues(custom + drop('alphaswarm:bots:killswitch:events'));
+    expect(i.field).toBe('faults[0]');
+    expect(i.message).toMatch(/kill events channel is 'acme:desk:halt:events'/);
+    expect(i.line).toBeGreaterThan(1);
+    expect(parseScenarioText(custom + drop('acme:desk:halt:events'), 'x.yaml').scenario.faults).toHaveLength(1);
+    expect(parseScenarioText(BASE + drop('alphaswarm:bots:killswitch:events'), 'x.yaml').scenario.faults).toHaveLength(1);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const [i] = issues('name: t\ndescription: [unclosed\n');
     expect(i.message).toMatch(/YAML syntax/);

@@ -1,7 +1,8 @@
 // THE scenario schema (DESIGN.md §3): one zod schema; scenarios/schema.json is generated from it
 // (`npm run scenario-schema`). Unknown fields are errors everywhere.
 import { z } from 'zod';
-import { BUGS, BOT_CLASSES, MODES, SCOPES } from '../../fleet-sim/model.ts';
+import { BOT_CLASSES, MODES, SCOPES } from '../../contracts/index.ts';
+import { BUGS } from '../../fleet-sim/model.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
@@ -53,7 +54,13 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({
     ...faultBase,
     kind: z.literal('pubsub-drop'),
-    params: z.strictObject({ form: z.enum(['silent', 'channel']).optional(), host: text.optional(), channel: text.optional() }).optional(),
+    params: z
+      .strictObject({
+        form: z.enum(['silent', 'channel']).optional(),
+        host: text.optional(),
+        channel: text.optional().describe("channel form only: the kill events channel, <keyPrefix>:events of this fleet (the default when left out); any other channel is refused"),
+      })
+      .optional(),
   }),
   z.strictObject({ ...faultBase, kind: z.literal('partition'), params: z.strictObject({ host: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('rogue-bot'), params: z.strictObject({ target: text.describe('A bot daemon whose bots ignore their kill state until the heal') }) }),

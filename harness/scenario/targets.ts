@@ -4,7 +4,7 @@
 //   2. kill.targets[scope];
 //   3. DEFAULT_TARGETS[preset][scope].
 // The platform scope's target is always 'platform'.
-import type { Scope } from '../../fleet-sim/model.ts';
+import type { Scope } from '../../contracts/index.ts';
 
 export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal', Record<Scope, string>> = {
   alphaswarm: {

@@ -1,0 +1,96 @@
+// Import rules (issue 12 item 1, DESIGN.md §1), checked by `npm run depcruise` in `npm test`:
+// the wire vocabulary fleet-sim and the harness share lives in contracts/, and the harness reaches
+// fleet-sim only through it. test/import-rules.test.ts proves each rule fires.
+
+/**
+ * The harness's imports of fleet-sim that cannot move to contracts/ yet, each file → what it may
+ * import. They are issue 12's remaining work: `killdrill sim up --json` as the only way the
+ * harness starts a fleet, the fault checks and the bug names taken from the target, not the
+ * simulator's code. Nothing else in harness/ may import fleet-sim/, and no checker ever may.
+ */
+const HARNESS_FLEET_EXCEPTIONS = [
+  // `killdrill sim …`: the CLI hands the subcommand to the simulator's own command (simMain).
+  { from: '^harness/cli/main\\.ts$', to: '^fleet-sim/index\\.ts$' },
+  // `killdrill --help` lists `sim up`'s options from its own option table (the table alone, no fleet code).
+  { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-up-spec\\.ts$' },
+  // The process runtime reaps the fleets of dead runs (reapDeadRuns, ownerTag) and hands the
+  // port block to `sim up` (PORT_BLOCK_ENV) — until it only runs `killdrill sim up --json`.
+  { from: '^harness/runtime/process-runtime\\.ts$', to: '^fleet-sim/(index|orchestrator/ports)\\.ts$' },
+  // Faults are checked at load against the preset's topology (topologyFor) — until the target lists its components.
+  { from: '^harness/faults/static-check\\.ts$', to: '^fleet-sim/presets/index\\.ts$' },
+  // The scenario schema's `fleet.bugs` enum is the simulator's bug catalog (BUGS); preset names are literals.
+  { from: '^harness/scenario/schema\\.ts$', to: '^fleet-sim/model\\.ts$' },
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'harness-not-to-fleet-sim',
+      comment:
+        'The harness imports fleet-sim only through contracts/ (the wire vocabulary both share). Import it from contracts/index.ts, or move the shared definition there; HARNESS_FLEET_EXCEPTIONS in .dependency-cruiser.cjs lists what cannot move yet.',
+      severity: 'error',
+      from: { path: '^harness/', pathNot: HARNESS_FLEET_EXCEPTIONS.map((e) => e.from) },
+      to: { path: '^fleet-sim/' },
+    },
+    ...HARNESS_FLEET_EXCEPTIONS.map((e) => ({
+      // Named by the file it allows (not its position), so adding an exception renames none.
+      name: `harness-fleet-exception:${e.from.replace(/^\^|\\|\$$/g, '')}`,
+      comment: `${e.from} may import only ${e.to} of fleet-sim (HARNESS_FLEET_EXCEPTIONS in .dependency-cruiser.cjs).`,
+      severity: 'error',
+      from: { path: e.from },
+      to: { path: '^fleet-sim/', pathNot: e.to },
+    })),
+    {
+      name: 'checkers-not-to-fleet-sim',
+      comment: 'A checker never borrows a definition from the fleet it judges (DESIGN.md §1): no exception.',
+      severity: 'error',
+      from: { path: '^harness/checkers/' },
+      to: { path: '^fleet-sim/' },
+    },
+    {
+      name: 'checkers-not-reaching-fleet-sim',
+      comment: 'Nor through a harness module a checker imports (history, spec …): the chain is shown.',
+      severity: 'error',
+      from: { path: '^harness/checkers/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^fleet-sim/', reachable: true },
+    },
+    {
+      name: 'fleet-sim-not-to-harness',
+      comment: 'The simulated fleet knows nothing of the harness that drills it; share through contracts/.',
+      severity: 'error',
+      from: { path: '^fleet-sim/' },
+      to: { path: '^harness/' },
+    },
+    {
+      name: 'contracts-self-contained',
+      comment: 'contracts/ imports nothing of the project but contracts/ (node built-ins and packages are fine).',
+      severity: 'error',
+      from: { path: '^contracts/' },
+      to: { dependencyTypes: ['local'], pathNot: '^contracts/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that resolves to no file (a typo the rules above would silently miss).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|out)/' },
+    // Type-only imports count: a shared type is a shared definition.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    skipAnalysisNotInRules: true,
+  },
+};

@@ -1,0 +1,90 @@
+// The record formats both sides of the wire share (docs/contracts.md §2, §5, §6): a bot's class
+// and phase names, an effect and its ledger line, a journal line and a phase-stream entry. The
+// fleet writes them, the harness reads them back: one type each, so a field renamed on one side
+// fails to compile on the other. Shapes only; what a record means to a checker is the harness's.
+
+/** The bot classes (the names; each side keeps its own budgets and tick rates). */
+export const BOT_CLASSES = ['hft', 'standard', 'paper', 'agent'] as const;
+export type BotClass = (typeof BOT_CLASSES)[number];
+
+export const PHASES = ['Running', 'Draining', 'Stopped'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const EFFECT_KINDS = ['order', 'cancel', 'close', 'action'] as const;
+export type EffectKind = (typeof EFFECT_KINDS)[number];
+
+export const ORDER_TYPES = ['limit', 'market'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+/** An effect as a bot sends it, less the request's line `id` (§5). */
+export interface Effect {
+  /** The idempotency key. */
+  key: string;
+  bot: string;
+  fleet: string;
+  tenant: string;
+  group: string;
+  asset: string;
+  capability: string;
+  run: string;
+  kind: EffectKind;
+  side?: 'buy' | 'sell';
+  qty?: number;
+  /** A cancel's: the key of the order it cancels. */
+  orderKey?: string;
+  /** Orders only: 'limit' rests at the venue until cancelled, 'market' (the default) fills at once. */
+  type?: OrderType;
+  dispatchedAt: number;
+}
+
+/** What the venue's book did with an effect (§5); absent for actions. */
+export type BookOutcome = 'rests' | 'fill' | 'cancelled' | 'not-open';
+
+/** A line of the venue's effect ledger, as `GET /ledger?after=SEQ` pages it (§5). */
+export type LedgerEffect = Effect & { seq: number; receivedAt: number; book?: BookOutcome };
+
+/** A `GET /ledger` page. */
+export interface LedgerPage {
+  effects: LedgerEffect[];
+  next: number;
+}
+
+export type OutcomeStatus = 'landed' | 'rejected' | 'failed';
+
+/** A journal line written before dispatch (§6). */
+export interface JournalIntent {
+  type: 'intent';
+  key: string;
+  bot: string;
+  kind: string;
+  at: number;
+  orderType?: string;
+  orderKey?: string;
+}
+
+/** A journal line written after the reply (§6); `seq` when it landed. */
+export interface JournalOutcome {
+  type: 'outcome';
+  key: string;
+  bot: string;
+  status: OutcomeStatus;
+  seq?: number;
+  at: number;
+}
+
+export type JournalEntry = JournalIntent | JournalOutcome;
+
+/** A phase transition: the fields of a phase-stream entry (§2) and of a phase-log line (§6). */
+export interface PhaseEntry {
+  slug: string;
+  phase: Phase;
+  at: number;
+  from: Phase | '';
+  reason: string;
+  host: string;
+  daemon: string;
+  pid: number;
+}
+
+/** A phase-stream entry as Redis returns it: every field a string. */
+export type PhaseStreamFields = { [K in keyof PhaseEntry]: string };
