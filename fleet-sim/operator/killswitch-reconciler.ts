@@ -37,11 +37,17 @@ export class KillSwitchReconciler {
     this.api = kc.makeApiClient(CustomObjectsApi);
   }
 
-  start(): void {
+  /** Resolves once the informer's first list is in (or failed: it keeps retrying on its own). */
+  async start(): Promise<void> {
     this.informed = inform(this.kc, PLURAL, { upsert: (o) => this.upsert(o), remove: (o) => void this.remove(o) }, this.log);
     this.retry = setInterval(() => {
       for (const o of [...this.dirty.values()]) void this.engage(o);
     }, 1000);
+    // A Redis connection that comes back retries the failed engages at once, not at the next tick.
+    this.redis.on('ready', () => {
+      for (const o of [...this.dirty.values()]) void this.engage(o);
+    });
+    await this.informed.started;
   }
 
   async stop(): Promise<void> {

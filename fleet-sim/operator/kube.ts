@@ -17,6 +17,8 @@ export function loadKubeConfig(path: string): KubeConfig {
 }
 
 export interface Informed {
+  /** The first start's list: resolved when it is in, or when it failed (the informer then retries on its own). */
+  started: Promise<void>;
   list(): readonly KObj[];
   stop(): Promise<void>;
 }
@@ -36,8 +38,9 @@ export function inform(kc: KubeConfig, plural: string, on: { upsert(o: KObj): vo
       if (!stopped) informer.start().catch(() => undefined);
     }, 1000);
   });
-  informer.start().catch(() => undefined);
+  const started = informer.start().catch(() => undefined);
   return {
+    started,
     list: () => informer.list(),
     stop: async () => {
       stopped = true;

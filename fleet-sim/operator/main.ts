@@ -31,10 +31,6 @@ const kc = loadKubeConfig(file.net?.kubeconfig ?? file.kubeconfig);
 const prefix = file.config.keyPrefix;
 const reconciler = new KillSwitchReconciler(kc, redis, prefix, log);
 const mirror = new BotMirror(kc, redis, file.topology.bots, prefix, file.config.defaultMode, log);
-reconciler.start();
-mirror.start();
-process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + '\n');
-
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
@@ -47,3 +43,17 @@ async function stop(): Promise<void> {
 }
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
+
+// Ready means able to engage: the Redis connection is up (with enableOfflineQueue off, a command
+// before it is refused and a KillSwitch created then waited for the 1 s retry) and the KillSwitch
+// informer has made its first list. The fleet's start waits for this line (orchestrator/ready.ts).
+await redisReady(redis);
+// The informer's first list; 5 s at most (an apiserver that does not answer: it keeps retrying).
+await Promise.race([reconciler.start(), new Promise((r) => setTimeout(r, 5000).unref())]);
+mirror.start();
+process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + '\n');
+
+function redisReady(r: Redis): Promise<void> {
+  if (r.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => r.once('ready', () => resolve()));
+}

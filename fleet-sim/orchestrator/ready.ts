@@ -1,6 +1,6 @@
-// Ready = broker GET /status 200, apiserver GET /readyz 200 (when the fleet has one), venue GET /health 200, gateway accepts TCP, and every bot
+// Ready = broker GET /status 200, apiserver GET /readyz 200 (when the fleet has one), the operator's ready line (when it has one), venue GET /health 200, gateway accepts TCP, and every bot
 // of the topology has an entry in the phase hash. Each check names what it waits for.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { phaseHashKey } from '../model.ts';
@@ -44,6 +44,15 @@ export function tcpAccepts(port: number, settleMs = 0): Promise<boolean> {
   });
 }
 
+/** A daemon's log holds its `{"ready":true…}` line. */
+export function logHasReady(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes('{"ready":true');
+  } catch {
+    return false;
+  }
+}
+
 /** The apiserver answers GET /readyz and has written its kubeconfig (it writes it before its ready line). */
 export async function apiserverReady(port: number, kubeconfig: string | undefined): Promise<boolean> {
   return (await httpOk(`http://127.0.0.1:${port}/readyz`)) && (!kubeconfig || existsSync(kubeconfig));
@@ -73,6 +82,10 @@ export function readyChecks(file: FleetFile, logOf: (name: string) => string): {
     { what: `gateway TCP on 127.0.0.1:${file.ports.gatewayTcp}`, log: logOf('gateway'), check: () => tcpAccepts(file.ports.gatewayTcp, file.net ? 200 : 0) },
     phases,
   ];
+  // The KillSwitch operator prints its ready line once it can engage (Redis connected, KillSwitches
+  // listed): a lever pulled before that waited for its retry (the CRD path's 1 s budget missed).
+  const operator = file.topology.hosts.flatMap((h) => h.daemons).find((d) => d.kind === 'operator');
+  if (operator) checks.push({ what: `the KillSwitch operator's ready line in ${logOf(operator.name)}`, log: logOf(operator.name), check: async () => logHasReady(logOf(operator.name)) });
   if (file.ports.apiserver !== undefined) checks.push({ what: `apiserver GET /readyz on 127.0.0.1:${file.ports.apiserver}`, log: logOf('apiserver'), check: () => apiserverReady(file.ports.apiserver!, file.kubeconfig) });
   return { checks, missingBots: () => missing, close: () => redis.disconnect() };
 }
