@@ -1,6 +1,6 @@
 // The KillSwitch operator process: `node fleet-sim/operator/main.ts <fleet.json>`.
 // Kubernetes via the fleet's kubeconfig; Redis via the link `operator-redis` (contracts §12).
-// Prints {"ready":true} once started; SIGTERM/SIGINT → stop, exit 0.
+// Prints {"ready":true} once it can engage (Redis connected, KillSwitches listed); SIGTERM/SIGINT → stop, exit 0.
 import { Redis } from 'ioredis';
 import { linkAddress, readFleetFile, type FleetFile } from '../fleet-file.ts';
 import { loadKubeConfig } from './kube.ts';
