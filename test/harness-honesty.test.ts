@@ -1,6 +1,7 @@
 // "The harness must not lie" (issue 3): the harness's figures checked against what really happened
 // on a real fleet (sim up through the process runtime; no mocks, no retries).
-//  1. a class with a fixed, known drain time: time-to-stop − time-to-draining = drainMs ± 5 ms, and
+//  1. a class with a fixed, known drain time: time-to-stop − time-to-draining = the drain the daemon
+//     logged ± 5 ms (never below drainMs; a busy machine's timer makes it a few ms longer), and
 //     time-to-draining / time-to-stop = (the bot's own Draining / Stopped `at` in its daemon's phase
 //     log − issuedAt) ± 5 ms: the log each daemon writes to its data dir (contracts §6), a record the
 //     harness did not produce (its figures come from the Redis phase stream, never from that log);
@@ -42,7 +43,7 @@ kill: { at: 2s, path: rest, scope: platform, target: platform, mode: cancel }
 release: { after: 5s }
 `;
 
-  it(`measured time-to-stop − time-to-draining = ${DRAIN_MS} ms ± ${TOLERANCE_MS} ms, and agrees with the daemons' own phase logs`, { timeout: RUN_BOUND_MS }, async () => {
+  it(`measured time-to-stop − time-to-draining = the logged drain (≥ ${DRAIN_MS} ms) ± ${TOLERANCE_MS} ms, and agrees with the daemons' own phase logs`, { timeout: RUN_BOUND_MS }, async () => {
     let log: PhaseLogEntry[] = [];
     let audit: Array<{ at: number; action: string }> = [];
     const runtime = tappedRuntime(processRuntime, {
@@ -63,16 +64,21 @@ release: { after: 5s }
     expect(bots.length).toBeGreaterThanOrEqual(2);
     const rows = bots.map((b) => {
       const own = (phase: string) => log.filter((e) => e.slug === b.slug && e.phase === phase && e.at >= lever.issuedAt).sort((x, y) => x.at - y.at)[0]?.at ?? NaN;
-      const drainDelta = b.timeToStopMs! - b.timeToDrainingMs! - DRAIN_MS;
+      // The drain as the daemon itself logged it: drainMs plus its timer's lateness on a busy machine.
+      const ownDrainMs = own('Stopped') - own('Draining');
+      const drainDelta = b.timeToStopMs! - b.timeToDrainingMs! - ownDrainMs;
       const truthDelta = b.timeToStopMs! - (own('Stopped') - lever.issuedAt);
       const truthDrainingDelta = b.timeToDrainingMs! - (own('Draining') - lever.issuedAt);
-      return { slug: b.slug, timeToDrainingMs: b.timeToDrainingMs, timeToStopMs: b.timeToStopMs, drainDelta, truthDelta, truthDrainingDelta };
+      return { slug: b.slug, timeToDrainingMs: b.timeToDrainingMs, timeToStopMs: b.timeToStopMs, ownDrainMs, drainDelta, truthDelta, truthDrainingDelta };
     });
-    process.stdout.write(`known drain ${DRAIN_MS} ms, deltas (ms):\n${rows.map((x) => `  ${x.slug}: ttD ${x.timeToDrainingMs?.toFixed(2)} ttS ${x.timeToStopMs?.toFixed(2)} (ttS−ttD)−drain ${x.drainDelta.toFixed(3)} ttS−log ${x.truthDelta.toFixed(3)} ttD−log ${x.truthDrainingDelta.toFixed(3)}`).join('\n')}\n`);
+    process.stdout.write(`known drain ${DRAIN_MS} ms, deltas (ms):\n${rows.map((x) => `  ${x.slug}: ttD ${x.timeToDrainingMs?.toFixed(2)} ttS ${x.timeToStopMs?.toFixed(2)} logged drain ${x.ownDrainMs.toFixed(3)} (ttS−ttD)−logged drain ${x.drainDelta.toFixed(3)} ttS−log ${x.truthDelta.toFixed(3)} ttD−log ${x.truthDrainingDelta.toFixed(3)}`).join('\n')}\n`);
     for (const x of rows) {
-      expect(Math.abs(x.drainDelta), `${x.slug}: (time-to-stop − time-to-draining) − drainMs`).toBeLessThanOrEqual(TOLERANCE_MS);
       expect(Math.abs(x.truthDelta), `${x.slug}: time-to-stop − (phase log Stopped at − issuedAt)`).toBeLessThanOrEqual(TOLERANCE_MS);
       expect(Math.abs(x.truthDrainingDelta), `${x.slug}: time-to-draining − (phase log Draining at − issuedAt)`).toBeLessThanOrEqual(TOLERANCE_MS);
+      // The drain the harness measured is the drain the daemon logged, ± 5 ms. The nominal drainMs is a floor,
+      // not the truth: a timer on a loaded 2-core machine fires late (a CI run saw 6.15 ms), never early.
+      expect(Math.abs(x.drainDelta), `${x.slug}: (time-to-stop − time-to-draining) − the daemon's logged drain`).toBeLessThanOrEqual(TOLERANCE_MS);
+      expect(x.ownDrainMs, `${x.slug}: the daemon's logged drain is at least drainMs`).toBeGreaterThanOrEqual(DRAIN_MS);
     }
   });
 });
