@@ -4,6 +4,7 @@
 // takes effect at once on data already in flight.
 import type { ToxicConfig } from './toxic-spec.ts';
 import { createChannelDropFilter, type ChannelDropFilter } from './redis-channel-drop.ts';
+import { atDeadline, sleep, sleepUntil } from './deadline.ts';
 
 export interface Chunk {
   data: Buffer;
@@ -22,27 +23,14 @@ export interface ConnectionControl {
   readonly closed: boolean;
 }
 
-/** Sleeps `ms`, or less if `signal` aborts first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 export class LinkToxic {
   config: ToxicConfig;
   /** Whether this toxic applies to this link (toxicity roll). */
   active = false;
   private readonly conn: ConnectionControl;
   private interrupt = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the armed timeout-toxic close, if any. */
+  private cancelTimer: (() => void) | undefined;
   /** limit_data: bytes let through so far (kept across updates, as Toxiproxy does). */
   private bytesTransmitted = 0;
   /** bandwidth: ms of send time owed (Toxiproxy's running `sleep`). */
@@ -69,15 +57,15 @@ export class LinkToxic {
 
   private stop(): void {
     this.interrupt.abort();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   private armTimeout(): void {
     const timeoutMs = this.config.attributes.timeout as number;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (timeoutMs > 0) this.timer = setTimeout(() => this.conn.close(), timeoutMs);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (timeoutMs > 0) this.cancelTimer = atDeadline(performance.now() + timeoutMs, () => this.conn.close());
   }
 
   update(config: ToxicConfig): void {
@@ -112,7 +100,8 @@ export class LinkToxic {
       case 'latency': {
         const jitterMs = a.jitter as number;
         const delayMs = (a.latency as number) + (jitterMs > 0 ? (Math.random() * 2 - 1) * jitterMs : 0);
-        await sleep(chunk.at + delayMs - performance.now(), signal);
+        // Measured from the chunk's arrival, and never before it (a timer re-checks the deadline).
+        await sleepUntil(chunk.at + delayMs, signal);
         return next(chunk);
       }
       case 'bandwidth':

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { LinkToxic, type Chunk, type ConnectionControl } from './link-toxic.ts';
 import type { Stream, ToxicConfig } from './toxic-spec.ts';
+import { atDeadline } from './deadline.ts';
 
 const QUEUE_HIGH_BYTES = 1 << 20;
 const QUEUE_LOW_BYTES = 1 << 18;
@@ -134,7 +135,7 @@ export class Link {
     if (this.ended) return;
     let delayMs = 0;
     for (const t of this.toxics) delayMs = Math.max(delayMs, t.closeDelayMs());
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (delayMs > 0) await new Promise<void>((r) => atDeadline(performance.now() + delayMs, r));
     if (this.ended) return;
     this.ended = true;
     if (!this.dest.destroyed) this.dest.end();

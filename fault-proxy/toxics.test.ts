@@ -79,6 +79,52 @@ describe('toxic effects on real TCP', () => {
     expect(added).toBeLessThanOrEqual(110);
   });
 
+  /** Sends `count` 8-byte records, one write each, `gapMs` apart; returns each record's delay (echo arrival - send). */
+  async function recordDelays(port: number, count: number, gapMs: number): Promise<number[]> {
+    const s = await open(port);
+    const sentAt: number[] = [];
+    const delays: number[] = new Array<number>(count).fill(Number.NaN);
+    let pending = Buffer.alloc(0);
+    let received = 0;
+    const allBack = new Promise<void>((resolve, reject) => {
+      s.on('data', (d: Buffer) => {
+        const at = performance.now();
+        pending = Buffer.concat([pending, d]);
+        while (pending.length >= 8) {
+          const seq = pending.readUInt32BE(0);
+          delays[seq] = at - sentAt[seq];
+          pending = pending.subarray(8);
+          if (++received === count) resolve();
+        }
+      });
+      s.on('close', () => reject(new Error(`closed after ${received}/${count} records`)));
+    });
+    for (let i = 0; i < count; i++) {
+      const rec = Buffer.alloc(8);
+      rec.writeUInt32BE(i, 0);
+      sentAt[i] = performance.now();
+      s.write(rec);
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+    await allBack;
+    return delays;
+  }
+
+  it('latency is a floor: each of many small writes is delayed at least the configured latency', async () => {
+    const { port } = await proxyWith(echo.port, [{ type: 'latency', attributes: { latency: 50 } }]);
+    const delays = await recordDelays(port, 60, 3);
+    expect(delays.filter((d) => !(d >= 50))).toEqual([]);
+  });
+
+  it('latency with jitter is never under latency - jitter, on both streams', async () => {
+    const { port } = await proxyWith(echo.port, [
+      { type: 'latency', attributes: { latency: 30, jitter: 10 } },
+      { type: 'latency', stream: 'upstream', attributes: { latency: 30, jitter: 10 } },
+    ]);
+    const delays = await recordDelays(port, 60, 2);
+    expect(delays.filter((d) => !(d >= 40))).toEqual([]);
+  });
+
   it('limit_data closes after exactly N bytes', async () => {
     const { port } = await proxyWith(source.port, [{ type: 'limit_data', attributes: { bytes: 1234 } }]);
     const r = await readAll(await open(port), 5000);
