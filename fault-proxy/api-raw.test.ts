@@ -22,7 +22,7 @@ async function call(method: string, path: string, body?: unknown, raw?: string) 
   } catch {
     json = text;
   }
-  return { status: res.status, json: json as Record<string, unknown>, text };
+  return { status: res.status, json: json as Record<string, unknown>, text, contentType: res.headers.get('content-type') };
 }
 
 beforeAll(async () => {
@@ -64,10 +64,22 @@ describe('status codes and bodies', () => {
       json: { error: 'missing required field: upstream', status: 400 },
     });
     const bad = await call('POST', '/proxies', undefined, '{"name": ');
-    expect(bad.status).toBe(400);
-    expect(String(bad.json.error)).toMatch(/^bad request body: /);
-    expect(await call('POST', '/proxies', { name: 'x', upstream, enabled: 'yes' })).toMatchObject({ status: 400 });
-    expect(await call('POST', '/proxies', { name: 'x', upstream, color: 'red' })).toMatchObject({ status: 400 });
+    expect(bad).toMatchObject({ status: 400, json: { error: 'bad request body: unexpected EOF', status: 400 } });
+    // Errors are JSON text sent as text/plain, newline-terminated (Go's http.Error), as Toxiproxy sends them.
+    expect(bad.contentType).toBe('text/plain; charset=utf-8');
+    expect(bad.text.endsWith('}\n')).toBe(true);
+    expect(await call('POST', '/proxies', undefined, '')).toMatchObject({ json: { error: 'bad request body: EOF' } });
+    expect(await call('POST', '/proxies', undefined, '{"name" 1}')).toMatchObject({
+      json: { error: "bad request body: invalid character '1' after object key" },
+    });
+    expect(await call('POST', '/proxies', { name: 'x', upstream, enabled: 'yes' })).toMatchObject({
+      status: 400,
+      json: { error: 'bad request body: json: cannot unmarshal string into Go struct field Proxy.enabled of type bool' },
+    });
+    // As Toxiproxy: unknown fields (the Go client's `toxics` too) are ignored, names match in any case,
+    // and what follows the first JSON value is ignored.
+    const lenient = await call('POST', '/proxies', undefined, `{"NAME":"x","Upstream":"${upstream}","color":"red","toxics":[{"type":"latency"}]} trailing`);
+    expect(lenient).toMatchObject({ status: 201, json: { name: 'x', upstream, toxics: [] } });
   });
 
   it('refuses non-loopback listen and upstream with a 400 that says why', async () => {
@@ -104,9 +116,21 @@ describe('status codes and bodies', () => {
       error: 'stream was invalid, can be either upstream or downstream',
       status: 400,
     });
-    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { latency: 'x' } })).status).toBe(400);
-    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { speed: 1 } })).status).toBe(400);
-    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', toxicity: 2 })).status).toBe(400);
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { latency: 'x' } })).json).toEqual({
+      error: 'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64',
+      status: 400,
+    });
+    expect((await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', attributes: { latency: 1.5 } })).json).toMatchObject({
+      error: 'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64',
+    });
+    // Toxiproxy accepts unknown attributes (ignored), negative values and any toxicity.
+    const lax = await call('POST', '/proxies/p/toxics', { type: 'latency', name: 'u', toxicity: 2, attributes: { speed: 1, latency: -3 } });
+    expect(lax).toMatchObject({ status: 200, json: { toxicity: 2, attributes: { latency: -3, jitter: 0 } } });
+    expect((await call('DELETE', '/proxies/p/toxics/u')).status).toBe(204);
+    // The stream keeps the client's spelling (as Toxiproxy), and still picks the direction.
+    const caps = await call('POST', '/proxies/p/toxics', { type: 'noop', stream: 'UPSTREAM' });
+    expect(caps.json).toMatchObject({ name: 'noop_UPSTREAM', stream: 'UPSTREAM' });
+    expect((await call('DELETE', '/proxies/p/toxics/noop_UPSTREAM')).status).toBe(204);
     const up = await call('POST', '/proxies/p/toxics', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 5 } });
     expect(up.json.name).toBe('bandwidth_upstream');
     const list = await call('GET', '/proxies/p/toxics');
@@ -120,27 +144,33 @@ describe('status codes and bodies', () => {
     expect((await call('GET', '/proxies/missing/toxics')).status).toBe(404);
   });
 
-  it('populate: 201 with proxies, [] for nothing, 400 before applying anything on bad input', async () => {
+  it('populate: 201 with proxies, null for nothing, 400 before applying anything on bad input', async () => {
     const ok = await call('POST', '/populate', [{ name: 'a', listen: '127.0.0.1:0', upstream }]);
     expect(ok.status).toBe(201);
     expect((ok.json.proxies as unknown[]).length).toBe(1);
-    expect(await call('POST', '/populate', [])).toMatchObject({ status: 201, json: { proxies: [] } });
+    expect(await call('POST', '/populate', [])).toMatchObject({ status: 201, json: { proxies: null } });
     const bad = await call('POST', '/populate', [
       { name: 'b', listen: '127.0.0.1:0', upstream },
       { name: 'c', upstream: '8.8.8.8:53' },
     ]);
     expect(bad.status).toBe(400);
     expect(Object.keys((await call('GET', '/proxies')).json)).toEqual(['a']);
-    expect((await call('POST', '/populate', { name: 'a' })).status).toBe(400);
+    expect(await call('POST', '/populate', { name: 'a' })).toMatchObject({ status: 400, json: { status: 400, proxies: null } });
   });
 
   it('answers unknown paths 404, wrong methods 405, huge bodies 413, browsers 403', async () => {
-    expect((await call('GET', '/nope')).status).toBe(404);
+    expect(await call('GET', '/nope')).toMatchObject({ status: 404, text: '404 page not found\n' });
     expect((await call('GET', '/proxies/a/b/c/d')).status).toBe(404);
-    expect((await call('PUT', '/proxies')).status).toBe(405);
+    expect(await call('PUT', '/proxies')).toMatchObject({ status: 405, text: '' });
     expect((await call('DELETE', '/version')).status).toBe(405);
-    const huge = await call('POST', '/proxies', undefined, JSON.stringify({ name: 'x'.repeat(2 << 20) }));
-    expect(huge.status).toBe(413);
+    const small = await startProxyServer({ maxBodyBytes: 1000 });
+    try {
+      const huge = await fetch(`${small.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'x'.repeat(2000) }) });
+      expect(huge.status).toBe(413);
+      expect(((await huge.json()) as { error: string }).error).toMatch(/^killdrill: request body over 1000 bytes/);
+    } finally {
+      await small.close();
+    }
     const browser = await fetch(`${server.url}/proxies`, { headers: { 'User-Agent': 'Mozilla/5.0' } });
     expect(browser.status).toBe(403);
     expect((await call('GET', '/version')).json).toEqual({ version: '2.12.0' });

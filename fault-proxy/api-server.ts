@@ -1,13 +1,14 @@
 // The Toxiproxy 2.12 HTTP API on 127.0.0.1. Mutating requests are serialised so the
 // state seen by each request is consistent. Bad input never throws out of a handler.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ApiError, badRequestBody, toxicNotFound } from './api-error.ts';
+import { ApiError, toxicNotFound } from './api-error.ts';
 import { LOOPBACK, LOOPBACK_ONLY, type AddressPolicy } from './addresses.ts';
 import { ProxyCollection } from './proxy-collection.ts';
 
 /** The Toxiproxy version this server speaks. */
 export const TOXIPROXY_VERSION = '2.12.0';
-export const MAX_BODY_BYTES = 1 << 20;
+/** Toxiproxy has no limit; this one only keeps a runaway client from filling memory. */
+export const MAX_BODY_BYTES = 64 << 20;
 
 export interface ProxyServerOptions {
   host?: string;
@@ -18,6 +19,8 @@ export interface ProxyServerOptions {
    * its container, whose ports are published on 127.0.0.1 only). Default: loopback only.
    */
   network?: AddressPolicy;
+  /** Largest request body accepted (default MAX_BODY_BYTES); larger gets 413. */
+  maxBodyBytes?: number;
 }
 
 export interface ProxyServerHandle {
@@ -27,17 +30,17 @@ export interface ProxyServerHandle {
 }
 
 /** `raw` is sent as is (the version body, byte for byte as Toxiproxy writes it). */
-type Handler = (body: unknown) => Promise<{ status: number; json?: unknown; raw?: string }>;
+type Handler = (body: string) => Promise<{ status: number; json?: unknown; raw?: string }>;
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         req.removeAllListeners('data');
         req.resume();
         reject(new BodyTooLarge());
@@ -50,14 +53,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(text: string): unknown {
-  if (text.trim() === '') throw badRequestBody('EOF');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw badRequestBody((err as Error).message);
-  }
-}
+/** Not a route: Go's http.NotFound, as Toxiproxy's router answers. */
+class NoRoute extends Error {}
 
 function send(res: ServerResponse, status: number, json?: unknown): void {
   if (res.headersSent) return;
@@ -66,13 +63,17 @@ function send(res: ServerResponse, status: number, json?: unknown): void {
     res.end();
     return;
   }
-  const isError = json instanceof ApiError;
-  const text = JSON.stringify(json) + (isError ? '\n' : '');
+  if (json instanceof ApiError) {
+    // As Toxiproxy writes errors (Go's http.Error): the JSON body as text/plain, newline-terminated.
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.end(`${JSON.stringify(json)}\n`);
+    return;
+  }
   res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(text);
+  res.end(JSON.stringify(json));
 }
 
-export function createApiHandler(collection: ProxyCollection) {
+export function createApiHandler(collection: ProxyCollection, maxBodyBytes = MAX_BODY_BYTES) {
   let lock: Promise<unknown> = Promise.resolve();
   const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = lock.then(fn, fn);
@@ -93,8 +94,17 @@ export function createApiHandler(collection: ProxyCollection) {
     if (a === 'populate' && b === undefined) {
       return {
         POST: async (body) => {
-          const { proxies, error } = await collection.populate(body);
-          if (error) return { status: error.status, json: { ...error.toJSON(), proxies } };
+          // As Toxiproxy: errors too come as application/json with the proxies applied so far
+          // (null, not [], when there are none).
+          let result: Awaited<ReturnType<ProxyCollection['populate']>>;
+          try {
+            result = await collection.populate(body);
+          } catch (err) {
+            if (!(err instanceof ApiError)) throw err;
+            result = { proxies: [], error: err };
+          }
+          const proxies = result.proxies.length > 0 ? result.proxies : null;
+          if (result.error) return { status: result.error.status, json: { ...result.error.toJSON(), proxies } };
           return { status: 201, json: { proxies } };
         },
       };
@@ -147,25 +157,20 @@ export function createApiHandler(collection: ProxyCollection) {
       try {
         segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
       } catch {
-        throw new ApiError(`killdrill: malformed URL path ${url.pathname}`, 400);
+        throw new NoRoute();
       }
       const methods = segments.some((s) => s === '') ? undefined : route(segments);
-      if (!methods) throw new ApiError(`killdrill: no such endpoint ${url.pathname}; see the Toxiproxy HTTP API`, 404);
+      if (!methods) throw new NoRoute();
       const method = req.method ?? 'GET';
       const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
       if (!handler) {
-        res.setHeader('Allow', Object.keys(methods).join(', '));
-        throw new ApiError(
-          `killdrill: method ${method} not allowed on ${url.pathname}; allowed: ${Object.keys(methods).join(', ')}`,
-          405,
-        );
+        // Toxiproxy's router: 405 with an empty body.
+        res.writeHead(405, { Allow: Object.keys(methods).join(', ') });
+        res.end();
+        return;
       }
-      // Every POST/PATCH but /reset (which ignores its body, as Toxiproxy does) needs JSON.
-      let body: unknown;
-      if (method === 'POST' || method === 'PATCH') {
-        const text = await readBody(req);
-        if (segments[0] !== 'reset') body = parseJson(text);
-      }
+      // POST/PATCH bodies are read as Toxiproxy reads them (api-body.ts); /reset ignores its body.
+      const body = method === 'POST' || method === 'PATCH' ? await readBody(req, maxBodyBytes) : '';
       const result = await serialised(() => handler(body));
       if (result.raw !== undefined) {
         res.writeHead(result.status, { 'Content-Type': 'application/json;charset=utf-8' });
@@ -174,8 +179,13 @@ export function createApiHandler(collection: ProxyCollection) {
       }
       send(res, result.status, result.json);
     } catch (err) {
+      if (err instanceof NoRoute) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+        res.end('404 page not found\n');
+        return;
+      }
       if (err instanceof BodyTooLarge) {
-        send(res, 413, new ApiError(`killdrill: request body over ${MAX_BODY_BYTES} bytes; send a smaller body`, 413));
+        send(res, 413, new ApiError(`killdrill: request body over ${maxBodyBytes} bytes; send a smaller body`, 413));
         return;
       }
       const apiErr = err instanceof ApiError ? err : new ApiError(`killdrill: internal error: ${String(err)}`, 500);
@@ -192,8 +202,8 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     throw new Error(`killdrill: proxy API host ${host} refused; it binds 127.0.0.1 only`);
   }
   const collection = new ProxyCollection(policy);
-  const handler = createApiHandler(collection);
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => void handler(req, res));
+  const handler = createApiHandler(collection, options.maxBodyBytes);
+  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: host === 'localhost' ? LOOPBACK : host, port: options.port ?? 0 }, () => resolve());

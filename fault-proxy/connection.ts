@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import type { HostPort } from './addresses.ts';
 import { Link } from './link.ts';
 import type { ConnectionControl } from './link-toxic.ts';
-import type { ToxicConfig } from './toxic-spec.ts';
+import { streamOf, type ToxicConfig } from './toxic-spec.ts';
 
 const CLOSE_GRACE_MS = 2000;
 
@@ -28,7 +28,7 @@ export class Connection implements ConnectionControl {
     this.upstream.on('error', () => {});
     this.upLink = new Link(client, this.upstream, 'upstream', this, () => this.linkEnded(this.upLink));
     this.downLink = new Link(this.upstream, client, 'downstream', this, () => this.linkEnded(this.downLink));
-    for (const t of toxics) this.linkFor(t.stream).addToxic(t);
+    for (const t of toxics) this.linkFor(streamOf(t)).addToxic(t);
     client.on('close', () => {
       this.clientGone = true;
       this.upLink.sourceClosed();

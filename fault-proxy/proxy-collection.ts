@@ -1,11 +1,10 @@
 // The set of named proxies and the proxy-level API operations (create, populate, update,
 // delete, reset), with Toxiproxy 2.12's semantics and errors.
 import { ApiError, badRequestBody, missingField, proxyAlreadyExists, proxyNotFound } from './api-error.ts';
+import { goBool, goString, type GoType } from './go-json.ts';
 import { Proxy } from './proxy.ts';
 import { LOOPBACK_ONLY, type AddressPolicy } from './addresses.ts';
-import { checkKnownKeys, isPlainObject } from './toxic-spec.ts';
-
-const PROXY_KEYS = new Set(['name', 'listen', 'upstream', 'enabled']);
+import { decodeOrThrow, readGoBody } from './api-body.ts';
 
 interface ProxyInput {
   name: string;
@@ -14,30 +13,35 @@ interface ProxyInput {
   enabled: boolean;
 }
 
-function readString(body: Record<string, unknown>, key: string, fallback: string): string {
-  const v = body[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string') throw badRequestBody(`field "${key}" must be a string, got ${typeof v}`);
-  return v;
+/** Toxiproxy's Proxy as Go decodes a body into it (unknown fields ignored, names case-insensitive). */
+const PROXY_TYPE: GoType & { kind: 'struct' } = {
+  kind: 'struct',
+  goName: 'toxiproxy.Proxy',
+  fields: { name: goString, listen: goString, upstream: goString, enabled: goBool },
+};
+
+/** Parses a proxy body; `defaults` fills absent fields (update keeps the proxy's own). */
+function parseProxyInput(text: string, defaults: ProxyInput): ProxyInput {
+  const input: Record<string, unknown> = { ...defaults };
+  decodeOrThrow(readGoBody(text), PROXY_TYPE, input);
+  return input as unknown as ProxyInput;
 }
 
-function readBool(body: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const v = body[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw badRequestBody(`field "${key}" must be a boolean, got ${typeof v}`);
-  return v;
-}
+const POPULATE_GO_TYPE = '[]struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
 
-/** Parses a proxy object; `defaults` fills absent fields (update keeps the proxy's own). */
-function parseProxyInput(body: unknown, defaults: ProxyInput, where = ''): ProxyInput {
-  if (!isPlainObject(body)) throw badRequestBody(`expected a JSON object${where}`);
-  checkKnownKeys(body, PROXY_KEYS, `proxy${where}`);
-  return {
-    name: readString(body, 'name', defaults.name),
-    listen: readString(body, 'listen', defaults.listen),
-    upstream: readString(body, 'upstream', defaults.upstream),
-    enabled: readBool(body, 'enabled', defaults.enabled),
-  };
+/** A /populate body: an array of proxies (null = none), as Go decodes it. */
+function parsePopulate(text: string): ProxyInput[] {
+  const value = readGoBody(text);
+  if (value.kind === 'null') return [];
+  if (value.kind !== 'array') {
+    throw badRequestBody(`json: cannot unmarshal ${value.kind} into Go value of type ${POPULATE_GO_TYPE}`);
+  }
+  const element: GoType & { kind: 'struct' } = { ...PROXY_TYPE, goName: 'struct { toxiproxy.Proxy; Enabled *bool }' };
+  return value.items.map((item) => {
+    const input: Record<string, unknown> = { name: '', listen: '', upstream: '', enabled: true };
+    decodeOrThrow(item, element, input);
+    return input as unknown as ProxyInput;
+  });
 }
 
 export class ProxyCollection {
@@ -59,7 +63,7 @@ export class ProxyCollection {
     return proxy;
   }
 
-  async create(body: unknown): Promise<Proxy> {
+  async create(body: string): Promise<Proxy> {
     const input = parseProxyInput(body, { name: '', listen: '', upstream: '', enabled: true });
     if (input.name.length < 1) throw missingField('name');
     if (input.upstream.length < 1) throw missingField('upstream');
@@ -76,20 +80,15 @@ export class ProxyCollection {
    * listen and upstream is kept as is, with its toxics). Returns the resulting proxies and,
    * if applying one failed, the error (Toxiproxy reports both in one body).
    */
-  async populate(body: unknown): Promise<{ proxies: Proxy[]; error?: ApiError }> {
-    if (!Array.isArray(body)) throw badRequestBody('expected a JSON array of proxies');
-    const inputs: ProxyInput[] = [];
-    const names = new Set<string>();
-    body.forEach((item, i) => {
+  async populate(body: string): Promise<{ proxies: Proxy[]; error?: ApiError }> {
+    const inputs = parsePopulate(body);
+    inputs.forEach((input, i) => {
       const where = ` at proxy ${i + 1}`;
-      const input = parseProxyInput(item, { name: '', listen: '', upstream: '', enabled: true }, where);
       if (input.name.length < 1) throw missingField(`name${where}`);
       if (input.upstream.length < 1) throw missingField(`upstream${where}`);
-      if (names.has(input.name)) throw new ApiError(`duplicate proxy name "${input.name}"`, 400);
-      names.add(input.name);
-      new Proxy(input.name, input.listen, input.upstream, this.policy).validate();
-      inputs.push(input);
     });
+    // killdrill's address policy, before anything is applied.
+    for (const input of inputs) new Proxy(input.name, input.listen, input.upstream, this.policy).validate();
     const result: Proxy[] = [];
     for (const input of inputs) {
       const existing = this.proxies.get(input.name);
@@ -114,7 +113,7 @@ export class ProxyCollection {
     return { proxies: result };
   }
 
-  async update(name: string, body: unknown): Promise<Proxy> {
+  async update(name: string, body: string): Promise<Proxy> {
     const proxy = this.get(name);
     const input = parseProxyInput(body, {
       name: proxy.name,

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ApiError, toxicAlreadyExists, toxicNotFound } from './api-error.ts';
 import { LOOPBACK_ONLY, parseListen, parseUpstream, type AddressPolicy } from './addresses.ts';
 import { Connection } from './connection.ts';
-import { parseToxicCreate, parseToxicUpdate, type ToxicConfig } from './toxic-spec.ts';
+import { parseToxicCreate, parseToxicUpdate, streamOf, type ToxicConfig } from './toxic-spec.ts';
 
 export interface ProxyJson {
   name: string;
@@ -50,8 +50,8 @@ export class Proxy {
   /** Upstream-stream toxics first, then downstream, each in creation order (as Toxiproxy lists them). */
   toxicArray(): ToxicConfig[] {
     return [
-      ...this.toxics.filter((t) => t.stream === 'upstream'),
-      ...this.toxics.filter((t) => t.stream === 'downstream'),
+      ...this.toxics.filter((t) => streamOf(t) === 'upstream'),
+      ...this.toxics.filter((t) => streamOf(t) === 'downstream'),
     ];
   }
 
@@ -128,20 +128,20 @@ export class Proxy {
     return this.toxics.find((t) => t.name === name);
   }
 
-  addToxic(body: unknown): ToxicConfig {
+  addToxic(body: string): ToxicConfig {
     const config = parseToxicCreate(body, (name) => this.getToxic(name) !== undefined);
     if (this.getToxic(config.name)) throw toxicAlreadyExists();
     this.toxics.push(config);
-    for (const conn of this.connections) conn.linkFor(config.stream).addToxic(config);
+    for (const conn of this.connections) conn.linkFor(streamOf(config)).addToxic(config);
     return config;
   }
 
-  updateToxic(name: string, body: unknown): ToxicConfig {
+  updateToxic(name: string, body: string): ToxicConfig {
     const i = this.toxics.findIndex((t) => t.name === name);
     if (i < 0) throw toxicNotFound();
     const config = parseToxicUpdate(this.toxics[i], body);
     this.toxics[i] = config;
-    for (const conn of this.connections) conn.linkFor(config.stream).updateToxic(config);
+    for (const conn of this.connections) conn.linkFor(streamOf(config)).updateToxic(config);
     return config;
   }
 
@@ -149,7 +149,7 @@ export class Proxy {
     const i = this.toxics.findIndex((t) => t.name === name);
     if (i < 0) throw toxicNotFound();
     const [config] = this.toxics.splice(i, 1);
-    for (const conn of this.connections) conn.linkFor(config.stream).removeToxic(name);
+    for (const conn of this.connections) conn.linkFor(streamOf(config)).removeToxic(name);
   }
 
   resetToxics(): void {

@@ -1,12 +1,27 @@
 // Toxic types, their attributes (Toxiproxy 2.12 names, units and defaults) and the
-// parsing of toxic create/update bodies. Bad input becomes an ApiError, never a throw
-// of anything else.
-import { ApiError, badRequestBody, invalidStream, invalidToxicType } from './api-error.ts';
+// parsing of toxic create/update bodies, read as Toxiproxy reads them (go-json.ts): the
+// same values are accepted (negative attributes, any toxicity, unknown fields ignored) and
+// the same errors given. Bad input becomes an ApiError, never a throw of anything else.
+import { ApiError, badRequestBody, invalidStream, invalidToxicType, toxicAlreadyExists } from './api-error.ts';
+import { goFloat32, goInt, goInt64, goString, type GoType } from './go-json.ts';
+import { decodeOrThrow, readGoBody } from './api-body.ts';
 
 export const STREAMS = ['upstream', 'downstream'] as const;
 export type Stream = (typeof STREAMS)[number];
 
 type AttrKind = 'int' | 'string';
+/** Go's struct per toxic type (its name appears in Toxiproxy's type errors) and int width. */
+const GO_STRUCTS: Record<string, { goName: string; int: GoType }> = {
+  noop: { goName: 'toxics.NoopToxic', int: goInt64 },
+  latency: { goName: 'toxics.LatencyToxic', int: goInt64 },
+  bandwidth: { goName: 'toxics.BandwidthToxic', int: goInt64 },
+  slow_close: { goName: 'toxics.SlowCloseToxic', int: goInt64 },
+  timeout: { goName: 'toxics.TimeoutToxic', int: goInt64 },
+  reset_peer: { goName: 'toxics.ResetToxic', int: goInt64 },
+  slicer: { goName: 'toxics.SlicerToxic', int: goInt },
+  limit_data: { goName: 'toxics.LimitDataToxic', int: goInt64 },
+  redis_channel_drop: { goName: 'toxics.RedisChannelDropToxic', int: goInt64 },
+};
 interface AttrSpec {
   kind: AttrKind;
   default: number | string;
@@ -36,78 +51,46 @@ export const TOXIC_TYPES: Record<string, Record<string, AttrSpec>> = {
 export type Attributes = Record<string, number | string>;
 
 export interface ToxicConfig {
+  /** First, as Toxiproxy writes it. */
+  attributes: Attributes;
   name: string;
   type: string;
-  stream: Stream;
+  /** As the client wrote it (Toxiproxy keeps "UPSTREAM" as sent); see streamOf. */
+  stream: string;
   toxicity: number;
-  attributes: Attributes;
 }
 
-const CREATE_KEYS = new Set(['name', 'type', 'stream', 'toxicity', 'attributes']);
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The direction a toxic acts on (its `stream`, case-insensitive). */
+export function streamOf(config: ToxicConfig): Stream {
+  return config.stream.toLowerCase() === 'upstream' ? 'upstream' : 'downstream';
 }
 
-function checkKnownKeys(body: Record<string, unknown>, known: Set<string>, what: string): void {
-  for (const key of Object.keys(body)) {
-    if (!known.has(key)) {
-      throw new ApiError(
-        `killdrill: unknown field "${key}" in ${what}; allowed: ${[...known].join(', ')}`,
-        400,
-      );
-    }
-  }
+function attributesType(type: string): GoType & { kind: 'struct' } {
+  const fields: Record<string, GoType> = {};
+  for (const [key, spec] of Object.entries(TOXIC_TYPES[type])) fields[key] = spec.kind === 'int' ? GO_STRUCTS[type].int : goString;
+  return { kind: 'struct', goName: GO_STRUCTS[type].goName, fields };
 }
 
-function stringField(body: Record<string, unknown>, key: string, fallback: string): string {
-  const v = body[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string') throw badRequestBody(`field "${key}" must be a string, got ${typeof v}`);
-  return v;
-}
+/** The first decode of a create body: Toxiproxy's ToxicWrapper, attributes still a NoopToxic. */
+const TOXIC_WRAPPER: GoType & { kind: 'struct' } = {
+  kind: 'struct',
+  goName: 'toxics.ToxicWrapper',
+  fields: {
+    attributes: { kind: 'struct', goName: 'toxics.NoopToxic', fields: {} },
+    name: goString,
+    type: goString,
+    stream: goString,
+    toxicity: goFloat32,
+  },
+};
 
-function toxicityField(body: Record<string, unknown>, fallback: number): number {
-  const v = body.toxicity;
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-    throw badRequestBody('field "toxicity" must be a number from 0 to 1');
-  }
-  return v;
-}
-
-/** Merges `input` attributes over `base` for `type`, validating names, types and ranges. */
-function mergeAttributes(type: string, base: Attributes, input: unknown): Attributes {
-  const spec = TOXIC_TYPES[type];
-  const out: Attributes = { ...base };
-  if (input === undefined || input === null) return out;
-  if (!isPlainObject(input)) throw badRequestBody('field "attributes" must be an object');
-  for (const [key, value] of Object.entries(input)) {
-    const attr = Object.hasOwn(spec, key) ? spec[key] : undefined;
-    if (!attr) {
-      const allowed = Object.keys(spec).join(', ') || '(none)';
-      throw new ApiError(`killdrill: unknown attribute "${key}" for toxic type ${type}; allowed: ${allowed}`, 400);
-    }
-    if (value === null) continue;
-    if (attr.kind === 'int') {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-        throw badRequestBody(`attribute "${key}" of ${type} must be a non-negative integer`);
-      }
-    } else if (typeof value !== 'string') {
-      throw badRequestBody(`attribute "${key}" of ${type} must be a string`);
-    }
-    out[key] = value;
-  }
-  return out;
+function anonymous(fields: Record<string, GoType>, goFields: string): GoType & { kind: 'struct' } {
+  return { kind: 'struct', goName: `struct { ${goFields} }`, fields };
 }
 
 function validateToxic(config: ToxicConfig): void {
-  const a = config.attributes;
-  if (config.type === 'slicer' && (a.size_variation as number) > (a.average_size as number)) {
-    throw badRequestBody('slicer size_variation must be at most average_size');
-  }
-  if (config.type === 'redis_channel_drop' && a.channel === '') {
-    throw badRequestBody('redis_channel_drop needs a non-empty "channel" attribute');
+  if (config.type === 'redis_channel_drop' && config.attributes.channel === '') {
+    throw new ApiError('killdrill: redis_channel_drop needs a non-empty "channel" attribute; give the pub/sub channel to drop', 400);
   }
 }
 
@@ -117,43 +100,45 @@ export function defaultAttributes(type: string): Attributes {
   return out;
 }
 
-/** Parses a POST /proxies/{p}/toxics body. `exists(name)` checks for a duplicate name. */
-export function parseToxicCreate(body: unknown, exists: (name: string) => boolean): ToxicConfig {
-  if (!isPlainObject(body)) throw badRequestBody('expected a JSON object');
-  checkKnownKeys(body, CREATE_KEYS, 'toxic');
-  const streamText = stringField(body, 'stream', 'downstream').toLowerCase();
-  const type = stringField(body, 'type', '');
-  const name = stringField(body, 'name', '');
-  const toxicity = toxicityField(body, 1);
-  if (!(STREAMS as readonly string[]).includes(streamText)) throw invalidStream();
-  const stream = streamText as Stream;
+/** Parses a POST /proxies/{p}/toxics body (its text). `exists(name)` checks for a duplicate name. */
+export function parseToxicCreate(text: string, exists: (name: string) => boolean): ToxicConfig {
+  const value = readGoBody(text);
+  const wrapper: Record<string, unknown> = { name: '', type: '', stream: 'downstream', toxicity: 1 };
+  decodeOrThrow(value, TOXIC_WRAPPER, wrapper);
+  const stream = wrapper.stream as string;
+  if (!(STREAMS as readonly string[]).includes(stream.toLowerCase())) throw invalidStream();
+  const type = wrapper.type as string;
+  const name = (wrapper.name as string) === '' ? `${type}_${stream}` : (wrapper.name as string);
   if (!Object.hasOwn(TOXIC_TYPES, type)) throw invalidToxicType();
-  const finalName = name === '' ? `${type}_${stream}` : name;
-  if (exists(finalName)) {
-    throw new ApiError('toxic already exists', 409);
-  }
-  const attributes = mergeAttributes(type, defaultAttributes(type), body.attributes);
-  const config: ToxicConfig = { name: finalName, type, stream, toxicity, attributes };
+  if (exists(name)) throw toxicAlreadyExists();
+  const attrs: Record<string, unknown> = { attributes: defaultAttributes(type) };
+  decodeOrThrow(value, anonymous({ attributes: attributesType(type) }, 'Attributes interface {} "json:\\"attributes\\""'), attrs);
+  const config: ToxicConfig = {
+    attributes: attrs.attributes as Attributes,
+    name,
+    type,
+    stream,
+    toxicity: wrapper.toxicity as number,
+  };
   validateToxic(config);
   return config;
 }
 
 /**
- * Parses a POST/PATCH /proxies/{p}/toxics/{t} body: attributes merge over the current
- * ones, toxicity keeps its value when absent. name/type/stream are accepted (the client
- * may send the whole toxic back) and ignored, as Toxiproxy does.
+ * Parses a POST/PATCH /proxies/{p}/toxics/{t} body (its text): attributes merge over the
+ * current ones, toxicity keeps its value when absent or null; anything else is ignored,
+ * as Toxiproxy does.
  */
-export function parseToxicUpdate(current: ToxicConfig, body: unknown): ToxicConfig {
-  if (!isPlainObject(body)) throw badRequestBody('expected a JSON object');
-  checkKnownKeys(body, CREATE_KEYS, 'toxic');
-  stringField(body, 'name', '');
-  stringField(body, 'type', '');
-  stringField(body, 'stream', '');
-  const toxicity = toxicityField(body, current.toxicity);
-  const attributes = mergeAttributes(current.type, current.attributes, body.attributes);
-  const config: ToxicConfig = { ...current, toxicity, attributes };
+export function parseToxicUpdate(current: ToxicConfig, text: string): ToxicConfig {
+  const value = readGoBody(text);
+  const target: Record<string, unknown> = { attributes: { ...current.attributes }, toxicity: current.toxicity };
+  const t = anonymous(
+    { attributes: attributesType(current.type), toxicity: goFloat32 },
+    'Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\""',
+  );
+  decodeOrThrow(value, t, target);
+  const config: ToxicConfig = { ...current, attributes: target.attributes as Attributes, toxicity: target.toxicity as number };
   validateToxic(config);
   return config;
 }
 
-export { isPlainObject, checkKnownKeys, stringField };
