@@ -1,6 +1,9 @@
 // A proxied TCP connection: the accepted client socket, the socket to the upstream and
-// the two links between them. TCP half-close is passed through: an EOF on one side ends
-// the other side's write half once everything queued before it has been delivered.
+// the two links between them. As in Toxiproxy, there is no half-close: when one direction's
+// source ends (EOF or close), that link delivers what it holds, then closes its destination
+// fully; the other direction then stops reading, delivers what it holds and closes its own.
+// A `reset_peer` toxic present when the connection is accepted sets SO_LINGER 0 on both
+// sockets (Toxiproxy's link.Start), so every close of this connection is then a TCP RST.
 import { connect, type Socket } from 'node:net';
 import type { HostPort } from './addresses.ts';
 import { Link } from './link.ts';
@@ -17,11 +20,14 @@ export class Connection implements ConnectionControl {
   readonly downLink: Link;
   private clientGone = false;
   private upstreamGone = false;
+  /** SO_LINGER 0: closes are RSTs (a reset_peer toxic was there at accept). */
+  private readonly lingerZero: boolean;
   private readonly onGone: (conn: Connection) => void;
 
   constructor(client: Socket, target: HostPort, toxics: ToxicConfig[], onGone: (conn: Connection) => void) {
     this.client = client;
     this.onGone = onGone;
+    this.lingerZero = toxics.some((t) => t.type === 'reset_peer');
     this.upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
     client.setNoDelay(true);
     client.on('error', () => {});
@@ -32,13 +38,11 @@ export class Connection implements ConnectionControl {
     client.on('close', () => {
       this.clientGone = true;
       this.upLink.sourceClosed();
-      if (this.upLink.ended) this.destroyAfterFlush(this.upstream);
       this.checkGone();
     });
     this.upstream.on('close', () => {
       this.upstreamGone = true;
       this.downLink.sourceClosed();
-      if (this.downLink.ended) this.destroyAfterFlush(client);
       this.checkGone();
     });
   }
@@ -47,14 +51,20 @@ export class Connection implements ConnectionControl {
     return stream === 'upstream' ? this.upLink : this.downLink;
   }
 
+  /** A link delivered everything: close its destination; the other direction stops reading it. */
   private linkEnded(link: Link): void {
-    // The far side is already gone: nothing more can come back, so close fully.
-    if (link === this.upLink && this.clientGone) this.destroyAfterFlush(this.upstream);
-    if (link === this.downLink && this.upstreamGone) this.destroyAfterFlush(this.client);
+    const dest = link === this.upLink ? this.upstream : this.client;
+    const other = link === this.upLink ? this.downLink : this.upLink;
+    this.closeSocket(dest);
+    other.sourceClosed();
   }
 
-  private destroyAfterFlush(socket: Socket): void {
+  private closeSocket(socket: Socket): void {
     if (socket.destroyed) return;
+    if (this.lingerZero && !socket.connecting) {
+      socket.resetAndDestroy();
+      return;
+    }
     if (!socket.writableEnded) socket.end();
     if (socket.writableFinished) {
       socket.destroy();
@@ -73,12 +83,12 @@ export class Connection implements ConnectionControl {
     }
   }
 
-  /** Toxic close: deliver what was written, then close both sides. */
+  /** Toxic close (Toxiproxy's stub.Close): deliver what was written, then close both sides. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.destroyAfterFlush(this.client);
-    this.destroyAfterFlush(this.upstream);
+    this.closeSocket(this.client);
+    this.closeSocket(this.upstream);
   }
 
   /** TCP RST on both sides. */

@@ -37,10 +37,13 @@ export class LinkToxic {
   private bandwidthDebtMs = 0;
   private resetting = false;
   private channelDrop: ChannelDropFilter | undefined;
+  /** Added to a running connection (a live reset_peer closes with FIN, as in Toxiproxy). */
+  private readonly live: boolean;
 
-  constructor(config: ToxicConfig, conn: ConnectionControl) {
+  constructor(config: ToxicConfig, conn: ConnectionControl, live = false) {
     this.config = config;
     this.conn = conn;
+    this.live = live;
     this.start();
   }
 
@@ -74,12 +77,15 @@ export class LinkToxic {
     this.start();
   }
 
-  /** Removal: interrupts waits; a removed timeout closes the connection (Toxiproxy's Cleanup). */
+  /**
+   * Removal: interrupts waits. A removed timeout closes the connection (Toxiproxy's Cleanup,
+   * which runs by type, so also when the toxicity roll left it inactive).
+   */
   remove(): void {
-    const wasActiveTimeout = this.active && this.config.type === 'timeout';
+    const wasTimeout = this.config.type === 'timeout';
     this.stop();
     this.active = false;
-    if (wasActiveTimeout) this.conn.close();
+    if (wasTimeout) this.conn.close();
   }
 
   /** The connection went away: drop timers. */
@@ -113,11 +119,15 @@ export class LinkToxic {
         this.armTimeout();
         return;
       case 'reset_peer':
-        // First data: wait `timeout` ms, then reset. Data is dropped.
+        // First data: wait `timeout` ms, then close; data is dropped. There at accept, the
+        // connection has SO_LINGER 0 and the close is a RST; added live, a plain close (FIN).
         if (!this.resetting) {
           this.resetting = true;
           await sleep(a.timeout as number, signal);
-          if (!signal.aborted) this.conn.reset();
+          if (!signal.aborted) {
+            if (this.live) this.conn.close();
+            else this.conn.reset();
+          }
         }
         return;
       case 'limit_data': {

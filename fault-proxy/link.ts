@@ -1,7 +1,9 @@
 // One direction of a proxied connection: bytes from `source` to `dest` through the chain
 // of toxics for that stream. With no applicable toxic, data is written straight through
 // (only socket backpressure); otherwise chunks are queued and pumped through the chain
-// one at a time, in arrival order.
+// one at a time, in arrival order. When the source ends (EOF, close, or the other
+// direction closed it), what is queued is still delivered, then `onEnded` (the connection
+// closes dest fully, as Toxiproxy's link does: no half-close).
 import type { Socket } from 'node:net';
 import { LinkToxic, type Chunk, type ConnectionControl } from './link-toxic.ts';
 import type { Stream, ToxicConfig } from './toxic-spec.ts';
@@ -35,8 +37,9 @@ export class Link {
     source.on('end', () => this.onSourceEnd());
   }
 
-  addToxic(config: ToxicConfig): void {
-    this.toxics.push(new LinkToxic(config, this.conn));
+  /** `live`: added to a running connection (not there when it was accepted). */
+  addToxic(config: ToxicConfig, live = false): void {
+    this.toxics.push(new LinkToxic(config, this.conn, live));
   }
 
   updateToxic(config: ToxicConfig): void {
@@ -60,7 +63,7 @@ export class Link {
   }
 
   private onData(data: Buffer): void {
-    if (this.conn.closed) return;
+    if (this.conn.closed || this.sourceEnded) return;
     if (!this.busy && this.queue.length === 0 && !this.hasActiveToxic()) {
       if (!this.dest.write(data)) this.waitDrainThenResume();
       return;
@@ -127,6 +130,7 @@ export class Link {
   }
 
   private onSourceEnd(): void {
+    if (this.sourceEnded) return;
     this.sourceEnded = true;
     if (!this.busy && this.queue.length === 0) void this.finishEnd();
   }
@@ -138,12 +142,14 @@ export class Link {
     if (delayMs > 0) await new Promise<void>((r) => atDeadline(performance.now() + delayMs, r));
     if (this.ended) return;
     this.ended = true;
-    if (!this.dest.destroyed) this.dest.end();
     this.onEnded();
   }
 
-  /** The source socket is gone: whatever is queued still gets delivered, then dest ends. */
+  /**
+   * The source is gone or closed by the other direction: nothing more is read from it;
+   * whatever is queued still gets delivered, then the link ends.
+   */
   sourceClosed(): void {
-    if (!this.sourceEnded) this.onSourceEnd();
+    this.onSourceEnd();
   }
 }

@@ -132,7 +132,7 @@ export class Proxy {
     const config = parseToxicCreate(body, (name) => this.getToxic(name) !== undefined);
     if (this.getToxic(config.name)) throw toxicAlreadyExists();
     this.toxics.push(config);
-    for (const conn of this.connections) conn.linkFor(streamOf(config)).addToxic(config);
+    for (const conn of this.connections) conn.linkFor(streamOf(config)).addToxic(config, true);
     return config;
   }
 
