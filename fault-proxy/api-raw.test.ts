@@ -195,6 +195,25 @@ describe('status codes and bodies', () => {
   });
 });
 
+describe('update without a change of address (Toxiproxy 2.12)', () => {
+  it('listen localhost:P on a proxy at 127.0.0.1:P keeps it and its live connections; another port restarts it', async () => {
+    const created = await call('POST', '/proxies', { name: 'same', listen: '127.0.0.1:0', upstream });
+    const listen = String(created.json.listen);
+    const s = await connectTo(listenPort(listen));
+    const reading = readAll(s, 500);
+    const same = await call('PATCH', '/proxies/same', { listen: listen.replace('127.0.0.1', 'localhost') });
+    expect(same).toMatchObject({ status: 200, json: { listen, enabled: true } });
+    s.write('still');
+    const r = await reading;
+    expect(r.data.toString()).toBe('still');
+    expect(r.ending).toBe('open');
+    const moved = await call('PATCH', '/proxies/same', { listen: '127.0.0.1:0' });
+    expect(moved.status).toBe(200);
+    expect(moved.json.listen).not.toBe(listen);
+    s.destroy();
+  });
+});
+
 describe('robustness', () => {
   it('never crashes and answers 4xx on arbitrary bodies (fast-check)', async () => {
     await call('POST', '/proxies', { name: 'f', listen: '127.0.0.1:0', upstream });

@@ -103,9 +103,14 @@ export class Proxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Toxiproxy's Proxy.Update: an address change restarts; `enabled` starts or stops. */
+  /**
+   * Toxiproxy 2.12's Proxy.Update: an address change restarts; `enabled` starts or stops.
+   * The new listen is compared resolved (Toxiproxy's Differs): `localhost:P` for a proxy on
+   * `127.0.0.1:P` is no change, so live connections stay.
+   */
   async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
-    if (input.listen !== this.listen || input.upstream !== this.upstream) {
+    const resolvedListen = input.listen.replace(/^localhost:/, '127.0.0.1:');
+    if (resolvedListen !== this.listen || input.upstream !== this.upstream) {
       // Validate before tearing anything down so a bad address leaves the proxy as it was.
       // Stricter than Toxiproxy (which lets a disabled proxy hold any address): loopback only.
       parseListen(input.listen, this.policy);
