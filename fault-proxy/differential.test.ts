@@ -131,6 +131,7 @@ const STEPS: Step[] = [
   // Populate.
   { name: 'populate', method: 'POST', path: '/populate', body: [p('q1'), p('q2', { enabled: false })] },
   { name: 'populate: same again keeps them', method: 'POST', path: '/populate', body: [p('q2', { enabled: false })] },
+  { name: 'populate: a duplicate name inside one call, with toxics fields', method: 'POST', path: '/populate', body: [p('q7', { toxics: [] }), p('q7', { toxics: null })] },
   { name: 'populate: empty list', method: 'POST', path: '/populate', body: [] },
   { name: 'populate: null', method: 'POST', path: '/populate', body: 'null' },
   { name: 'populate: an object', method: 'POST', path: '/populate', body: { name: 'q3' } },
