@@ -77,7 +77,7 @@ describe('toxic effects on real TCP', () => {
       proxied.push(await roundTripMs(port));
     }
     const added = median(proxied) - median(direct);
-    expect(added).toBeGreaterThanOrEqual(95);
+    expect(added).toBeGreaterThanOrEqual(80); // the floor itself: "latency is a floor" below, per chunk
     expect(added).toBeLessThan(190);
   });
 
