@@ -11,6 +11,7 @@ import type { Io } from './validate-command.ts';
 import { formatSummary, junitXml, type JunitCase, type RunResult as ReportRunResult } from '../../reports/index.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { printDryRun } from './dry-run.ts';
 
 export interface RunDeps {
   io: Io;
@@ -47,6 +48,7 @@ interface Selected {
   jobs: number;
   observeFull: boolean;
   junit?: string;
+  dryRun: boolean;
 }
 
 /** At most this many fleets side by side. */
@@ -64,6 +66,7 @@ export const runSpec: CommandSpec = {
     runtime: { type: 'string', value: 'process|docker', help: "run every fleet on this runtime (default: each scenario's runtime)" },
     'observe-full': { type: 'boolean', help: 'no early end: watch every budget out' },
     junit: { type: 'string', value: 'FILE', help: 'also write the cases as a JUnit XML report to FILE (for GitLab, Jenkins, GitHub test reporters)' },
+    'dry-run': { type: 'boolean', help: 'print the plan of every case (levers, faults, budgets, release, heals) and start, write or send nothing' },
   },
   epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted',
 };
@@ -85,6 +88,8 @@ function select(argv: string[], io: Io): Selected | number {
     const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
     if (flags.jobs !== undefined && (!/^\d+$/.test(flags.jobs) || jobs < 1 || jobs > MAX_JOBS)) throw new UsageError(`killdrill: --jobs must be an integer from 1 to ${MAX_JOBS}, not '${flags.jobs}'`);
     if (flags.junit !== undefined && flags.junit.trim() === '') throw new UsageError("killdrill: --junit needs a file name; give it as --junit report.xml");
+    const dryRun = values['dry-run'] === true;
+    if (dryRun && flags.junit !== undefined) throw new UsageError('killdrill: --dry-run writes no file; drop --junit (or --dry-run)');
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
     const files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
@@ -104,7 +109,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -115,6 +120,8 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   const { io } = deps;
   const sel = select(argv, io);
   if (typeof sel === 'number') return sel;
+  // Before any runtime is made: a dry run starts, writes and sends nothing.
+  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}) }, io);
   const runtimes = new Map<string, Runtime>();
   for (const c of sel.cases) {
     const name = sel.runtimeName ?? c.scenario.runtime;
