@@ -72,7 +72,7 @@ export const runSpec: CommandSpec = {
     ...stopOptionSpecs,
     'dry-run': { type: 'boolean', help: 'print the plan of every case (levers, faults, budgets, release, heals) and start, write or send nothing' },
   },
-  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted',
+  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions and --dry-run: docs/safety.md',
 };
 
 function select(argv: string[], io: Io): Selected | number {
