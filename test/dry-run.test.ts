@@ -25,8 +25,9 @@ function guarded(args: string[]) {
 }
 
 describe('killdrill run --dry-run', () => {
-  it('prints the lever, faults, budgets, release and heals of a real scenario, exit 0, with no write, child process or connection allowed', () => {
-    const r = guarded(['--dry-run']);
+  it('prints the lever, faults, budgets, release, heals and stop conditions of a real scenario, exit 0, with no write, child process or connection allowed', () => {
+    // The stop conditions are planned, not probed: a guard probed now would trip the connect guard.
+    const r = guarded(['--dry-run', '--guard', 'http://127.0.0.1:9/health', '--guard-redis-key', 'drill:stop', '--max-case-duration', '2m']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -36,6 +37,7 @@ describe('killdrill run --dry-run', () => {
     expect(lines).toContain('  budget time-to-draining (rest): 1s from the lever (not judged: skipped)');
     expect(lines).toContain('  budget time-to-stop: hft 30s, standard 5m, paper 5m, agent 5m from the lever (not judged: skipped)');
     expect(lines).toContain('  release: at 16s (12s after the lever, or earlier once the case is decided); every in-scope bot Running again within 30s');
+    expect(lines).toContain("  stop conditions: interrupt a case that runs longer than 2m; interrupt when GET http://127.0.0.1:9/health stops answering 2xx (probed every 1 s); interrupt when the Redis key 'drill:stop' exists in the fleet's Redis (probed every 1 s)");
     expect(lines.at(-1)).toBe("killdrill: dry run: 1 case(s) planned; nothing was started, written or sent");
     expect(existsSync(r.out)).toBe(false);
   });
