@@ -34,7 +34,7 @@ export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string
   lines.push(`  budget time-to-draining (${k.path}): ${d(drainingBudgetMs(e, k.path))} from the lever${judged('time-to-draining')}`);
   lines.push(`  budget time-to-stop: ${BOT_CLASSES.map((cls) => `${cls} ${d(stopBudgetMs(e, cls))}`).join(', ')} from the lever${judged('time-to-stop')}`);
   if (plan.releaseAfterMs === null) {
-    lines.push('  release: none in the timeline (the lever stays pulled until the fleet is stopped at the end of the case)');
+    lines.push('  release: none in the timeline; the kill is released when the case ends (after its faults are healed), without a restart watch');
   } else {
     lines.push(
       `  release: at ${d(k.atMs + plan.releaseAfterMs)} (${d(plan.releaseAfterMs)} after the lever, or earlier once the case is decided); every in-scope bot Running again within ${d(restartBudgetMs(e))}${judged('restart-after-release')}`,
