@@ -58,7 +58,7 @@ describe('stop conditions end a real case interrupted, healed and released', () 
     expect(await run.code).toBe(130);
     const ops = readOps(runDirs(outDir)[0]);
     expect(ops.find((o) => o.type === 'run-end')).toMatchObject({ outcome: 'interrupted' });
-    expect(String(ops.find((o) => o.type === 'stop-condition')?.reason)).toMatch(/^killdrill: stop condition --max-case-duration 15s: the case ran \S+, longer than its cap/);
+    expect(String(ops.find((o) => o.type === 'stop-condition')?.reason)).toMatch(/^killdrill: stop condition --max-case-duration 15s: the case ran \d+\.\d\d s, longer than its cap/);
     // Whether the cap came before or after the lever (the fleet's start counts), no kill stays pulled.
     if (ops.some((o) => o.type === 'lever-engaged' && o.lever === 'kill')) {
       expect(ops.find((o) => o.type === 'lever-abort-release' && o.phase === 'done')).toMatchObject({ ok: true });

@@ -35,7 +35,7 @@ function fake(outcomes: Array<CaseOutcome['outcome']>) {
     runCase: async (_c, opts) => {
       seen.push(opts);
       const outcome = outcomes[seen.length - 1] ?? 'passed';
-      const reasons = outcome === 'interrupted' ? ['killdrill: stop condition --max-case-duration 5s: the case ran 5s, longer than its cap; raise the cap or shorten the scenario'] : [];
+      const reasons = outcome === 'interrupted' ? ['killdrill: stop condition --max-case-duration 5s: the case ran 5.01 s, longer than its cap; raise the cap or shorten the scenario'] : [];
       return { outcome, invalidInput: false, reasons, replay: 'npx killdrill run x', runDir: 'out/runs/r', result: {} as never };
     },
     progress: () => silentProgress,
@@ -73,7 +73,7 @@ describe('killdrill run with stop conditions (fake case runner)', () => {
     expect(t.seen[0].stop).not.toBe(t.seen[1].stop); // each case counts its cap from its own start
     expect(t.seen[0].stop!.reason()).toBeNull();
     expect(t.seen[0].stopOnNoRestart).toBe(true);
-    expect(t.out).toContain('  killdrill: stop condition --max-case-duration 5s: the case ran 5s, longer than its cap; raise the cap or shorten the scenario');
+    expect(t.out).toContain('  killdrill: stop condition --max-case-duration 5s: the case ran 5.01 s, longer than its cap; raise the cap or shorten the scenario');
     expect(t.err).toContain('killdrill: a stop condition interrupted a case; the 1 case(s) after it were not run');
     expect(t.out.at(-1)).toBe('killdrill: 1 passed, 0 failed, 0 errored, 1 interrupted, 1 not run');
   });

@@ -117,8 +117,8 @@ describe('run-case with a stop condition (fake fleet)', () => {
   });
 
   it('a stop condition that holds from the start: interrupted before any lever is pulled, nothing to release', async () => {
-    const t = await run(scenario('release: { after: 50s }\n'), () => ({ reason: () => 'killdrill: stop condition --max-case-duration 1ms: the case ran 5ms' }));
-    expect(t.r).toMatchObject({ status: 'interrupted', reason: 'killdrill: stop condition --max-case-duration 1ms: the case ran 5ms' });
+    const t = await run(scenario('release: { after: 50s }\n'), () => ({ reason: () => 'killdrill: stop condition --max-case-duration 1ms: the case ran 5 ms' }));
+    expect(t.r).toMatchObject({ status: 'interrupted', reason: 'killdrill: stop condition --max-case-duration 1ms: the case ran 5 ms' });
     expect(t.requests.some((q) => halts.includes(q))).toBe(false);
     expect(t.ops.some((o) => o.type === 'lever-abort-release')).toBe(false);
     expect(t.stopped).toEqual(['stopped']);

@@ -13,7 +13,7 @@ describe('caseDeadline (--max-case-duration)', () => {
     c.set(5999);
     expect(d.reason()).toBeNull();
     c.set(6000);
-    expect(d.reason()).toBe('killdrill: stop condition --max-case-duration 5s: the case ran 5s, longer than its cap; raise the cap or shorten the scenario');
+    expect(d.reason()).toBe('killdrill: stop condition --max-case-duration 5s: the case ran 5.00 s, longer than its cap; raise the cap or shorten the scenario');
   });
 });
 
@@ -27,7 +27,7 @@ describe('guard (--guard, --guard-redis-key)', () => {
     expect(g.reason()).toBeNull();
     c.set(4000);
     await g.check();
-    expect(g.reason()).toBe('killdrill: stop condition --guard http://127.0.0.1:1/health turned bad 3s into the case: GET http://127.0.0.1:1/health answered 503: down');
+    expect(g.reason()).toBe('killdrill: stop condition --guard http://127.0.0.1:1/health turned bad 3.00 s into the case: GET http://127.0.0.1:1/health answered 503: down');
     await g.check();
     expect(g.reason()).toMatch(/answered 503/); // a good answer later does not clear it
     expect(answers).toEqual([null]); // and a latched guard is not probed again
@@ -36,7 +36,7 @@ describe('guard (--guard, --guard-redis-key)', () => {
   it('counts a probe that throws as bad', async () => {
     const g = guard('--guard-redis-key drill:stop', async () => Promise.reject(new Error('killdrill: probe broke')), clock().now);
     await g.check();
-    expect(g.reason()).toMatch(/^killdrill: stop condition --guard-redis-key drill:stop turned bad 0s into the case: probe broke$/);
+    expect(g.reason()).toMatch(/^killdrill: stop condition --guard-redis-key drill:stop turned bad 0 ms into the case: probe broke$/);
   });
 
   it('does not start a probe while the last one is still running', async () => {

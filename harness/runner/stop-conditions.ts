@@ -3,6 +3,7 @@
 // `reason()` in every wait, and its finally block heals the faults and releases this run's kill.
 // Pure objects: the clock and the probes are given, so unit tests drive them without a fleet.
 import { formatDuration } from '../scenario/duration.ts';
+import { fmtMs } from '../checkers/stats.ts';
 
 export interface StopCondition {
   /** Why the case must stop now (`killdrill: stop condition …`), or null while it may go on. */
@@ -21,7 +22,7 @@ export interface CaseStop extends StopCondition {
 export function caseDeadline(maxMs: number, now: () => number = Date.now): StopCondition {
   const start = now();
   return {
-    reason: () => (now() - start >= maxMs ? `killdrill: stop condition --max-case-duration ${formatDuration(maxMs)}: the case ran ${formatDuration(now() - start)}, longer than its cap; raise the cap or shorten the scenario` : null),
+    reason: () => (now() - start >= maxMs ? `killdrill: stop condition --max-case-duration ${formatDuration(maxMs)}: the case ran ${fmtMs(now() - start)}, longer than its cap; raise the cap or shorten the scenario` : null),
   };
 }
 
@@ -51,7 +52,7 @@ export function guard(name: string, probe: Probe, now: () => number = Date.now):
       } finally {
         running = false;
       }
-      if (why !== null && bad === null) bad = `killdrill: stop condition ${name} turned bad ${formatDuration(Math.max(0, now() - start))} into the case: ${why.replace(/^killdrill: /, '')}`;
+      if (why !== null && bad === null) bad = `killdrill: stop condition ${name} turned bad ${fmtMs(Math.max(0, now() - start))} into the case: ${why.replace(/^killdrill: /, '')}`;
     },
   };
 }
