@@ -124,6 +124,29 @@ describe('run-case with a stop condition (fake fleet)', () => {
     expect(t.stopped).toEqual(['stopped']);
   });
 
+  it("a stop condition that holds while the fleet starts aborts the start (the runtime's signal): interrupted, nothing else done", async () => {
+    let starting = false;
+    let aborted = false;
+    const runtime: Runtime = {
+      name: 'process',
+      start: (_req, signal) =>
+        new Promise((_resolve, reject) => {
+          starting = true;
+          signal!.addEventListener('abort', () => ((aborted = true), reject(new Error('killdrill: interrupted while the fleet was starting'))), { once: true });
+        }),
+    };
+    const ops: OpInput[] = [];
+    const reason = 'killdrill: stop condition --max-case-duration 5s: the case ran 5.00 s, longer than its cap; raise the cap or shorten the scenario';
+    const plan = planFromScenario(parseScenarioText(scenario('release: { after: 50s }\n'), 'stop-wiring.yaml').cases[0]);
+    const r = await runCase(plan, {
+      runId: 'run-2', dataDir: '/nonexistent', runtime, emit: (o) => void ops.push(o), progress: silentProgress, signal: new AbortController().signal,
+      stop: { reason: () => (starting ? reason : null) },
+    });
+    expect(aborted).toBe(true);
+    expect(r).toMatchObject({ status: 'interrupted', reason });
+    expect(ops.map((o) => o.type)).toEqual(['stop-condition']);
+  });
+
   it('--stop-on-no-restart: bots not Running within the restart budget after the release end the case interrupted, named', async () => {
     const text = scenario('release: { after: 1s }\nexpect:\n  restart-after-release: { budgetS: 1 }\nskip: [time-to-draining, time-to-stop]\n');
     const t = await run(text, () => ({ reason: () => null }), true);

@@ -75,10 +75,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
   try {
     progress.update({ phase: 'starting', elapsedMs: 0, running: 0, draining: 0, stopped: 0, effectsPerS: 0 });
-    fleet = await ctx.runtime.start(
-      { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) },
-      signal,
-    );
+    fleet = await startFleet(plan, ctx);
     const ep = fleet.endpoints;
     secrets.push(ep.token, ep.releaseToken);
     ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
@@ -199,6 +196,24 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     if (completed && fleet) await readJournal({ brokerUrl: fleet.endpoints.brokerUrl, token: fleet.endpoints.token }, emit);
     progress.done();
     if (fleet) await fleet.stop();
+  }
+}
+
+/** Starts the case's fleet; a stop condition that holds meanwhile aborts the start (as SIGINT does) and stops the case. */
+async function startFleet(plan: RunPlan, ctx: CaseContext): Promise<FleetHandle> {
+  const req = { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) };
+  const stop = ctx.stop;
+  if (!stop) return ctx.runtime.start(req, ctx.signal);
+  const stopped = new AbortController();
+  const watch = setInterval(() => stop.reason() !== null && stopped.abort(), 50);
+  try {
+    return await ctx.runtime.start(req, AbortSignal.any([ctx.signal, stopped.signal]));
+  } catch (err) {
+    const why = stop.reason();
+    if (stopped.signal.aborted && !ctx.signal.aborted && why !== null) throw new Stopped(why);
+    throw err;
+  } finally {
+    clearInterval(watch);
   }
 }
 
