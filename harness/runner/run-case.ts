@@ -205,11 +205,14 @@ async function startFleet(plan: RunPlan, ctx: CaseContext): Promise<FleetHandle>
   const stop = ctx.stop;
   if (!stop) return ctx.runtime.start(req, ctx.signal);
   const stopped = new AbortController();
-  const watch = setInterval(() => stop.reason() !== null && stopped.abort(), 50);
+  let why: string | null = null; // as it was when the start was aborted (the fleet then takes a while to go)
+  const watch = setInterval(() => {
+    why ??= stop.reason();
+    if (why !== null) stopped.abort();
+  }, 50);
   try {
     return await ctx.runtime.start(req, AbortSignal.any([ctx.signal, stopped.signal]));
   } catch (err) {
-    const why = stop.reason();
     if (stopped.signal.aborted && !ctx.signal.aborted && why !== null) throw new Stopped(why);
     throw err;
   } finally {
