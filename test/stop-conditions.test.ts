@@ -4,6 +4,8 @@
 // the paused daemon healed and this run's kill released, no kill key left in the fleet's Redis.
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { killdrill, readOps, runDirs, scenarioFile, until, type Op } from './faults-helpers.ts';
 
 const scenario = (name: string) => `name: ${name}
@@ -50,6 +52,27 @@ describe('stop conditions end a real case interrupted, healed and released', () 
     expect(lastStatus(ops)).toMatchObject({ engaged: [] });
     expect(ops.find((o) => o.type === 'run-end')).toMatchObject({ outcome: 'interrupted', reason: stop?.reason });
     expect(run.out()).toMatch(/^INTERRUPTED stop-guard /m);
+  });
+
+  it('--guard URL: the health endpoint turns 503 once the kill is engaged → interrupted naming it, kill released, exit 130', { timeout: 240_000 }, async () => {
+    let healthy = true;
+    const health = createServer((_req, res) => void res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'error budget exhausted'));
+    await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+    try {
+      const { file, outDir } = scenarioFile('stop-http', scenario('stop-http'));
+      const run = killdrill(['run', file, '--out', outDir, '--observe-full', '--guard', url]);
+      const runDir = await until('the run directory', () => runDirs(outDir)[0], 60_000);
+      await until('the kill engaged', () => readOps(runDir).some((o) => o.type === 'lever-engaged' && o.lever === 'kill'), 120_000);
+      healthy = false;
+      expect(await run.code).toBe(130);
+      const ops = readOps(runDir);
+      expect(ops.find((o) => o.type === 'run-end')).toMatchObject({ outcome: 'interrupted', reason: expect.stringMatching(new RegExp(`^killdrill: stop condition --guard ${url} turned bad .* into the case: GET ${url} answered 503: error budget exhausted$`)) });
+      expect(ops.find((o) => o.type === 'lever-abort-release' && o.phase === 'done')).toMatchObject({ ok: true });
+      expect(lastStatus(ops)).toMatchObject({ engaged: [] });
+    } finally {
+      await new Promise<void>((r) => health.close(() => r()));
+    }
   });
 
   it('--max-case-duration 15s: interrupted with the cap as reason, nothing left engaged, exit 130', { timeout: 240_000 }, async () => {
