@@ -3,7 +3,7 @@
 // that makes every TCP connect throw. Without --dry-run the same guard stops the run at once
 // (control), so a dry run that started, wrote or sent anything would fail here too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,6 @@ function guarded(args: string[]) {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, NODE_COMPILE_CACHE: '' },
   });
   return { ...r, out };
 }
@@ -47,6 +46,16 @@ describe('killdrill run --dry-run', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Access to this API has been restricted|tried to open a network connection/);
     expect(existsSync(r.out)).toBe(false);
+  });
+
+  it('without the permission model too, writes nothing: its temp dir (TMPDIR) stays empty, no compile cache', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'kd-dry-tmp-'));
+    const env = { ...process.env, TMPDIR: tmp };
+    delete env.NODE_COMPILE_CACHE;
+    const r = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--dry-run', '--out', join(tmp, 'out')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('  lever: at 4s  path rest  scope platform  target platform  mode cancel');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('refuses --junit with --dry-run (a dry run writes no file), exit 2', () => {
