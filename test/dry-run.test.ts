@@ -50,7 +50,7 @@ describe('killdrill run --dry-run', () => {
 
   it('without the permission model too, writes nothing: its temp dir (TMPDIR) stays empty, no compile cache', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'kd-dry-tmp-'));
-    const env = { ...process.env, TMPDIR: tmp };
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
     delete env.NODE_COMPILE_CACHE;
     const r = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--dry-run', '--out', join(tmp, 'out')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env });
     expect(r.status).toBe(0);
