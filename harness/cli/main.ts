@@ -5,8 +5,11 @@ import { join } from 'node:path';
 
 // A fleet is ~20 Node processes that each compile the same TypeScript at boot: V8's compile
 // cache (shared on disk, inherited by every child through the env) halves their start-up CPU.
-process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'killdrill-node-compile-cache');
-enableCompileCache(process.env.NODE_COMPILE_CACHE);
+// A dry run (`run … --dry-run`) writes nothing, not even this cache.
+if (!process.argv.slice(2).includes('--dry-run')) {
+  process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'killdrill-node-compile-cache');
+  enableCompileCache(process.env.NODE_COMPILE_CACHE);
+}
 
 const [command, ...args] = process.argv.slice(2);
 

@@ -11,6 +11,9 @@ import type { Io } from './validate-command.ts';
 import { formatSummary, junitXml, type JunitCase, type RunResult as ReportRunResult } from '../../reports/index.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { printDryRun } from './dry-run.ts';
+import { parseStopOptions, stopOptionSpecs } from './stop-options.ts';
+import { caseStop, describeStopOptions, type StopOptions } from '../runner/case-stop.ts';
 
 export interface RunDeps {
   io: Io;
@@ -47,6 +50,8 @@ interface Selected {
   jobs: number;
   observeFull: boolean;
   junit?: string;
+  dryRun: boolean;
+  stop: StopOptions;
 }
 
 /** At most this many fleets side by side. */
@@ -64,8 +69,10 @@ export const runSpec: CommandSpec = {
     runtime: { type: 'string', value: 'process|docker', help: "run every fleet on this runtime (default: each scenario's runtime)" },
     'observe-full': { type: 'boolean', help: 'no early end: watch every budget out' },
     junit: { type: 'string', value: 'FILE', help: 'also write the cases as a JUnit XML report to FILE (for GitLab, Jenkins, GitHub test reporters)' },
+    ...stopOptionSpecs,
+    'dry-run': { type: 'boolean', help: 'print the plan of every case (levers, faults, budgets, release, heals) and start, write or send nothing' },
   },
-  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted',
+  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions and --dry-run: docs/safety.md',
 };
 
 function select(argv: string[], io: Io): Selected | number {
@@ -85,6 +92,9 @@ function select(argv: string[], io: Io): Selected | number {
     const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
     if (flags.jobs !== undefined && (!/^\d+$/.test(flags.jobs) || jobs < 1 || jobs > MAX_JOBS)) throw new UsageError(`killdrill: --jobs must be an integer from 1 to ${MAX_JOBS}, not '${flags.jobs}'`);
     if (flags.junit !== undefined && flags.junit.trim() === '') throw new UsageError("killdrill: --junit needs a file name; give it as --junit report.xml");
+    const stop = parseStopOptions(values);
+    const dryRun = values['dry-run'] === true;
+    if (dryRun && flags.junit !== undefined) throw new UsageError('killdrill: --dry-run writes no file; drop --junit (or --dry-run)');
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
     const files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
@@ -104,7 +114,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, stop, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -115,6 +125,8 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   const { io } = deps;
   const sel = select(argv, io);
   if (typeof sel === 'number') return sel;
+  // Before any runtime is made: a dry run starts, writes and sends nothing.
+  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop) }, io);
   const runtimes = new Map<string, Runtime>();
   for (const c of sel.cases) {
     const name = sel.runtimeName ?? c.scenario.runtime;
@@ -135,12 +147,15 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   const byIndex: Array<CaseOutcome | undefined> = [];
   const seconds: number[] = [];
   let next = 0;
+  // A stop condition ends its case interrupted and no further case starts (the ones running go on).
+  let stopped = false;
   const worker = async (slot: number) => {
-    while (next < sel.cases.length && !abort.signal.aborted) {
+    while (next < sel.cases.length && !abort.signal.aborted && !stopped) {
       const i = next++;
       const c = sel.cases[i];
       const label = `${c.scenario.name}${c.id === 'default' ? '' : ` [${c.id}]`}`;
       const started = Date.now();
+      const stop = caseStop(sel.stop);
       const r = await deps.runCase(c, {
         outDir: sel.out,
         runtime: runtimes.get(sel.runtimeName ?? c.scenario.runtime)!,
@@ -150,7 +165,10 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
         ...(sel.seed !== undefined ? { seed: sel.seed } : {}),
         ...(sel.jobs > 1 ? { portBlock: { index: slot, of: sel.jobs } } : {}),
         ...(sel.observeFull ? { observeFull: true } : {}),
-      });
+        ...(stop ? { stop } : {}),
+        ...(sel.stop.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
+      }).finally(() => stop?.close());
+      if (r.outcome === 'interrupted' && !abort.signal.aborted) stopped = true;
       byIndex[i] = r;
       seconds[i] = (Date.now() - started) / 1000;
       const secs = seconds[i].toFixed(1);
@@ -174,6 +192,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     const rows = ran.map(({ r, c }) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? c.scenario.name, caseId: r.result?.caseId ?? c.id, outcome: r.outcome, replay: r.replay }));
     io.out(formatSummary(rows as ReportRunResult[]).trimEnd());
   }
+  if (stopped && skipped) io.err(`killdrill: a stop condition interrupted a case; the ${skipped} case(s) after it were not run`);
   let code: number = abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
   if (sel.junit) {
     const cases: JunitCase[] = sel.cases.map((c, i) => {

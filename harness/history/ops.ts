@@ -37,6 +37,8 @@ export interface ObserverFailedOp extends Base { type: 'observer-failed'; source
 export interface CaseDecidedOp extends Base { type: 'case-decided'; at: number; stage: string; outcome: 'failed' | 'passed'; reason: string; by: Array<{ checker: string; valid: boolean | 'unknown'; summary: string }>; heldMs: number }
 /** load.duration, the hard cap of the case, ran out during a watch. */
 export interface DurationReachedOp extends Base { type: 'duration-reached'; at: number; stage: string; durationMs: number }
+/** A stop condition (`run --max-case-duration`, `--stop-on-no-restart`, `--guard`…) held: the case ends interrupted. */
+export interface StopConditionOp extends Base { type: 'stop-condition'; at: number; reason: string }
 export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reason?: string }
 /** Ops the checkers do not read (fleet-up, …). */
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
@@ -44,7 +46,7 @@ export interface OtherOp extends Base { type: string; [k: string]: unknown }
 export type Op =
   | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp
-  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp;
+  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp;
 
 /** An op as handed to the recorder: everything but `t`. */
 export type OpInput = { type: string } & Record<string, unknown>;

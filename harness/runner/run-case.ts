@@ -17,6 +17,7 @@ import { readJournal } from './read-journal.ts';
 import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
+import type { CaseStop, StopCondition } from './stop-conditions.ts';
 
 export interface CaseContext {
   runId: string;
@@ -28,6 +29,10 @@ export interface CaseContext {
   portBlock?: { index: number; of: number };
   /** Judge the history so far (run-scenario.ts); absent with --observe-full: watch every budget out. */
   judgeSoFar?: () => Decision | null;
+  /** Stop conditions (`run --max-case-duration`, `--guard`…): checked in every wait; one that holds ends the case interrupted. */
+  stop?: StopCondition & Partial<Pick<CaseStop, 'attach'>>;
+  /** `run --stop-on-no-restart`: bots not Running again within the restart budget end the case interrupted, named. */
+  stopOnNoRestart?: boolean;
 }
 
 export interface CaseRun {
@@ -40,6 +45,8 @@ export interface CaseRun {
 }
 
 class Interrupted extends Error {}
+/** A stop condition held: the case ends `interrupted` with this message as its reason. */
+class Stopped extends Error {}
 
 export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun> {
   const { emit, progress, signal } = ctx;
@@ -57,6 +64,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   const sleepUntil = async (t: number) => {
     while (nowMs() < t) {
       if (signal.aborted) throw new Interrupted();
+      const stopReason = ctx.stop?.reason();
+      if (stopReason) throw new Stopped(stopReason);
       if (fleet?.exited()) throw new InfraError(`killdrill: ${fleet.exited()}`);
       const faultError = faults?.error();
       if (faultError) throw new InfraError(faultError);
@@ -66,12 +75,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
   try {
     progress.update({ phase: 'starting', elapsedMs: 0, running: 0, draining: 0, stopped: 0, effectsPerS: 0 });
-    fleet = await ctx.runtime.start(
-      { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) },
-      signal,
-    );
+    fleet = await startFleet(plan, ctx);
     const ep = fleet.endpoints;
     secrets.push(ep.token, ep.releaseToken);
+    ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
     const { token: _t, releaseToken: _r, ...publicEndpoints } = ep;
     emit({ type: 'fleet-up', endpoints: publicEndpoints, at: nowMs() });
     const t0 = nowMs();
@@ -158,7 +165,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       stage = 'release';
       pulled = null;
       await path.release(ep, leverReq, leverEmit('release'));
-      if (r === 'timeout') r = await watcher.watch('restart', nowMs() + plan.restartBudgetMs, () => allIn('Running'));
+      if (r === 'timeout') {
+        r = await watcher.watch('restart', nowMs() + plan.restartBudgetMs, () => allIn('Running'));
+        if (r === 'timeout' && ctx.stopOnNoRestart) throw new Stopped(noRestartReason(inScope, obs.phases.phases, plan.restartBudgetMs));
+      }
       await sleepUntil(nowMs() + plan.settleMs);
     }
     stage = 'finishing';
@@ -166,6 +176,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     completed = true;
     return { status: 'completed', inScope, secrets };
   } catch (err) {
+    if (err instanceof Stopped) {
+      emit({ type: 'stop-condition', at: nowMs(), reason: err.message });
+      return { status: 'interrupted', reason: err.message, inScope, secrets };
+    }
     if (err instanceof Interrupted || signal.aborted) return { status: 'interrupted', reason: 'killdrill: interrupted (SIGINT)', inScope, secrets };
     if (err instanceof InputError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
@@ -182,6 +196,27 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     if (completed && fleet) await readJournal({ brokerUrl: fleet.endpoints.brokerUrl, token: fleet.endpoints.token }, emit);
     progress.done();
     if (fleet) await fleet.stop();
+  }
+}
+
+/** Starts the case's fleet; a stop condition that holds meanwhile aborts the start (as SIGINT does) and stops the case. */
+async function startFleet(plan: RunPlan, ctx: CaseContext): Promise<FleetHandle> {
+  const req = { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) };
+  const stop = ctx.stop;
+  if (!stop) return ctx.runtime.start(req, ctx.signal);
+  const stopped = new AbortController();
+  let why: string | null = null; // as it was when the start was aborted (the fleet then takes a while to go)
+  const watch = setInterval(() => {
+    why ??= stop.reason();
+    if (why !== null) stopped.abort();
+  }, 50);
+  try {
+    return await ctx.runtime.start(req, AbortSignal.any([ctx.signal, stopped.signal]));
+  } catch (err) {
+    if (stopped.signal.aborted && !ctx.signal.aborted && why !== null) throw new Stopped(why);
+    throw err;
+  } finally {
+    clearInterval(watch);
   }
 }
 
@@ -202,6 +237,13 @@ export async function releaseOnAbort(release: () => Promise<void>, emit: Emit, w
   ]);
   clearTimeout(timer);
   emit({ type: 'lever-abort-release', phase: 'done', ...outcome, at: nowMs(), tookMs: nowMs() - at });
+}
+
+/** `--stop-on-no-restart`: the in-scope bots not Running when the restart budget ran out, named with their phase. */
+export function noRestartReason(inScope: string[], phases: ReadonlyMap<string, string>, restartBudgetMs: number): string {
+  const late = inScope.filter((s) => phases.get(s) !== 'Running');
+  const shown = late.slice(0, 10).map((s) => `${s} (${phases.get(s) ?? 'no phase seen'})`);
+  return `killdrill: stop condition --stop-on-no-restart: ${late.length} bot(s) not Running again within the ${restartBudgetMs / 1000} s restart budget after the release: ${shown.join(', ')}${late.length > shown.length ? ` and ${late.length - shown.length} more` : ''}; check those bots before drilling on`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { nowMs } from '../../contracts/index.ts';
 import { fmtMs } from '../checkers/stats.ts';
 import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
 import type { Runtime } from '../runtime/index.ts';
-import { runCase, InputError, type CaseRun } from './run-case.ts';
+import { runCase, InputError, type CaseContext, type CaseRun } from './run-case.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
 import { replayCommand } from './replay.ts';
 import { writeReports } from '../../reports/index.ts';
@@ -33,6 +33,10 @@ export interface RunScenarioOptions {
   portBlock?: { index: number; of: number };
   /** `run --observe-full`: watch every budget out even once the case is decided (every bot's time-to-stop). */
   observeFull?: boolean;
+  /** Stop conditions of this case (`run --max-case-duration`, `--guard`…; case-stop.ts). */
+  stop?: CaseContext['stop'];
+  /** `run --stop-on-no-restart`. */
+  stopOnNoRestart?: boolean;
 }
 
 export interface CaseOutcome {
@@ -99,6 +103,8 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
       runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal,
       ...(opts.portBlock ? { portBlock: opts.portBlock } : {}),
       ...(opts.observeFull ? {} : { judgeSoFar }),
+      ...(opts.stop ? { stop: opts.stop } : {}),
+      ...(opts.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
     });
   } catch (err) {
     invalidInput = err instanceof InputError;

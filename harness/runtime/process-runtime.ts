@@ -58,7 +58,10 @@ export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: 
   const lines = createInterface({ input: child.stdout });
   const endpoints = await new Promise<FleetEndpoints>((resolve, reject) => {
     const timer = setTimeout(() => reject(new InfraError(`killdrill: the fleet did not report ready within ${START_TIMEOUT_MS / 1000} s; ${stderr.trim().slice(-500)}`)), START_TIMEOUT_MS);
-    const onAbort = () => reject(new InfraError('killdrill: interrupted while the fleet was starting'));
+    const onAbort = () => {
+      clearTimeout(timer); // a pending timer would keep the harness alive after the run ended
+      reject(new InfraError('killdrill: interrupted while the fleet was starting'));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     lines.once('line', (line) => {
       clearTimeout(timer);
@@ -74,7 +77,9 @@ export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: 
     });
   }).catch(async (err: unknown) => {
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (wait = setTimeout(r, STOP_TIMEOUT_MS)))]);
+    clearTimeout(wait);
     throw err;
   });
   // Keep draining stdout so the child never blocks on a full pipe.

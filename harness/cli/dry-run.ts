@@ -1,0 +1,23 @@
+// `killdrill run … --dry-run`: the plan of every selected case on stdout; no fleet, no Redis, no
+// network, no file written (test/dry-run.test.ts runs it under Node's permission model to prove it).
+import type { ScenarioCase } from '../scenario/index.ts';
+import { planFromScenario } from '../runner/plan-from-scenario.ts';
+import { describePlan } from '../runner/describe-plan.ts';
+import type { Io } from './validate-command.ts';
+
+export interface DryRunOptions {
+  seed?: number;
+  /** `--runtime`: overrides each scenario's runtime. */
+  runtimeName?: string;
+  /** The stop conditions given (`--max-case-duration` …), as the plan should say them. */
+  stopConditions?: string[];
+}
+
+export function printDryRun(cases: ScenarioCase[], o: DryRunOptions, io: Io): number {
+  for (const c of cases) {
+    const plan = planFromScenario(c, o.seed);
+    for (const l of describePlan(c, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [])) io.out(l);
+  }
+  io.out(`killdrill: dry run: ${cases.length} case(s) planned; nothing was started, written or sent`);
+  return 0;
+}

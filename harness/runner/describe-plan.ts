@@ -1,0 +1,47 @@
+// `killdrill run --dry-run`: one case's plan as text — the lever, the faults and their heals, the
+// budgets the checkers judge, the release — from the same RunPlan run-case.ts executes and the same
+// budget functions the checkers use. Pure: it starts, reads and writes nothing.
+import { BOT_CLASSES } from '../../contracts/index.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import type { ScenarioCase } from '../scenario/index.ts';
+import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
+import type { CheckerName } from '../checkers/names.ts';
+import type { RunPlan } from './plan.ts';
+
+const d = (ms: number) => formatDuration(ms);
+
+/** The plan of one case, one line per item (times from the start of the load, as in the scenario file). */
+export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string, stopConditions: string[] = []): string[] {
+  const s = c.scenario;
+  const e = s.expect;
+  const skipped = (n: CheckerName) => (s.skip ?? []).includes(n);
+  const judged = (n: CheckerName) => (skipped(n) ? ' (not judged: skipped)' : '');
+  const k = plan.kill;
+  const lines = [`dry run: ${s.name}${c.id === 'default' ? '' : ` [${c.id}]`}  ${c.file}  seed ${plan.seed}`];
+  lines.push(
+    `  fleet: preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (started for this case, stopped at its end)`,
+  );
+  lines.push(`  load: warm-up ${d(plan.warmupMs)}, hard cap (load.duration) ${d(plan.maxDurationMs)}`);
+  lines.push(
+    `  lever: at ${d(k.atMs)}  path ${k.path}  scope ${k.scope}  target ${k.target}  mode ${k.mode}${k.level !== undefined ? `  level ${k.level}` : ''}${k.asset !== undefined ? `  asset ${k.asset}` : ''}`,
+  );
+  if (!plan.faults.length) lines.push('  faults: none');
+  for (const f of plan.faults) {
+    const heal = f.healAfterMs === null ? 'heals at the end of the case' : `heals ${d(f.healAfterMs)} after injection (at ${d(f.atMs + f.healAfterMs)})`;
+    const params = Object.keys(f.params).length ? `  params ${JSON.stringify(f.params)}` : '';
+    lines.push(`  fault ${f.id}: kind ${f.kind} at ${d(f.atMs)}, ${heal}${params}`);
+  }
+  lines.push(`  budget time-to-draining (${k.path}): ${d(drainingBudgetMs(e, k.path))} from the lever${judged('time-to-draining')}`);
+  lines.push(`  budget time-to-stop: ${BOT_CLASSES.map((cls) => `${cls} ${d(stopBudgetMs(e, cls))}`).join(', ')} from the lever${judged('time-to-stop')}`);
+  if (plan.releaseAfterMs === null) {
+    lines.push('  release: none in the timeline; the kill is released when the case ends (after its faults are healed), without a restart watch');
+  } else {
+    lines.push(
+      `  release: at ${d(k.atMs + plan.releaseAfterMs)} (${d(plan.releaseAfterMs)} after the lever, or earlier once the case is decided); every in-scope bot Running again within ${d(restartBudgetMs(e))}${judged('restart-after-release')}`,
+    );
+  }
+  const healed = plan.faults.map((f) => f.id);
+  lines.push(`  healed at the end or on abort: ${healed.length ? `every fault still active (${healed.join(', ')})` : 'nothing (no fault)'}; a kill this run pulled and did not release is released`);
+  if (stopConditions.length) lines.push(`  stop conditions: ${stopConditions.join('; ')}`);
+  return lines;
+}
