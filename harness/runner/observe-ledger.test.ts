@@ -34,7 +34,7 @@ async function observe(url: string, ticks: number) {
   const ops: OpInput[] = [];
   const emit = (o: OpInput) => void ops.push(o);
   const health = observerHealth('ledger', emit);
-  const ledger = observeLedger(url, emit, (e) => health.failed(e), 10, () => health.ok());
+  const ledger = observeLedger({ url: `${url}/ledger` }, emit, (e) => health.failed(e), 10, () => health.ok());
   for (let i = 0; i < ticks; i++) await ledger.flush();
   await ledger.stop();
   health.close(99_000);

@@ -24,7 +24,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const collect = async (inScope: string[]) => {
   const ops: Array<Record<string, unknown>> = [];
-  await observeVenueBook(url, inScope, (op) => void ops.push(op));
+  await observeVenueBook({ url }, inScope, (op) => void ops.push(op));
   return ops;
 };
 
