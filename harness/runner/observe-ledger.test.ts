@@ -51,7 +51,7 @@ describe('ledger observer failures', () => {
     const ops = await observe(await venue(1), 4);
     expect(ops.filter((o) => o.type === 'effect')).toHaveLength(1);
     const failed = ops.filter((o) => o.type === 'observer-failed');
-    expect(failed).toEqual([expect.objectContaining({ source: 'ledger', error: 'killdrill: venue GET /ledger answered 500', recovered: false, to: 99_000 })]);
+    expect(failed).toEqual([expect.objectContaining({ source: 'ledger', error: "killdrill: the ledger's GET /ledger answered 500", recovered: false, to: 99_000 })]);
     expect(failed[0].failures).toBeGreaterThanOrEqual(3);
     const vs = judged(ops);
     expect(vs['post-flip-effects'].valid).toBe('unknown');
