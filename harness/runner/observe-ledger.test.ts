@@ -55,7 +55,7 @@ describe('ledger observer failures', () => {
     expect(failed[0].failures).toBeGreaterThanOrEqual(3);
     const vs = judged(ops);
     expect(vs['post-flip-effects'].valid).toBe('unknown');
-    expect(vs['post-flip-effects'].summary).toMatch(/^not proven: the ledger observer failed from .* killdrill: venue GET \/ledger answered 500; what happened after it failed was never read \(it would have said: 0 forbidden effect/);
+    expect(vs['post-flip-effects'].summary).toMatch(/^not proven: the ledger observer failed from .* killdrill: the ledger.s GET \/ledger answered 500; what happened after it failed was never read \(it would have said: 0 forbidden effect/);
   });
 
   it('a ledger that recovers: the cursor catches up, nothing is lost, the verdict stands', async () => {

@@ -47,4 +47,10 @@ describe('observe-venue-book', () => {
     expect(op).toMatchObject({ type: 'venue-book', ok: false });
     expect(String(op.error)).toMatch(/^killdrill: venue GET \/orders answered 404/);
   });
+
+  it('a target that names no venue is a failed read too (mode-work-done then cannot cross-check), never an empty book', async () => {
+    const ops: Array<Record<string, unknown>> = [];
+    await observeVenueBook(undefined, ['a'], (op) => void ops.push(op));
+    expect(ops).toEqual([expect.objectContaining({ type: 'venue-book', ok: false, error: expect.stringMatching(/names no venue\.url/) })]);
+  });
 });

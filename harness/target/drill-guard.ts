@@ -70,7 +70,8 @@ export function externalRefusals(t: ExternalTarget, c: CaseNeeds): string[] {
     const p = faultProblem(t, f);
     if (p) out.push(`${at} fault '${f.kind}' (${f.id}) ${p}`);
   }
-  const lever = LEVER_NEEDS[c.kill.path]?.(t) ?? `kill path '${c.kill.path}' is not known to work against an external target`;
+  const need = LEVER_NEEDS[c.kill.path];
+  const lever = need ? need(t) : `kill path '${c.kill.path}' is not known to work against an external target`;
   if (lever) out.push(`${at} ${lever}`);
   if (t.phases.source !== 'redis-stream') out.push(`${at} phases.source '${t.phases.source}' is not wired yet; the runner reads the phase stream (phases.source: redis-stream)`);
   if (t.bots.source !== 'rest') out.push(`${at} bots.source '${t.bots.source}' is not wired yet; list the bots over REST (bots.source: rest, url)`);
