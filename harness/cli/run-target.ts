@@ -3,8 +3,8 @@
 //   external  — the cases run on the external runtime (nothing started, nothing stopped); refused,
 //               each reason named, when the target does not allow a drill, is production without
 //               --confirm, lacks a token variable, or a case needs what only a simulator can provide.
-import { loadTargetFile, safetyRefusals, externalRefusals, TargetError, type Target } from '../target/index.ts';
-import { externalRuntime, TargetEnvError, type AnyRuntime } from '../runtime/index.ts';
+import { loadTargetFile, safetyRefusals, externalRefusals, externalRuntime, TargetEnvError, TargetError, type Target } from '../target/index.ts';
+import type { AnyRuntime } from '../runtime/index.ts';
 import { checkFaultsAgainstPreset } from '../faults/index.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
 import type { ScenarioCase } from '../scenario/index.ts';

@@ -1,7 +1,6 @@
 export * from './types.ts';
 export { processRuntime, startSimUp } from './process-runtime.ts';
 export { dockerRuntime } from './docker-runtime.ts';
-export { externalRuntime, externalEndpoints, TargetEnvError } from './external-runtime.ts';
 export { readsOf, publicEndpoints, secretsOf, withoutPassword } from './reads.ts';
 import { processRuntime } from './process-runtime.ts';
 import { dockerRuntime } from './docker-runtime.ts';

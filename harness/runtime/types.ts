@@ -53,7 +53,7 @@ export interface WireReads {
 
 /**
  * What the runner reaches a target by: a simulated fleet's FleetEndpoints, or what an external
- * target file names (external-runtime.ts). What an external target does not have is absent, never invented:
+ * target file names (harness/target/external-runtime.ts). What an external target does not have is absent, never invented:
  * no control API, no hosts' daemons, no disk of its own, maybe no broker.
  */
 export interface TargetEndpoints {

@@ -4,4 +4,5 @@ export { loadTargetFile, parseTargetText, parseTargetObject } from './load.ts';
 export { TargetError, type TargetIssue } from './errors.ts';
 export { targetJsonSchema } from './json-schema.ts';
 export { looksLikeToken } from './field-rules.ts';
+export { externalRuntime, externalEndpoints, TargetEnvError } from './external-runtime.ts';
 export { safetyRefusals, externalRefusals, CONFIRM_ENVIRONMENTS, type CaseNeeds } from './drill-guard.ts';

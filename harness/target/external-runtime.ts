@@ -3,8 +3,8 @@
 // runner the file's endpoints with the tokens read from the environment variables the file names;
 // stop() stops nothing; the target never "exits" on killdrill's watch. What the file does not name
 // (a control API, hosts' daemons, a data directory) is absent, never invented.
-import type { ExternalTarget } from '../target/index.ts';
-import type { FleetHandle, Runtime, TargetEndpoints, WireSource } from './types.ts';
+import type { FleetHandle, Runtime, TargetEndpoints, WireSource } from '../runtime/index.ts';
+import type { ExternalTarget } from './schema.ts';
 
 /** A token variable the target names is not set: exit 2, before anything starts. */
 export class TargetEnvError extends Error {
