@@ -158,7 +158,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   }
   const abort = new AbortController();
   const off = deps.interrupts.on(() => {
-    io.err('killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
+    io.err(external ? "killdrill: interrupted; healing faults and releasing this run's kill (the external target is left running; press Ctrl-C again to force)" : 'killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
     abort.abort();
   });
   // Results in case order (the summary), printed as each case ends.
