@@ -68,10 +68,10 @@ const verdictSet = (r: Result) => r.verdicts.map((v) => [v.checker, v.valid]);
 
 /** The environment of a child: this one's, without a harness owner tag (the stand-in belongs to no killdrill run). */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  const env = { ...process.env };
   delete env.KILLDRILL_HARNESS;
   delete env.KILLDRILL_RUN_ID;
-  return env;
+  return { ...env, ...extra };
 }
 
 describe('an external target: the sim up stand-in', () => {
