@@ -64,4 +64,21 @@ describe('ledger observer failures', () => {
     expect(ops.filter((o) => o.type === 'observer-failed')).toEqual([expect.objectContaining({ source: 'ledger', recovered: true, failures: 2 })]);
     expect(judged(ops)['post-flip-effects'].valid).toBe(true);
   });
+
+  it("fresh(): the effects read after the first full read, not the backlog a running target already had", async () => {
+    let n = 2;
+    server = createServer((req, res) => {
+      const after = Number(new URL(req.url!, 'http://x').searchParams.get('after'));
+      const effects = Array.from({ length: Math.max(0, n - after) }, (_, i) => ({ seq: after + i + 1, key: `k${after + i + 1}`, bot: 'b', kind: 'order', dispatchedAt: 1, receivedAt: 2 }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ effects, next: after + effects.length }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const ledger = observeLedger({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/ledger` }, () => {}, () => {}, 10);
+    await ledger.flush();
+    expect([ledger.count(), ledger.fresh()]).toEqual([2, 0]);
+    n = 5;
+    await ledger.flush();
+    await ledger.stop();
+    expect([ledger.count(), ledger.fresh()]).toEqual([5, 3]);
+  });
 });

@@ -16,11 +16,14 @@ function bookFields(e: LedgerEffect): Record<string, unknown> {
 
 export interface LedgerObserver extends PollLoop {
   count(): number;
+  /** Effects read after the first full read (what an external target did since the run began, not its backlog). */
+  fresh(): number;
 }
 
 export function observeLedger(ledger: WireSource, emit: Emit, onError: (e: unknown) => void, intervalMs = 100, onOk?: () => void): LedgerObserver {
   let after = 0;
   let count = 0;
+  let backlog: number | null = null;
   const tick = async () => {
     for (;;) {
       const page = await getJson<LedgerPage>(withQuery(ledger.url, { after, limit: 5000 }), { timeoutMs: 5000, ...(ledger.token !== undefined ? { token: ledger.token } : {}), error: (status, _t, path) => `killdrill: the ledger's GET ${path} answered ${status}` });
@@ -29,9 +32,12 @@ export function observeLedger(ledger: WireSource, emit: Emit, onError: (e: unkno
         emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt, ...bookFields(e) });
       }
       if (typeof page.next === 'number' && page.next > after) after = page.next;
-      if (page.effects.length < 5000) return;
+      if (page.effects.length < 5000) {
+        backlog ??= count;
+        return;
+      }
     }
   };
   const loop = pollLoop(intervalMs, tick, onError, onOk);
-  return { ...loop, count: () => count };
+  return { ...loop, count: () => count, fresh: () => (backlog === null ? 0 : count - backlog) };
 }

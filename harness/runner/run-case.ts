@@ -121,7 +121,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);
     emit({ type: 'warmup-ended', at: nowMs(), effects: obs.ledger.count() });
-    const idle = warmupProblem(obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
+    // An external target was trading before the run: only effects after the ledger's backlog show it is under load now.
+    const idle = warmupProblem(ep.external ? obs.ledger.fresh() : obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
     if (idle) throw new InfraError(idle);
 
     // The lever.
