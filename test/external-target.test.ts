@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runPids } from './support/sim-up-child.ts';
+import { mergeEvidence, runEvidenceSchema } from '../reports/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCENARIO = join(ROOT, 'scenarios/paths/rest.yaml');
@@ -49,7 +50,7 @@ function tmp(prefix: string): string {
 }
 
 /** `killdrill run …` as a user types it: exit code, output, and the one case's result.json. */
-async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; result: Result; history: Array<Record<string, unknown>> }> {
+async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; result: Result; history: Array<Record<string, unknown>>; evidence: Record<string, unknown> }> {
   const child = spawn(process.execPath, [CLI, 'run', SCENARIO, '--case', CASE, '--out', out, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -61,7 +62,8 @@ async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv)
   const runDir = join(out, 'runs', runs[0]);
   const result = JSON.parse(readFileSync(join(runDir, 'result.json'), 'utf8')) as Result;
   const history = readFileSync(join(runDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, stdout, stderr, result, history };
+  const evidence = JSON.parse(readFileSync(join(runDir, 'evidence.json'), 'utf8')) as Record<string, unknown>;
+  return { code, stdout, stderr, result, history, evidence };
 }
 
 const verdictSet = (r: Result) => r.verdicts.map((v) => [v.checker, v.valid]);
@@ -129,6 +131,9 @@ describe('an external target: the sim up stand-in', () => {
     expect(up.endpoints.controlUrl).toBeUndefined();
     expect(up.endpoints.dataDir).toBeUndefined();
     expect(JSON.stringify(external.history)).not.toContain(ep.token);
+    // Its evidence names the target it drilled (never merged with the simulated run's).
+    expect(runEvidenceSchema.parse(external.evidence).target).toEqual({ kind: 'external', name: 'sim-up-stand-in', environment: 'staging' });
+    expect(() => mergeEvidence([runEvidenceSchema.parse(external.evidence), runEvidenceSchema.parse(simulated.evidence)])).toThrow(/2 different targets/);
     expect(external.result.replay).toContain(`--target ${targetFile}`);
 
     // 5. The stand-in is still up, answering, with no kill left engaged; then the test stops it.
