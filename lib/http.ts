@@ -71,3 +71,10 @@ export function describeError(err: unknown): string {
   }
   return String(err);
 }
+
+/** `url` with these query parameters added (a full URL may already carry a query of its own). */
+export function withQuery(url: string, params: Record<string, string | number>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, String(v));
+  return u.toString();
+}

@@ -101,7 +101,7 @@ export function writeAllureResults(run: RunData, view: RunView, o: AllureOptions
       { name: 'scope', value: `${view.lever.scope}:${view.lever.target}` },
       { name: 'mode', value: str(view.lever.mode) },
       { name: 'seed', value: str(view.seed) },
-      { name: 'target', value: view.target ? `${view.target.kind} ${view.target.preset} bugs=${view.target.bugs.join('+') || 'none'} runtime=${view.target.runtime}` : 'unknown' },
+      { name: 'target', value: !view.target ? 'unknown' : view.target.kind === 'external' ? `external ${view.target.name} environment=${view.target.environment}` : `${view.target.kind} ${view.target.preset} bugs=${view.target.bugs.join('+') || 'none'} runtime=${view.target.runtime}` },
     ],
     labels: [
       { name: 'incident', value: view.incident ?? 'drill' },

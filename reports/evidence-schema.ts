@@ -22,8 +22,15 @@ export const targetEvidence = z
         runtime: z.string(),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('external'),
+        name: z.string().describe("the target file's name"),
+        environment: z.string().describe("the target file's environment, e.g. staging"),
+      })
+      .strict(),
   ])
-  .describe('What was drilled. `simulated`: the fleet-sim fleet killdrill started; other kinds (a real target) come later.');
+  .describe('What was drilled. `simulated`: the fleet-sim fleet killdrill started; `external`: a system killdrill did not start (`run --target`, docs/targets.md), by its name and environment.');
 
 const proves = z
   .enum(['kill-switch', 'bug-detected', 'nothing'])

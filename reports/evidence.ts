@@ -2,7 +2,7 @@
 // merge of several runs — the paths of one drill — into one document. Every figure is the
 // checkers' (checker-figures.ts). A document says what it proves: a kill switch only over cases
 // without `detects`, every checker passed, on one target (docs/reports.md).
-import type { RunView } from './run-view.ts';
+import { describeRunTarget, type RunView } from './run-view.ts';
 import type { DrillEvidence, RunEvidence } from './evidence-schema.ts';
 
 const stamp = (t: number | null | undefined) => (typeof t === 'number' && Number.isFinite(t) ? { epochMs: t, iso: new Date(t).toISOString() } : null);
@@ -81,12 +81,12 @@ export function buildEvidence(view: RunView): RunEvidence {
 /** A target's identity: the same kind, preset, bot count, bugs, overrides and runtime. */
 export function targetKey(t: RunEvidence['target']): string | null {
   if (!t) return null;
+  if (t.kind === 'external') return JSON.stringify(t);
   const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   return JSON.stringify({ ...t, bugs: [...t.bugs].sort(), overrides: sorted(t.overrides) });
 }
 
-const describeTarget = (t: NonNullable<RunEvidence['target']>) =>
-  `${t.kind} ${t.preset} (${t.bots ?? 'preset'} bots, bugs ${t.bugs.join('+') || 'none'}, runtime ${t.runtime}${Object.keys(t.overrides).length ? `, ${Object.entries(t.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''})`;
+const describeTarget = (t: NonNullable<RunEvidence['target']>) => describeRunTarget(t);
 
 /** A drill document covers one target: runs of different targets are refused (the CLI exits 2). */
 export class MixedTargetsError extends Error {

@@ -51,21 +51,24 @@ export interface RunView {
   figures: CheckerFigures;
 }
 
-export interface RunTarget {
-  kind: 'simulated';
-  preset: string;
-  bots: number | null;
-  bugs: string[];
-  overrides: Record<string, unknown>;
-  runtime: string;
+export type RunTarget =
+  | { kind: 'simulated'; preset: string; bots: number | null; bugs: string[]; overrides: Record<string, unknown>; runtime: string }
+  | { kind: 'external'; name: string; environment: string };
+
+/** One line naming a target, for the reports. */
+export function describeRunTarget(t: RunTarget): string {
+  if (t.kind === 'external') return `external ${t.name} (${t.environment})`;
+  return `${t.kind} ${t.preset} (${t.bots ?? 'preset'} bots, bugs ${t.bugs.join('+') || 'none'}, runtime ${t.runtime}${Object.keys(t.overrides).length ? `, ${Object.entries(t.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''})`;
 }
 
 const at = (op: HistoryOp): number => (typeof op.at === 'number' ? op.at : op.t);
 const NO_SPREAD: Percentiles = { p50: null, p99: null, max: null };
 
-/** The simulated fleet a run drilled, from its run-start op (plan.fleet, config.runtime). */
+/** What a run drilled, from its run-start op: an external target (config.target), else the simulated fleet (plan.fleet, config.runtime). */
 export function targetFromHistory(start: HistoryOp | undefined): RunTarget | null {
   const config = start?.config as Record<string, unknown> | undefined;
+  const named = config?.target as { kind?: unknown; name?: unknown; environment?: unknown } | undefined;
+  if (named?.kind === 'external') return typeof named.name === 'string' && typeof named.environment === 'string' ? { kind: 'external', name: named.name, environment: named.environment } : null;
   const fleet = (start?.plan as { fleet?: { preset?: unknown; bots?: unknown; bugs?: unknown; overrides?: unknown } } | undefined)?.fleet;
   if (!config || typeof config.preset !== 'string') return null;
   const { preset, bots, bugs, runtime, ...rest } = config;

@@ -21,7 +21,7 @@ function summaryHtml(view: RunView): string {
     ['scenario', `${esc(view.scenario)} <small>(${esc(view.file)})</small>`],
     ['case', esc(view.caseId || '—')],
     ['seed', esc(view.seed ?? '—')],
-    ['target', view.target ? `${esc(view.target.kind)} ${esc(view.target.preset)}, ${esc(view.target.bots ?? 'preset')} bots, bugs ${esc(view.target.bugs.join(', ') || 'none')}, runtime ${esc(view.target.runtime)}` : '—'],
+    ['target', !view.target ? '—' : view.target.kind === 'external' ? `external ${esc(view.target.name)}, environment ${esc(view.target.environment)}` : `${esc(view.target.kind)} ${esc(view.target.preset)}, ${esc(view.target.bots ?? 'preset')} bots, bugs ${esc(view.target.bugs.join(', ') || 'none')}, runtime ${esc(view.target.runtime)}`],
     ['proves', view.detects ? `an incident reproduction (detects ${esc(view.detects.join(', '))}): passing means the bug was detected, not that the kill switch works` : 'the kill switch, when every checker passes'],
     ['lever', `path <b>${esc(l.path)}</b>, scope <b>${esc(l.scope)}</b>:${esc(l.target)}, mode <b>${esc(l.mode)}</b>${l.level !== undefined ? `, level ${esc(l.level)}` : ''}`],
     ['outcome', `<span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span> ${esc(view.reason ?? '').replace(/\n/g, '<br>')}`],

@@ -163,6 +163,19 @@ describe('what the evidence proves (issue 11 item 10)', () => {
     expect(err.join('')).toMatch(/^killdrill: the runs drilled 2 different targets/);
   });
 
+  it('an external target (run --target) is recorded by name and environment; runs of another external or a simulated target are not merged with it', () => {
+    const staging = (id: string, name = 'alphaswarm-staging') => ev(writeFixtureRun({ dir: join(tmp, id), bots: 60, postFlip: 0, runId: id, external: { name, environment: 'staging' } }));
+    const a = staging('ext-a');
+    expect(a.target).toEqual({ kind: 'external', name: 'alphaswarm-staging', environment: 'staging' });
+    expect(runEvidenceSchema.safeParse(a).success).toBe(true);
+    const drill = mergeEvidence([a, staging('ext-b')]);
+    expect(drillEvidenceSchema.safeParse(drill).success).toBe(true);
+    expect(drill.killSwitchProven).toBe(true);
+    expect(drill.proof).toMatch(/^kill switch proven on external alphaswarm-staging \(staging\)/);
+    expect(() => mergeEvidence([a, staging('ext-c', 'other-staging')])).toThrow(/^killdrill: the runs drilled 2 different targets \(external alphaswarm-staging \(staging\): ext-a; external other-staging/);
+    expect(() => mergeEvidence([a, ev(redis)])).toThrow(/^killdrill: the runs drilled 2 different targets/);
+  });
+
   it('killdrill evidence says whether the kill switch is proven', async () => {
     const err: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));

@@ -30,6 +30,8 @@ export interface FixtureOptions {
   detects?: string[];
   /** The fleet's catalog bugs (the target's identity). */
   bugs?: string[];
+  /** Drilled as an external target (`run --target`): its name and environment, as run-start's config records them. */
+  external?: { name: string; environment: string };
 }
 
 export interface Fixture {
@@ -103,7 +105,7 @@ export function writeFixtureRun(o: FixtureOptions): Fixture {
   const drainSpreadMs = Math.min(1800, propagationBudgetS(path) * 1000 - (engagedAt - issuedAt) - 50);
   const drainingAtOf = new Map<string, number>();
 
-  op(T0, 'run-start', { runId, scenario: `path-${path}`, case: `kill.scope=${scope},kill.mode=${mode}`, seed, config: { preset: 'alphaswarm', bots: nBots, bugs: o.bugs ?? [], runtime: 'process' }, ...(o.detects ? { detects: o.detects } : {}) });
+  op(T0, 'run-start', { runId, scenario: `path-${path}`, case: `kill.scope=${scope},kill.mode=${mode}`, seed, config: o.external ? { target: { kind: 'external', ...o.external }, runtime: `external:${o.external.name}` } : { preset: 'alphaswarm', bots: nBots, bugs: o.bugs ?? [], runtime: 'process' }, ...(o.detects ? { detects: o.detects } : {}) });
   op(T0 + 50, 'fleet-up', { endpoints: { brokerUrl: 'http://127.0.0.1:41234', redisUrl: 'redis://127.0.0.1:41235', venueUrl: 'http://127.0.0.1:41236' }, at: T0 + 50 });
   op(T0 + 60, 'roster', { bots: roster.map(({ drainMs: _d, ...b }) => b) });
   for (const d of daemons) {

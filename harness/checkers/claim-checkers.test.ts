@@ -18,6 +18,18 @@ describe('stop-claims-verified', () => {
     expect(v.valid).toBe(true);
   });
 
+  it('is unknown, never failed, when the target has no hosts to show a daemon exit (an external target)', () => {
+    const external = { type: 'fleet-up', endpoints: { hosts: {} }, at: 0 };
+    const v = stopClaimsVerified(build(external, roster(PRINCIPAL), level(2), claim('tesseract', 'foresight', 2600), observed(20_000)), {});
+    expect(v.valid).toBe('unknown');
+    expect(v.summary).toMatch(/no hosts whose daemon events could back or contradict them/);
+    // The same claim with the hosts known and no exit seen is a failure (the guard above is what makes it unknown).
+    const simulated = { type: 'fleet-up', endpoints: { hosts: { tesseract: 'http://127.0.0.1:1' } }, at: 0 };
+    expect(stopClaimsVerified(build(simulated, roster(PRINCIPAL), level(2), claim('tesseract', 'foresight', 2600), observed(20_000)), {}).valid).toBe(false);
+    // No claim at all: nothing to contradict, true on either target.
+    expect(stopClaimsVerified(build(external, roster(PRINCIPAL), kill(1000, 3000), observed(20_000)), {}).valid).toBe(true);
+  });
+
   it('fails on a successful no-op: the claim names the wrong host, no exit, bots keep trading', () => {
     const v = stopClaimsVerified(build(roster(PRINCIPAL), level(2), claim('knox', 'foresight', 2600), effect('foresight-doge-usd', 'order', 4000), observed(20_000)), {});
     expect(v.valid).toBe(false);

@@ -18,6 +18,12 @@ export const stopClaimsVerified: Checker = (h, e) => {
     }
     return { checker: name, valid: true, summary: 'no stop claim was made, so there was none to contradict', details: { claims: 0 } };
   }
+  // A target with no host to ask (an external one) shows no daemon exit at all: a claim cannot be checked, never contradicted.
+  const up = (h.ops as ReadonlyArray<{ type: string; endpoints?: { hosts?: Record<string, string> } }>).find((o) => o.type === 'fleet-up');
+  const hosts = up?.endpoints?.hosts;
+  if (hosts && Object.keys(hosts).length === 0) {
+    return unknown(name, `${claims.length} stop claim(s) were made, and the target has no hosts whose daemon events could back or contradict them`, { claims: claims.length });
+  }
   const grace = claimGraceMs(e);
   const until = h.observedUntil();
   const release = h.lever('release');

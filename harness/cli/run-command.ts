@@ -2,7 +2,8 @@
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
-import { runtimeByName, type Runtime } from '../runtime/index.ts';
+import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.ts';
+import { applyTarget, TargetRefused } from './run-target.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
 import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
@@ -22,6 +23,8 @@ export interface RunDeps {
   progress: (label: string, plain: boolean) => Progress;
   /** Where SIGINT comes from (tests pass their own). */
   interrupts: { on(fn: () => void): () => void };
+  /** Where an external target's token variables are read (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 const defaults: RunDeps = {
@@ -52,6 +55,8 @@ interface Selected {
   junit?: string;
   dryRun: boolean;
   stop: StopOptions;
+  target?: string;
+  confirm?: string;
 }
 
 /** At most this many fleets side by side. */
@@ -71,6 +76,8 @@ export const runSpec: CommandSpec = {
     junit: { type: 'string', value: 'FILE', help: 'also write the cases as a JUnit XML report to FILE (for GitLab, Jenkins, GitHub test reporters)' },
     ...stopOptionSpecs,
     'dry-run': { type: 'boolean', help: 'print the plan of every case (levers, faults, budgets, release, heals) and start, write or send nothing' },
+    target: { type: 'string', value: 'FILE', help: "drill this target file instead of each scenario's fleet: (docs/targets.md)" },
+    confirm: { type: 'string', value: 'ENV', help: "with --target: the target's environment name, required for production" },
   },
   epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions and --dry-run: docs/safety.md',
 };
@@ -96,6 +103,9 @@ function select(argv: string[], io: Io): Selected | number {
     const dryRun = values['dry-run'] === true;
     if (dryRun && flags.junit !== undefined) throw new UsageError('killdrill: --dry-run writes no file; drop --junit (or --dry-run)');
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
+    if (flags.target !== undefined && flags.target.trim() === '') throw new UsageError('killdrill: --target needs a target file; give it as --target targets/staging.yaml');
+    if (flags.target !== undefined && flags.runtime !== undefined) throw new UsageError('killdrill: --runtime and --target both say what runs the fleet; a target file names its own runtime: leave --runtime out');
+    if (flags.confirm !== undefined && flags.target === undefined) throw new UsageError('killdrill: --confirm goes with --target: it names the environment of the target file to drill');
     const files = listScenarioFiles(positionals);
     if (!files.length) throw new UsageError(`killdrill: no *.yaml scenario files under ${positionals.join(', ')}; check the path`);
     const cases: ScenarioCase[] = [];
@@ -114,7 +124,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, stop, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, stop, ...(flags.junit !== undefined ? { junit: flags.junit } : {}), ...(flags.target !== undefined ? { target: flags.target } : {}), ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -125,11 +135,31 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   const { io } = deps;
   const sel = select(argv, io);
   if (typeof sel === 'number') return sel;
-  // Before any runtime is made: a dry run starts, writes and sends nothing.
+  // A target file, checked whole before anything starts: any refusal is exit 2 with every reason.
+  let external: AnyRuntime | undefined;
+  let targetInfo: RunScenarioOptions['target'];
+  if (sel.target !== undefined) {
+    try {
+      const t = applyTarget(sel.target, sel.cases, { ...(sel.confirm !== undefined ? { confirm: sel.confirm } : {}), jobs: sel.jobs, env: deps.env ?? process.env });
+      sel.cases = t.cases;
+      external = t.runtime;
+      targetInfo = t.info;
+    } catch (err) {
+      if (!(err instanceof TargetRefused)) throw err;
+      for (const r of err.reasons) io.err(r);
+      io.err(`killdrill: nothing was started; fix the above or the target file ${sel.target}`);
+      return EXIT.invalid;
+    }
+  }
+  // Before any runtime is made (after the target's refusals): a dry run starts, writes and sends nothing.
   if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop) }, io);
-  const runtimes = new Map<string, Runtime>();
+  const runtimes = new Map<string, AnyRuntime>();
   for (const c of sel.cases) {
     const name = sel.runtimeName ?? c.scenario.runtime;
+    if (external) {
+      runtimes.set(name, external);
+      continue;
+    }
     if (runtimes.has(name)) continue;
     try {
       runtimes.set(name, deps.runtimeByName(name));
@@ -140,7 +170,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   }
   const abort = new AbortController();
   const off = deps.interrupts.on(() => {
-    io.err('killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
+    io.err(external ? "killdrill: interrupted; healing faults and releasing this run's kill (the external target is left running; press Ctrl-C again to force)" : 'killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
     abort.abort();
   });
   // Results in case order (the summary), printed as each case ends.
@@ -159,6 +189,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
       const r = await deps.runCase(c, {
         outDir: sel.out,
         runtime: runtimes.get(sel.runtimeName ?? c.scenario.runtime)!,
+        ...(targetInfo ? { target: targetInfo } : {}),
         // Side by side, live lines would overwrite each other: plain lines, each with its case.
         progress: deps.progress(label + ' ', sel.jobs > 1),
         signal: abort.signal,

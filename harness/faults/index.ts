@@ -1,4 +1,4 @@
 export * from './types.ts';
-export { listComponents, controlComponent } from './control-api.ts';
+export { listComponents, controlComponent, componentsOf } from './control-api.ts';
 export { faultByKind, knownFaultKinds } from './catalog.ts';
 export { presetComponents, checkFaultsAgainstPreset } from './static-check.ts';

@@ -1,8 +1,8 @@
 // A fault is an object: inject() → ActiveFault, whose heal() undoes it (DESIGN.md §3).
-import type { FleetEndpoints } from '../runtime/index.ts';
+import type { TargetEndpoints } from '../runtime/index.ts';
 
 export interface FaultContext {
-  fleet: FleetEndpoints;
+  fleet: TargetEndpoints;
   /** Components the fleet reported (GET controlUrl/components). */
   components: ComponentInfo[];
   /**

@@ -1,7 +1,7 @@
 // Halt levels 1–4 of the Principal broker (seed 002). Level 4 sends the confirmation phrase.
 import { nowMs, LEVEL4_CONFIRMATION } from '../../contracts/index.ts';
 import { describeError, postJson } from '../../lib/http.ts';
-import type { KillPath, LeverEvent } from './types.ts';
+import { brokerOf, type KillPath, type LeverEvent } from './types.ts';
 
 async function call(url: string, token: string, body: unknown, emit: (e: LeverEvent) => void): Promise<void> {
   emit({ type: 'lever-issued', at: nowMs(), detail: body });
@@ -23,9 +23,11 @@ export const brokerLevelPath: KillPath = {
     const body: Record<string, unknown> = { level: req.level, reason: req.reason };
     if (req.asset) body.asset = req.asset;
     if (req.level === 4) body.confirm = LEVEL4_CONFIRMATION;
-    return call(fleet.brokerUrl + '/halt/level', fleet.token, body, emit);
+    const b = brokerOf(fleet, 'broker-level');
+    return call(b.url + '/halt/level', b.token, body, emit);
   },
   release(fleet, _req, emit) {
-    return call(fleet.brokerUrl + '/halt/resume', fleet.releaseToken, {}, emit);
+    const b = brokerOf(fleet, 'broker-level');
+    return call(b.url + '/halt/resume', b.releaseToken, {}, emit);
   },
 };

@@ -11,7 +11,7 @@ import {
 import { describeError } from '../../lib/http.ts';
 import { MANAGED_BY, RUN_LABEL, runLabel, runTag } from './run-marks.ts';
 import type { KillPath, LeverEvent, LeverRequest } from './types.ts';
-import type { FleetEndpoints } from '../runtime/index.ts';
+import type { TargetEndpoints } from '../runtime/index.ts';
 
 export const CRD_NAMESPACE = KUBE_NAMESPACE;
 const ENGAGE_TIMEOUT_MS = 60_000;
@@ -29,7 +29,7 @@ export function killSwitchName(req: Pick<LeverRequest, 'scope' | 'target' | 'run
   return `${slug.slice(0, 253 - tag.length).replace(/[-.]+$/, '')}${tag}`;
 }
 
-function kubeconfigOf(fleet: FleetEndpoints): KubeConfig {
+function kubeconfigOf(fleet: TargetEndpoints): KubeConfig {
   if (!fleet.kubeconfig) throw new Error('killdrill: this fleet has no kubeconfig (no apiserver); the crd path needs one — start the fleet with the CRD path enabled');
   const kc = new KubeConfig();
   kc.loadFromFile(fleet.kubeconfig);
@@ -83,7 +83,7 @@ async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: 
   };
 }
 
-async function engage(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void> {
+async function engage(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void> {
   const name = killSwitchName(req);
   const body = {
     apiVersion: KUBE_GROUP_VERSION,
@@ -136,7 +136,7 @@ async function keyGone(redisUrl: string, key: string, timeoutMs: number): Promis
   }
 }
 
-async function release(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, prefix: string): Promise<void> {
+async function release(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, prefix: string): Promise<void> {
   const name = killSwitchName(req);
   const key = killKey(prefix, req.scope as Scope, req.scope === 'platform' ? 'platform' : req.target);
   emit({ type: 'lever-issued', at: nowMs(), detail: { delete: `${CRD_NAMESPACE}/${name}`, key } });

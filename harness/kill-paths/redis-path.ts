@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { killKey, nowMs, DEFAULT_KEY_PREFIX, type Scope } from '../../contracts/index.ts';
 import { describeError } from '../../lib/http.ts';
 import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
-import type { FleetEndpoints } from '../runtime/index.ts';
+import type { TargetEndpoints } from '../runtime/index.ts';
 
 async function withRedis<T>(url: string, fn: (r: Redis) => Promise<T>): Promise<T> {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, enableOfflineQueue: false });
@@ -20,7 +20,7 @@ function keyOf(req: LeverRequest, prefix: string): string {
   return killKey(prefix, req.scope as Scope, req.scope === 'platform' ? 'platform' : req.target);
 }
 
-async function act(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, release: boolean, prefix: string) {
+async function act(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, release: boolean, prefix: string) {
   const key = keyOf(req, prefix);
   emit({ type: 'lever-issued', at: nowMs(), detail: { command: release ? 'DEL' : 'SET', key } });
   try {

@@ -2,8 +2,7 @@
 // parallel; any other scope = the broker's generic engage API.
 import { nowMs, HALT_ENDPOINTS } from '../../contracts/index.ts';
 import { describeError, postJson, type HttpResponse } from '../../lib/http.ts';
-import type { KillPath, LeverRequest, LeverEvent } from './types.ts';
-import type { FleetEndpoints } from '../runtime/index.ts';
+import { brokerOf, type KillPath, type LeverRequest, type LeverEvent } from './types.ts';
 
 function calls(req: LeverRequest): Array<{ path: string; body: unknown; release: { scope: string; target: string } }> {
   if (req.scope === 'platform') {
@@ -17,7 +16,7 @@ function calls(req: LeverRequest): Array<{ path: string; body: unknown; release:
 }
 
 async function fanOut(
-  fleet: FleetEndpoints,
+  brokerUrl: string,
   token: string,
   requests: Array<{ path: string; body: unknown }>,
   emit: (e: LeverEvent) => void,
@@ -26,7 +25,7 @@ async function fanOut(
   const results = await Promise.all(
     requests.map(async (r) => {
       try {
-        const res: HttpResponse = await postJson(fleet.brokerUrl + r.path, token, r.body);
+        const res: HttpResponse = await postJson(brokerUrl + r.path, token, r.body);
         return { path: r.path, status: res.status, body: res.body, ok: res.status >= 200 && res.status < 300 };
       } catch (err) {
         return { path: r.path, status: 0, body: describeError(err), ok: false };
@@ -43,12 +42,14 @@ async function fanOut(
 export const restPath: KillPath = {
   name: 'rest',
   engage(fleet, req, emit) {
-    return fanOut(fleet, fleet.token, calls(req), emit);
+    const b = brokerOf(fleet, 'rest');
+    return fanOut(b.url, b.token, calls(req), emit);
   },
   release(fleet, req, emit) {
+    const b = brokerOf(fleet, 'rest');
     return fanOut(
-      fleet,
-      fleet.releaseToken,
+      b.url,
+      b.releaseToken,
       calls(req).map((c) => ({ path: '/killswitch/release', body: c.release })),
       emit,
     );

@@ -1,5 +1,5 @@
 // A kill path is one lever: how the harness engages and releases the kill switch.
-import type { FleetEndpoints } from '../runtime/index.ts';
+import type { TargetEndpoints } from '../runtime/index.ts';
 
 export interface LeverRequest {
   scope: string;
@@ -21,6 +21,12 @@ export type LeverEvent =
 
 export interface KillPath {
   name: 'rest' | 'redis' | 'broker-level' | 'crd';
-  engage(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
-  release(fleet: FleetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
+  engage(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
+  release(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
+}
+
+/** The broker a REST lever calls: its URL and both roles' tokens (an external target without a release token uses the operator's). */
+export function brokerOf(fleet: TargetEndpoints, path: string): { url: string; token: string; releaseToken: string } {
+  if (!fleet.brokerUrl || fleet.token === undefined) throw new Error(`killdrill: the ${path} path calls the broker, and this target names no broker (url, tokenEnv)`);
+  return { url: fleet.brokerUrl, token: fleet.token, releaseToken: fleet.releaseToken ?? fleet.token };
 }

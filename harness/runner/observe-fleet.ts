@@ -3,14 +3,20 @@
 import { getJson } from '../../lib/http.ts';
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import type { Emit } from './emit.ts';
-import type { FleetEndpoints } from '../runtime/index.ts';
+import type { TargetEndpoints } from '../runtime/index.ts';
+
+/** The broker these observers read: its URL and the operator token. */
+export interface BrokerSource {
+  brokerUrl: string;
+  token?: string;
+}
 import { nowMs } from '../../contracts/clock.ts';
 
 interface SupervisorEvent { seq: number; at: number; daemon: string; event: string; pid: number; code?: number | null; signal?: string | null }
 interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
 interface Status { haltLevel: number; incident: { id: string } | null; engaged: Array<{ key: string }>; bootId: string }
 
-export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
+export function observeDaemons(fleet: Pick<TargetEndpoints, 'hosts' | 'token'>, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
   const cursors = new Map<string, number>();
   return pollLoop(200, async () => {
     for (const [host, url] of Object.entries(fleet.hosts)) {
@@ -24,7 +30,7 @@ export function observeDaemons(fleet: FleetEndpoints, emit: Emit, onError: (e: u
   }, onError, onOk);
 }
 
-export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
+export function observeClaims(fleet: BrokerSource, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
   let after = 0;
   const seen = new Set<string>();
   return pollLoop(200, async () => {
@@ -48,7 +54,7 @@ export function observeClaims(fleet: FleetEndpoints, emit: Emit, onError: (e: un
  * Records /status whenever what it says changes, when it becomes unreachable, and at least
  * every 2 s while it stays the same (so the history shows the halt state was watched throughout).
  */
-export function observeStatus(fleet: FleetEndpoints, emit: Emit, onError: (e: unknown) => void = () => {}, onOk: () => void = () => {}): PollLoop {
+export function observeStatus(fleet: BrokerSource, emit: Emit, onError: (e: unknown) => void = () => {}, onOk: () => void = () => {}): PollLoop {
   let last = '';
   let lastEmitAt = 0;
   return pollLoop(250, async () => {

@@ -34,7 +34,7 @@ async function observe(url: string, ticks: number) {
   const ops: OpInput[] = [];
   const emit = (o: OpInput) => void ops.push(o);
   const health = observerHealth('ledger', emit);
-  const ledger = observeLedger(url, emit, (e) => health.failed(e), 10, () => health.ok());
+  const ledger = observeLedger({ url: `${url}/ledger` }, emit, (e) => health.failed(e), 10, () => health.ok());
   for (let i = 0; i < ticks; i++) await ledger.flush();
   await ledger.stop();
   health.close(99_000);
@@ -51,11 +51,11 @@ describe('ledger observer failures', () => {
     const ops = await observe(await venue(1), 4);
     expect(ops.filter((o) => o.type === 'effect')).toHaveLength(1);
     const failed = ops.filter((o) => o.type === 'observer-failed');
-    expect(failed).toEqual([expect.objectContaining({ source: 'ledger', error: 'killdrill: venue GET /ledger answered 500', recovered: false, to: 99_000 })]);
+    expect(failed).toEqual([expect.objectContaining({ source: 'ledger', error: "killdrill: the ledger's GET /ledger answered 500", recovered: false, to: 99_000 })]);
     expect(failed[0].failures).toBeGreaterThanOrEqual(3);
     const vs = judged(ops);
     expect(vs['post-flip-effects'].valid).toBe('unknown');
-    expect(vs['post-flip-effects'].summary).toMatch(/^not proven: the ledger observer failed from .* killdrill: venue GET \/ledger answered 500; what happened after it failed was never read \(it would have said: 0 forbidden effect/);
+    expect(vs['post-flip-effects'].summary).toMatch(/^not proven: the ledger observer failed from .* killdrill: the ledger.s GET \/ledger answered 500; what happened after it failed was never read \(it would have said: 0 forbidden effect/);
   });
 
   it('a ledger that recovers: the cursor catches up, nothing is lost, the verdict stands', async () => {
@@ -63,5 +63,22 @@ describe('ledger observer failures', () => {
     expect(ops.filter((o) => o.type === 'effect').map((o) => o.seq)).toEqual([1, 2, 3]);
     expect(ops.filter((o) => o.type === 'observer-failed')).toEqual([expect.objectContaining({ source: 'ledger', recovered: true, failures: 2 })]);
     expect(judged(ops)['post-flip-effects'].valid).toBe(true);
+  });
+
+  it("fresh(): the effects read after the first full read, not the backlog a running target already had", async () => {
+    let n = 2;
+    server = createServer((req, res) => {
+      const after = Number(new URL(req.url!, 'http://x').searchParams.get('after'));
+      const effects = Array.from({ length: Math.max(0, n - after) }, (_, i) => ({ seq: after + i + 1, key: `k${after + i + 1}`, bot: 'b', kind: 'order', dispatchedAt: 1, receivedAt: 2 }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ effects, next: after + effects.length }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const ledger = observeLedger({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/ledger` }, () => {}, () => {}, 10);
+    await ledger.flush();
+    expect([ledger.count(), ledger.fresh()]).toEqual([2, 0]);
+    n = 5;
+    await ledger.flush();
+    await ledger.stop();
+    expect([ledger.count(), ledger.fresh()]).toEqual([5, 3]);
   });
 });

@@ -1,6 +1,7 @@
-// Polls the venue's effect ledger (GET /ledger?after=SEQ) into `effect` ops.
+// Polls the effect ledger of a venue or drop-copy (GET <ledger url>?after=SEQ) into `effect` ops.
 import { pollLoop, type PollLoop } from './poll-loop.ts';
-import { getJson } from '../../lib/http.ts';
+import { getJson, withQuery } from '../../lib/http.ts';
+import type { WireSource } from '../runtime/index.ts';
 import type { LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
 
@@ -15,22 +16,28 @@ function bookFields(e: LedgerEffect): Record<string, unknown> {
 
 export interface LedgerObserver extends PollLoop {
   count(): number;
+  /** Effects read after the first full read (what an external target did since the run began, not its backlog). */
+  fresh(): number;
 }
 
-export function observeLedger(venueUrl: string, emit: Emit, onError: (e: unknown) => void, intervalMs = 100, onOk?: () => void): LedgerObserver {
+export function observeLedger(ledger: WireSource, emit: Emit, onError: (e: unknown) => void, intervalMs = 100, onOk?: () => void): LedgerObserver {
   let after = 0;
   let count = 0;
+  let backlog: number | null = null;
   const tick = async () => {
     for (;;) {
-      const page = await getJson<LedgerPage>(`${venueUrl}/ledger?after=${after}&limit=5000`, { timeoutMs: 5000, error: (status) => `killdrill: venue GET /ledger answered ${status}` });
+      const page = await getJson<LedgerPage>(withQuery(ledger.url, { after, limit: 5000 }), { timeoutMs: 5000, ...(ledger.token !== undefined ? { token: ledger.token } : {}), error: (status, _t, path) => `killdrill: the ledger's GET ${path} answered ${status}` });
       for (const e of page.effects) {
         count++;
         emit({ type: 'effect', seq: e.seq, key: e.key, bot: e.bot, kind: e.kind, dispatchedAt: e.dispatchedAt, receivedAt: e.receivedAt, ...bookFields(e) });
       }
       if (typeof page.next === 'number' && page.next > after) after = page.next;
-      if (page.effects.length < 5000) return;
+      if (page.effects.length < 5000) {
+        backlog ??= count;
+        return;
+      }
     }
   };
   const loop = pollLoop(intervalMs, tick, onError, onOk);
-  return { ...loop, count: () => count };
+  return { ...loop, count: () => count, fresh: () => (backlog === null ? 0 : count - backlog) };
 }

@@ -24,7 +24,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const collect = async (inScope: string[]) => {
   const ops: Array<Record<string, unknown>> = [];
-  await observeVenueBook(url, inScope, (op) => void ops.push(op));
+  await observeVenueBook({ url }, inScope, (op) => void ops.push(op));
   return ops;
 };
 
@@ -46,5 +46,11 @@ describe('observe-venue-book', () => {
     const [op] = await collect(['a']);
     expect(op).toMatchObject({ type: 'venue-book', ok: false });
     expect(String(op.error)).toMatch(/^killdrill: venue GET \/orders answered 404/);
+  });
+
+  it('a target that names no venue is a failed read too (mode-work-done then cannot cross-check), never an empty book', async () => {
+    const ops: Array<Record<string, unknown>> = [];
+    await observeVenueBook(undefined, ['a'], (op) => void ops.push(op));
+    expect(ops).toEqual([expect.objectContaining({ type: 'venue-book', ok: false, error: expect.stringMatching(/names no venue\.url/) })]);
   });
 });

@@ -2,7 +2,7 @@
 // venue's ledger, the hosts' daemon events, the broker's audit claims and /status. Each has its
 // ObserverHealth: a failure is recorded as `observer-failed` with its time range (observer-health.ts).
 import { nowMs } from '../../contracts/index.ts';
-import type { FleetEndpoints } from '../runtime/index.ts';
+import { readsOf, type TargetEndpoints } from '../runtime/index.ts';
 import { observePhases, type PhaseObserver } from './observe-phases.ts';
 import { observeLedger, type LedgerObserver } from './observe-ledger.ts';
 import { observeClaims, observeDaemons, observeStatus } from './observe-fleet.ts';
@@ -19,7 +19,7 @@ export interface Observers {
   stop(): Promise<void>;
 }
 
-export function startObservers(ep: FleetEndpoints, keyPrefix: string, emit: Emit): Observers {
+export function startObservers(ep: TargetEndpoints, keyPrefix: string, emit: Emit): Observers {
   const health: ObserverHealth[] = [];
   const track = (h: ObserverHealth) => (health.push(h), h);
   const failingNow = new Set<string>();
@@ -30,11 +30,20 @@ export function startObservers(ep: FleetEndpoints, keyPrefix: string, emit: Emit
   const ph = hooks(track(observerHealth('phases', emit)));
   const phases = observePhases(ep.redisUrl, keyPrefix, emit, ph.onError, ph.onOk);
   const lh = hooks(track(observerHealth('ledger', emit)));
-  const ledger = observeLedger(ep.venueUrl, emit, lh.onError, 100, lh.onOk);
+  const ledger = observeLedger(readsOf(ep).ledger, emit, lh.onError, 100, lh.onOk);
   const dh = hooks(track(observerHealth('daemons', emit)));
   const ch = hooks(track(observerHealth('claims', emit)));
   const sh = hooks(track(observerHealth('status', emit)));
-  const loops: PollLoop[] = [ledger, observeDaemons(ep, emit, dh.onError, dh.onOk), observeClaims(ep, emit, ch.onError, ch.onOk), observeStatus(ep, emit, sh.onError, sh.onOk)];
+  const loops: PollLoop[] = [ledger, observeDaemons(ep, emit, dh.onError, dh.onOk)];
+  const broker = ep.brokerUrl;
+  if (broker) loops.push(observeClaims({ brokerUrl: broker, token: ep.token }, emit, ch.onError, ch.onOk), observeStatus({ brokerUrl: broker, token: ep.token }, emit, sh.onError, sh.onOk));
+  else {
+    // No broker named (an external target drilled by its redis path alone): its audit claims and /status
+    // were never read, so the checkers that need them are unknown, not passed.
+    const none = new Error('killdrill: the target names no broker, so its audit claims and /status cannot be read');
+    ch.onError(none);
+    sh.onError(none);
+  }
   return {
     phases,
     ledger,

@@ -58,26 +58,26 @@ describe('readJournal over the wire', () => {
   it('reads every page until done and records journal ops and journal-read', async () => {
     const b = await standIn(lines);
     const ops: Array<Record<string, unknown>> = [];
-    await readJournal({ brokerUrl: b.url, token: 't0k' }, (o) => void ops.push(o));
+    await readJournal({ url: `${b.url}/journal`, token: 't0k' }, (o) => void ops.push(o));
     expect(ops).toEqual([...expected, { type: 'journal-read', intents: 2, files: 2 }]);
-    const got = await fetchJournal({ brokerUrl: b.url, token: 't0k' }, { pageLimit: 2 });
+    const got = await fetchJournal({ url: `${b.url}/journal`, token: 't0k' }, { pageLimit: 2 });
     expect(got.entries).toEqual(lines);
     expect(b.requests.slice(-3)).toEqual(['/journal?limit=2', '/journal?limit=2&after=2', '/journal?limit=2&after=4']);
   });
 
   it('retries a broker that is briefly away (5xx), then reads it', async () => {
     const b = await standIn(lines, { failFirst: 2, status: 503 });
-    const got = await fetchJournal({ brokerUrl: b.url, token: 't0k' }, { retryForMs: 5000 });
+    const got = await fetchJournal({ url: `${b.url}/journal`, token: 't0k' }, { retryForMs: 5000 });
     expect(got.entries).toHaveLength(5);
   });
 
   it('a broker that refuses (4xx) or never answers is an observer-failed op, not an empty journal', async () => {
     const b = await standIn(lines);
     const ops: Array<Record<string, unknown>> = [];
-    await readJournal({ brokerUrl: b.url, token: 'wrong' }, (o) => void ops.push(o));
+    await readJournal({ url: `${b.url}/journal`, token: 'wrong' }, (o) => void ops.push(o));
     expect(ops).toHaveLength(1);
     expect(ops[0]).toMatchObject({ type: 'observer-failed', source: 'journal', recovered: false });
     expect(String(ops[0].error)).toMatch(/^killdrill: the broker's GET \/journal answered 401/);
-    await expect(fetchJournal({ brokerUrl: 'http://127.0.0.1:1', token: 't0k' }, { retryForMs: 300 })).rejects.toThrow(/^killdrill: the broker did not answer GET \/journal within 300 ms/);
+    await expect(fetchJournal({ url: "http://127.0.0.1:1/journal", token: 't0k' }, { retryForMs: 300 })).rejects.toThrow(/^killdrill: the broker did not answer GET \/journal within 300 ms/);
   });
 });

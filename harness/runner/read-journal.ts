@@ -2,7 +2,7 @@
 // (§3) — after the observers stopped and before the fleet stops, and turns them into `journal` ops:
 // one per intent, with its outcome if recorded. The harness never reads the fleet's disk for them.
 import { nowMs } from '../../contracts/index.ts';
-import { describeError } from '../../lib/http.ts';
+import { describeError, withQuery } from '../../lib/http.ts';
 import type { Emit } from './emit.ts';
 
 interface Entry {
@@ -27,9 +27,10 @@ const PAGE_LIMIT = 5000;
 /** A broker that is briefly away (KeepAlive restarting it after a fault or a level-3 self-stop) is retried this long. */
 const RETRY_FOR_MS = 20_000;
 
+/** The journal's full URL (the simulated fleet's broker serves it at /journal) and its token. */
 export interface JournalSource {
-  brokerUrl: string;
-  token: string;
+  url: string;
+  token?: string;
 }
 
 /** Every page from the start until the broker says done. Throws a `killdrill:` error when it cannot. */
@@ -41,7 +42,7 @@ export async function fetchJournal(src: JournalSource, opts: { retryForMs?: numb
   for (let pages = 0; ; pages++) {
     if (pages > 100_000) throw new Error('killdrill: the broker\'s GET /journal never said done after 100000 pages; check the broker');
     const q = new URLSearchParams({ limit: String(opts.pageLimit ?? PAGE_LIMIT), ...(after ? { after } : {}) });
-    const page = await getPage(`${src.brokerUrl}/journal?${q}`, src.token, retryForMs);
+    const page = await getPage(withQuery(src.url, Object.fromEntries(q)), src.token, retryForMs);
     entries.push(...page.entries);
     files = page.files ?? files;
     after = page.next;
@@ -49,12 +50,12 @@ export async function fetchJournal(src: JournalSource, opts: { retryForMs?: numb
   }
 }
 
-async function getPage(url: string, token: string, retryForMs: number): Promise<JournalPage> {
+async function getPage(url: string, token: string | undefined, retryForMs: number): Promise<JournalPage> {
   const deadline = nowMs() + retryForMs;
   for (;;) {
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      res = await fetch(url, { headers: token !== undefined ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
     } catch (err) {
       if (nowMs() < deadline) {
         await new Promise((r) => setTimeout(r, 250));

@@ -2,9 +2,9 @@
 // in-scope bot stopped, the budget ran out, the case was decided (early-end.ts) or load.duration
 // ran out → release → verify restart → heal → last look → journal (over the wire) → fleet down. Heal and stop also on error and SIGINT.
 import { nowMs, DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
-import { InfraError, type FleetHandle, type Runtime } from '../runtime/index.ts';
+import { InfraError, readsOf, publicEndpoints, secretsOf, type AnyRuntime, type FleetHandle, type TargetEndpoints } from '../runtime/index.ts';
 import { killPathByName, type LeverEvent } from '../kill-paths/index.ts';
-import { faultByKind, listComponents } from '../faults/index.ts';
+import { faultByKind, componentsOf } from '../faults/index.ts';
 import { getJson } from '../../lib/http.ts';
 import { leverReason } from '../kill-paths/run-marks.ts';
 import type { Decision } from '../checkers/decided.ts';
@@ -22,7 +22,7 @@ import type { CaseStop, StopCondition } from './stop-conditions.ts';
 export interface CaseContext {
   runId: string;
   dataDir: string;
-  runtime: Runtime;
+  runtime: AnyRuntime;
   emit: Emit;
   progress: Progress;
   signal: AbortSignal;
@@ -51,7 +51,7 @@ class Stopped extends Error {}
 export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun> {
   const { emit, progress, signal } = ctx;
   const keyPrefix = (plan.fleet.overrides.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
-  let fleet: FleetHandle | null = null;
+  let fleet: FleetHandle<TargetEndpoints> | null = null;
   let observers: Observers | null = null;
   let faults: FaultSchedule | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -77,22 +77,24 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     progress.update({ phase: 'starting', elapsedMs: 0, running: 0, draining: 0, stopped: 0, effectsPerS: 0 });
     fleet = await startFleet(plan, ctx);
     const ep = fleet.endpoints;
-    secrets.push(ep.token, ep.releaseToken);
+    secrets.push(...secretsOf(ep));
     ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
-    const { token: _t, releaseToken: _r, ...publicEndpoints } = ep;
-    emit({ type: 'fleet-up', endpoints: publicEndpoints, at: nowMs() });
+    const reads = readsOf(ep);
+    emit({ type: 'fleet-up', endpoints: publicEndpoints(ep), at: nowMs() });
     const t0 = nowMs();
     // load.duration: the hard cap of the case, from the load's start.
     const capAt = t0 + plan.maxDurationMs;
 
-    // Roster: bots and their daemons' tags (for level scopes).
-    const bots = await getJson<RosterBot[]>(`${ep.brokerUrl}/bots`, { token: ep.token });
+    // Roster: bots and their daemons' tags (for level scopes): the hosts' /daemons, else the bot list's own tags.
+    const bots = await getJson<RosterBot[]>(reads.bots.url, { ...(reads.bots.token !== undefined ? { token: reads.bots.token } : {}) });
     const tags = new Map<string, string[]>();
     for (const [host, url] of Object.entries(ep.hosts)) {
       const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, { token: ep.token });
       for (const d of ds) tags.set(`${host}/${d.name}`, d.tags ?? []);
     }
-    const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? [] }));
+    const untagged = levelNeedsTags(plan.kill, bots, tags);
+    if (untagged) throw new InputError(`killdrill: ${plan.file}: ${untagged}`);
+    const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? b.tags ?? [] }));
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
     if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
@@ -116,7 +118,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     timers.push(progressTimer as unknown as NodeJS.Timeout);
 
     // Faults at their times (checked against the fleet's components before the lever).
-    const components = await listComponents(ep);
+    const components = await componentsOf(ep);
     for (const f of plan.faults) {
       const problem = faultByKind(f.kind).check(f.params, components, keyPrefix);
       if (problem) throw new InputError(`killdrill: ${plan.file}: fault '${f.kind}' (${f.id}): ${problem}`);
@@ -126,7 +128,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);
     emit({ type: 'warmup-ended', at: nowMs(), effects: obs.ledger.count() });
-    const idle = warmupProblem(obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
+    // An external target was trading before the run: only effects after the ledger's backlog show it is under load now.
+    const idle = warmupProblem(ep.external ? obs.ledger.fresh() : obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
     if (idle) throw new InfraError(idle);
 
     // The lever.
@@ -157,7 +160,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const watcher = earlyEnd({ judgeSoFar: ctx.judgeSoFar, failing: obs.failing, capAt, sleepUntil, emit, maxDurationMs: plan.maxDurationMs });
     stage = 'stopping';
     let r = await watcher.watch('stop', issuedAt + plan.stopBudgetMs, () => allIn('Stopped'));
-    if (allIn('Stopped')) await observeVenueBook(ep.venueUrl, inScope, emit); // the venue's own book, for mode-work-done
+    if (allIn('Stopped')) await observeVenueBook(reads.venue, inScope, emit); // the venue's own book, for mode-work-done
     if (r === 'done' || r === 'timeout') r = await watcher.watch('stop', nowMs() + plan.settleMs, () => false);
     if (plan.releaseAfterMs !== null) {
       // Decided or capped: release now (the fleet is left as it was found), without watching the restart.
@@ -193,14 +196,14 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // only, faults healed first so the release can reach the fleet.
     if (pulled) await releaseOnAbort(pulled.release, emit);
     if (observers) await observers.stop();
-    if (completed && fleet) await readJournal({ brokerUrl: fleet.endpoints.brokerUrl, token: fleet.endpoints.token }, emit);
+    if (completed && fleet) await readJournal(readsOf(fleet.endpoints).journal, emit);
     progress.done();
     if (fleet) await fleet.stop();
   }
 }
 
 /** Starts the case's fleet; a stop condition that holds meanwhile aborts the start (as SIGINT does) and stops the case. */
-async function startFleet(plan: RunPlan, ctx: CaseContext): Promise<FleetHandle> {
+async function startFleet(plan: RunPlan, ctx: CaseContext): Promise<FleetHandle<TargetEndpoints>> {
   const req = { preset: plan.fleet.preset, bots: plan.fleet.bots, bugs: plan.fleet.bugs, overrides: { ...plan.fleet.overrides, seed: plan.seed }, runId: ctx.runId, dataDir: ctx.dataDir, ...(ctx.portBlock ? { portBlock: ctx.portBlock } : {}) };
   const stop = ctx.stop;
   if (!stop) return ctx.runtime.start(req, ctx.signal);
@@ -251,9 +254,20 @@ export function noRestartReason(inScope: string[], phases: ReadonlyMap<string, s
  * kill proves nothing (the case is errored). A ledger that cannot be read says nothing either way
  * (its loss is recorded as observer-failed and judged by the checkers that need it).
  */
-export function warmupProblem(effects: number, ledgerFailing: boolean, warmupMs: number, dataDir: string): string | null {
+export function warmupProblem(effects: number, ledgerFailing: boolean, warmupMs: number, dataDir: string | undefined): string | null {
   if (effects > 0 || ledgerFailing) return null;
-  return `killdrill: no effect reached the venue during the ${warmupMs} ms warm-up, so the fleet was not under load and a kill would prove nothing; check the fleet (its bots' logs under ${dataDir}) or lengthen load.warmup`;
+  return `killdrill: no effect reached the venue during the ${warmupMs} ms warm-up, so the fleet was not under load and a kill would prove nothing; check the fleet (${dataDir ? `its bots' logs under ${dataDir}` : 'its bots are running and trading'}) or lengthen load.warmup`;
+}
+
+/**
+ * Halt levels 2 and up scope bots by their daemon's tags (`trading`, `watchdog`). With no host to ask
+ * (an external target), every bot of the list must carry its own `tags`, or the in-scope set is unknown.
+ */
+export function levelNeedsTags(kill: { path: string; level?: number }, bots: Array<{ slug: string; host: string; daemon: string; tags?: string[] }>, hostTags: Map<string, string[]>): string | null {
+  if (kill.path !== 'broker-level' || (kill.level ?? 0) < 2) return null;
+  const without = bots.filter((b) => !hostTags.has(`${b.host}/${b.daemon}`) && !Array.isArray(b.tags));
+  if (!without.length) return null;
+  return `halt level ${kill.level} scopes bots by their daemon's tags, and ${without.length} bot(s) of the target's list (e.g. ${without[0].slug}) carry no tags and have no host to ask; list each bot's tags in the bot list, or drill another path`;
 }
 
 /** A scenario problem found only once the fleet was up (e.g. a fault aimed at a component it lacks): exit 2. */

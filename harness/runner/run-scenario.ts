@@ -10,7 +10,7 @@ import { decideSoFar } from '../checkers/decided.ts';
 import { nowMs } from '../../contracts/index.ts';
 import { fmtMs } from '../checkers/stats.ts';
 import { judge, runCheckers, type Verdict } from '../checkers/index.ts';
-import type { Runtime } from '../runtime/index.ts';
+import type { AnyRuntime } from '../runtime/index.ts';
 import { runCase, InputError, type CaseContext, type CaseRun } from './run-case.ts';
 import { planFromScenario } from './plan-from-scenario.ts';
 import { replayCommand } from './replay.ts';
@@ -24,8 +24,10 @@ const SO_FAR_MARGIN_MS = 1000;
 export interface RunScenarioOptions {
   /** Run directories go to `<outDir>/runs/<runId>/`. */
   outDir: string;
-  runtime: Runtime;
+  runtime: AnyRuntime;
   progress: Progress;
+  /** `run --target FILE`: the target file (on the replay line) and what it names (in run-start's config). */
+  target?: { file: string; kind: 'simulated' | 'external'; name: string; environment?: string };
   signal: AbortSignal;
   /** Overrides the scenario's seed. */
   seed?: number;
@@ -73,7 +75,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   mkdirSync(runDir, { recursive: true });
   const recorder = createRecorder(join(runDir, 'history.jsonl'));
   // The runtime goes on the replay line when it is not the one the file picks itself (runtime:, default process).
-  const replay = replayCommand(c.file, c.id, plan.seed, process.cwd(), opts.runtime.name !== s.runtime ? { runtime: opts.runtime.name } : {});
+  const replay = replayCommand(c.file, c.id, plan.seed, process.cwd(), opts.target ? { target: opts.target.file } : opts.runtime.name !== s.runtime ? { runtime: opts.runtime.name } : {});
   const startedAt = Date.now();
   recorder.emit({
     type: 'run-start',
@@ -82,7 +84,10 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
     case: c.id,
     seed: plan.seed,
     file: c.file,
-    config: { preset: s.fleet.preset, bots: s.fleet.bots ?? null, bugs: s.fleet.bugs, ...s.fleet.overrides, runtime: opts.runtime.name },
+    config:
+      opts.target?.kind === 'external'
+        ? { target: { kind: 'external', name: opts.target.name, environment: opts.target.environment }, ...s.fleet.overrides, runtime: opts.runtime.name }
+        : { preset: s.fleet.preset, bots: s.fleet.bots ?? null, bugs: s.fleet.bugs, ...s.fleet.overrides, runtime: opts.runtime.name, ...(opts.target ? { target: { kind: 'simulated', name: opts.target.name } } : {}) },
     plan,
     replay,
     ...(s.detects ? { detects: s.detects } : {}),

@@ -1,6 +1,7 @@
 export * from './types.ts';
 export { processRuntime, startSimUp } from './process-runtime.ts';
 export { dockerRuntime } from './docker-runtime.ts';
+export { readsOf, publicEndpoints, secretsOf, withoutPassword } from './reads.ts';
 import { processRuntime } from './process-runtime.ts';
 import { dockerRuntime } from './docker-runtime.ts';
 import type { Runtime } from './types.ts';

@@ -33,17 +33,64 @@ export interface FleetRequest {
   portBlock?: { index: number; of: number };
 }
 
-export interface FleetHandle {
-  endpoints: FleetEndpoints;
+/** One thing the runner reads over the wire: a full URL and the token it wants, if any. */
+export interface WireSource {
+  url: string;
+  token?: string;
+}
+
+/** Full URLs of what the runner reads, when they are not the simulator's shapes (an external target names them itself). */
+export interface WireReads {
+  /** GET: the bot list (slug, host, daemon, fleet, class, …). */
+  bots: WireSource;
+  /** GET ?after=SEQ: the effect ledger of a venue or drop-copy. */
+  ledger: WireSource;
+  /** GET ?after=CURSOR: the bots' journal (docs/contracts.md §3). */
+  journal: WireSource;
+  /** The venue's base URL for GET /orders?open=1 and GET /positions; absent: the venue's own book cannot be read. */
+  venue?: WireSource;
+}
+
+/**
+ * What the runner reaches a target by: a simulated fleet's FleetEndpoints, or what an external
+ * target file names (harness/target/external-runtime.ts). What an external target does not have is absent, never invented:
+ * no control API, no hosts' daemons, no disk of its own, maybe no broker.
+ */
+export interface TargetEndpoints {
+  runId?: string;
+  preset?: string;
+  /** The flag store (with its password in the URL when the target names one). */
+  redisUrl: string;
+  brokerUrl?: string;
+  token?: string;
+  releaseToken?: string;
+  venueUrl?: string;
+  controlUrl?: string;
+  hosts: Record<string, string>;
+  dataDir?: string;
+  kubeconfig?: string;
+  proxyUrl?: string;
+  runtime?: string;
+  network?: string;
+  reads?: WireReads;
+  /** Set for an external target: killdrill did not start it, never stops it and never reads its disk. */
+  external?: { name: string; environment: string };
+}
+
+export interface FleetHandle<E extends TargetEndpoints = FleetEndpoints> {
+  endpoints: E;
   /** The fleet process exited on its own (crash): the reason, else null. */
   exited(): string | null;
   stop(): Promise<void>;
 }
 
-export interface Runtime {
+export interface Runtime<E extends TargetEndpoints = FleetEndpoints> {
   name: string;
-  start(req: FleetRequest, signal?: AbortSignal): Promise<FleetHandle>;
+  start(req: FleetRequest, signal?: AbortSignal): Promise<FleetHandle<E>>;
 }
+
+/** Any runtime the runner can drive: a simulator's or an external target's. */
+export type AnyRuntime = Runtime<TargetEndpoints>;
 
 /** The fleet or the infrastructure could not start or broke: exit code 3, outcome `errored`. */
 export class InfraError extends Error {

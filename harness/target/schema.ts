@@ -84,6 +84,9 @@ export const ExternalTargetSchema = z
     kubernetes: kubernetes.optional(),
     ledger: z.strictObject(source('GET /ledger?after=SEQ of a venue or drop-copy: the ground truth of what left the system')),
     journal: z.strictObject(source("GET /journal?after=CURSOR: the bots' intent/outcome journal (docs/contracts.md §3)")),
+    venue: z
+      .strictObject(source("The venue's base URL for its own book, GET /orders?open=1 and GET /positions (optional: without it mode-work-done cannot cross-check the book and is unknown for cancel and flatten)"))
+      .optional(),
     phases,
     bots,
     toxiproxy: z.strictObject({ url: httpUrl('A Toxiproxy API for network faults (optional: without it, no network fault can run)') }).optional(),

@@ -1,0 +1,64 @@
+// `killdrill run … --target FILE [--confirm ENV]`: what the target file changes before anything starts.
+//   simulated — its preset, bots, bugs, overrides and runtime replace every case's `fleet:` and runtime;
+//   external  — the cases run on the external runtime (nothing started, nothing stopped); refused,
+//               each reason named, when the target does not allow a drill, is production without
+//               --confirm, lacks a token variable, or a case needs what only a simulator can provide.
+import { loadTargetFile, safetyRefusals, externalRefusals, externalRuntime, TargetEnvError, TargetError, type Target } from '../target/index.ts';
+import type { AnyRuntime } from '../runtime/index.ts';
+import { checkFaultsAgainstPreset } from '../faults/index.ts';
+import { planFromScenario } from '../runner/plan-from-scenario.ts';
+import type { ScenarioCase } from '../scenario/index.ts';
+import type { RunScenarioOptions } from '../runner/run-scenario.ts';
+
+export interface Targeted {
+  cases: ScenarioCase[];
+  /** The external target's runtime (a simulated target's is by name, in each case's scenario.runtime). */
+  runtime?: AnyRuntime;
+  info: NonNullable<RunScenarioOptions['target']>;
+}
+
+/** Refused: every reason, one `killdrill:` line each; exit 2 and nothing starts. */
+export class TargetRefused extends Error {
+  override name = 'TargetRefused';
+  readonly reasons: string[];
+  constructor(reasons: string[]) {
+    super(reasons.join('\n'));
+    this.reasons = reasons;
+  }
+}
+
+export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm?: string; jobs: number; env: Record<string, string | undefined> }): Targeted {
+  let t: Target;
+  try {
+    t = loadTargetFile(file);
+  } catch (err) {
+    throw new TargetRefused([err instanceof TargetError ? err.message : `killdrill: ${file}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  if (t.kind === 'simulated') {
+    if (opts.confirm !== undefined) throw new TargetRefused([`killdrill: --confirm is for external targets; ${file} is a simulated one: leave --confirm out`]);
+    const fleet = { preset: t.preset, ...(t.bots !== undefined ? { bots: t.bots } : {}), bugs: [...t.bugs], overrides: { ...t.overrides } };
+    const out = cases.map((c) => ({ ...c, scenario: { ...c.scenario, fleet, runtime: t.runtime } }));
+    const reasons = out.flatMap((c) =>
+      checkFaultsAgainstPreset(fleet, c.scenario.faults).map(([i, p]) => `killdrill: ${c.file}${c.id === 'default' ? '' : ` [${c.id}]`}: fault '${c.scenario.faults[i].kind}' cannot be injected into target ${t.name} (${t.preset}): ${p}`),
+    );
+    if (reasons.length) throw new TargetRefused(reasons);
+    return { cases: out, info: { file, kind: 'simulated', name: t.name } };
+  }
+  const reasons = safetyRefusals(t, file, opts.confirm);
+  if (opts.jobs > 1) reasons.push(`killdrill: --jobs ${opts.jobs}: an external target is one system; its cases run one after another (leave --jobs out)`);
+  for (const c of cases) {
+    const plan = planFromScenario(c);
+    reasons.push(...externalRefusals(t, { file: c.file, caseId: c.id, bugs: plan.fleet.bugs, kill: plan.kill, faults: plan.faults }));
+  }
+  if (reasons.length) throw new TargetRefused([...new Set(reasons)]);
+  let runtime: AnyRuntime;
+  try {
+    runtime = externalRuntime(t, opts.env, file);
+  } catch (err) {
+    throw new TargetRefused([err instanceof TargetEnvError ? err.message : `killdrill: ${file}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  // Only the target's kill-key prefix is a fleet fact the runner uses; the simulator's knobs mean nothing here.
+  const keyPrefix = t.redis?.keyPrefix;
+  const out = cases.map((c) => ({ ...c, scenario: { ...c.scenario, fleet: { ...c.scenario.fleet, bugs: [], overrides: keyPrefix ? { keyPrefix } : {} } } }));
+  return { cases: out, runtime, info: { file, kind: 'external', name: t.name, environment: t.environment } };
+}
