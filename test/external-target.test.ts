@@ -1,7 +1,7 @@
 // The "staging" stand-in (issue 12 "Done means", first bullet): `killdrill sim up --json` started here as an
 // independent fleet in its own process group — killdrill did not start it — an external target file written
 // from its JSON line (tokens only as environment-variable names), one path case run against it with
-// `killdrill run --target`, and the same case on the simulated target (a fleet the run starts itself):
+// `killdrill run --target` (and the CRD path's, through the kubeconfig and namespace the file names), and the same case on the simulated target (a fleet the run starts itself):
 // both pass with the same verdicts, and the stand-in is still up afterwards (killdrill did not stop it,
 // and left no kill engaged). Then the test stops the stand-in itself.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,13 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runPids } from './support/sim-up-child.ts';
 import { mergeEvidence, runEvidenceSchema } from '../reports/index.ts';
+import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
+import { KUBE_GROUP, KUBE_NAMESPACE, KUBE_VERSION, KILLSWITCH_PLURAL } from '../contracts/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCENARIO = join(ROOT, 'scenarios/paths/rest.yaml');
+const CRD_SCENARIO = join(ROOT, 'scenarios/paths/crd.yaml');
 const CASE = 'kill.mode=cancel';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; dataDir: string }
+interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; dataDir: string; kubeconfig?: string }
 interface Result { outcome: string; replay: string; verdicts: Array<{ checker: string; valid: boolean | 'unknown'; summary: string }> }
 
 const dirs: string[] = [];
@@ -50,8 +53,8 @@ function tmp(prefix: string): string {
 }
 
 /** `killdrill run …` as a user types it: exit code, output, and the one case's result.json. */
-async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; result: Result; history: Array<Record<string, unknown>>; evidence: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [CLI, 'run', SCENARIO, '--case', CASE, '--out', out, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv, scenario = SCENARIO): Promise<{ code: number | null; stdout: string; stderr: string; result: Result; history: Array<Record<string, unknown>>; evidence: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [CLI, 'run', scenario, '--case', CASE, '--out', out, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -115,6 +118,7 @@ describe('an external target: the sim up stand-in', () => {
         `venue: { url: "${ep.venueUrl}" }`,
         'phases: { source: redis-stream }',
         `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
+        `kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`,
         '',
       ].join('\n'),
     );
@@ -135,6 +139,19 @@ describe('an external target: the sim up stand-in', () => {
     expect(runEvidenceSchema.parse(external.evidence).target).toEqual({ kind: 'external', name: 'sim-up-stand-in', environment: 'staging' });
     expect(() => mergeEvidence([runEvidenceSchema.parse(external.evidence), runEvidenceSchema.parse(simulated.evidence)])).toThrow(/2 different targets/);
     expect(external.result.replay).toContain(`--target ${targetFile}`);
+
+    // 4b. The CRD path on the same stand-in, through the kubeconfig and namespace the file names: it passes,
+    // and its KillSwitch is gone afterwards (the run deleted what it created).
+    expect(ep.kubeconfig).toBeTruthy();
+    const crd = await killdrillRun(['--target', targetFile], tmp('kd-ext-crd-'), cleanEnv({ STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken }), CRD_SCENARIO);
+    expect(crd.code, crd.stdout + crd.stderr).toBe(0);
+    expect(crd.result.outcome).toBe('passed');
+    const issued = crd.history.find((o) => o.type === 'lever-issued' && o.lever === 'kill') as { detail: { create: string } };
+    expect(issued.detail.create.startsWith(`${KUBE_NAMESPACE}/`)).toBe(true);
+    const kc = new KubeConfig();
+    kc.loadFromFile(ep.kubeconfig!);
+    const left = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ group: KUBE_GROUP, version: KUBE_VERSION, namespace: KUBE_NAMESPACE, plural: KILLSWITCH_PLURAL })) as { items: unknown[] };
+    expect(left.items).toEqual([]);
 
     // 5. The stand-in is still up, answering, with no kill left engaged; then the test stops it.
     expect(standIn.exitCode).toBeNull();

@@ -33,8 +33,15 @@ function kubeconfigOf(fleet: TargetEndpoints): KubeConfig {
   if (!fleet.kubeconfig) throw new Error('killdrill: this fleet has no kubeconfig (no apiserver); the crd path needs one — start the fleet with the CRD path enabled');
   const kc = new KubeConfig();
   kc.loadFromFile(fleet.kubeconfig);
+  if (fleet.kubeContext) {
+    if (!kc.getContextObject(fleet.kubeContext)) throw new Error(`killdrill: the kubeconfig ${fleet.kubeconfig} has no context '${fleet.kubeContext}'; check kubernetes.context in the target file`);
+    kc.setCurrentContext(fleet.kubeContext);
+  }
   return kc;
 }
+
+/** Where the KillSwitches live: the target's namespace, else the simulator's. */
+const namespaceOf = (fleet: TargetEndpoints): string => fleet.kubeNamespace ?? CRD_NAMESPACE;
 
 function code(err: unknown): number | undefined {
   const e = err as { code?: number; statusCode?: number };
@@ -54,7 +61,7 @@ function errText(err: unknown): string {
 }
 
 /** Watch one KillSwitch until `pred` holds for an event; resolves the event time, or null on timeout. */
-async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: { status?: { engaged?: boolean } }) => boolean, timeoutMs: number) {
+async function watchFor(kc: KubeConfig, ns: string, name: string, pred: (type: string, obj: { status?: { engaged?: boolean } }) => boolean, timeoutMs: number) {
   let settle: (v: number | null) => void = () => undefined;
   const result = new Promise<number | null>((r) => (settle = r));
   const timer = setTimeout(() => settle(null), timeoutMs);
@@ -62,7 +69,7 @@ async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: 
   let ctrl: AbortController | undefined;
   const start = async (): Promise<void> => {
     ctrl = await new Watch(kc).watch(
-      `/apis/${GROUP}/${VERSION}/namespaces/${CRD_NAMESPACE}/${PLURAL}`,
+      `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}`,
       { fieldSelector: `metadata.name=${name}` },
       (type, obj) => {
         if (!done && pred(type, obj)) settle(nowMs());
@@ -85,30 +92,31 @@ async function watchFor(kc: KubeConfig, name: string, pred: (type: string, obj: 
 
 async function engage(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void> {
   const name = killSwitchName(req);
+  const ns = namespaceOf(fleet);
   const body = {
     apiVersion: KUBE_GROUP_VERSION,
     kind: KILLSWITCH_KIND,
-    metadata: { name, namespace: CRD_NAMESPACE, labels: { ...MANAGED_BY, ...(req.runId ? { [RUN_LABEL]: runLabel(req.runId) } : {}) } },
+    metadata: { name, namespace: ns, labels: { ...MANAGED_BY, ...(req.runId ? { [RUN_LABEL]: runLabel(req.runId) } : {}) } },
     spec: { scope: req.scope, target: req.scope === 'platform' ? 'platform' : req.target, mode: req.mode, reason: req.reason },
   };
   let kc: KubeConfig;
   let w: Awaited<ReturnType<typeof watchFor>>;
   try {
     kc = kubeconfigOf(fleet);
-    w = await watchFor(kc, name, (type, o) => type !== 'DELETED' && o?.status?.engaged === true, ENGAGE_TIMEOUT_MS);
+    w = await watchFor(kc, ns, name, (type, o) => type !== 'DELETED' && o?.status?.engaged === true, ENGAGE_TIMEOUT_MS);
   } catch (err) {
     emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: cannot watch KillSwitch ${name}: ${errText(err)}` });
     return;
   }
   try {
-    emit({ type: 'lever-issued', at: nowMs(), detail: { create: `${CRD_NAMESPACE}/${name}`, spec: body.spec } });
+    emit({ type: 'lever-issued', at: nowMs(), detail: { create: `${ns}/${name}`, spec: body.spec } });
     try {
-      const created = await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: CRD_NAMESPACE, plural: PLURAL, body });
+      const created = await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, body });
       emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 201, name, uid: created?.metadata?.uid } });
     } catch (err) {
       const c = code(err);
       emit({ type: 'lever-ack', at: nowMs(), ok: false, detail: { status: c ?? 0, message: errText(err) } });
-      const hint = c === 409 ? `; a KillSwitch ${name} is left over — delete it (kubectl delete killswitch ${name} -n ${CRD_NAMESPACE})` : '';
+      const hint = c === 409 ? `; a KillSwitch ${name} is left over — delete it (kubectl delete killswitch ${name} -n ${ns})` : '';
       emit({ type: 'lever-failed', at: nowMs(), error: `killdrill: creating KillSwitch ${name} failed (${c ?? 'no answer'}): ${errText(err)}${hint}` });
       return;
     }
@@ -139,11 +147,12 @@ async function keyGone(redisUrl: string, key: string, timeoutMs: number): Promis
 async function release(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void, prefix: string): Promise<void> {
   const name = killSwitchName(req);
   const key = killKey(prefix, req.scope as Scope, req.scope === 'platform' ? 'platform' : req.target);
-  emit({ type: 'lever-issued', at: nowMs(), detail: { delete: `${CRD_NAMESPACE}/${name}`, key } });
+  const ns = namespaceOf(fleet);
+  emit({ type: 'lever-issued', at: nowMs(), detail: { delete: `${ns}/${name}`, key } });
   let kc: KubeConfig;
   try {
     kc = kubeconfigOf(fleet);
-    await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: CRD_NAMESPACE, plural: PLURAL, name });
+    await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name });
     emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 200, name } });
   } catch (err) {
     if (code(err) === 404) emit({ type: 'lever-ack', at: nowMs(), ok: true, detail: { status: 404, name, note: 'already gone (ttl elapsed or deleted)' } });

@@ -69,6 +69,10 @@ export interface TargetEndpoints {
   hosts: Record<string, string>;
   dataDir?: string;
   kubeconfig?: string;
+  /** The kubeconfig context to use (default: the file's current-context). */
+  kubeContext?: string;
+  /** Where the KillSwitch resources live (default: the simulator's namespace). */
+  kubeNamespace?: string;
   proxyUrl?: string;
   runtime?: string;
   network?: string;

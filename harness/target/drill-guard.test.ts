@@ -31,8 +31,9 @@ describe('externalRefusals', () => {
     expect(refusals(t, [{ kind: 'made-up' }])[0]).toMatch(/not known to be injectable/);
   });
 
-  it('levers: crd is not wired for external targets; redis and broker-level need their endpoints', () => {
-    expect(refusals(target(), [], 'crd')[0]).toMatch(/crd path is not wired for external targets yet/);
+  it('levers: crd needs kubernetes; redis and broker-level need their endpoints', () => {
+    expect(refusals(target(), [], 'crd')[0]).toMatch(/crd path creates a KillSwitch, and the target names no kubernetes/);
+    expect(refusals(target('kubernetes: { kubeconfig: /k, context: c, namespace: n }\n'), [], 'crd')).toEqual([]);
     expect(refusals(target(), [], 'redis')).toEqual([]);
     expect(refusals(target(), [], 'broker-level')).toEqual([]);
     const noBroker = parseTargetText(BASE.replace(/broker: .*\n/, ''), 't.yaml') as ExternalTarget;

@@ -58,7 +58,12 @@ const LEVER_NEEDS: Record<string, (t: ExternalTarget) => string | null> = {
   rest: (t) => (t.broker ? null : 'the rest path calls the broker\'s halt endpoints, and the target names no broker (url, tokenEnv)'),
   'broker-level': (t) => (t.broker ? null : 'the broker-level path calls the broker\'s /halt/level, and the target names no broker (url, tokenEnv)'),
   redis: (t) => (t.redis ? null : 'the redis path sets the kill key, and the target names no redis.url'),
-  crd: () => 'the crd path is not wired for external targets yet (it uses the simulator\'s namespace, not kubernetes.context/namespace); use rest, redis or broker-level',
+  crd: (t) =>
+    t.kubernetes
+      ? t.redis
+        ? null
+        : 'the crd path confirms the release by the kill key going from Redis, and the target names no redis.url'
+      : 'the crd path creates a KillSwitch, and the target names no kubernetes (kubeconfig, context, namespace)',
 };
 
 /** Why this case cannot run against this external target (empty: it can). */

@@ -50,9 +50,16 @@ export function externalEndpoints(t: ExternalTarget, env: Env, file = 'the targe
     ...(releaseToken !== undefined ? { releaseToken } : {}),
     hosts: {},
     ...(t.toxiproxy ? { proxyUrl: t.toxiproxy.url.replace(/\/+$/, '') } : {}),
+    ...(t.kubernetes ? { kubeconfig: expandHome(t.kubernetes.kubeconfig, env), kubeNamespace: t.kubernetes.namespace, ...(t.kubernetes.context ? { kubeContext: t.kubernetes.context } : {}) } : {}),
     reads: { bots, ledger, journal, ...(venue ? { venue } : {}) },
     external: { name: t.name, environment: t.environment },
   };
+}
+
+/** `~/…` in a kubeconfig path, as a shell would expand it (the example target writes ~/.kube/…). */
+function expandHome(path: string, env: Env): string {
+  const home = env.HOME;
+  return path === '~' || path.startsWith('~/') ? (home ? `${home}${path.slice(1)}` : path) : path;
 }
 
 /** A Runtime over an external target. The tokens are read now, so a missing one stops the run before anything starts. */
