@@ -2,7 +2,7 @@
 // network, no file written (test/dry-run.test.ts runs it under Node's permission model to prove it).
 import type { ScenarioCase } from '../scenario/index.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
-import { describePlan } from '../runner/describe-plan.ts';
+import { describePlan, type PlanTarget } from '../runner/describe-plan.ts';
 import type { Io } from './validate-command.ts';
 
 export interface DryRunOptions {
@@ -11,12 +11,14 @@ export interface DryRunOptions {
   runtimeName?: string;
   /** The stop conditions given (`--max-case-duration` …), as the plan should say them. */
   stopConditions?: string[];
+  /** `--target`: what is drilled instead of each scenario's fleet. */
+  target?: PlanTarget;
 }
 
 export function printDryRun(cases: ScenarioCase[], o: DryRunOptions, io: Io): number {
   for (const c of cases) {
     const plan = planFromScenario(c, o.seed);
-    for (const l of describePlan(c, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [])) io.out(l);
+    for (const l of describePlan(c, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [], o.target)) io.out(l);
   }
   io.out(`killdrill: dry run: ${cases.length} case(s) planned; nothing was started, written or sent`);
   return 0;

@@ -152,7 +152,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     }
   }
   // Before any runtime is made (after the target's refusals): a dry run starts, writes and sends nothing.
-  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop) }, io);
+  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop), ...(targetInfo ? { target: targetInfo } : {}) }, io);
   const runtimes = new Map<string, AnyRuntime>();
   for (const c of sel.cases) {
     const name = sel.runtimeName ?? c.scenario.runtime;

@@ -34,4 +34,11 @@ describe('describePlan', () => {
       '  stop conditions: interrupt a case that runs longer than 1m',
     ]);
   });
+
+  it('an external target: says what is drilled and that nothing of it is started or stopped (never a fleet it starts)', () => {
+    const c = parseScenarioText(TEXT, 's.yaml').cases[0];
+    const lines = describePlan(c, planFromScenario(c, 9), 'process', [], { kind: 'external', name: 'alphaswarm-staging', environment: 'staging' });
+    expect(lines[1]).toBe("  target: external 'alphaswarm-staging' (environment staging), reached only over the endpoints its file names; nothing of it is started or stopped");
+    expect(lines.join('\n')).not.toMatch(/started for this case/);
+  });
 });

@@ -11,15 +11,23 @@ import type { RunPlan } from './plan.ts';
 const d = (ms: number) => formatDuration(ms);
 
 /** The plan of one case, one line per item (times from the start of the load, as in the scenario file). */
-export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string, stopConditions: string[] = []): string[] {
+/** What is drilled, when it is not a fleet the case starts: an external target (killdrill starts and stops nothing of it). */
+export interface PlanTarget {
+  kind: 'simulated' | 'external';
+  name: string;
+  environment?: string;
+}
+
+export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string, stopConditions: string[] = [], target?: PlanTarget): string[] {
   const s = c.scenario;
   const e = s.expect;
   const skipped = (n: CheckerName) => (s.skip ?? []).includes(n);
   const judged = (n: CheckerName) => (skipped(n) ? ' (not judged: skipped)' : '');
   const k = plan.kill;
   const lines = [`dry run: ${s.name}${c.id === 'default' ? '' : ` [${c.id}]`}  ${c.file}  seed ${plan.seed}`];
-  lines.push(
-    `  fleet: preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (started for this case, stopped at its end)`,
+  if (target?.kind === 'external') lines.push(`  target: external '${target.name}' (environment ${target.environment}), reached only over the endpoints its file names; nothing of it is started or stopped`);
+  else lines.push(
+    `  fleet: ${target ? `simulated target '${target.name}': ` : ''}preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (started for this case, stopped at its end)`,
   );
   lines.push(`  load: warm-up ${d(plan.warmupMs)}, hard cap (load.duration) ${d(plan.maxDurationMs)}`);
   lines.push(
