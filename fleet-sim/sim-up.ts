@@ -10,6 +10,8 @@ import { findRedisServer, REDIS_NOT_FOUND } from './redis/redis-server.ts';
 import { newRunId, planFleet } from './orchestrator/fleet-plan.ts';
 import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts';
 import { reapOrphans } from './orchestrator/reap.ts';
+import { BUNDLED_MODULES, bundleModules } from './orchestrator/bundle.ts';
+import { BUNDLES_ENV } from './orchestrator/paths.ts';
 import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
 import { parseOrExit, UsageError } from '../lib/cli.ts';
@@ -114,6 +116,8 @@ export async function simUp(args: string[]): Promise<number> {
     }
     return 3;
   }
+  // Processes run their modules bundled (orchestrator/bundle.ts); containers run the source.
+  if (!docker) process.env[BUNDLES_ENV] = JSON.stringify(await bundleModules(BUNDLED_MODULES, (msg) => process.stderr.write(`${msg}\n`)));
   const fleet = new Fleet(plan, redisServer, launch);
   const missing = fleet.missingModules();
   if (missing.length) {

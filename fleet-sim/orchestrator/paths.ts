@@ -38,7 +38,22 @@ export function fleetNodeFlags(module: string): string[] {
   return DATA_PATH.includes(module) ? ['--max-semi-space-size=4'] : ['--max-semi-space-size=1', '--optimize-for-size', '--single-threaded-gc'];
 }
 
-/** argv for a fleet node process: it dies when its parent's stdin pipe closes. */
+/** The env var that hands a fleet's module bundles down (orchestrator/bundle.ts): JSON module → bundle file. */
+export const BUNDLES_ENV = 'KILLDRILL_BUNDLES';
+
+/** The bundle of a module handed down in the environment, else the module itself. */
+export function bundledOr(module: string, env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env[BUNDLES_ENV];
+  if (!raw) return module;
+  try {
+    const bundle = (JSON.parse(raw) as Record<string, unknown>)[module];
+    return typeof bundle === 'string' ? bundle : module;
+  } catch {
+    return module;
+  }
+}
+
+/** argv for a fleet node process (its bundle when there is one): it dies when its parent's stdin pipe closes. */
 export function nodeArgv(module: string, args: string[]): string[] {
-  return [...fleetNodeFlags(module), '--import', MODULES.parentWatch, module, ...args];
+  return [...fleetNodeFlags(module), '--import', MODULES.parentWatch, bundledOr(module), ...args];
 }
