@@ -54,6 +54,15 @@ describe('bot-gate-held', () => {
     expect(botGateHeld(after, {}).valid).toBe(false);
   });
 
+  it('a bot closed before the kill that reopened before the lever confirmed it (its flag store did not hold the kill yet) may act until its Draining for the kill', () => {
+    const dip = (reopenAt: number, at: number) => build(roster(), allPhase('Running', 0), allPhase('Draining', 750), allPhase('Stopped', 800), kill(1000, 1100), allPhase('Running', reopenAt), allPhase('Draining', reopenAt + 40), allPhase('Stopped', 1500), observed(9000), before, intent('sa-msft', 'order', at), read);
+    expect(botGateHeld(dip(1050, 1060), {}).valid).toBe(true);
+    expect(botGateHeld(dip(1050, 1095), {}).valid).toBe(false); // after its own Draining (1090)
+    const v = botGateHeld(dip(1150, 1160), {}); // reopened while the kill held: inside its window
+    expect(v.valid).toBe(false);
+    expect(v.details).toMatchObject({ attempts: 1, perBot: { 'sa-msft': 1 } });
+  });
+
   it('counts a bot that resumed while the kill held, and stops counting at its own resume after the release', () => {
     const resumed = build(stop(), phase('sa-msft', 'Running', 3000), release(5000), allPhase('Running', 5010), observed(9000), before, intent('sa-msft', 'order', 3100), intent('mm-aapl', 'order', 5020), read);
     const v = botGateHeld(resumed, {});

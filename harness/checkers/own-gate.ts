@@ -23,7 +23,7 @@ export interface GateWindow {
 const closed = (p: string) => p === 'Draining' || p === 'Stopped';
 
 /** The gate window of one bot (its phase ops, in any order). */
-export function gateWindow(phases: PhaseOp[], killIssuedAt: number, releaseIssuedAt: number | null, killConfirmed = true): GateWindow {
+export function gateWindow(phases: PhaseOp[], killIssuedAt: number, releaseIssuedAt: number | null, killConfirmed = true, killEngagedAt: number | null = null): GateWindow {
   const byAt = [...phases].sort((a, b) => a.at - b.at);
   // The bot's state when the kill was issued: its transitions before then.
   let closedSince: number | null = null;
@@ -31,8 +31,21 @@ export function gateWindow(phases: PhaseOp[], killIssuedAt: number, releaseIssue
     if (!closed(p.phase)) closedSince = null;
     else if (closedSince === null) closedSince = p.at;
   }
+  // Closed for something else when the kill was issued (it failed closed on an outage) and back to
+  // Running before the lever confirmed the kill engaged: the flag store it read did not yet hold the
+  // kill, as for a bot Running at the lever. Its gate for the kill closes at its next transition out
+  // of Running. Back to Running after engagedAt, it resumed while the kill held: the gate stays
+  // closed from the earlier closure (resume-ignores-halt).
+  let from = killIssuedAt;
+  if (closedSince !== null && killEngagedAt !== null) {
+    const reopened = byAt.find((p) => p.at >= killIssuedAt && p.at < killEngagedAt && p.phase === 'Running');
+    if (reopened) {
+      closedSince = null;
+      from = reopened.at;
+    }
+  }
   const closedBeforeKill = closedSince !== null;
-  const closedAt = closedSince ?? byAt.find((p) => p.at >= killIssuedAt && closed(p.phase))?.at ?? null;
+  const closedAt = closedSince ?? byAt.find((p) => p.at >= from && closed(p.phase))?.at ?? null;
   let openedAt = Number.POSITIVE_INFINITY;
   // A kill the system never confirmed (the lever failed: e.g. the broker could not reach Redis) left
   // nothing engaged to obey: a bot that closed (failing closed on the outage) may reopen as soon as it
@@ -53,7 +66,7 @@ export function gateWindows(h: History, bots: RosterBot[]): Map<string, GateWind
   if (!kill) return out;
   const release = h.lever('release');
   const confirmed = kill.engagedAt !== null;
-  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), kill.issuedAt, release ? release.issuedAt : null, confirmed));
+  for (const b of bots) out.set(b.slug, gateWindow(h.phasesOf(b.slug), kill.issuedAt, release ? release.issuedAt : null, confirmed, kill.engagedAt));
   return out;
 }
 

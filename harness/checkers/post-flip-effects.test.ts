@@ -42,6 +42,22 @@ describe('post-flip-effects: the bot\'s own Draining', () => {
     );
     expect(postFlipEffects(h, {}).details).toMatchObject({ violations: 1, afterOwnDraining: 1 });
   });
+
+  it('a bot that failed closed before the kill and reopened before the lever confirmed it is judged from its Draining for the kill; reopened after engagedAt, it is inside its window', () => {
+    // flag-store-silent healed at 900: every bot failed closed at 850, two reopened at 950; sa-msft reopens at 1050 (its poll read no kill yet:
+    // the REST fan-out confirmed at 1100), dispatches at 1060, hears the kill at 1080. Seen in a real run under load.
+    const dip = (reopenAt: number, sentAt: number, drainAt: number) => build(
+      roster(), allPhase('Running', 0), load(), allPhase('Draining', 850), allPhase('Stopped', 870),
+      phase('mm-aapl', 'Running', 950), phase('agent-aapl', 'Running', 950), kill(1000, 1100), phase('sa-msft', 'Running', reopenAt), effect('sa-msft', 'order', sentAt, sentAt + 5),
+      phase('mm-aapl', 'Draining', 1020), phase('agent-aapl', 'Draining', 1020), phase('sa-msft', 'Draining', drainAt), allPhase('Stopped', 1500), observed(9000),
+    );
+    const tail = postFlipEffects(dip(1050, 1060, 1080), {});
+    expect(tail.valid).toBe(true);
+    expect(tail.details).toMatchObject({ violations: 0, afterOwnDraining: 0, propagationTail: 1 });
+    const held = postFlipEffects(dip(1150, 1160, 1180), {});
+    expect(held.valid).toBe(false);
+    expect(held.details).toMatchObject({ violations: 1, afterOwnDraining: 1 });
+  });
 });
 
 describe('post-flip-effects: a daemon clock running behind', () => {
