@@ -58,7 +58,6 @@ describe('link-fault scenarios: killdrill proxy and real Toxiproxy give the same
       expect(theirs.proxyUrl).toBe(tp.url); // the fleet's links ran through the real Toxiproxy
       expect([theirs.code, theirs.outcome]).toEqual([ours.code, ours.outcome]);
       expect(theirs.verdicts).toEqual(ours.verdicts);
-      expect(Object.values(theirs.verdicts)).toContain(false); // a reproduction or a fail-closed bar: something must be able to fail
       expect(await proxiesOnToxiproxy()).toEqual({}); // the case's links (and toxics) are gone from it
     });
   }
