@@ -11,6 +11,8 @@ import { scenarioIssues } from './scenario-issues.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
 import { applyTarget, TargetRefused } from '../cli/run-target.ts';
 import { externalProxyRefusals } from '../faults/index.ts';
+import { runMain, type RunDeps } from '../cli/run-command.ts';
+import { silentProgress } from '../runner/progress.ts';
 
 const BASE = `name: t
 description: d
@@ -94,5 +96,40 @@ describe('fleet.overrides.proxyUrl', () => {
     expect(externalProxyRefusals([c('a', 'process', 'http://127.0.0.1:8474'), c('b', 'process')], 2)).toEqual([]);
     expect(externalProxyRefusals([c('default', 'docker', 'http://127.0.0.1:8474')], 1)).toEqual([expect.stringMatching(/^killdrill: x.yaml: fleet.overrides.proxyUrl .* docker runtime's run network cannot reach/)]);
     expect(externalProxyRefusals([c('a', 'process', 'http://127.0.0.1:8474'), c('b', 'process', 'http://127.0.0.1:8474')], 2)).toEqual([expect.stringMatching(/^killdrill: --jobs 2: 2 cases run on the external Toxiproxy http:\/\/127.0.0.1:8474; .*collide/)]);
+  });
+
+  it('killdrill run: --runtime docker, a docker simulated target, --jobs 2 over two cases on it: exit 2, nothing runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'killdrill-proxy-url-run-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, BASE);
+    const two = join(dir, 'two.yaml');
+    writeFileSync(two, `${BASE}matrix:\n  kill.mode: [cancel, flatten]\n`);
+    const docker = join(dir, 'docker-target.yaml');
+    writeFileSync(docker, 'kind: simulated\nname: sim-docker\npreset: alphaswarm\nruntime: docker\noverrides:\n  proxyUrl: http://127.0.0.1:8474\n');
+    const go = async (argv: string[]) => {
+      const err: string[] = [];
+      let ran = 0;
+      const deps: RunDeps = {
+        io: { out: () => {}, err: (l) => err.push(l) },
+        runtimeByName: (name) => ({ name, start: () => Promise.reject(new Error('not used')) }),
+        runCase: async () => (ran++, { outcome: 'passed', invalidInput: false, reasons: [], replay: 'r', runDir: 'out/runs/x', result: {} as never }),
+        progress: () => silentProgress,
+        interrupts: { on: () => () => {} },
+      };
+      return { code: await runMain(argv, deps), err, ran };
+    };
+    const a = await go([file, '--runtime', 'docker']);
+    expect([a.code, a.ran]).toEqual([2, 0]);
+    expect(a.err[0]).toMatch(/fleet.overrides.proxyUrl http:\/\/127.0.0.1:8474 names an external Toxiproxy, which the docker runtime's run network cannot reach/);
+    const plain = join(dir, 'plain.yaml');
+    writeFileSync(plain, BASE.replace('  overrides:\n    proxyUrl: http://127.0.0.1:8474\n', ''));
+    const b = await go([plain, '--target', docker]);
+    expect([b.code, b.ran]).toEqual([2, 0]);
+    expect(b.err[0]).toMatch(/docker runtime's run network cannot reach/);
+    const c = await go([two, '--jobs', '2']);
+    expect([c.code, c.ran]).toEqual([2, 0]);
+    expect(c.err[0]).toMatch(/^killdrill: --jobs 2: 2 cases run on the external Toxiproxy/);
+    const d = await go([two]);
+    expect([d.code, d.ran]).toEqual([0, 2]);
   });
 });
