@@ -1,5 +1,6 @@
 // The fleet's configuration (docs/contracts.md §1): one zod schema, resolved with defaults.
 import { z } from 'zod';
+import { loopbackUrlProblem } from '../lib/loopback-url.ts';
 import { BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
 
 const classSpec = z
@@ -26,8 +27,14 @@ export const FleetConfigSchema = z
     dataDir: z.string().min(1).optional(),
     /** Seed of the bots' pseudo-random choices (sides, quantities, jitter). */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-    /** An external Toxiproxy to route the links through instead of the built-in fault proxy. */
-    proxyUrl: z.url().optional(),
+    /** An external Toxiproxy (loopback http, lib/loopback-url.ts) to route the links through instead of the built-in fault proxy. */
+    proxyUrl: z
+      .string()
+      .superRefine((v, ctx) => {
+        const p = loopbackUrlProblem(v);
+        if (p) ctx.addIssue({ code: 'custom', message: p });
+      })
+      .optional(),
   })
   .strict();
 

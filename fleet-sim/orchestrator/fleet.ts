@@ -7,7 +7,7 @@ import { ManagedProcess, type ProcessSpec } from './managed-process.ts';
 import { PidRegistry } from './pid-registry.ts';
 import { MODULES, nodeArgv } from './paths.ts';
 import { OWNER_ENV, ownerTag } from './reap.ts';
-import { createLinks } from './links.ts';
+import { createLinks, removeLinks } from './links.ts';
 import { readyChecks } from './ready.ts';
 import { SupervisorClient } from '../supervisor/client.ts';
 import { redisArgs, redisPing } from '../redis/redis-server.ts';
@@ -35,6 +35,8 @@ export class Fleet {
   private readonly redisServer: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly launch: ProcessLauncher;
+  /** An external proxy (proxyUrl) answered at start: this fleet's links on it are removed at stop(). */
+  private externalAnswered = false;
 
   /** `launch` is how a component starts: a local process (default) or e.g. a container (fleet-sim/docker). */
   constructor(plan: FleetPlan, redisServer: string, launch: ProcessLauncher = (spec, onSpawn) => new ManagedProcess(spec, onSpawn)) {
@@ -121,9 +123,13 @@ export class Fleet {
   async start(readyTimeoutMs = 60_000): Promise<void> {
     // The apiserver before the supervisors: the operator daemon (control host) needs it.
     const order = ['redis', 'proxy', 'venue', 'gateway', 'apiserver', ...[...this.supervisors.keys()].map((h) => `supervisor.${h}`)];
-    if (this.plan.proxyPort === null) await createLinks(this.plan.proxyUrl, this.plan.file.links).catch((e: unknown) => {
-      throw new StartError(`killdrill: could not create the links on the external proxy ${this.plan.proxyUrl}: ${e instanceof Error ? e.message : String(e)}; check that it is a running Toxiproxy`);
-    });
+    if (this.plan.proxyPort === null) {
+      // Only a proxy that answered can hold links of ours to remove at stop().
+      this.externalAnswered = await fetch(`${this.plan.proxyUrl}/version`, { signal: AbortSignal.timeout(5000) }).then((r) => (void r.arrayBuffer().catch(() => {}), true), () => false);
+      await createLinks(this.plan.proxyUrl, this.plan.file.links).catch((e: unknown) => {
+        throw new StartError(`killdrill: could not create the links on the external proxy ${this.plan.proxyUrl}: ${e instanceof Error ? e.message : String(e)}; check that it is a running Toxiproxy`);
+      });
+    }
     for (const name of order) if (this.procs.has(name)) await this.startProcess(name);
     const { checks, missingBots, close } = readyChecks(this.plan.file, (n) => this.logOf(n));
     try {
@@ -157,10 +163,17 @@ export class Fleet {
     }));
   }
 
-  /** Daemons (by their supervisors) and supervisors, then apiserver, gateway, venue, proxy, redis. */
+  /**
+   * Daemons (by their supervisors) and supervisors, then apiserver, gateway, venue, proxy, redis;
+   * with an external proxy (proxyUrl), last, this fleet's links on it (their toxics go with them).
+   */
   async stop(): Promise<void> {
     const sups = [...this.procs.values()].filter((p) => p.spec.kind === 'supervisor');
     await Promise.all(sups.map((p) => p.stop(STOP_GRACE_MS + 5000)));
     for (const name of ['apiserver', 'gateway', 'venue', 'proxy', 'redis']) await this.procs.get(name)?.stop(STOP_GRACE_MS);
+    if (this.plan.proxyPort === null && this.externalAnswered) {
+      const failed = await removeLinks(this.plan.proxyUrl, this.plan.file.links);
+      if (failed.length) process.stderr.write(`killdrill: could not remove ${failed.length} link(s) from the external proxy ${this.plan.proxyUrl}: ${failed.join(', ')}; delete them (DELETE /proxies/<name>) or the next sim up on it replaces them\n`);
+    }
   }
 }

@@ -38,6 +38,24 @@ export async function createLinks(proxyUrl: string, links: Links): Promise<void>
   await tp.populate(Object.entries(links).map(([name, l]) => ({ name, listen: l.listen, upstream: l.upstream, enabled: true })));
 }
 
+/**
+ * Remove every link's proxy (and with it its toxics) from an external Toxiproxy when the fleet stops;
+ * one already gone counts as removed. Returns the links it could not remove, each with why.
+ */
+export async function removeLinks(proxyUrl: string, links: Links): Promise<string[]> {
+  const failed: string[] = [];
+  for (const name of Object.keys(links)) {
+    try {
+      const res = await fetch(`${proxyUrl}/proxies/${encodeURIComponent(name)}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (!res.ok && res.status !== 404) failed.push(`${name} (HTTP ${res.status})`);
+    } catch (err) {
+      failed.push(`${name} (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  return failed;
+}
+
 export async function setLinkEnabled(proxyUrl: string, name: string, enabled: boolean): Promise<void> {
   const p = await new Toxiproxy(proxyUrl).get(name);
   await p.update({ enabled, listen: p.listen, upstream: p.upstream });

@@ -4,6 +4,7 @@
 import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
 import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.ts';
 import { applyTarget, TargetRefused } from './run-target.ts';
+import { externalProxyRefusals } from '../faults/index.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
 import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
@@ -148,6 +149,15 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
       if (!(err instanceof TargetRefused)) throw err;
       for (const r of err.reasons) io.err(r);
       io.err(`killdrill: nothing was started; fix the above or the target file ${sel.target}`);
+      return EXIT.invalid;
+    }
+  }
+  // An external Toxiproxy (fleet.overrides.proxyUrl): not from docker, not shared by cases side by side.
+  if (!external) {
+    const refused = externalProxyRefusals(sel.cases.map((c) => ({ file: c.file, id: c.id, runtime: sel.runtimeName ?? c.scenario.runtime, ...(c.scenario.fleet.overrides.proxyUrl ? { proxyUrl: c.scenario.fleet.overrides.proxyUrl } : {}) })), sel.jobs);
+    if (refused.length) {
+      for (const r of refused) io.err(r);
+      io.err('killdrill: nothing was started; fix the above');
       return EXIT.invalid;
     }
   }

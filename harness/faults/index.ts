@@ -2,3 +2,4 @@ export * from './types.ts';
 export { listComponents, controlComponent, componentsOf } from './control-api.ts';
 export { faultByKind, knownFaultKinds } from './catalog.ts';
 export { presetComponents, checkFaultsAgainstPreset } from './static-check.ts';
+export { needsKilldrillProxy, externalProxyRefusals } from './external-proxy.ts';

@@ -5,6 +5,7 @@
 import { topologyFor } from '../../fleet-sim/presets/index.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { faultByKind } from './catalog.ts';
+import { needsKilldrillProxy } from './external-proxy.ts';
 import type { ComponentInfo } from './types.ts';
 
 export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: number): ComponentInfo[] {
@@ -24,9 +25,12 @@ export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: numb
   return out;
 }
 
-/** Problems of a scenario's faults against its preset's fleet: `[index, message]` per bad fault. */
+/**
+ * Problems of a scenario's faults against its preset's fleet: `[index, message]` per bad fault.
+ * With an external Toxiproxy (overrides.proxyUrl) a fault only killdrill's proxy can drive is one.
+ */
 export function checkFaultsAgainstPreset(
-  fleet: { preset: 'alphaswarm' | 'principal'; bots?: number; overrides?: { keyPrefix?: string } },
+  fleet: { preset: 'alphaswarm' | 'principal'; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
   faults: ReadonlyArray<{ kind: string; params?: Record<string, unknown> }>,
 ): Array<[number, string]> {
   const components = presetComponents(fleet.preset, fleet.bots);
@@ -35,7 +39,7 @@ export function checkFaultsAgainstPreset(
   faults.forEach((f, i) => {
     let problem: string | null;
     try {
-      problem = faultByKind(f.kind).check(f.params ?? {}, components, keyPrefix);
+      problem = faultByKind(f.kind).check(f.params ?? {}, components, keyPrefix) ?? (fleet.overrides?.proxyUrl ? needsKilldrillProxy(f) : null);
     } catch (err) {
       problem = err instanceof Error ? err.message.replace(/^killdrill: /, '') : String(err);
     }

@@ -6,6 +6,7 @@ import { BUGS } from '../../fleet-sim/model.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
+import { loopbackUrlProblem } from '../../lib/loopback-url.ts';
 
 const duration = z
   .string()
@@ -33,6 +34,16 @@ const overrides = z
     defaultMode: z.enum(MODES).optional(),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
+    proxyUrl: z
+      .string()
+      .superRefine((v, ctx) => {
+        const p = loopbackUrlProblem(v);
+        if (p) ctx.addIssue({ code: 'custom', message: p });
+      })
+      .optional()
+      .describe(
+        "An external Toxiproxy's API (http://127.0.0.1:<port>): the fleet starts no fault proxy of its own, creates its links on this one and removes them when it stops; every network fault is driven on it (docs/faults.md). Process runtime only.",
+      ),
   })
   .describe('FleetConfig fields (docs/contracts.md §1).');
 
@@ -177,6 +188,8 @@ export const ScenarioSchema = z
     const fcw = s.expect['fail-closed-within'];
     if (fcw?.fault !== undefined && !ids.includes(fcw.fault)) add(['expect', 'fail-closed-within', 'fault'], `no fault has id '${fcw.fault}' (fault ids: ${ids.join(', ') || 'none'})`);
     if (fcw && fcw.fault === undefined && !s.faults.some((f) => f.kind === 'flag-store-silent' || f.kind === 'redis-down')) add(['expect', 'fail-closed-within'], 'no flag-store-silent or redis-down fault to measure from: add one, or name a fault id in fault');
+    if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
+      add(['fleet', 'overrides', 'proxyUrl'], "an external Toxiproxy cannot be reached from the docker runtime's run network (docs/docker.md); use runtime: process with proxyUrl, or drop proxyUrl");
     if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');
     if (s.kill.asset !== undefined && s.kill.level !== 1) add(['kill', 'asset'], 'asset is only for path broker-level, level 1');
     if (s.kill.scope === 'platform' && s.kill.target !== undefined && s.kill.target !== 'platform') add(['kill', 'target'], "the platform scope's target is 'platform'");

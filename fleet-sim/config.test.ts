@@ -1,0 +1,14 @@
+// FleetConfig.proxyUrl (an external Toxiproxy for `sim up`): loopback http with a port, else exit 2's message.
+import { describe, expect, it } from 'vitest';
+import { FleetConfigError, parseFleetConfig } from './config.ts';
+
+describe('FleetConfig.proxyUrl', () => {
+  it('is kept when it is a loopback http URL with a port', () => {
+    expect(parseFleetConfig({ proxyUrl: 'http://127.0.0.1:8474' }).proxyUrl).toBe('http://127.0.0.1:8474');
+  });
+  it('is refused, naming the field and why, when it is not', () => {
+    expect(() => parseFleetConfig({ proxyUrl: 'http://10.0.0.1:8474' })).toThrow(FleetConfigError);
+    expect(() => parseFleetConfig({ proxyUrl: 'http://10.0.0.1:8474' })).toThrow(/proxyUrl: host '10.0.0.1' is not a loopback address/);
+    expect(() => parseFleetConfig({ proxyUrl: 'https://localhost:8474' })).toThrow(/proxyUrl: scheme 'https' is not accepted/);
+  });
+});
