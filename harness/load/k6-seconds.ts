@@ -73,7 +73,7 @@ export function k6Seconds(lateMs = 1500): K6Seconds {
     const out: LoadSecondOp[] = [];
     if (next === null) return out;
     for (; next <= endSec; next += 1000) {
-      const span = stoppedAt === null ? 1000 : Math.max(0, Math.min(1000, stoppedAt - next));
+      const span = stoppedAt === null ? 1000 : Math.max(0, Math.min(1000, Math.round(stoppedAt - next)));
       if (span > 0) out.push(op(next, span));
     }
     return out;
