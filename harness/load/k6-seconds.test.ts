@@ -54,7 +54,7 @@ describe('rate profiles', () => {
   });
 
   it('becomes a k6 arrival-rate executor that runs until the harness stops it', () => {
-    expect(k6Scenario({ kind: 'constant', rate: 50 }, 70_000)).toEqual({ executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '70s', preAllocatedVUs: 3, maxVUs: 10 });
+    expect(k6Scenario({ kind: 'constant', rate: 50 }, 70_000)).toEqual({ executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '70s', preAllocatedVUs: 10, maxVUs: 10 });
     const r = k6Scenario({ kind: 'ramping', start: 0, stages: [{ target: 200, durationMs: 1500 }] }, 60_000, 80);
     expect(r).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 0, maxVUs: 80, stages: [{ target: 200, duration: '1500ms' }, { target: 200, duration: '60s' }] });
   });

@@ -22,6 +22,10 @@ export interface K6Plan {
 
 export interface LoadRun {
   pid: number;
+  /** Resolves once k6 sent its first request (true), or exited before it did (false). */
+  sending: Promise<boolean>;
+  /** Why k6 exited by itself (its last lines), or null while it runs. */
+  exited(): string | null;
   /** Stop k6 (if still running), read the rest of its output, record `load-end`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -65,6 +69,9 @@ export async function startK6(o: { plan: K6Plan; k6: string; runDir: string; hol
   let offset = 0;
   let rest = '';
   let running = false;
+  let onSending: (v: boolean) => void = () => {};
+  const sending = new Promise<boolean>((r) => (onSending = r));
+  void exited.then(() => onSending(false));
   const read = () => {
     if (!existsSync(out)) return;
     const fd = openSync(out, 'r');
@@ -85,6 +92,7 @@ export async function startK6(o: { plan: K6Plan; k6: string; runDir: string; hol
     if (!running && first !== null) {
       running = true;
       emit({ type: 'load-running', at: first });
+      onSending(true);
     }
   };
   const timer = setInterval(() => {
@@ -131,6 +139,8 @@ export async function startK6(o: { plan: K6Plan; k6: string; runDir: string; hol
   };
   return {
     pid: child.pid ?? -1,
+    sending,
+    exited: () => (exit === null ? null : `k6 exited (code ${(exit as { code: number | null }).code}): ${tail.trim().split('\n').slice(-3).join(' | ')}`),
     stop: () => (stopping ??= stop()),
   };
 }

@@ -24,6 +24,8 @@ import { dirname } from 'node:path';
 
 /** k6 holds its rate this long past load.duration, so it ends by itself if the harness is gone (SIGKILL). */
 const K6_HOLD_PAST_DURATION_MS = 30_000;
+/** How long k6 may take from its start to its first request. */
+const K6_START_TIMEOUT_MS = 30_000;
 
 export interface CaseContext {
   runId: string;
@@ -93,6 +95,19 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
     const reads = readsOf(ep);
     emit({ type: 'fleet-up', endpoints: publicEndpoints(ep), at: nowMs() });
+    // load.k6: k6 drives the control plane from before the warm-up until the case ends (docs/load.md);
+    // the timeline (warm-up, faults, lever) starts once it sends, so a slow k6 start cannot eat the warm-up.
+    if (plan.load?.k6 && k6) {
+      if (!ep.brokerUrl) throw new InfraError(`killdrill: ${plan.file}: load.k6 drives the broker API and the target names no broker URL; name it in the target file, or drop load.k6`);
+      const env: Record<string, string> = { BROKER_URL: ep.brokerUrl, BROKER_TOKEN: ep.token ?? '', KILLDRILL_RUN_ID: ctx.runId, ...(ep.venueUrl ? { VENUE_URL: ep.venueUrl } : {}) };
+      const run = (load = await startK6({ plan: plan.load.k6, k6, runDir: ctx.runDir ?? dirname(ctx.dataDir), holdMs: plan.maxDurationMs + K6_HOLD_PAST_DURATION_MS, env, emit }));
+      let wait: NodeJS.Timeout | undefined;
+      const sent = await Promise.race([run.sending, new Promise<null>((r) => (wait = setTimeout(() => r(null), K6_START_TIMEOUT_MS)))]);
+      clearTimeout(wait);
+      if (signal.aborted) throw new Interrupted();
+      if (sent === false) throw new InfraError(`killdrill: k6 exited before it sent a request: ${run.exited()}; see k6.log in the run directory`);
+      if (sent === null) throw new InfraError(`killdrill: k6 sent no request within ${K6_START_TIMEOUT_MS / 1000} s of its start; see k6.log in the run directory`);
+    }
     const t0 = nowMs();
     // load.duration: the hard cap of the case, from the load's start.
     const capAt = t0 + plan.maxDurationMs;
@@ -113,13 +128,6 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
     // Observers: the history's sources.
     const obs = (observers = startObservers(ep, keyPrefix, emit));
-
-    // load.k6: k6 drives the control plane from before the warm-up until the case ends (docs/load.md).
-    if (plan.load?.k6 && k6) {
-      if (!ep.brokerUrl) throw new InfraError(`killdrill: ${plan.file}: load.k6 drives the broker API and the target names no broker URL; name it in the target file, or drop load.k6`);
-      const env: Record<string, string> = { BROKER_URL: ep.brokerUrl, BROKER_TOKEN: ep.token ?? '', KILLDRILL_RUN_ID: ctx.runId, ...(ep.venueUrl ? { VENUE_URL: ep.venueUrl } : {}) };
-      load = await startK6({ plan: plan.load.k6, k6, runDir: ctx.runDir ?? dirname(ctx.dataDir), holdMs: plan.maxDurationMs + K6_HOLD_PAST_DURATION_MS, env, emit });
-    }
 
     // Progress line.
     let lastCount = 0;
