@@ -60,6 +60,7 @@ describe('load.k6 with the real k6', () => {
     expect(loadHeld(runDir)).toMatchObject({ valid: true });
     expect(alive(k6Pid(ops))).toBe(false);
     for (const f of ['k6.json', 'k6-summary.json', 'k6-script.js']) expect(existsSync(join(runDir, f)), f).toBe(true);
+    expect(readFileSync(join(runDir, 'timeline.html'), 'utf8')).toMatch(/class="row load".*k6 broker-ui/); // the timeline's load lane
   });
 
   it('SIGINT while k6 runs: the case is interrupted, k6 stopped and its end recorded; no k6 left running', { timeout: 180_000 }, async () => {
