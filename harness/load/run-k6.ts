@@ -43,7 +43,7 @@ export async function startK6(o: { plan: K6Plan; k6: string; runDir: string; hol
   await bundleK6Script(plan.scriptPath, { scenarios: { killdrill: k6Scenario(plan.profile, o.holdMs, plan.vus) }, thresholds: plan.thresholds }, bundle);
   const log = createWriteStream(join(runDir, 'k6.log'));
   const args = ['run', '--no-color', '--quiet', '--out', `json=${out}`, '--summary-export', summary, bundle];
-  const child: ChildProcess = spawn(o.k6, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+  const child: ChildProcess = spawn(o.k6, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_NO_USAGE_REPORT: 'true', ...o.env } }); // no report to k6's servers: a drill sends nothing anywhere but the target
   let tail = '';
   const keep = (d: Buffer) => {
     log.write(d);
