@@ -3,7 +3,7 @@
 // the kill's mode) from the checkers' details (checker-figures.ts), never recomputed here.
 import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percentiles, PerBot, PhaseOp, RosterBot, RunData, Verdict } from './run-types.ts';
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
-import { loadSeconds, type LoadSecond } from './timeline-load.ts';
+import { loadSeconds, type LoadSecond } from './load-seconds.ts';
 
 export interface DaemonEvent {
   host: string;

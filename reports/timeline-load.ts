@@ -3,22 +3,11 @@
 import { CHART_W, type Scale } from './timeline-layout.ts';
 import { rel } from './timeline-svg.ts';
 import { esc } from './html-escape.ts';
+import type { LoadSecond } from './load-seconds.ts';
+
+export { loadSeconds, type LoadSecond } from './load-seconds.ts';
 
 export const LOAD_H = 34;
-
-/** One `load` op of the history (docs/contracts.md §9). */
-export interface LoadSecond {
-  at: number;
-  spanMs: number;
-  requestsPerS: number;
-  errorsPerS: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-}
-
-export function loadSeconds(history: Array<{ type: string }>): LoadSecond[] {
-  return history.filter((o) => o.type === 'load').map((o) => o as unknown as LoadSecond).sort((a, b) => a.at - b.at);
-}
 
 /** The lane's row, or '' when the run had no k6 load. */
 export function loadRowHtml(seconds: LoadSecond[], scale: Scale, script: string | null): string {
