@@ -3,6 +3,7 @@
 // the kill's mode) from the checkers' details (checker-figures.ts), never recomputed here.
 import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percentiles, PerBot, PhaseOp, RosterBot, RunData, Verdict } from './run-types.ts';
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
+import { loadSeconds, type LoadSecond } from './load-seconds.ts';
 
 export interface DaemonEvent {
   host: string;
@@ -49,6 +50,9 @@ export interface RunView {
   verdicts: Verdict[];
   /** Every figure the reports show, from the checkers' details. */
   figures: CheckerFigures;
+  /** k6's load, one entry a second (load.k6; empty without it), and its script. */
+  load: LoadSecond[];
+  loadScript: string | null;
 }
 
 export type RunTarget =
@@ -184,5 +188,7 @@ export function buildView(run: RunData): RunView {
     stats,
     verdicts: result?.verdicts ?? [],
     figures,
+    load: loadSeconds(history),
+    loadScript: (history.find((o) => o.type === 'load-start')?.script as string | undefined) ?? null,
   };
 }

@@ -26,7 +26,7 @@ svg{display:block;overflow:visible}text{font-size:10px;fill:#3d4a5c;text-anchor:
 .marker.issued{border-color:#1f5fbf}.marker.engaged{border-color:#1f5fbf;border-left-style:dashed}
 .marker.release-issued{border-color:#0b7a75}.marker.released{border-color:#0b7a75;border-left-style:dashed}
 .window{position:absolute;top:0;bottom:0;background:rgba(215,38,61,.07);border-left:1px dotted var(--red);border-right:1px dotted var(--red);pointer-events:none}
-.fault-bar{fill:rgba(215,38,61,.35)}.lever-tag{font-weight:600}
+.fault-bar{fill:rgba(215,38,61,.35)}.lever-tag{font-weight:600}.load-rps{fill:#5b6fb5}.load-err{fill:#d7263d}
 `;
 
 export const TIMELINE_JS = `

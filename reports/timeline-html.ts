@@ -5,6 +5,7 @@ import type { RunView } from './run-view.ts';
 import type { LaneGroup, Scale } from './timeline-layout.ts';
 import { CHART_W, layoutLanes, makeScale } from './timeline-layout.ts';
 import { aggregateSvg, axisSvg, botLaneSvg, rel } from './timeline-svg.ts';
+import { loadRowHtml } from './timeline-load.ts';
 import { TIMELINE_CSS, TIMELINE_JS } from './timeline-assets.ts';
 import { esc } from './html-escape.ts';
 
@@ -113,6 +114,7 @@ ${open ? '' : `<small>${total} bots: lanes are aggregated per daemon; click a da
 ${overlays(view, scale, 230)}
 <div class="row axis"><div class="label"></div>${axisSvg(scale)}</div>
 ${leverRows(view, scale)}
+${loadRowHtml(view.load, scale, view.loadScript)}
 ${body}
 </div>
 <script>${TIMELINE_JS}</script>

@@ -14,6 +14,7 @@ import { modeWorkDone } from './mode-work-done.ts';
 import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
 import { failClosedWithin } from './fail-closed-within.ts';
 import { withObserverLoss } from './observer-loss.ts';
+import { loadDeclared, loadHeld } from './load-held.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -32,17 +33,25 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'mode-work-done': modeWorkDone,
   'out-of-scope-unaffected': outOfScopeUnaffected,
   'fail-closed-within': failClosedWithin,
+  'load-held': loadHeld,
 };
 
-/** Checkers that judge only what a scenario sets up on purpose: run only when its expect block names them. */
-export const OPT_IN: readonly CheckerName[] = ['fail-closed-within'];
+/**
+ * Checkers that judge only what a scenario sets up on purpose: run only when its expect block names
+ * them, or (load-held) when the run declared load (load.k6 in run-start's plan, or k6 started).
+ */
+const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => boolean>> = {
+  'fail-closed-within': (_h, e) => e['fail-closed-within'] !== undefined,
+  'load-held': (h, e) => e['load-held'] !== undefined || loadDeclared(h),
+};
+export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 
 /**
  * Every checker except the skipped ones, in the stable order. A checker that throws is a bug: reported as
  * unknown, never as a pass. A `true` whose sources lost data (an observer failed to the end) is unknown.
  */
 export function runCheckers(history: History, expectations: Expectations, skip: CheckerName[] = [], checkers: Record<CheckerName, Checker> = CHECKERS): Verdict[] {
-  return CHECKER_NAMES.filter((n) => !skip.includes(n) && (!OPT_IN.includes(n) || expectations[n] !== undefined)).map((n) => {
+  return CHECKER_NAMES.filter((n) => !skip.includes(n) && (RUNS_WHEN[n]?.(history, expectations) ?? true)).map((n) => {
     try {
       return withObserverLoss(history, checkers[n](history, expectations));
     } catch (err) {

@@ -11,5 +11,6 @@ export const CHECKER_NAMES = [
   'mode-work-done',
   'out-of-scope-unaffected',
   'fail-closed-within',
+  'load-held',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

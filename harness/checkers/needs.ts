@@ -21,4 +21,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'mode-work-done': ['ledger', 'phases'],
   'out-of-scope-unaffected': ['phases', 'ledger'],
   'fail-closed-within': ['phases'],
+  // phases: the window runs until every in-scope bot is Stopped. Its own evidence is k6's output (load-start … load-end).
+  'load-held': ['phases'],
 };

@@ -24,6 +24,7 @@ export interface Expectations {
   'bot-gate-held'?: Record<string, never>;
   'out-of-scope-unaffected'?: Record<string, never>;
   'fail-closed-within'?: { fault?: string; budgetS?: number };
+  'load-held'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

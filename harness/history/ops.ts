@@ -1,6 +1,7 @@
 // History ops (docs/contracts.md §9). Every op has `t` (harness clock when recorded) and `type`.
 // Times named `at`, `dispatchedAt`, `receivedAt`, `intentAt` are the fleet's, on the same clock.
 import type { RosterBot } from '../runner/in-scope.ts';
+import type { RateProfile } from '../load/profile.ts';
 
 export type LeverName = 'kill' | 'release';
 export type Outcome = 'passed' | 'failed' | 'errored' | 'interrupted';
@@ -39,6 +40,14 @@ export interface CaseDecidedOp extends Base { type: 'case-decided'; at: number; 
 export interface DurationReachedOp extends Base { type: 'duration-reached'; at: number; stage: string; durationMs: number }
 /** A stop condition (`run --max-case-duration`, `--stop-on-no-restart`, `--guard`…) held: the case ends interrupted. */
 export interface StopConditionOp extends Base { type: 'stop-condition'; at: number; reason: string }
+/** k6 was started (harness/load/run-k6.ts): the script, its rate profile (harness/load/profile.ts), thresholds. */
+export interface LoadStartOp extends Base { type: 'load-start'; at: number; tool: 'k6'; script: string; profile: RateProfile; thresholds: Record<string, string[]>; pid: number | null; args: string[] }
+/** k6's first request was sent: its executor's start, where the rate profile's time 0 is. */
+export interface LoadRunningOp extends Base { type: 'load-running'; at: number }
+/** One second of k6's requests, counted in the second each was sent (harness/load/k6-seconds.ts). */
+export interface LoadSecondOp extends Base { type: 'load'; at: number; spanMs: number; requests: number; requestsPerS: number; errors: number; errorsPerS: number; p50Ms: number | null; p99Ms: number | null; dropped: number }
+/** k6 ended: stopped by the harness at the end of the case or on abort, or by itself (died, script error). */
+export interface LoadEndOp extends Base { type: 'load-end'; at: number; stoppedBy: 'harness' | 'itself'; exitCode: number | null; signal: string | null; thresholdsCrossed: string[]; summaryMissing?: boolean; late: number; error?: string }
 export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reason?: string }
 /** Ops the checkers do not read (fleet-up, …). */
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
@@ -46,7 +55,8 @@ export interface OtherOp extends Base { type: string; [k: string]: unknown }
 export type Op =
   | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp
-  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp;
+  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
+  | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp;
 
 /** An op as handed to the recorder: everything but `t`. */
 export type OpInput = { type: string } & Record<string, unknown>;

@@ -41,4 +41,11 @@ describe('describePlan', () => {
     expect(lines[1]).toBe("  target: external 'alphaswarm-staging' (environment staging), reached only over the endpoints its file names; nothing of it is started or stopped");
     expect(lines.join('\n')).not.toMatch(/started for this case/);
   });
+
+  it('load.k6: the script, its rate and thresholds, and whether k6 is on the PATH', () => {
+    const text = TEXT.replace('load: { warmup: 2s, duration: 30s }', "load: { warmup: 2s, duration: 30s, k6: { script: broker-ui, rate: { ramping: [{ target: 40, duration: 5s }] }, thresholds: { http_req_failed: ['rate<0.01'] } } }");
+    const c = parseScenarioText(text, 's.yaml').cases[0];
+    const line = describePlan(c, planFromScenario(c, 9), 'process').find((l) => l.startsWith('  load.k6:'));
+    expect(line).toMatch(/^  load\.k6: script broker-ui \(.*load\/broker-ui\.ts\), ramping from 0 through 40\/s in 5s, the last held, thresholds \{"http_req_failed":\["rate<0.01"\]\}; .*judged by load-held; (k6 is \/.*k6|no k6 on the PATH: the run would error \(exit 3\))/);
+  });
 });

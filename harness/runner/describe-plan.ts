@@ -7,6 +7,7 @@ import type { ScenarioCase } from '../scenario/index.ts';
 import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
 import type { CheckerName } from '../checkers/names.ts';
 import type { RunPlan } from './plan.ts';
+import { findK6 } from '../load/find-k6.ts';
 
 const d = (ms: number) => formatDuration(ms);
 
@@ -30,6 +31,12 @@ export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string
     `  fleet: ${target ? `simulated target '${target.name}': ` : ''}preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (started for this case, stopped at its end)`,
   );
   lines.push(`  load: warm-up ${d(plan.warmupMs)}, hard cap (load.duration) ${d(plan.maxDurationMs)}`);
+  const k6 = plan.load?.k6;
+  if (k6) {
+    const rate = k6.profile.kind === 'constant' ? `${k6.profile.rate} requests/s` : `ramping from ${k6.profile.start} through ${k6.profile.stages.map((st) => `${st.target}/s in ${d(st.durationMs)}`).join(', ')}, the last held`;
+    const where = findK6();
+    lines.push(`  load.k6: script ${k6.script} (${k6.scriptPath}), ${rate}${Object.keys(k6.thresholds).length ? `, thresholds ${JSON.stringify(k6.thresholds)}` : ''}; started before the warm-up, stopped at the end; judged by load-held${judged('load-held')}; ${where ? `k6 is ${where}` : 'no k6 on the PATH: the run would error (exit 3); see docs/load.md'}`);
+  }
   lines.push(
     `  lever: at ${d(k.atMs)}  path ${k.path}  scope ${k.scope}  target ${k.target}  mode ${k.mode}${k.level !== undefined ? `  level ${k.level}` : ''}${k.asset !== undefined ? `  asset ${k.asset}` : ''}`,
   );

@@ -5,6 +5,7 @@ import type { ScenarioCase } from '../scenario/index.ts';
 import { drainingBudgetMs, restartBudgetMs, stopBudgetMs } from '../checkers/expectations.ts';
 import type { CheckerName } from '../checkers/names.ts';
 import type { RunPlan } from './plan.ts';
+import { k6Plan } from '../load/k6-plan.ts';
 
 const SETTLE_MS = 1000;
 
@@ -54,5 +55,6 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
     ),
     restartBudgetMs: restartBudgetMs(e),
     settleMs: SETTLE_MS,
+    ...(s.load.k6 ? { load: { k6: k6Plan(s.load.k6, c.file) } } : {}),
   };
 }

@@ -8,6 +8,8 @@ export interface FaultPlan {
   params: Record<string, unknown>;
 }
 
+import type { K6Plan } from '../load/run-k6.ts';
+
 export interface RunPlan {
   file: string;
   scenarioName: string;
@@ -27,4 +29,6 @@ export interface RunPlan {
   restartBudgetMs: number;
   /** Keep recording this long after the last in-scope bot stopped, to catch stragglers. */
   settleMs: number;
+  /** load.k6: external load driven by k6 from before the warm-up to the end (docs/load.md). */
+  load?: { k6?: K6Plan };
 }

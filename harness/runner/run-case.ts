@@ -18,10 +18,20 @@ import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
 import type { CaseStop, StopCondition } from './stop-conditions.ts';
+import { findK6, NO_K6 } from '../load/find-k6.ts';
+import { startK6, type LoadRun } from '../load/run-k6.ts';
+import { dirname } from 'node:path';
+
+/** k6 holds its rate this long past load.duration, so it ends by itself if the harness is gone (SIGKILL). */
+const K6_HOLD_PAST_DURATION_MS = 30_000;
+/** How long k6 may take from its start to its first request. */
+const K6_START_TIMEOUT_MS = 30_000;
 
 export interface CaseContext {
   runId: string;
   dataDir: string;
+  /** The case's run directory (k6's bundle, output and summary go there); default: dataDir's parent. */
+  runDir?: string;
   runtime: AnyRuntime;
   emit: Emit;
   progress: Progress;
@@ -54,6 +64,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   let fleet: FleetHandle<TargetEndpoints> | null = null;
   let observers: Observers | null = null;
   let faults: FaultSchedule | null = null;
+  let load: LoadRun | null = null;
   const timers: NodeJS.Timeout[] = [];
   let inScope: string[] = [];
   const secrets: string[] = [];
@@ -75,12 +86,28 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
   try {
     progress.update({ phase: 'starting', elapsedMs: 0, running: 0, draining: 0, stopped: 0, effectsPerS: 0 });
+    // load.k6 needs k6: found before the fleet starts, never skipped (exit 3 with how to install it).
+    const k6 = plan.load?.k6 ? findK6() : null;
+    if (plan.load?.k6 && !k6) throw new InfraError(NO_K6);
     fleet = await startFleet(plan, ctx);
     const ep = fleet.endpoints;
     secrets.push(...secretsOf(ep));
     ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
     const reads = readsOf(ep);
     emit({ type: 'fleet-up', endpoints: publicEndpoints(ep), at: nowMs() });
+    // load.k6: k6 drives the control plane from before the warm-up until the case ends (docs/load.md);
+    // the timeline (warm-up, faults, lever) starts once it sends, so a slow k6 start cannot eat the warm-up.
+    if (plan.load?.k6 && k6) {
+      if (!ep.brokerUrl) throw new InfraError(`killdrill: ${plan.file}: load.k6 drives the broker API and the target names no broker URL; name it in the target file, or drop load.k6`);
+      const env: Record<string, string> = { BROKER_URL: ep.brokerUrl, BROKER_TOKEN: ep.token ?? '', KILLDRILL_RUN_ID: ctx.runId, ...(ep.venueUrl ? { VENUE_URL: ep.venueUrl } : {}) };
+      const run = (load = await startK6({ plan: plan.load.k6, k6, runDir: ctx.runDir ?? dirname(ctx.dataDir), holdMs: plan.maxDurationMs + K6_HOLD_PAST_DURATION_MS, env, emit }));
+      let wait: NodeJS.Timeout | undefined;
+      const sent = await Promise.race([run.sending, new Promise<null>((r) => (wait = setTimeout(() => r(null), K6_START_TIMEOUT_MS)))]);
+      clearTimeout(wait);
+      if (signal.aborted) throw new Interrupted();
+      if (sent === false) throw new InfraError(`killdrill: k6 exited before it sent a request: ${run.exited()}; see k6.log in the run directory`);
+      if (sent === null) throw new InfraError(`killdrill: k6 sent no request within ${K6_START_TIMEOUT_MS / 1000} s of its start; see k6.log in the run directory`);
+    }
     const t0 = nowMs();
     // load.duration: the hard cap of the case, from the load's start.
     const capAt = t0 + plan.maxDurationMs;
@@ -189,6 +216,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     return { status: 'errored', reason: reason.startsWith('killdrill:') ? reason : `killdrill: ${reason}`, inScope, secrets };
   } finally {
     for (const t of timers) clearInterval(t);
+    // k6 stops first, at the end of the case as on error or abort: no k6 is left running.
+    if (load) await load.stop().catch((err: unknown) => emit({ type: 'load-end', at: nowMs(), stoppedBy: 'harness', exitCode: null, signal: null, thresholdsCrossed: [], late: 0, error: `killdrill: stopping k6 failed: ${err instanceof Error ? err.message : String(err)}` }));
     // Heal every fault still active (none is injected from now on), release a kill still pulled,
     // take a last look, read the journals over the wire (the broker's GET /journal), stop the fleet.
     if (faults) await faults.healAll('the case ended before this fault was due');

@@ -105,7 +105,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
       return decideSoFar(h, (x) => runCheckers(x, s.expect, s.skip ?? []), s.detects, now);
     };
     run = await runCase(plan, {
-      runId, dataDir: join(runDir, 'fleet'), runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal,
+      runId, dataDir: join(runDir, 'fleet'), runDir, runtime: opts.runtime, emit: recorder.emit, progress: opts.progress, signal: opts.signal,
       ...(opts.portBlock ? { portBlock: opts.portBlock } : {}),
       ...(opts.observeFull ? {} : { judgeSoFar }),
       ...(opts.stop ? { stop: opts.stop } : {}),

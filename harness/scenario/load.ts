@@ -8,6 +8,7 @@ import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { expandMatrix, matrixKeyFor, withPath, type MatrixCase, type MatrixValue } from './matrix.ts';
 import { resolveTarget } from './targets.ts';
 import { checkFaultsAgainstPreset } from '../faults/index.ts';
+import { resolveScript } from '../load/scripts.ts';
 
 const SCHEMA_HINT = 'scenarios/schema.json';
 
@@ -76,6 +77,10 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
     // A fault aimed at a component, link or host this preset's fleet does not have: rejected now, not after the fleet started.
     const inCase = mc.id === 'default' ? '' : `in matrix case '${mc.id}': `;
     for (const [i, problem] of checkFaultsAgainstPreset(s.fleet, s.faults)) issues.push(at(['faults', i], `${inCase}fault '${s.faults[i].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
+    if (s.load.k6) {
+      const script = resolveScript(s.load.k6.script, file);
+      if ('error' in script) issues.push(at(['load', 'k6', 'script'], `${inCase}${script.error}`));
+    }
     const target = resolveTarget({
       preset: s.fleet.preset,
       fileScope: scenario.kill.scope,

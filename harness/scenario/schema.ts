@@ -95,6 +95,26 @@ const kill = z.strictObject({
   asset: z.string().min(1).optional().describe('Level 1 only: the asset to halt (default DOGE-USD).'),
 });
 
+// load.k6: external load on the target's control plane, driven by k6 (docs/load.md).
+const k6Stage = z.strictObject({ target: z.number().min(0).max(100_000).describe('Requests/s at the end of this stage.'), duration });
+const k6Rate = z
+  .union([
+    z.strictObject({ constant: z.number().gt(0, 'a rate above 0 requests/s').max(100_000).describe('Requests/s, held until the case ends.') }),
+    z.strictObject({
+      ramping: z.array(k6Stage).min(1, 'a ramping rate needs at least one stage ({target, duration})').max(100),
+      start: z.number().min(0).max(100_000).optional().describe('Requests/s at the start (default 0).'),
+    }),
+  ])
+  .describe("Arrival rate (the shipped scripts make one request per iteration): { constant: N } or { ramping: [{target, duration}…], start? } (k6's ramping arrival rate; the last target is held until the case ends).");
+const loadK6 = z
+  .strictObject({
+    script: z.string().min(1).describe("A script shipped in load/ by name (e.g. 'broker-ui'), or a path to your own k6 script (.ts or .js), relative to this file."),
+    rate: k6Rate,
+    vus: z.number().int().min(1).max(10_000).optional().describe('Most VUs k6 may use to hold the rate (default max(10, peak/5)).'),
+    thresholds: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional().describe("k6 thresholds, e.g. { http_req_failed: ['rate<0.01'] }: one crossed fails load-held, so the case."),
+  })
+  .describe('Drive load with k6 from before the warm-up to the end of the case; judged by load-held.');
+
 const budgetS = z.number().gt(0).max(86_400);
 const expect = z.strictObject({
   'time-to-draining': z
@@ -114,6 +134,7 @@ const expect = z.strictObject({
   'mode-work-done': z.strictObject({}).optional(),
   'bot-gate-held': z.strictObject({}).optional(),
   'out-of-scope-unaffected': z.strictObject({}).optional(),
+  'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
       fault: name.optional().describe('The fault id to measure from (default: the first flag-store-silent or redis-down fault).'),
@@ -149,6 +170,7 @@ export const ScenarioSchema = z
     load: z.strictObject({
       warmup: duration.describe('Load before any lever may be pulled; the runner checks effects reached the venue by its end (else the case is errored).'),
       duration: duration.describe('The hard cap of the case from the start of the load: the runner stops watching when it runs out, and the verdicts still waiting are unknown.'),
+      k6: loadK6.optional(),
     }),
     faults: z.array(fault).default([]),
     kill,
@@ -180,6 +202,8 @@ export const ScenarioSchema = z
       if (ms(f.at) >= total) add(['faults', i, 'at'], `the fault at ${f.at} is not inside the load (${s.load.duration})`);
       else if (ms(f.at) > sureUntil) add(['faults', i, 'at'], `the fault at ${f.at} comes after ${sureWhat}, the last moment the run is sure to still be running, so it might never be injected; move it to ${fmt(sureUntil)} or earlier${s.release ? ', or release later' : ', or add a release after it'}`);
     });
+    const ramp = s.load.k6?.rate;
+    if (ramp && 'ramping' in ramp && ramp.ramping.length && Math.max(ramp.start ?? 0, ...ramp.ramping.map((r) => r.target)) <= 0) add(['load', 'k6', 'rate', 'ramping'], 'every stage targets 0 requests/s: no load would run; give a stage a target above 0');
     if (s.skip && CHECKER_NAMES.every((c) => s.skip!.includes(c))) add(['skip'], 'every checker is skipped, so the case would judge nothing and could never fail; remove at least one checker from skip');
     const ids = s.faults.map((f, i) => f.id ?? `${f.kind}-${i + 1}`);
     ids.forEach((id, i) => {
