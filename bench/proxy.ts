@@ -1,6 +1,7 @@
 // Benchmark of the fault proxy against the real Toxiproxy, side by side in one run (prints
 // figures; not a test).
-//   node bench/proxy.ts [--rounds 20000] [--blocks 20] [--mb 512] [--streams 3] [--busy N] [--probe] [--before REF]
+//   node bench/proxy.ts [--rounds 20000] [--blocks 20] [--mb 512] [--streams 3] [--busy N] [--probe]
+//     [--before REF [--before-flags '…']]
 // killdrill's proxy runs as its own process with the V8 flags a fleet gives it (fleetNodeFlags;
 // KILLDRILL_NODE_FLAGS overrides them), toxiproxy-server (from PATH) as its own; the echo server
 // and the sink are child processes too. Each proxy gets the same two proxies over its HTTP API.
@@ -14,7 +15,8 @@
 // the machine is) for the whole run. The machine's load is printed: load average before and
 // after, and the CPU the machine spent outside this bench during it (/proc/stat).
 // `--before REF` adds killdrill's proxy as it was at git REF (fault-proxy/ and lib/ from `git archive`,
-// same flags) as a fourth path, so a change is measured against the old code in the same run.
+// same flags, or `--before-flags '…'`) as a fourth path, so a change is measured against the old
+// code in the same run.
 // `--probe` loads fault-proxy/loop-probe.ts into killdrill's proxy and prints its event-loop
 // delay, GC pauses and loop utilization over the round-trip phase.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -40,6 +42,7 @@ const STREAMS = arg('streams', 3);
 const BUSY = arg('busy', 0);
 const PROBE = process.argv.includes('--probe');
 const BEFORE = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : undefined;
+const BEFORE_FLAGS = process.argv.includes('--before-flags') ? process.argv[process.argv.indexOf('--before-flags') + 1].split(' ').filter(Boolean) : undefined;
 const DUMP = process.argv.includes('--dump') ? process.argv[process.argv.indexOf('--dump') + 1] : undefined;
 const PROBE_PATH = fileURLToPath(new URL('../fault-proxy/loop-probe.ts', import.meta.url));
 
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
   const proxyArgs = [...flags, ...(PROBE ? ['--import', PROBE_PATH] : []), PROXY_MODULE_PATH, '--json', '--port', '0'];
   const killdrill = child(proxyArgs);
   const beforeDir = BEFORE ? mkdtempSync(join(tmpdir(), 'proxybench-')) : undefined;
-  const old = BEFORE && beforeDir ? child([...flags, proxyAt(BEFORE, beforeDir), '--json', '--port', '0']) : undefined;
+  const old = BEFORE && beforeDir ? child([...(BEFORE_FLAGS ?? flags), proxyAt(BEFORE, beforeDir), '--json', '--port', '0']) : undefined;
   old?.stderr?.pipe(process.stderr);
   const probeLines: string[] = [];
   let probeWaiter: (() => void) | undefined;
@@ -295,7 +298,7 @@ function report(
     `machine: load average ${run.load0.map((l) => l.toFixed(2)).join(' ')} before, ${run.load1.map((l) => l.toFixed(2)).join(' ')} after; ` +
       `${BUSY} burner(s); outside this bench the machine used ${(others * 100).toFixed(0)} % of one core on average over ${run.seconds.toFixed(1)} s`,
   );
-  console.log(`killdrill proxy node flags: ${run.flags.join(' ') || '(none)'}`);
+  console.log(`killdrill proxy node flags: ${run.flags.join(' ') || '(none)'}${BEFORE ? `; killdrill@${BEFORE}: ${(BEFORE_FLAGS ?? run.flags).join(' ') || '(none)'}` : ''}`);
   console.log(`round trips: 64 B, ${direct.rtt.length} per path, ${BLOCKS} blocks in rotating order, one persistent connection per path`);
   const stats = (rtt: number[]) => {
     const s = [...rtt].sort((a, b) => a - b);
