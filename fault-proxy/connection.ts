@@ -17,11 +17,6 @@ const CLOSE_GRACE_MS = 2000;
  */
 const READ_BYTES_FIRST = 16 * 1024;
 const READ_BYTES_BULK = 64 * 1024;
-/**
- * Socket buffer in bytes before write() asks to wait for 'drain' (Node's default is 16 KiB, a
- * quarter of one read): the link keeps reading while the kernel drains what it holds.
- */
-export const WRITE_HIGH_WATER = 1 << 20;
 
 export class Connection implements ConnectionControl {
   closed = false;
@@ -44,13 +39,11 @@ export class Connection implements ConnectionControl {
     // ones on a busy machine). A chunk the link still holds gets the next read a new buffer.
     let readBuffer = Buffer.allocUnsafe(READ_BYTES_FIRST);
     let kept = false;
-    // writableHighWaterMark: a stream.Duplex option net.Socket passes on (not in NetConnectOpts' type).
-    const options: NetConnectOpts & { writableHighWaterMark: number } = {
+    const options: NetConnectOpts = {
       host: target.host,
       port: target.port,
       allowHalfOpen: true,
       noDelay: true,
-      writableHighWaterMark: WRITE_HIGH_WATER,
       onread: {
         buffer: () => {
           if (kept) readBuffer = Buffer.allocUnsafe(readBuffer.length);

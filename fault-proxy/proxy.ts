@@ -2,7 +2,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ApiError, toxicAlreadyExists, toxicNotFound } from './api-error.ts';
 import { LOOPBACK_ONLY, parseListen, parseUpstream, type AddressPolicy } from './addresses.ts';
-import { Connection, WRITE_HIGH_WATER } from './connection.ts';
+import { Connection } from './connection.ts';
 import { parseToxicCreate, parseToxicUpdate, streamOf, type ToxicConfig } from './toxic-spec.ts';
 
 export interface ProxyJson {
@@ -59,7 +59,7 @@ export class Proxy {
     if (this.enabled) return;
     const address = parseListen(this.listen, this.policy);
     const target = parseUpstream(this.upstream, this.policy);
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true, highWaterMark: WRITE_HIGH_WATER }, (client) =>
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true }, (client) =>
       this.accept(client, target),
     );
     await new Promise<void>((resolve, reject) => {
