@@ -1,6 +1,6 @@
 // Benchmark of the fault proxy against the real Toxiproxy, side by side in one run (prints
 // figures; not a test).
-//   node bench/proxy.ts [--rounds 20000] [--blocks 20] [--mb 512] [--streams 3] [--busy N] [--probe]
+//   node bench/proxy.ts [--rounds 20000] [--blocks 20] [--mb 512] [--streams 3] [--busy N] [--probe] [--dump FILE]
 //     [--before REF [--before-flags '…']]
 // killdrill's proxy runs as its own process with the V8 flags a fleet gives it (fleetNodeFlags;
 // KILLDRILL_NODE_FLAGS overrides them), toxiproxy-server (from PATH) as its own; the echo server
@@ -10,7 +10,7 @@
 //     machine. Added = percentile through the proxy − the same percentile direct.
 //  2. Single-stream throughput, no toxics: `--streams` runs of `--mb` MiB per path, alternating.
 //  3. Proxy CPU (utime+stime of the whole process from /proc/PID/stat, every thread) per GiB
-//     streamed and per 1,000 round trips.
+//     streamed and per round trip.
 // `--busy N` starts N CPU-burning processes (nice 0, each in its own session, as other work on
 // the machine is) for the whole run. The machine's load is printed: load average before and
 // after, and the CPU the machine spent outside this bench during it (/proc/stat).
@@ -18,7 +18,8 @@
 // same flags, or `--before-flags '…'`) as a fourth path, so a change is measured against the old
 // code in the same run.
 // `--probe` loads fault-proxy/loop-probe.ts into killdrill's proxy and prints its event-loop
-// delay, GC pauses and loop utilization over the round-trip phase.
+// delay, GC pauses and loop utilization per phase (warm-up, round trips, streams).
+// `--dump FILE` writes every round trip's start (process.hrtime ms) and time, and the probe's lines.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
