@@ -221,13 +221,23 @@ async function main(): Promise<void> {
     const tp = await makeProxies(toxiproxy.url, echoPort, sinkPort);
     const oldUrl = old ? (JSON.parse(await readyLine(old)) as { url: string }).url : undefined;
     const before = oldUrl ? await makeProxies(oldUrl, echoPort, sinkPort) : undefined;
-    const blank = { rtt: [], rttCpu: 0, mbPerS: [], streamCpu: 0, streamBytes: 0 };
+    const path = (name: string, pid: number | undefined, ports: { echo: number; sink: number }): Path => ({
+      name,
+      pid,
+      echoPort: ports.echo,
+      sinkPort: ports.sink,
+      rtt: [],
+      rttCpu: 0,
+      mbPerS: [],
+      streamCpu: 0,
+      streamBytes: 0,
+    });
     const paths: Path[] = [
-      { name: 'direct', echoPort, sinkPort, ...blank, rtt: [], mbPerS: [] },
-      { name: 'killdrill', pid: killdrill.pid, echoPort: kd.echo, sinkPort: kd.sink, ...blank, rtt: [], mbPerS: [] },
-      { name: 'toxiproxy', pid: toxiproxy.pid, echoPort: tp.echo, sinkPort: tp.sink, ...blank, rtt: [], mbPerS: [] },
+      path('direct', undefined, { echo: echoPort, sink: sinkPort }),
+      path('killdrill', killdrill.pid, kd),
+      path('toxiproxy', toxiproxy.pid, tp),
     ];
-    if (old && before) paths.push({ name: `killdrill@${BEFORE}`, pid: old.pid, echoPort: before.echo, sinkPort: before.sink, ...blank, rtt: [], mbPerS: [] });
+    if (old && before) paths.push(path(`killdrill@${BEFORE}`, old.pid, before));
     const sockets = await Promise.all(paths.map((p) => connectTo(p.echoPort)));
     const cpu0 = machineCpu();
     const own0 = ownCpu(children, toxiproxy.pid);
