@@ -4,13 +4,19 @@
 // fully; the other direction then stops reading, delivers what it holds and closes its own.
 // A `reset_peer` toxic present when the connection is accepted sets SO_LINGER 0 on both
 // sockets (Toxiproxy's link.Start), so every close of this connection is then a TCP RST.
-import { connect, type Socket } from 'node:net';
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import type { HostPort } from './addresses.ts';
 import { Link } from './link.ts';
 import type { ConnectionControl } from './link-toxic.ts';
 import { streamOf, type ToxicConfig } from './toxic-spec.ts';
 
 const CLOSE_GRACE_MS = 2000;
+/**
+ * Bytes read from the upstream per read: 16 KiB at first (a connection's buffer lives as long as
+ * it does), 64 KiB (Node's own read size) once a read fills it.
+ */
+const READ_BYTES_FIRST = 16 * 1024;
+const READ_BYTES_BULK = 64 * 1024;
 
 export class Connection implements ConnectionControl {
   closed = false;
@@ -28,12 +34,39 @@ export class Connection implements ConnectionControl {
     this.client = client;
     this.onGone = onGone;
     this.lingerZero = toxics.some((t) => t.type === 'reset_peer');
-    this.upstream = connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
+    // The upstream is read into one reused buffer (onread), not a new Buffer per read: fewer
+    // allocations, so fewer young-generation GCs, each a stall of every connection (long
+    // ones on a busy machine). A chunk the link still holds gets the next read a new buffer.
+    let readBuffer = Buffer.allocUnsafe(READ_BYTES_FIRST);
+    let kept = false;
+    const options: NetConnectOpts = {
+      host: target.host,
+      port: target.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: {
+        buffer: () => {
+          if (kept) readBuffer = Buffer.allocUnsafe(readBuffer.length);
+          kept = false;
+          return readBuffer;
+        },
+        // true: keep reading (the link pauses the socket itself under backpressure).
+        callback: (bytes: number, buf: Uint8Array) => {
+          kept = this.downLink.onData((buf as Buffer).subarray(0, bytes));
+          if (bytes === buf.length && buf.length < READ_BYTES_BULK) {
+            readBuffer = Buffer.allocUnsafe(READ_BYTES_BULK);
+            kept = false;
+          }
+          return true;
+        },
+      },
+    };
+    this.upstream = connect(options);
     client.setNoDelay(true);
     client.on('error', () => {});
     this.upstream.on('error', () => {});
     this.upLink = new Link(client, this.upstream, 'upstream', this, () => this.linkEnded(this.upLink));
-    this.downLink = new Link(this.upstream, client, 'downstream', this, () => this.linkEnded(this.downLink));
+    this.downLink = new Link(this.upstream, client, 'downstream', this, () => this.linkEnded(this.downLink), true);
     for (const t of toxics) this.linkFor(streamOf(t)).addToxic(t);
     client.on('close', () => {
       this.clientGone = true;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { startProxyServer, type ProxyServerHandle } from './index.ts';
 import { startRealToxiproxy, type RealToxiproxy } from './real-toxiproxy.ts';
-import { connectTo, listenPort, readAll, startEcho, startSource, type TcpServer } from './test-helpers.ts';
+import { connectTo, firstData, listenPort, readAll, startEcho, startSource, type TcpServer } from './test-helpers.ts';
 
 let killdrill: ProxyServerHandle;
 let toxiproxy: RealToxiproxy;
@@ -238,6 +238,11 @@ const SCENARIOS: Scenario[] = [
       const { name, port } = await t.proxy(echo.port);
       const s = await open(port);
       const r = readAll(s, 3000);
+      // Live: an echo has come back through it, so both legs are up. Disabled right after accept,
+      // the real Toxiproxy sent RST instead of FIN in 2 of about 20 runs under load (probably
+      // before its upstream leg was up): a race of the test, not a difference.
+      s.write('ping');
+      await firstData(s, 3000);
       await t.api('POST', `/proxies/${name}`, { enabled: false });
       return { ending: (await r).ending };
     },

@@ -27,13 +27,14 @@ export class Link {
   /** dest.end() was called (or dest is gone). */
   ended = false;
 
-  constructor(source: Socket, dest: Socket, stream: Stream, conn: ConnectionControl, onEnded: () => void) {
+  /** `ownReads`: the caller reads `source` itself (a socket with `onread`) and calls `onData`. */
+  constructor(source: Socket, dest: Socket, stream: Stream, conn: ConnectionControl, onEnded: () => void, ownReads = false) {
     this.source = source;
     this.dest = dest;
     this.stream = stream;
     this.conn = conn;
     this.onEnded = onEnded;
-    source.on('data', (data: Buffer) => this.onData(data));
+    if (!ownReads) source.on('data', (data: Buffer) => void this.onData(data));
     source.on('end', () => this.onSourceEnd());
   }
 
@@ -62,16 +63,23 @@ export class Link {
     return false;
   }
 
-  private onData(data: Buffer): void {
-    if (this.conn.closed || this.sourceEnded) return;
+  /**
+   * A chunk read from the source. Returns whether `data` is still referenced once this returns
+   * (queued for the toxics, or not yet all written to dest): a caller reading into a reused
+   * buffer must then read the next chunk into a new one.
+   */
+  onData(data: Buffer): boolean {
+    if (this.conn.closed || this.sourceEnded) return false;
     if (!this.busy && this.queue.length === 0 && !this.hasActiveToxic()) {
       if (!this.dest.write(data)) this.waitDrainThenResume();
-      return;
+      // Written to the kernel at once (the usual case) or still held by the socket.
+      return this.dest.writableLength > 0;
     }
     this.queue.push({ data, at: performance.now() });
     this.queuedBytes += data.length;
     if (this.queuedBytes > QUEUE_HIGH_BYTES) this.source.pause();
     if (!this.busy) void this.pump();
+    return true;
   }
 
   private waitDrainThenResume(): void {

@@ -1,6 +1,7 @@
 // `killdrill proxy` (options: proxySpec below): the fault proxy as its own process.
 // Runs until SIGINT/SIGTERM. Also runnable directly: `node fault-proxy/main.ts --json`.
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { startProxyServer } from './api-server.ts';
 import { networkPolicy, type AddressPolicy } from './addresses.ts';
 import { parseOrExit, type CommandSpec } from '../lib/cli.ts';
@@ -22,7 +23,21 @@ export const proxySpec: CommandSpec = {
   epilogue: 'exit codes: 0 stopped by a signal, 1 could not start, 2 invalid input',
 };
 
+/**
+ * Young-generation GCs (scavenges) on the main thread alone. A parallel scavenge hands work to
+ * V8's helper threads and waits for them; on a busy machine those threads wait for a core, and
+ * the pause, which stalls every connection, grows from ~0.3 ms to 4–7 ms (bench/proxy.ts --busy 2
+ * --probe, docs/benchmarks.md). The proxy's young generation is small and almost nothing
+ * survives it, so one thread does it as fast. Left alone when the command line sets it.
+ */
+export function scavengeOnMainThread(execArgv: readonly string[] = process.execArgv): boolean {
+  if (execArgv.some((a) => /parallel[-_]scavenge|single[-_]threaded/.test(a))) return false;
+  setFlagsFromString('--no-parallel-scavenge');
+  return true;
+}
+
 export async function proxyMain(argv: string[]): Promise<number> {
+  scavengeOnMainThread();
   const p = parseOrExit(proxySpec, argv);
   if (typeof p === 'number') return p;
   const v = p.values as Record<string, string | undefined>;

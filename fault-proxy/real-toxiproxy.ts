@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 export interface RealToxiproxy {
   url: string;
   port: number;
+  /** The toxiproxy-server process (for its CPU time in /proc). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startRealToxiproxy(): Promise<RealToxiproxy> {
   return {
     url,
     port,
+    pid: child.pid as number,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
