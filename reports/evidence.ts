@@ -107,8 +107,11 @@ function proofOf(runs: RunEvidence[]): { proven: boolean; proof: string } {
 
 /** What failed on a path: the checkers that failed (or were unknown), else the run's reason. */
 export function findingWhat(r: Pick<RunEvidence, 'outcome' | 'reason' | 'verdicts'>): string {
-  const bad = r.verdicts.filter((v) => v.valid !== true);
-  if (r.outcome === 'failed' && bad.length) return bad.map((v) => `${v.checker} ${v.valid === false ? 'failed' : 'unknown'}: ${v.reason}`).join('; ');
+  const failed = r.verdicts.filter((v) => v.valid === false);
+  const unknown = r.verdicts.filter((v) => v.valid === 'unknown');
+  // The checkers that failed, with why; then the ones left unknown, by name only.
+  const parts = [...failed.map((v) => `${v.checker} failed: ${v.reason}`), ...(unknown.length ? [`unknown: ${unknown.map((v) => v.checker).join(', ')}`] : [])];
+  if (r.outcome === 'failed' && parts.length) return parts.join('; ');
   return `${r.outcome}: ${(r.reason ?? 'no reason recorded').split('\n')[0].replace(/^killdrill: /, '')}`;
 }
 

@@ -1,0 +1,101 @@
+// The seed-000 quarterly drill as its protocol says, on ONE simulated fleet (issue 12 item 4):
+// scenarios/drills/quarterly-one-fleet.yaml run as a user runs it — CRD at platform scope, then REST,
+// then Redis, each leg released and every bot Running again before the next — passes by all three
+// paths in one run, with one fleet (started once, gone afterwards), one merged kill_switch_drills
+// document that validates against its schema, and one drill timeline. And a drill whose one path is
+// broken (catalog bug pubsub-only: a Redis SET publishes nothing) reports that leg as a P1 finding,
+// goes on with the next leg, and exits 1.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, runPids } from './support/sim-up-child.ts';
+import { drillEvidenceSchema } from '../reports/index.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const SCENARIO = join(ROOT, 'scenarios/drills/quarterly-one-fleet.yaml');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+type Op = Record<string, unknown> & { type: string };
+
+export async function runDrill(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'kd-drill-'));
+  dirs.push(out);
+  const child = spawn(process.execPath, [CLI, 'run', ...args, '--out', out], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { code, stdout, stderr, out };
+}
+
+/** The legs' run dirs in the order they ran (the PASS/FAIL lines), their histories, and the drill's evidence. */
+export function readDrill(r: { stdout: string; out: string }) {
+  const legDirs = [...r.stdout.matchAll(/^(?:PASS|FAIL|ERROR) \S+ \[(\S+)\] [\d.]+ s {2}(\S+)$/gm)].map((m) => ({ id: m[1], dir: m[2] }));
+  const histories = legDirs.map((l) => readFileSync(join(l.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((x) => JSON.parse(x) as Op));
+  const drill = /^DRILL .* evidence \(kill_switch_drills\) (\S+), timeline (\S+)$/m.exec(r.stdout);
+  const doc = drill ? drillEvidenceSchema.parse(JSON.parse(readFileSync(drill[1], 'utf8'))) : null;
+  return { legDirs, histories, doc, timeline: drill?.[2] ?? null };
+}
+
+const issued = (h: Op[], lever: 'kill' | 'release') => h.find((o) => o.type === 'lever-issued' && o.lever === lever) as (Op & { path: string; at: number }) | undefined;
+
+describe('the quarterly drill on one fleet', () => {
+  it('passes by CRD, REST and Redis in one run on one simulated fleet, with one merged evidence document and one timeline', { timeout: 600_000 }, async () => {
+    const r = await runDrill([SCENARIO]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const { legDirs, histories, doc, timeline } = readDrill(r);
+    expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=crd', 'leg=2,kill.path=rest', 'leg=3,kill.path=redis']);
+    expect(r.stdout).not.toMatch(/^P1 finding:/m);
+    // One fleet: every leg drilled the same endpoints; only the first leg's run holds its data dir.
+    const ups = histories.map((h) => h.find((o) => o.type === 'fleet-up') as Op & { endpoints: Record<string, unknown> });
+    for (const u of ups) expect({ redis: u.endpoints.redisUrl, broker: u.endpoints.brokerUrl, runId: u.endpoints.runId }).toEqual({ redis: ups[0].endpoints.redisUrl, broker: ups[0].endpoints.brokerUrl, runId: ups[0].endpoints.runId });
+    expect(legDirs.map((l) => existsSync(join(l.dir, 'fleet')))).toEqual([true, false, false]);
+    // The levers in order, each leg's kill after the previous leg's release.
+    const kills = histories.map((h) => issued(h, 'kill')!);
+    const releases = histories.map((h) => issued(h, 'release')!);
+    expect(kills.map((k) => k.path)).toEqual(['crd', 'rest', 'redis']);
+    for (let i = 1; i < 3; i++) expect(kills[i].at).toBeGreaterThan(releases[i - 1].at);
+    // Each leg judged as its own case: the seed's bars by every path (every bot of the platform in scope).
+    for (const dir of legDirs.map((l) => l.dir)) {
+      const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { outcome: string; verdicts: Array<{ checker: string; valid: unknown }> };
+      expect(result.outcome).toBe('passed');
+      for (const c of ['time-to-draining', 'time-to-stop', 'post-flip-effects', 'restart-after-release']) expect(result.verdicts.find((v) => v.checker === c)?.valid).toBe(true);
+    }
+    // ONE merged document for the RTS 6 kill_switch_drills section, validated against its schema.
+    expect(doc).not.toBeNull();
+    expect([doc!.section, doc!.outcome, doc!.killSwitchProven, doc!.findings]).toEqual(['kill_switch_drills', 'passed', true, []]);
+    expect(doc!.summary.map((s) => [s.path, s.scope, s.outcome])).toEqual([['crd', 'platform', 'passed'], ['rest', 'platform', 'passed'], ['redis', 'platform', 'passed']]);
+    expect(readFileSync(timeline!, 'utf8')).toContain('The levers, in order, on one fleet');
+    // The fleet is gone after the last leg.
+    expect(runPids(String(ups[0].endpoints.runId))).toEqual([]);
+  });
+
+  it('a broken path is a P1 finding; the drill goes on with the next leg and exits 1', { timeout: 600_000 }, async () => {
+    const d = mkdtempSync(join(tmpdir(), 'kd-drill-broken-'));
+    dirs.push(d);
+    const file = join(d, 'broken.yaml');
+    // The drill with the Redis path first, on a fleet whose bots never poll (pubsub-only): that leg fails, REST still passes.
+    const text = readFileSync(SCENARIO, 'utf8')
+      .replace('  bots: 24\n', '  bots: 24\n  bugs: [pubsub-only]\n  overrides: { pollIntervalS: 1, gatewayCheck: false }\n')
+      .replace('  path: crd\n', '  path: redis\n')
+      .replace(/sequence:\n[\s\S]*$/, 'sequence:\n  - path: redis\n  - path: rest\n');
+    writeFileSync(file, text);
+    const r = await runDrill([file]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const { legDirs, doc } = readDrill(r);
+    expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=redis', 'leg=2,kill.path=rest']);
+    expect(r.stdout).toMatch(/^FAIL quarterly-drill-one-fleet \[leg=1,kill\.path=redis\]/m);
+    expect(r.stdout).toMatch(/^PASS quarterly-drill-one-fleet \[leg=2,kill\.path=rest\]/m);
+    const p1 = r.stdout.split('\n').filter((l) => l.startsWith('P1 finding:'));
+    expect(p1).toHaveLength(1);
+    expect(p1[0]).toMatch(/^P1 finding: quarterly-drill-one-fleet leg 1 \(kill path redis, platform:platform\): post-flip-effects failed: .*; unknown: time-to-draining, time-to-stop/);
+    expect(doc!.outcome).toBe('failed');
+    expect(doc!.killSwitchProven).toBe(false);
+    expect(doc!.findings.map((f) => [f.severity, f.path])).toEqual([['P1', 'redis']]);
+    expect(readdirSync(join(r.out, 'runs'))).toHaveLength(2);
+  });
+});
