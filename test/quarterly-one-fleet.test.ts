@@ -6,46 +6,22 @@
 // broken (catalog bug pubsub-only: a Redis SET publishes nothing) reports that leg as a P1 finding,
 // goes on with the next leg, and exits 1.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, runPids } from './support/sim-up-child.ts';
-import { drillEvidenceSchema } from '../reports/index.ts';
+import { runPids } from './support/sim-up-child.ts';
+import { readDrill, runDrill, type Op } from './support/drill-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SCENARIO = join(ROOT, 'scenarios/drills/quarterly-one-fleet.yaml');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-type Op = Record<string, unknown> & { type: string };
-
-export async function runDrill(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> {
-  const out = mkdtempSync(join(tmpdir(), 'kd-drill-'));
-  dirs.push(out);
-  const child = spawn(process.execPath, [CLI, 'run', ...args, '--out', out], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-  return { code, stdout, stderr, out };
-}
-
-/** The legs' run dirs in the order they ran (the PASS/FAIL lines), their histories, and the drill's evidence. */
-export function readDrill(r: { stdout: string; out: string }) {
-  const legDirs = [...r.stdout.matchAll(/^(?:PASS|FAIL|ERROR) \S+ \[(\S+)\] [\d.]+ s {2}(\S+)$/gm)].map((m) => ({ id: m[1], dir: m[2] }));
-  const histories = legDirs.map((l) => readFileSync(join(l.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((x) => JSON.parse(x) as Op));
-  const drill = /^DRILL .* evidence \(kill_switch_drills\) (\S+), timeline (\S+)$/m.exec(r.stdout);
-  const doc = drill ? drillEvidenceSchema.parse(JSON.parse(readFileSync(drill[1], 'utf8'))) : null;
-  return { legDirs, histories, doc, timeline: drill?.[2] ?? null };
-}
-
 const issued = (h: Op[], lever: 'kill' | 'release') => h.find((o) => o.type === 'lever-issued' && o.lever === lever) as (Op & { path: string; at: number }) | undefined;
 
 describe('the quarterly drill on one fleet', () => {
   it('passes by CRD, REST and Redis in one run on one simulated fleet, with one merged evidence document and one timeline', { timeout: 600_000 }, async () => {
-    const r = await runDrill([SCENARIO]);
+    const r = await runDrill([SCENARIO], dirs);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const { legDirs, histories, doc, timeline } = readDrill(r);
     expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=crd', 'leg=2,kill.path=rest', 'leg=3,kill.path=redis']);
@@ -84,7 +60,7 @@ describe('the quarterly drill on one fleet', () => {
       .replace('  path: crd\n', '  path: redis\n')
       .replace(/sequence:\n[\s\S]*$/, 'sequence:\n  - path: redis\n  - path: rest\n');
     writeFileSync(file, text);
-    const r = await runDrill([file]);
+    const r = await runDrill([file], dirs);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const { legDirs, doc } = readDrill(r);
     expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=redis', 'leg=2,kill.path=rest']);
