@@ -2,7 +2,7 @@
 // ONE fleet (held-fleet.ts), each judged as its own case with its own run dir, history and verdicts.
 // A leg starts once every bot is Running again after the previous leg's release; a leg that fails is a
 // P1 finding and the drill goes on with the next (a drill reports every path). Interrupted (Ctrl-C, a
-// stop condition): no further leg. The fleet is stopped after the last leg, also on error and abort.
+// stop condition), or no fleet started by the first leg: no further leg. The fleet is stopped after the last leg, also on error and abort.
 // Then ONE merged evidence document and one timeline of the legs' levers (reports/drill-report.ts).
 import { join } from 'node:path';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
@@ -18,7 +18,7 @@ const RUNNING_MARGIN_MS = 5_000;
 export interface SequenceOutcome {
   /** One per leg that ran, in order. */
   legs: Array<{ leg: LegCase; outcome: CaseOutcome }>;
-  /** Legs not run (after an interrupt). */
+  /** Legs not run (after an interrupt, or when the first leg could not start the fleet). */
   notRun: LegCase[];
   /** `<outDir>/drills/<id>/`: evidence.json (kill_switch_drills) and timeline.html; null when no leg ran or they could not be written. */
   drill: { dir: string; evidence: string; timeline: string } | null;
@@ -41,6 +41,8 @@ export async function runSequence(c: ScenarioCase, opts: RunScenarioOptions, run
       ran.push({ leg, outcome });
       onLeg(leg, outcome);
       if (outcome.outcome === 'interrupted') break;
+      // The first leg could not start the fleet: a later leg would drill another fleet, not this one.
+      if (!held.started()) break;
     }
   } finally {
     await held.release();

@@ -1,5 +1,5 @@
 // The seed-000 quarterly drill as its protocol says, on ONE simulated fleet (issue 12 item 4):
-// scenarios/drills/quarterly-one-fleet.yaml run as a user runs it — CRD at platform scope, then REST,
+// scenarios/drills/quarterly.yaml run as a user runs it — CRD at platform scope, then REST,
 // then Redis, each leg released and every bot Running again before the next — passes by all three
 // paths in one run, with one fleet (started once, gone afterwards), one merged kill_switch_drills
 // document that validates against its schema, and one drill timeline. And a drill whose one path is
@@ -13,7 +13,7 @@ import { runPids } from './support/sim-up-child.ts';
 import { readDrill, runDrill, type Op } from './support/drill-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIO = join(ROOT, 'scenarios/drills/quarterly-one-fleet.yaml');
+const SCENARIO = join(ROOT, 'scenarios/drills/quarterly.yaml');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -64,11 +64,11 @@ describe('the quarterly drill on one fleet', () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const { legDirs, doc } = readDrill(r);
     expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=redis', 'leg=2,kill.path=rest']);
-    expect(r.stdout).toMatch(/^FAIL quarterly-drill-one-fleet \[leg=1,kill\.path=redis\]/m);
-    expect(r.stdout).toMatch(/^PASS quarterly-drill-one-fleet \[leg=2,kill\.path=rest\]/m);
+    expect(r.stdout).toMatch(/^FAIL quarterly-drill \[leg=1,kill\.path=redis\]/m);
+    expect(r.stdout).toMatch(/^PASS quarterly-drill \[leg=2,kill\.path=rest\]/m);
     const p1 = r.stdout.split('\n').filter((l) => l.startsWith('P1 finding:'));
     expect(p1).toHaveLength(1);
-    expect(p1[0]).toMatch(/^P1 finding: quarterly-drill-one-fleet leg 1 \(kill path redis, platform:platform\): post-flip-effects failed: .*; unknown: time-to-draining, time-to-stop/);
+    expect(p1[0]).toMatch(/^P1 finding: quarterly-drill leg 1 \(kill path redis, platform:platform\): post-flip-effects failed: .*; unknown: time-to-draining, time-to-stop/);
     expect(doc!.outcome).toBe('failed');
     expect(doc!.killSwitchProven).toBe(false);
     expect(doc!.findings.map((f) => [f.severity, f.path])).toEqual([['P1', 'redis']]);

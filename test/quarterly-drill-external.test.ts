@@ -1,6 +1,6 @@
 // The seed-000 quarterly drill on one fleet against the "staging" stand-in (issue 12 "Done means"):
 // `killdrill sim up --json` started here as an independent fleet in its own process group, an external
-// target file written from its JSON line, and scenarios/drills/quarterly-one-fleet.yaml run with
+// target file written from its JSON line, and scenarios/drills/quarterly.yaml run with
 // `--target` — CRD (through the kubeconfig and namespace the file names), then REST, then Redis, on
 // that one fleet — passes by all three paths, with one merged evidence document that validates and
 // names the external target; killdrill neither starts nor stops the stand-in and leaves no kill engaged.
@@ -15,7 +15,7 @@ import { readDrill, runDrill, type Op } from './support/drill-run.ts';
 import { KUBE_NAMESPACE } from '../contracts/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIO = join(ROOT, 'scenarios/drills/quarterly-one-fleet.yaml');
+const SCENARIO = join(ROOT, 'scenarios/drills/quarterly.yaml');
 
 interface Line { redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; kubeconfig?: string }
 
