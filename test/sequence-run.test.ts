@@ -34,7 +34,7 @@ function setup(outcomeOf: (path: string) => CaseOutcome['outcome']) {
   writeFileSync(join(d, 's.yaml'), SCENARIO);
   const out: string[] = [];
   const err: string[] = [];
-  const ran: Array<{ id: string; path: string; replay?: string; ranBefore?: boolean; runtime: string }> = [];
+  const ran: Array<{ id: string; path: string; replay?: string; ranBefore?: boolean; runtime: string; stop?: unknown }> = [];
   const fleet = { starts: 0, stops: 0 };
   const deps: RunDeps = {
     io: { out: (l) => out.push(l), err: (l) => err.push(l) },
@@ -47,7 +47,7 @@ function setup(outcomeOf: (path: string) => CaseOutcome['outcome']) {
     }),
     runCase: async (c, opts) => {
       const path = c.scenario.kill.path;
-      ran.push({ id: c.id, path, ...(opts.replayCase !== undefined ? { replay: opts.replayCase } : {}), ...(opts.fleetRanBefore ? { ranBefore: true } : {}), runtime: opts.runtime.name });
+      ran.push({ id: c.id, path, ...(opts.replayCase !== undefined ? { replay: opts.replayCase } : {}), ...(opts.fleetRanBefore ? { ranBefore: true } : {}), runtime: opts.runtime.name, ...(opts.stop ? { stop: opts.stop } : {}) });
       // The first leg starts the fleet as runCase does, and stops it at its end: the sequence keeps it.
       if (ran.length === 1) await (await opts.runtime.start({ preset: 'alphaswarm', runId: 'r1', dataDir: d })).stop();
       const outcome = outcomeOf(path);
@@ -58,7 +58,7 @@ function setup(outcomeOf: (path: string) => CaseOutcome['outcome']) {
     progress: () => silentProgress,
     interrupts: { on: () => () => {} },
   };
-  const run = () => runMain([join(d, 's.yaml'), '--out', join(d, 'out')], deps);
+  const run = (...extra: string[]) => runMain([join(d, 's.yaml'), '--out', join(d, 'out'), ...extra], deps);
   return { run, out, err, ran, fleet, dir: d };
 }
 
@@ -95,6 +95,14 @@ describe('a sequence run', () => {
     const doc = drillEvidenceSchema.parse(JSON.parse(readFileSync(evidence, 'utf8')));
     expect([doc.outcome, doc.findings.map((f) => [f.path, f.what])]).toEqual(['failed', [['rest', expect.stringMatching(/^post-flip-effects failed: /)]]]);
     expect(t.fleet).toEqual({ starts: 1, stops: 1 });
+  });
+
+  it('each leg gets its own stop conditions (--max-case-duration counts from the leg\'s start)', async () => {
+    const t = setup(() => 'passed');
+    expect(await t.run('--max-case-duration', '10m')).toBe(0);
+    const stops = t.ran.map((r) => r.stop);
+    expect(stops.every((x) => x !== undefined)).toBe(true);
+    expect(new Set(stops).size).toBe(3);
   });
 
   it('an interrupted leg (a stop condition) ends the sequence: no further leg, the fleet still stopped, exit 130', async () => {

@@ -188,7 +188,8 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
       const c = sel.cases[i];
       const label = `${c.scenario.name}${c.id === 'default' ? '' : ` [${c.id}]`}`;
       const started = Date.now();
-      const stop = caseStop(sel.stop);
+      // A sequence's legs each get their own stop conditions (run-sequence.ts): the cap is per case.
+      const stop = c.legs ? null : caseStop(sel.stop);
       const opts: RunScenarioOptions = {
         outDir: sel.out,
         runtime: runtimes.get(sel.runtimeName ?? c.scenario.runtime)!,
@@ -216,7 +217,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
           const seq = await runSequence(c, opts, deps.runCase, (leg, r) => {
             print(r, `${c.scenario.name} [${leg.id}]`, (Date.now() - legStarted) / 1000);
             legStarted = Date.now();
-          });
+          }, () => caseStop(sel.stop));
           rs = seq.legs.map((l) => l.outcome);
           legsOf[i] = seq.legs.map((l) => l.leg);
           notRunLegs[i] = seq.notRun.length;

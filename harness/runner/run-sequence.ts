@@ -28,7 +28,10 @@ export interface SequenceOutcome {
 
 type RunCase = (c: ScenarioCase, opts: RunScenarioOptions) => Promise<CaseOutcome>;
 
-export async function runSequence(c: ScenarioCase, opts: RunScenarioOptions, runCase: RunCase = runScenarioCase, onLeg: (leg: LegCase, o: CaseOutcome) => void = () => {}): Promise<SequenceOutcome> {
+/** Each leg's own stop conditions (`run --max-case-duration` counts from the leg's start), closed at its end. */
+export type LegStop = () => (NonNullable<RunScenarioOptions['stop']> & { close(): Promise<void> | void }) | null;
+
+export async function runSequence(c: ScenarioCase, opts: RunScenarioOptions, runCase: RunCase = runScenarioCase, onLeg: (leg: LegCase, o: CaseOutcome) => void = () => {}, legStop: LegStop = () => null): Promise<SequenceOutcome> {
   const legs = c.legs ?? [];
   const s = c.scenario;
   const keyPrefix = (s.fleet.overrides.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
@@ -37,7 +40,13 @@ export async function runSequence(c: ScenarioCase, opts: RunScenarioOptions, run
   try {
     for (const leg of legs) {
       if (opts.signal.aborted) break;
-      const outcome = await runCase(leg, { ...opts, runtime: held.runtime, replayCase: leg.sequenceId, ...(held.started() ? { fleetRanBefore: true } : {}) });
+      const stop = legStop();
+      let outcome: CaseOutcome;
+      try {
+        outcome = await runCase(leg, { ...opts, runtime: held.runtime, replayCase: leg.sequenceId, ...(held.started() ? { fleetRanBefore: true } : {}), ...(stop ? { stop } : {}) });
+      } finally {
+        await stop?.close();
+      }
       ran.push({ leg, outcome });
       onLeg(leg, outcome);
       if (outcome.outcome === 'interrupted') break;
