@@ -122,7 +122,7 @@ export const drillEvidenceSchema = z
     ),
     findings: z
       .array(z.object({ severity: z.literal('P1'), runId: z.string(), path: z.string(), outcome: z.string(), what: z.string() }).strict())
-      .describe('every path that did not pass (a run without detects that failed, errored or was interrupted): a P1 incident, to be fixed before the drill window closes (seed 000)'),
+      .describe('every path that did not pass (a run without detects that failed or errored; an interrupted one was stopped, not failed): a P1 incident, to be fixed before the drill window closes (seed 000)'),
     runs: z.array(runEvidenceSchema),
     signOff,
   })

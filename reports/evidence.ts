@@ -153,7 +153,8 @@ export function mergeEvidence(runs: RunEvidence[], drillId?: string): DrillEvide
       postFlipEffects: r.postFlipEffects.count,
       replay: r.replay,
     })),
-    findings: sorted.filter((r) => r.outcome !== 'passed' && !(r.detects && r.detects.length)).map((r) => ({ severity: 'P1' as const, runId: r.runId, path: r.lever.path, outcome: r.outcome, what: findingWhat(r) })),
+    // An interrupted run (Ctrl-C, a stop condition) was stopped by the operator, not failed by its path.
+    findings: sorted.filter((r) => (r.outcome === 'failed' || r.outcome === 'errored') && !(r.detects && r.detects.length)).map((r) => ({ severity: 'P1' as const, runId: r.runId, path: r.lever.path, outcome: r.outcome, what: findingWhat(r) })),
     runs: sorted.map((r) => ({ ...r, drillId: id })),
     signOff: emptySignOff(),
   };

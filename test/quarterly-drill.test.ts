@@ -4,12 +4,13 @@
 // paths in one run, with one fleet (started once, gone afterwards), one merged kill_switch_drills
 // document that validates against its schema, and one drill timeline. And a drill whose one path is
 // broken (catalog bug pubsub-only: a Redis SET publishes nothing) reports that leg as a P1 finding,
-// goes on with the next leg, and exits 1.
+// goes on with the next leg, and exits 1. Ctrl-C during a leg ends the drill there, the fleet stopped.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPids } from './support/sim-up-child.ts';
+import { spawn } from 'node:child_process';
+import { CLI, runPids } from './support/sim-up-child.ts';
 import { readDrill, runDrill, type Op } from './support/drill-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -48,6 +49,41 @@ describe('the quarterly drill on one fleet', () => {
     expect(readFileSync(timeline!, 'utf8')).toContain('The levers, in order, on one fleet');
     // The fleet is gone after the last leg.
     expect(runPids(String(ups[0].endpoints.runId))).toEqual([]);
+  });
+
+  it('Ctrl-C during the second leg: that leg is interrupted, no further leg, its kill released, the one fleet stopped; exit 130', { timeout: 600_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kd-drill-int-'));
+    dirs.push(out);
+    const child = spawn(process.execPath, [CLI, 'run', SCENARIO, '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    // Leg 2's kill is pulled once, after leg 1 printed, the progress line says `stopping`: interrupt then.
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20_000);
+      if (!sent && /^PASS quarterly-drill \[leg=1,/m.test(stdout) && /stopping/.test(d.toString())) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stdout + stderr).toBe(130);
+    const { legDirs, histories, doc } = readDrill({ stdout, out });
+    expect(stdout).toMatch(/^INTERRUPTED quarterly-drill \[leg=2,kill\.path=rest\]/m);
+    expect(legDirs.map((l) => l.id)).toEqual(['leg=1,kill.path=crd']); // readDrill reads PASS/FAIL/ERROR lines
+    expect(stdout).not.toMatch(/leg=3/);
+    expect(stdout).not.toMatch(/^P1 finding:/m);
+    expect(stdout).toMatch(/1 passed, 0 failed, 0 errored, 1 interrupted, 1 not run/);
+    // The one fleet (leg 1 started it) is gone, and leg 2's kill, if it was pulled, was released.
+    const up = histories[0].find((o) => o.type === 'fleet-up') as Op & { endpoints: { runId: string } };
+    expect(runPids(up.endpoints.runId)).toEqual([]);
+    const leg2 = readdirSync(join(out, 'runs')).find((d) => d.includes('leg-2'))!;
+    const h2 = readFileSync(join(out, 'runs', leg2, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Op);
+    expect(h2.find((o) => o.type === 'lever-issued' && o.lever === 'kill')).toMatchObject({ path: 'rest' });
+    expect(h2.find((o) => o.type === 'lever-abort-release' && o.phase === 'done')).toMatchObject({ ok: true });
+    expect(doc!.summary.map((s) => [s.path, s.outcome])).toEqual([['crd', 'passed'], ['rest', 'interrupted']]);
+    expect(doc!.findings).toEqual([]);
   });
 
   it('a broken path is a P1 finding; the drill goes on with the next leg and exits 1', { timeout: 600_000 }, async () => {

@@ -110,6 +110,7 @@ describe('a sequence run', () => {
     expect(await t.run()).toBe(130);
     expect(t.ran.map((r) => r.path)).toEqual(['crd']);
     expect(t.out.at(-1)).toBe('killdrill: 0 passed, 0 failed, 0 errored, 1 interrupted, 2 not run');
+    expect(t.out.filter((l) => l.startsWith('P1 finding:'))).toEqual([]); // stopped, not failed
     expect(t.fleet).toEqual({ starts: 1, stops: 1 });
   });
 });

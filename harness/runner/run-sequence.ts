@@ -22,7 +22,7 @@ export interface SequenceOutcome {
   notRun: LegCase[];
   /** `<outDir>/drills/<id>/`: evidence.json (kill_switch_drills) and timeline.html; null when no leg ran or they could not be written. */
   drill: { dir: string; evidence: string; timeline: string } | null;
-  /** One `P1 finding:` line per leg that did not pass. */
+  /** One `P1 finding:` line per leg that failed or errored (an interrupted leg was stopped, not failed). */
   findings: string[];
 }
 
@@ -56,7 +56,7 @@ export async function runSequence(c: ScenarioCase, opts: RunScenarioOptions, run
   } finally {
     await held.release();
   }
-  const findings = ran.filter((r) => r.outcome.outcome !== 'passed').map((r) => findingLine(c, r.leg, r.outcome));
+  const findings = ran.filter((r) => r.outcome.outcome === 'failed' || r.outcome.outcome === 'errored').map((r) => findingLine(c, r.leg, r.outcome));
   let drill: SequenceOutcome['drill'] = null;
   if (ran.length) {
     const id = newRunId(s.name, c.id);
