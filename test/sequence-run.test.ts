@@ -105,6 +105,15 @@ describe('a sequence run', () => {
     expect(new Set(stops).size).toBe(3);
   });
 
+  it('--junit: a testcase per leg, the failed leg a failure', async () => {
+    const t = setup((p) => (p === 'redis' ? 'failed' : 'passed'));
+    const junit = join(t.dir, 'junit.xml');
+    expect(await t.run('--junit', junit)).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect([...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1])).toEqual([expect.stringContaining('leg=1,kill.path=crd'), expect.stringContaining('leg=2,kill.path=rest'), expect.stringContaining('leg=3,kill.path=redis')]);
+    expect((xml.match(/<failure /g) ?? []).length).toBe(1);
+  });
+
   it('an interrupted leg (a stop condition) ends the sequence: no further leg, the fleet still stopped, exit 130', async () => {
     const t = setup((p) => (p === 'crd' ? 'interrupted' : 'passed'));
     expect(await t.run()).toBe(130);

@@ -63,11 +63,11 @@ export async function waitAllRunning(ep: TargetEndpoints, keyPrefix: string, wit
   const src = readsOf(ep).bots;
   const bots = await getJson<Array<{ slug: string }>>(src.url, { ...(src.token !== undefined ? { token: src.token } : {}) });
   let lastError: unknown = null;
-  const obs = observePhases(ep.redisUrl, keyPrefix, () => {}, (e) => (lastError = e));
+  // The observer reads the whole stream from its start, then every new entry (its own loop).
+  const obs = observePhases(ep.redisUrl, keyPrefix, () => {}, (e) => (lastError = e), () => (lastError = null));
   const deadline = nowMs() + withinMs;
   try {
     for (;;) {
-      await obs.drain();
       const late = bots.filter((b) => obs.phases.get(b.slug) !== 'Running');
       if (!late.length) return;
       if (signal?.aborted) throw new InfraError('killdrill: interrupted while waiting for every bot to be Running again');
