@@ -120,6 +120,9 @@ export const drillEvidenceSchema = z
         .object({ runId: z.string(), path: z.string(), scope: z.string(), mode: z.string(), outcome: z.string(), detects: z.array(z.string()).nullable(), proves, timeToDrainingMaxMs: ms, timeToStopP99Ms: ms, timeToStopMaxMs: ms, postFlipEffects: z.number().nullable(), replay: z.string().nullable() })
         .strict(),
     ),
+    findings: z
+      .array(z.object({ severity: z.literal('P1'), runId: z.string(), path: z.string(), outcome: z.string(), what: z.string() }).strict())
+      .describe('every path that did not pass (a run without detects that failed or errored; an interrupted one was stopped, not failed): a P1 incident, to be fixed before the drill window closes (seed 000)'),
     runs: z.array(runEvidenceSchema),
     signOff,
   })

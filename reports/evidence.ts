@@ -105,6 +105,16 @@ function proofOf(runs: RunEvidence[]): { proven: boolean; proof: string } {
   return { proven: true, proof: `kill switch proven on ${describeTarget(runs[0].target!)}: ${runs.length} case(s) without detects, every checker passed` };
 }
 
+/** What failed on a path: the checkers that failed (or were unknown), else the run's reason. */
+export function findingWhat(r: Pick<RunEvidence, 'outcome' | 'reason' | 'verdicts'>): string {
+  const failed = r.verdicts.filter((v) => v.valid === false);
+  const unknown = r.verdicts.filter((v) => v.valid === 'unknown');
+  // The checkers that failed, with why; then the ones left unknown, by name only.
+  const parts = [...failed.map((v) => `${v.checker} failed: ${v.reason}`), ...(unknown.length ? [`unknown: ${unknown.map((v) => v.checker).join(', ')}`] : [])];
+  if (r.outcome === 'failed' && parts.length) return parts.join('; ');
+  return `${r.outcome}: ${(r.reason ?? 'no reason recorded').split('\n')[0].replace(/^killdrill: /, '')}`;
+}
+
 export function mergeEvidence(runs: RunEvidence[], drillId?: string): DrillEvidence {
   if (runs.length === 0) throw new Error('killdrill: no run to merge; give one or more run directories or result.json files');
   const byTarget = new Map<string, RunEvidence[]>();
@@ -143,6 +153,8 @@ export function mergeEvidence(runs: RunEvidence[], drillId?: string): DrillEvide
       postFlipEffects: r.postFlipEffects.count,
       replay: r.replay,
     })),
+    // An interrupted run (Ctrl-C, a stop condition) was stopped by the operator, not failed by its path.
+    findings: sorted.filter((r) => (r.outcome === 'failed' || r.outcome === 'errored') && !(r.detects && r.detects.length)).map((r) => ({ severity: 'P1' as const, runId: r.runId, path: r.lever.path, outcome: r.outcome, what: findingWhat(r) })),
     runs: sorted.map((r) => ({ ...r, drillId: id })),
     signOff: emptySignOff(),
   };

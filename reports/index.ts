@@ -12,7 +12,9 @@ import { redactDeep, redactText } from '../harness/history/redact.ts';
 
 export { formatSummary } from './summary.ts';
 export { junitXml, type JunitCase } from './junit.ts';
-export { buildEvidence, mergeEvidence } from './evidence.ts';
+export { buildEvidence, mergeEvidence, findingWhat } from './evidence.ts';
+export { writeDrillReports, type DrillFiles } from './drill-report.ts';
+export { renderDrillTimeline } from './drill-timeline.ts';
 export { runEvidenceSchema, drillEvidenceSchema, evidenceJsonSchemas, type RunEvidence, type DrillEvidence } from './evidence-schema.ts';
 export { renderTimeline } from './timeline-html.ts';
 export { readRun, resolveRunDir } from './read-run.ts';

@@ -13,9 +13,9 @@ const CLI = join(ROOT, 'bin', 'killdrill.js');
 const GUARD = join(import.meta.dirname, 'support', 'no-network.ts');
 const SCENARIO = join(ROOT, 'scenarios', 'incidents', 'redis-down.yaml');
 
-function guarded(args: string[]) {
+function guarded(args: string[], scenario = SCENARIO) {
   const out = join(mkdtempSync(join(tmpdir(), 'kd-dry-')), 'out');
-  const r = spawnSync(process.execPath, ['--permission', '--allow-fs-read=*', '--import', GUARD, CLI, 'run', SCENARIO, '--out', out, ...args], {
+  const r = spawnSync(process.execPath, ['--permission', '--allow-fs-read=*', '--import', GUARD, CLI, 'run', scenario, '--out', out, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
@@ -38,6 +38,19 @@ describe('killdrill run --dry-run', () => {
     expect(lines).toContain('  release: at 16s (12s after the lever, or earlier once the case is decided); every in-scope bot Running again within 30s');
     expect(lines).toContain("  stop conditions: interrupt a case that runs longer than 2m; interrupt when GET http://127.0.0.1:9/health stops answering 2xx (probed every 1 s); interrupt when the Redis key 'drill:stop' exists in the fleet's Redis (probed every 1 s)");
     expect(lines.at(-1)).toBe("killdrill: dry run: 1 case(s) planned; nothing was started, written or sent");
+    expect(existsSync(r.out)).toBe(false);
+  });
+
+  it('a sequence (the quarterly drill): the legs on one fleet, then each leg\'s plan, with nothing written or sent', () => {
+    const drill = join(ROOT, 'scenarios', 'drills', 'quarterly.yaml');
+    const r = guarded(['--dry-run'], drill);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^dry run: quarterly-drill  .*: a sequence of 3 legs \(crd → rest → redis\) on ONE fleet \(started for the first leg, kept between legs, stopped after the last\)/);
+    expect(lines.filter((l) => l.startsWith('  lever: ')).map((l) => l.split(/\s+/)[5])).toEqual(['crd', 'rest', 'redis']);
+    expect(lines.filter((l) => l.startsWith('dry run: quarterly-drill [leg='))).toHaveLength(3);
+    expect(lines.at(-1)).toBe('killdrill: dry run: 1 case(s) planned; nothing was started, written or sent');
     expect(existsSync(r.out)).toBe(false);
   });
 

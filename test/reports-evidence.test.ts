@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFixtureRun, type Fixture } from './reports-fixture.ts';
-import { buildEvidence, buildView, drillEvidenceSchema, formatSummary, mergeEvidence, readRun, runEvidenceSchema, writeReports, type RunResult } from '../reports/index.ts';
+import { buildEvidence, buildView, drillEvidenceSchema, findRemoteUrls, formatSummary, mergeEvidence, readRun, runEvidenceSchema, writeDrillReports, writeReports, type RunResult } from '../reports/index.ts';
 import { schemaFiles } from '../reports/write-schemas.ts';
 import { evidenceMain } from '../harness/cli/evidence-command.ts';
 import { provesOf } from '../reports/evidence.ts';
@@ -87,6 +87,10 @@ describe('killdrill evidence', () => {
     expect(doc.killSwitchProven).toBe(false);
     expect(doc.proof).toMatch(/not proven: 1 run\(s\) did not pass every checker \(path-rest/);
     expect(doc.runs.every((r) => r.drillId === 'q1-drill')).toBe(true);
+    // The failed path is a P1 finding naming the path and the checker that failed; the passed ones are not.
+    expect(doc.findings).toHaveLength(1);
+    expect(doc.findings[0]).toMatchObject({ severity: 'P1', path: 'rest', outcome: 'failed' });
+    expect(doc.findings[0].what).toMatch(/^post-flip-effects failed: /);
     expect(readFileSync(out, 'utf8')).not.toContain(rest.secret);
   });
 
@@ -97,6 +101,7 @@ describe('killdrill evidence', () => {
     expect(doc.killSwitchProven).toBe(true);
     expect(doc.proof).toMatch(/^kill switch proven on simulated alphaswarm \(300 bots, bugs none, runtime process\)/);
     expect(doc.target?.kind).toBe('simulated');
+    expect(doc.findings).toEqual([]);
   });
 
   it('a missing run is input error 2 with a killdrill: message', async () => {
@@ -185,5 +190,22 @@ describe('what the evidence proves (issue 11 item 10)', () => {
       spy.mockRestore();
     }
     expect(err.join('')).toContain('killdrill: kill switch proven on simulated alphaswarm');
+  });
+});
+
+describe('the reports of a sequence (several legs on one fleet)', () => {
+  it('one merged evidence document that validates, and one timeline of the legs in order with the P1 finding', () => {
+    const dir = join(tmp, 'drills', 'd1');
+    const files = writeDrillReports(dir, [crd.dir, rest.dir, redis.dir], { drillId: 'd1', secrets: [rest.secret] });
+    const doc = drillEvidenceSchema.parse(JSON.parse(readFileSync(files.evidence, 'utf8')));
+    expect(doc.drillId).toBe('d1');
+    expect(doc.outcome).toBe('failed');
+    expect(doc.findings.map((f) => f.path)).toEqual(['rest']);
+    const html = readFileSync(files.timeline, 'utf8');
+    expect(html).toContain('P1 finding:</b> rest');
+    expect(findRemoteUrls(files.timeline)).toEqual([]);
+    expect(html).not.toContain(rest.secret);
+    // A row per leg, linking to its own run's timeline.
+    for (const f of [crd, rest, redis]) expect(html).toContain(`${f.dir.split('/').pop()}/timeline.html`);
   });
 });

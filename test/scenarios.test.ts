@@ -1,4 +1,4 @@
-// Every scenario file and matrix case under scenarios/ is a CI regression: it runs end to end
+// Every scenario file and matrix case under scenarios/ (a sequence's legs on their one fleet) is a CI regression: it runs end to end
 // against the simulated fleet (process runtime) and must pass — for an incident reproduction that
 // means exactly its `detects` checkers failed. No retries: a flaky scenario is a finding.
 // Cases run JOBS side by side (as `killdrill run --jobs`), each fleet in its own block of
@@ -8,6 +8,7 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listScenarioFiles, loadScenarioFile } from '../harness/scenario/index.ts';
 import { runScenarioCase } from '../harness/runner/run-scenario.ts';
+import { runSequence } from '../harness/runner/run-sequence.ts';
 import { planFromScenario } from '../harness/runner/plan-from-scenario.ts';
 import { silentProgress } from '../harness/runner/progress.ts';
 import { processRuntime } from '../harness/runtime/index.ts';
@@ -34,13 +35,23 @@ describe.concurrent('scenarios', () => {
     const loaded = loadScenarioFile(relative(process.cwd(), file) || file);
     describe(relative(ROOT, file), () => {
       for (const c of loaded.cases) {
-        const p = planFromScenario(c);
-        const boundMs = p.kill.atMs + p.stopBudgetMs + p.settleMs + (p.releaseAfterMs ?? 0) + (p.releaseAfterMs === null ? 0 : p.restartBudgetMs + p.settleMs) + FLEET_START_AND_STOP_MS;
+        // A sequence (several legs on one fleet, run-sequence.ts): every leg must pass.
+        const legs = c.legs ?? [c];
+        const boundMs = FLEET_START_AND_STOP_MS + legs.reduce((sum, x) => {
+          const p = planFromScenario(x);
+          return sum + p.kill.atMs + p.stopBudgetMs + p.settleMs + (p.releaseAfterMs ?? 0) + (p.releaseAfterMs === null ? 0 : 2 * p.restartBudgetMs + p.settleMs);
+        }, 0);
         it(c.id === 'default' ? c.scenario.name : `${c.scenario.name} [${c.id}]`, { timeout: boundMs }, async () => {
-          const r = await inSlot((index) => runScenarioCase(c, { outDir: OUT, runtime: processRuntime, progress: silentProgress, signal: new AbortController().signal, portBlock: { index, of: JOBS } }));
-          const report = [`${r.outcome}: ${r.runDir}`, ...r.reasons, `replay: ${r.replay}`].join('\n');
-          if (r.outcome !== 'passed') process.stderr.write(report + '\n');
-          expect(r.outcome, report).toBe('passed');
+          const rs = await inSlot(async (index) => {
+            const opts = { outDir: OUT, runtime: processRuntime, progress: silentProgress, signal: new AbortController().signal, portBlock: { index, of: JOBS } };
+            return c.legs ? (await runSequence(c, opts)).legs.map((l) => l.outcome) : [await runScenarioCase(c, opts)];
+          });
+          expect(rs).toHaveLength(legs.length);
+          for (const r of rs) {
+            const report = [`${r.outcome}: ${r.runDir}`, ...r.reasons, `replay: ${r.replay}`].join('\n');
+            if (r.outcome !== 'passed') process.stderr.write(report + '\n');
+            expect(r.outcome, report).toBe('passed');
+          }
         });
       }
     });

@@ -17,8 +17,11 @@ export interface DryRunOptions {
 
 export function printDryRun(cases: ScenarioCase[], o: DryRunOptions, io: Io): number {
   for (const c of cases) {
-    const plan = planFromScenario(c, o.seed);
-    for (const l of describePlan(c, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [], o.target)) io.out(l);
+    if (c.legs) io.out(`dry run: ${c.scenario.name}${c.id === 'default' ? '' : ` [${c.id}]`}  ${c.file}: a sequence of ${c.legs.length} legs (${c.legs.map((l) => l.scenario.kill.path).join(' → ')}) on ONE fleet${o.target?.kind === 'external' ? '' : ' (started for the first leg, kept between legs, stopped after the last)'}; each leg starts once every bot is Running again after the previous release, and is judged as its own case`);
+    for (const x of c.legs ?? [c]) {
+      const plan = planFromScenario(x, o.seed);
+      for (const l of describePlan(x, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [], o.target)) io.out(l);
+    }
   }
   io.out(`killdrill: dry run: ${cases.length} case(s) planned; nothing was started, written or sent`);
   return 0;

@@ -6,6 +6,7 @@ import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.t
 import { applyTarget, TargetRefused } from './run-target.ts';
 import { externalProxyRefusals } from '../faults/index.ts';
 import { runScenarioCase, type CaseOutcome, type RunScenarioOptions } from '../runner/run-scenario.ts';
+import { runSequence } from '../runner/run-sequence.ts';
 import { makeProgress, type Progress } from '../runner/progress.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { parseCommand, usage, UsageError, type CommandSpec } from '../../lib/cli.ts';
@@ -183,8 +184,10 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     io.err(external ? "killdrill: interrupted; healing faults and releasing this run's kill (the external target is left running; press Ctrl-C again to force)" : 'killdrill: interrupted; healing faults and stopping the fleet (press Ctrl-C again to force)');
     abort.abort();
   });
-  // Results in case order (the summary), printed as each case ends.
-  const byIndex: Array<CaseOutcome | undefined> = [];
+  // Results in case order (the summary), printed as each case ends; a sequence gives one per leg.
+  const byIndex: Array<CaseOutcome[] | undefined> = [];
+  const legsOf: Array<ScenarioCase[] | undefined> = [];
+  const notRunLegs: number[] = [];
   const seconds: number[] = [];
   let next = 0;
   // A stop condition ends its case interrupted and no further case starts (the ones running go on).
@@ -195,8 +198,9 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
       const c = sel.cases[i];
       const label = `${c.scenario.name}${c.id === 'default' ? '' : ` [${c.id}]`}`;
       const started = Date.now();
-      const stop = caseStop(sel.stop);
-      const r = await deps.runCase(c, {
+      // A sequence's legs each get their own stop conditions (run-sequence.ts): the cap is per case.
+      const stop = c.legs ? null : caseStop(sel.stop);
+      const opts: RunScenarioOptions = {
         outDir: sel.out,
         runtime: runtimes.get(sel.runtimeName ?? c.scenario.runtime)!,
         ...(targetInfo ? { target: targetInfo } : {}),
@@ -208,15 +212,38 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
         ...(sel.observeFull ? { observeFull: true } : {}),
         ...(stop ? { stop } : {}),
         ...(sel.stop.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
-      }).finally(() => stop?.close());
-      if (r.outcome === 'interrupted' && !abort.signal.aborted) stopped = true;
-      byIndex[i] = r;
+      };
+      const print = (r: CaseOutcome, label: string, secs: number) => {
+        const tag = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', interrupted: 'INTERRUPTED' }[r.outcome];
+        const lines = [`${tag} ${label} ${secs.toFixed(1)} s  ${r.runDir}`];
+        if (r.outcome !== 'passed') lines.push(...r.reasons.map((reason) => `  ${reason}`), `  replay: ${r.replay}`);
+        for (const l of lines) io.out(l); // synchronous: a case's lines stay together
+      };
+      let rs: CaseOutcome[];
+      try {
+        if (c.legs) {
+          // A sequence: its legs on one fleet, each printed as it ends; then its P1 findings and merged reports.
+          let legStarted = started;
+          const seq = await runSequence(c, opts, deps.runCase, (leg, r) => {
+            print(r, `${c.scenario.name} [${leg.id}]`, (Date.now() - legStarted) / 1000);
+            legStarted = Date.now();
+          }, () => caseStop(sel.stop));
+          rs = seq.legs.map((l) => l.outcome);
+          legsOf[i] = seq.legs.map((l) => l.leg);
+          notRunLegs[i] = seq.notRun.length;
+          for (const f of seq.findings) io.out(f);
+          if (seq.drill) io.out(`DRILL ${label}: ${seq.legs.length} leg(s) on one fleet, ${seq.findings.length} P1 finding(s); evidence (kill_switch_drills) ${seq.drill.evidence}, timeline ${seq.drill.timeline}`);
+        } else {
+          const r = await deps.runCase(c, opts);
+          rs = [r];
+          print(r, label, (Date.now() - started) / 1000);
+        }
+      } finally {
+        stop?.close();
+      }
+      if (rs.some((r) => r.outcome === 'interrupted') && !abort.signal.aborted) stopped = true;
+      byIndex[i] = rs;
       seconds[i] = (Date.now() - started) / 1000;
-      const secs = seconds[i].toFixed(1);
-      const tag = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', interrupted: 'INTERRUPTED' }[r.outcome];
-      const lines = [`${tag} ${label} ${secs} s  ${r.runDir}`];
-      if (r.outcome !== 'passed') lines.push(...r.reasons.map((reason) => `  ${reason}`), `  replay: ${r.replay}`);
-      for (const l of lines) io.out(l); // synchronous: a case's lines stay together
     }
   };
   try {
@@ -224,10 +251,10 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   } finally {
     off();
   }
-  const ran = byIndex.flatMap((r, i) => (r ? [{ r, c: sel.cases[i] }] : []));
+  const ran = byIndex.flatMap((rs, i) => (rs ? rs.map((r, k) => ({ r, c: legsOf[i]?.[k] ?? sel.cases[i] })) : []));
   const results = ran.map((x) => x.r);
   const n = (o: string) => results.filter((r) => r.outcome === o).length;
-  const skipped = sel.cases.length - results.length;
+  const skipped = sel.cases.reduce((k, c, i) => k + (byIndex[i] ? notRunLegs[i] ?? 0 : c.legs?.length ?? 1), 0);
   if (results.length) {
     // The outcome and replay line are the runner's own; the rest comes from each case's result.json.
     const rows = ran.map(({ r, c }) => ({ ...(r.result as unknown as ReportRunResult), scenario: r.result?.scenario ?? c.scenario.name, caseId: r.result?.caseId ?? c.id, outcome: r.outcome, replay: r.replay }));
@@ -236,12 +263,15 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
   if (stopped && skipped) io.err(`killdrill: a stop condition interrupted a case; the ${skipped} case(s) after it were not run`);
   let code: number = abort.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
   if (sel.junit) {
-    const cases: JunitCase[] = sel.cases.map((c, i) => {
-      const r = byIndex[i];
-      const base = { file: c.file, scenario: c.scenario.name, caseId: c.id };
-      if (!r) return { ...base, outcome: 'not-run', reasons: [] };
-      return { ...(r.result as unknown as Partial<ReportRunResult>), ...base, outcome: r.outcome, reasons: r.reasons, replay: r.replay, runDir: r.runDir, seconds: seconds[i] };
-    });
+    // A testcase per case, and per leg of a sequence (its legs not run are skipped).
+    const cases: JunitCase[] = sel.cases.flatMap((c, i) =>
+      (c.legs ?? [c]).map((x, k) => {
+        const r = byIndex[i]?.[k];
+        const base = { file: c.file, scenario: c.scenario.name, caseId: x.id };
+        if (!r) return { ...base, outcome: 'not-run', reasons: [] };
+        return { ...(r.result as unknown as Partial<ReportRunResult>), ...base, outcome: r.outcome, reasons: r.reasons, replay: r.replay, runDir: r.runDir, seconds: c.legs ? (r.result?.endedAt - r.result?.startedAt) / 1000 || seconds[i] : seconds[i] };
+      }),
+    );
     try {
       mkdirSync(dirname(sel.junit), { recursive: true });
       writeFileSync(sel.junit, junitXml(cases));

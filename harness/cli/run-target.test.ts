@@ -114,6 +114,13 @@ describe('killdrill run --target: refusals before anything starts', () => {
     await refused(t, t.run(), /the rest path calls the broker's halt endpoints, and the target names no broker/);
   });
 
+  it('a sequence leg whose path the target lacks (crd without kubernetes) is refused at the leg\'s line', async () => {
+    const seq = SCENARIO('sequence:\n  - path: rest\n  - path: crd\n  - path: redis\n');
+    const t = setup(seq, EXTERNAL());
+    await refused(t, t.run(), /s\.yaml:9:5 \[leg=2,kill\.path=crd\]: .*crd/);
+    expect(t.err.join('\n')).not.toMatch(/leg=1|leg=3/);
+  });
+
   it('--jobs above 1 and --runtime with an external target', async () => {
     let t = setup(SCENARIO('matrix:\n  kill.mode: [cancel, freeze]\n'), EXTERNAL());
     await refused(t, t.run('--jobs', '2'), /an external target is one system/);

@@ -37,7 +37,7 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
   if (t.kind === 'simulated') {
     if (opts.confirm !== undefined) throw new TargetRefused([`killdrill: --confirm is for external targets; ${file} is a simulated one: leave --confirm out`]);
     const fleet = { preset: t.preset, ...(t.bots !== undefined ? { bots: t.bots } : {}), bugs: [...t.bugs], overrides: { ...t.overrides } };
-    const out = cases.map((c) => ({ ...c, scenario: { ...c.scenario, fleet, runtime: t.runtime } }));
+    const out = withLegs(cases, (c) => ({ ...c, scenario: { ...c.scenario, fleet, runtime: t.runtime } }));
     const reasons = out.flatMap((c) =>
       checkFaultsAgainstPreset(fleet, c.scenario.faults).map(([i, p]) => `killdrill: ${c.file}${c.id === 'default' ? '' : ` [${c.id}]`}: fault '${c.scenario.faults[i].kind}' cannot be injected into target ${t.name} (${t.preset}): ${p}`),
     );
@@ -47,8 +47,11 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
   const reasons = safetyRefusals(t, file, opts.confirm);
   if (opts.jobs > 1) reasons.push(`killdrill: --jobs ${opts.jobs}: an external target is one system; its cases run one after another (leave --jobs out)`);
   for (const c of cases) {
-    const plan = planFromScenario(c);
-    reasons.push(...externalRefusals(t, { file: c.file, caseId: c.id, bugs: plan.fleet.bugs, kill: plan.kill, faults: plan.faults }));
+    // A sequence's legs each pull their own path: a leg whose path the target lacks is refused, at its line.
+    for (const x of c.legs ?? [c]) {
+      const plan = planFromScenario(x);
+      reasons.push(...externalRefusals(t, { file: 'at' in x ? String(x.at) : c.file, caseId: x.id, bugs: plan.fleet.bugs, kill: plan.kill, faults: plan.faults }));
+    }
   }
   if (reasons.length) throw new TargetRefused([...new Set(reasons)]);
   let runtime: AnyRuntime;
@@ -59,6 +62,11 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
   }
   // Only the target's kill-key prefix is a fleet fact the runner uses; the simulator's knobs mean nothing here.
   const keyPrefix = t.redis?.keyPrefix;
-  const out = cases.map((c) => ({ ...c, scenario: { ...c.scenario, fleet: { ...c.scenario.fleet, bugs: [], overrides: keyPrefix ? { keyPrefix } : {} } } }));
+  const out = withLegs(cases, (c) => ({ ...c, scenario: { ...c.scenario, fleet: { ...c.scenario.fleet, bugs: [], overrides: keyPrefix ? { keyPrefix } : {} } } }));
   return { cases: out, runtime, info: { file, kind: 'external', name: t.name, environment: t.environment } };
+}
+
+/** The change made to each case, made to a sequence's legs too (they run on the case's fleet). */
+function withLegs(cases: ScenarioCase[], f: <C extends ScenarioCase>(c: C) => C): ScenarioCase[] {
+  return cases.map((c) => ({ ...f(c), ...(c.legs ? { legs: c.legs.map(f) } : {}) }));
 }

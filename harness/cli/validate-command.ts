@@ -45,7 +45,7 @@ export async function validateMain(argv: string[], io: Io = stdio): Promise<numb
   for (const f of files) {
     try {
       const l = loadScenarioFile(f);
-      io.out(`ok ${f} (${l.scenario.name}, ${l.cases.length} case${l.cases.length === 1 ? '' : 's'})`);
+      io.out(`ok ${f} (${l.scenario.name}, ${l.cases.length} case${l.cases.length === 1 ? '' : 's'}${l.scenario.sequence ? `, a sequence of ${l.scenario.sequence.length} legs on one fleet` : ''})`);
     } catch (err) {
       bad++;
       io.err(err instanceof ScenarioError ? err.message : `killdrill: ${f}: ${err instanceof Error ? err.message : String(err)}`);

@@ -28,7 +28,7 @@ export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string
   const lines = [`dry run: ${s.name}${c.id === 'default' ? '' : ` [${c.id}]`}  ${c.file}  seed ${plan.seed}`];
   if (target?.kind === 'external') lines.push(`  target: external '${target.name}' (environment ${target.environment}), reached only over the endpoints its file names; nothing of it is started or stopped`);
   else lines.push(
-    `  fleet: ${target ? `simulated target '${target.name}': ` : ''}preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (started for this case, stopped at its end)`,
+    `  fleet: ${target ? `simulated target '${target.name}': ` : ''}preset ${plan.fleet.preset}${plan.fleet.bots !== undefined ? `, ${plan.fleet.bots} bots` : ", the preset's bots"}, bugs ${plan.fleet.bugs.length ? plan.fleet.bugs.join(',') : 'none'}, runtime ${runtimeName} (${'leg' in c ? `the sequence's one fleet, leg ${String(c.leg)}` : 'started for this case, stopped at its end'})`,
   );
   lines.push(`  load: warm-up ${d(plan.warmupMs)}, hard cap (load.duration) ${d(plan.maxDurationMs)}`);
   const k6 = plan.load?.k6;

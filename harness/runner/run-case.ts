@@ -43,6 +43,8 @@ export interface CaseContext {
   stop?: StopCondition & Partial<Pick<CaseStop, 'attach'>>;
   /** `run --stop-on-no-restart`: bots not Running again within the restart budget end the case interrupted, named. */
   stopOnNoRestart?: boolean;
+  /** A sequence's later leg (run-sequence.ts): the fleet traded before this case, like an external target. */
+  fleetRanBefore?: boolean;
 }
 
 export interface CaseRun {
@@ -155,8 +157,9 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // load.warmup: the fleet must be under load before the lever, or the kill proves nothing.
     await sleepUntil(t0 + plan.warmupMs);
     emit({ type: 'warmup-ended', at: nowMs(), effects: obs.ledger.count() });
-    // An external target was trading before the run: only effects after the ledger's backlog show it is under load now.
-    const idle = warmupProblem(ep.external ? obs.ledger.fresh() : obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
+    // An external target (or a sequence's fleet after its first leg) was trading before the run: only
+    // effects after the ledger's backlog show it is under load now.
+    const idle = warmupProblem(ep.external || ctx.fleetRanBefore ? obs.ledger.fresh() : obs.ledger.count(), obs.failing().includes('ledger'), plan.warmupMs, ep.dataDir);
     if (idle) throw new InfraError(idle);
 
     // The lever.

@@ -39,6 +39,10 @@ export interface RunScenarioOptions {
   stop?: CaseContext['stop'];
   /** `run --stop-on-no-restart`. */
   stopOnNoRestart?: boolean;
+  /** A sequence's leg: the case id its replay line selects (the whole sequence, run-sequence.ts). */
+  replayCase?: string;
+  /** A sequence's later leg: the fleet ran before this case, so its ledger's backlog is not this case's load. */
+  fleetRanBefore?: boolean;
 }
 
 export interface CaseOutcome {
@@ -75,7 +79,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
   mkdirSync(runDir, { recursive: true });
   const recorder = createRecorder(join(runDir, 'history.jsonl'));
   // The runtime goes on the replay line when it is not the one the file picks itself (runtime:, default process).
-  const replay = replayCommand(c.file, c.id, plan.seed, process.cwd(), opts.target ? { target: opts.target.file } : opts.runtime.name !== s.runtime ? { runtime: opts.runtime.name } : {});
+  const replay = replayCommand(c.file, opts.replayCase ?? c.id, plan.seed, process.cwd(), opts.target ? { target: opts.target.file } : opts.runtime.name !== s.runtime ? { runtime: opts.runtime.name } : {});
   const startedAt = Date.now();
   recorder.emit({
     type: 'run-start',
@@ -110,6 +114,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
       ...(opts.observeFull ? {} : { judgeSoFar }),
       ...(opts.stop ? { stop: opts.stop } : {}),
       ...(opts.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
+      ...(opts.fleetRanBefore ? { fleetRanBefore: true } : {}),
     });
   } catch (err) {
     invalidInput = err instanceof InputError;

@@ -2,7 +2,7 @@
 // naming file, line, column and field; nothing else is ever thrown.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, issueAt, parseYamlSource, readTextFile, zodIssues, type Locator } from '../yaml/index.ts';
+import { describe, fieldName, issueAt, parseYamlSource, readTextFile, zodIssues, type Locator } from '../yaml/index.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { expandMatrix, matrixKeyFor, withPath, type MatrixCase, type MatrixValue } from './matrix.ts';
@@ -21,6 +21,18 @@ export interface ScenarioCase {
   scenario: Scenario;
   /** The kill target this case uses (see targets.ts). */
   target: string;
+  /** A `sequence:` scenario: its legs, run one after another on one fleet (harness/runner/run-sequence.ts). */
+  legs?: LegCase[];
+}
+
+/** One leg of a sequence: a case of its own (its own verdicts, run dir, history), run on the sequence's fleet. */
+export interface LegCase extends ScenarioCase {
+  /** 1-based. */
+  leg: number;
+  /** Where the leg is written: `file:line:col` (for refusals found later, e.g. a path the target lacks). */
+  at: string;
+  /** The sequence case's id (the replay line selects the whole sequence). */
+  sequenceId: string;
 }
 
 export interface LoadedScenario {
@@ -89,13 +101,48 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
       targetFromMatrix: 'kill.target' in mc.values,
       targets: s.kill.targets,
     });
-    cases.push({ file, id: mc.id, values: mc.values, scenario: s, target });
+    if (!s.sequence) {
+      cases.push({ file, id: mc.id, values: mc.values, scenario: s, target });
+      continue;
+    }
+    const legs = sequenceLegs(obj, mc, s.sequence, file, where, at);
+    if ('issues' in legs) issues.push(...legs.issues);
+    else cases.push({ file, id: mc.id, values: mc.values, scenario: s, target, legs: legs.legs });
   }
   // `--case <id>` (and the replay line) must select one case: two cases with one id cannot be told apart.
   const twice = [...new Set(matrixCases.map((c) => c.id).filter((id, i, ids) => ids.indexOf(id) !== i))];
   if (twice.length) issues.push(at(['matrix'], `the matrix gives ${twice.length === 1 ? 'the case' : 'the cases'} ${twice.map((id) => `'${id}'`).join(', ')} more than once; drop the repeated value so --case can select each case alone`));
   if (issues.length) throw new ScenarioError(dedupe(issues));
   return { file, scenario, cases };
+}
+
+const LEG_FIELDS = ['path', 'scope', 'target', 'mode', 'level', 'asset'] as const;
+
+/** The legs of a sequence case: kill: with each leg's fields, validated as a scenario of its own. */
+function sequenceLegs(obj: Record<string, unknown>, mc: MatrixCase, legs: NonNullable<Scenario['sequence']>, file: string, where: Locator, at: ReturnType<typeof issueAt>): { legs: LegCase[] } | { issues: ScenarioIssue[] } {
+  const { sequence: _s, ...base } = obj;
+  const issues: ScenarioIssue[] = [];
+  const out: LegCase[] = [];
+  const fileScope = (base.kill as { scope: Scenario['kill']['scope'] }).scope;
+  legs.forEach((l, i) => {
+    let o: Record<string, unknown> = base;
+    // A leg that changes the scope takes its scope's default target unless it names one.
+    if (l.scope !== undefined && l.target === undefined) o = withPath(o, 'kill.target', undefined);
+    for (const f of LEG_FIELDS) if (l[f] !== undefined) o = withPath(o, `kill.${f}`, l[f]);
+    const inLeg = `in leg ${i + 1} (${l.path})${mc.id === 'default' ? '' : ` of matrix case '${mc.id}'`}: `;
+    const r = ScenarioSchema.safeParse(o);
+    if (!r.success) {
+      issues.push(...zodIssues(r.error, (p, m) => at(['sequence', i], `${inLeg}${fieldName(p)}: ${m}`), SCHEMA_HINT));
+      return;
+    }
+    const s = r.data;
+    for (const [fi, problem] of checkFaultsAgainstPreset(s.fleet, s.faults)) issues.push(at(['faults', fi], `${inLeg}fault '${s.faults[fi].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
+    const target = resolveTarget({ preset: s.fleet.preset, fileScope, scope: s.kill.scope, target: s.kill.target, targetFromMatrix: l.target !== undefined || 'kill.target' in mc.values, targets: s.kill.targets });
+    const id = `${mc.id === 'default' ? '' : `${mc.id},`}leg=${i + 1},kill.path=${l.path}`;
+    const place = where(['sequence', i]);
+    out.push({ file, id, values: { ...mc.values, leg: String(i + 1), 'kill.path': l.path }, scenario: s, target, leg: i + 1, at: `${file}:${place.line}:${place.col}`, sequenceId: mc.id });
+  });
+  return issues.length ? { issues } : { legs: out };
 }
 
 function dedupe(issues: ScenarioIssue[]): ScenarioIssue[] {

@@ -14,6 +14,7 @@ const duration = z
   .describe("A duration: '250ms', '10s', '1.5s', '5m', '1h'.");
 const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
 const checker = z.enum(CHECKER_NAMES);
+const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd'] as const;
 const text = z.string().min(1);
 
 const target = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a bot slug, fleet, tenant, group, asset, capability or run name');
@@ -86,7 +87,7 @@ const fault = z.discriminatedUnion('kind', [
 
 const kill = z.strictObject({
   at: duration.describe('When to pull the lever, from the start of the load; not before load.warmup.'),
-  path: z.enum(['rest', 'redis', 'broker-level', 'crd']),
+  path: z.enum(KILL_PATHS),
   scope: z.enum(SCOPES),
   target: target.optional().describe("Optional: defaults to kill.targets[scope], then the preset's default target for the scope."),
   targets: targets.optional(),
@@ -114,6 +115,23 @@ const loadK6 = z
     thresholds: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional().describe("k6 thresholds, e.g. { http_req_failed: ['rate<0.01'] }: one crossed fails load-held, so the case."),
   })
   .describe('Drive load with k6 from before the warm-up to the end of the case; judged by load-held.');
+
+/** One leg of a `sequence:` (a drill of several levers on one fleet): its own lever, judged as its own case. */
+const leg = z
+  .strictObject({
+    path: z.enum(KILL_PATHS).describe('The kill path of this leg.'),
+    scope: z.enum(SCOPES).optional().describe("Default: kill.scope."),
+    target: target.optional().describe('Default: kill.target (or the scope\'s default target).'),
+    mode: z.enum(MODES).optional().describe('Default: kill.mode.'),
+    level: z.number().int().min(1).max(4).optional().describe('Halt level, for path broker-level.'),
+    asset: z.string().min(1).optional().describe('Level 1 only: the asset to halt.'),
+  })
+  .describe('A leg: kill: with these fields replaced; it starts once every bot is Running again after the previous leg\'s release.');
+const sequence = z
+  .array(leg)
+  .min(1, 'a sequence needs at least one leg (- path: crd)')
+  .max(16)
+  .describe('Levers pulled one after another on ONE fleet, each leg judged as its own case (the quarterly drill: crd, rest, redis). The first leg\'s path is kill.path.');
 
 const budgetS = z.number().gt(0).max(86_400);
 const expect = z.strictObject({
@@ -179,6 +197,7 @@ export const ScenarioSchema = z
     detects: z.array(checker).optional().describe('Incident reproduction: exactly these checkers must fail; every other must pass.'),
     skip: z.array(checker).optional().describe('Checkers not run for this scenario (e.g. restart-after-release without a release).'),
     matrix: matrix.optional(),
+    sequence: sequence.optional(),
   })
   .superRefine((s, ctx) => {
     const ms = (d: string) => parseDuration(d) ?? 0;
@@ -219,9 +238,24 @@ export const ScenarioSchema = z
     if (s.kill.scope === 'platform' && s.kill.target !== undefined && s.kill.target !== 'platform') add(['kill', 'target'], "the platform scope's target is 'platform'");
     const both = (s.detects ?? []).filter((c) => (s.skip ?? []).includes(c));
     if (both.length) add(['skip'], `${both.join(', ')} cannot be both detected and skipped`);
+    if (s.sequence) sequenceIssues(s, add);
     const dup = (s.detects ?? []).filter((c, i, a) => a.indexOf(c) !== i);
     if (dup.length) add(['detects'], `${dup.join(', ')} listed twice`);
   });
+
+/** A sequence runs its legs on one fleet: each is released before the next, and no matrix varies what a leg sets. */
+function sequenceIssues(s: { kill: { path: string }; release?: unknown; matrix?: Partial<Record<string, unknown>>; sequence?: Array<Record<string, unknown>>; detects?: unknown }, add: (path: Array<string | number>, message: string) => void): void {
+  const legs = s.sequence ?? [];
+  if (!legs.length) return;
+  if (!s.release) add(['sequence'], 'a sequence needs release.after: each leg is released before the next one starts');
+  if (s.detects) add(['sequence'], 'a sequence is a drill of the kill switch, not an incident reproduction: drop detects, or the sequence');
+  if (legs[0].path !== s.kill.path) add(['sequence', 0, 'path'], `the first leg pulls kill.path: make it ${s.kill.path}, or set kill.path to ${String(legs[0].path)}`);
+  for (const key of Object.keys(s.matrix ?? {})) {
+    const field = key.startsWith('kill.') ? key.slice(5) : null;
+    if (key === 'kill.path') add(['matrix', key], 'a sequence names each leg\'s path: a matrix over kill.path would pull every path in every leg; drop kill.path from the matrix (or the sequence)');
+    else if (field && legs.some((l) => l[field] !== undefined)) add(['matrix', key], `a leg sets ${field}, which the matrix also varies; set it in one place`);
+  }
+}
 
 function fmt(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
@@ -232,3 +266,4 @@ export type Scenario = z.output<typeof ScenarioSchema>;
 export type FaultSpec = Scenario['faults'][number];
 export type KillSpec = Scenario['kill'];
 export type Expectations = Scenario['expect'];
+export type SequenceLeg = NonNullable<Scenario['sequence']>[number];
