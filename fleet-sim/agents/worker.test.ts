@@ -1,0 +1,97 @@
+// Agent workers as real processes between a real redis-server and the real gateway and venue
+// (issue 14 item 3): a run kill set mid-stream reaches the msw handler as an abort (its record
+// says aborted, with its time) within the seed's in-flight budget, and the other run goes on; a
+// capability kill set after a write tool committed aborts that call, leaves its effect in the
+// venue ledger and the journal, and the reads of the same run keep flowing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { eventsChannel, killKey, nowMs } from '../model.ts';
+import { startProc, startTestFleet, testBot, waitFor, type Proc, type TestFleet } from '../daemon/test-fleet.ts';
+import type { CallPage, CallRecord } from './call-log.ts';
+import { TOOL_CATALOG } from './providers.ts';
+
+const PREFIX = 'alphaswarm:bots:killswitch';
+/** Seed 004 / issue 14: an in-flight call open at the flip is aborted within 1 s. */
+const INFLIGHT_BUDGET_MS = 1000;
+const quiet = { rate429: 0, rate500: 0, rateStall: 0, childRate: 0, timerRate: 0, thinkMs: 50 };
+
+const bots = [
+  testBot('agent-a', 'agent', { daemon: 'w1', tenant: 'tenant-a', fleet: 'support' }),
+  testBot('agent-b', 'agent', { daemon: 'w1', tenant: 'tenant-b', fleet: 'support' }),
+  testBot('agent-c', 'agent', { daemon: 'w2', tenant: 'tenant-c', fleet: 'trading' }),
+];
+
+let t: TestFleet;
+const workers = new Map<string, { proc: Proc; url: string }>();
+
+async function startWorker(name: string, options: Record<string, unknown>): Promise<void> {
+  const proc = await startProc([join(import.meta.dirname, 'main.ts'), t.fleetPath, 'node-a', name, '--options', JSON.stringify(options)], t.fleet.runId);
+  t.procs.set(name, proc);
+  workers.set(name, { proc, url: String(proc.ready.controlUrl) });
+}
+
+async function calls(worker: string): Promise<CallRecord[]> {
+  const p = (await (await fetch(`${workers.get(worker)!.url}/calls?after=0`)).json()) as CallPage;
+  return [...p.calls, ...p.open];
+}
+
+/** SET then PUBLISH, as the broker and operator do; returns engagedAt (the SET confirmed). */
+async function engage(scope: 'run' | 'capability', target: string): Promise<number> {
+  const key = killKey(PREFIX, scope, target);
+  const value = JSON.stringify({ mode: 'freeze', reason: 'drill' });
+  await t.redis.set(key, value);
+  const engagedAt = nowMs();
+  await t.redis.publish(eventsChannel(PREFIX), JSON.stringify({ op: 'engage', key, value, at: engagedAt }));
+  return engagedAt;
+}
+
+beforeAll(async () => {
+  t = await startTestFleet(bots, { pollIntervalS: 1 }, { daemons: false });
+  // w1: LLM calls only, each a 4-second stream; w2: a slow write tool (commits at 1.5 s) and fast reads.
+  await startWorker('w1', { ...quiet, toolWeights: {}, chunks: 40, chunkMs: 100 });
+  const tools = TOOL_CATALOG.map((x) => (x.name === 'place-order' ? { ...x, ms: 3000 } : x));
+  await startWorker('w2', { ...quiet, tools, toolWeights: { 'place-order': 1, 'get-quote': 1 }, toolsPerStep: 2, chunks: 2, chunkMs: 10 });
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('agent workers', () => {
+  it('a run kill mid-stream aborts the open LLM call within the budget; the other run goes on', async () => {
+    const open = await waitFor('an open streaming call of run-agent-a', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-a' && c.kind === 'llm' && c.endedAt === null && Date.now() - c.startedAt > 300));
+    const engagedAt = await engage('run', 'run-agent-a');
+    const rec = await waitFor('its record to say aborted', async () => (await calls('w1')).find((c) => c.id === open.id && c.aborted));
+    expect(rec.abortedAt).not.toBeNull();
+    expect(rec.abortedAt! - engagedAt).toBeLessThan(INFLIGHT_BUDGET_MS);
+    expect(rec.abortedAt! - rec.startedAt).toBeLessThan(4000); // cut short: the stream takes 4 s
+    // Nothing new for run-agent-a once its call was aborted; run-agent-b's calls run to completion.
+    const b = await waitFor('a run-agent-b call started after the flip and finished', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-b' && c.startedAt > engagedAt && c.endedAt !== null));
+    expect(b.aborted).toBe(false);
+    const afterKill = (await calls('w1')).filter((c) => c.run_id === 'run-agent-a' && c.startedAt > rec.abortedAt!);
+    expect(afterKill).toEqual([]);
+    const phase = await waitFor('agent-a Stopped', async () => ((await t.phases())['agent-a']?.phase === 'Stopped' ? (await t.phases())['agent-a'] : null));
+    expect(phase.reason).toMatch(/run:run-agent-a/);
+    expect((await t.phases())['agent-b'].phase).toBe('Running');
+  });
+
+  it('a capability kill after a write committed aborts it, its effect is in the ledger, reads go on', async () => {
+    const ledgerHas = async (key: string) => (await t.ledger()).find((e) => e.key === key);
+    const open = await waitFor('a committed, still open place-order call', async () => {
+      for (const c of await calls('w2')) if (c.name === 'place-order' && c.endedAt === null && c.effectKey && (await ledgerHas(c.effectKey))) return c;
+      return null;
+    });
+    const engagedAt = await engage('capability', 'place-order');
+    const rec = await waitFor('the write call aborted', async () => (await calls('w2')).find((c) => c.id === open.id && c.aborted));
+    expect(rec.abortedAt! - engagedAt).toBeLessThan(INFLIGHT_BUDGET_MS);
+    const landed = (await ledgerHas(rec.effectKey!))!;
+    expect(landed).toMatchObject({ bot: 'agent-c', run: 'run-agent-c', capability: 'place-order', kind: 'action' });
+    const j = t.journal().filter((x) => x.key === rec.effectKey);
+    expect(j.map((x) => x.type)).toEqual(['intent', 'outcome']);
+    expect(j[1]).toMatchObject({ status: 'landed', seq: landed.seq });
+    // The run goes on: reads and LLM calls after the flip, and no write started or landed after it.
+    await waitFor('a get-quote call started after the flip and finished', async () => (await calls('w2')).find((c) => c.name === 'get-quote' && c.startedAt > engagedAt && c.endedAt !== null && !c.aborted));
+    expect((await calls('w2')).filter((c) => c.name === 'place-order' && c.startedAt > rec.abortedAt!)).toEqual([]);
+    expect((await t.ledger()).filter((e) => e.run === 'run-agent-c' && e.dispatchedAt > engagedAt)).toEqual([]);
+    expect((await t.phases())['agent-c'].phase).toBe('Running');
+  });
+});

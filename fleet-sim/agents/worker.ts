@@ -1,0 +1,278 @@
+// An agent worker (issue 14 item 2): one process running every run of its host+worker (the
+// topology's bots there, one root run each; children are spawned by fan-out). Calls go out with
+// the global `fetch` and an AbortSignal and are answered by the msw providers installed in this
+// process. The kill state is the daemons' (same KillView, FlagStore, kill keys, fail-closed
+// rule); on every change, and every health check, each in-flight call, backoff wait and timer is
+// checked against its run's and capability's keys, and the ones in scope are aborted or cleared
+// at once rather than awaited. Write-tool effects go through the gateway into the venue ledger
+// and are journaled (intent before dispatch, outcome after) in the daemons' journal format.
+import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Group, type Phase } from '../model.ts';
+import { NdjsonClient } from '../gateway/ndjson-client.ts';
+import { FlagStore } from '../daemon/flag-store.ts';
+import { Journal } from '../daemon/journal.ts';
+import { KillView } from '../daemon/kill-view.ts';
+import { PhaseLog } from '../daemon/phase-log.ts';
+import { PhaseWriter } from '../daemon/phase-writer.ts';
+import { rngFor } from '../daemon/prng.ts';
+import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './agent-run.ts';
+import { CallLog, type CallRecord } from './call-log.ts';
+import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
+import { COMPLETIONS_URL, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
+import { join } from 'node:path';
+
+const BOOT_WAIT_MS = 2000;
+type Waiter = { run: AgentRun; capability: string; ac: AbortController };
+
+export class AgentWorker {
+  readonly calls: CallLog;
+  readonly runs = new Map<string, AgentRun>();
+  readonly journal: Journal;
+  timersSet = 0;
+  timersCancelled = 0;
+  private readonly view: KillView;
+  private readonly store: FlagStore;
+  private readonly gateway: NdjsonClient;
+  private readonly phases: PhaseWriter;
+  private readonly phaseLog: PhaseLog;
+  private readonly providers: ReturnType<typeof startProviders>;
+  private readonly o: AgentOptions;
+  private readonly prefix: string;
+  private readonly seed: number;
+  private readonly pollIntervalS: number;
+  private readonly host: string;
+  private readonly name: string;
+  private readonly tools: readonly ToolSpec[];
+  private readonly waiting = new Set<Waiter>();
+  private readonly timers = new Map<NodeJS.Timeout, AgentRun>();
+  private readonly phase = new Map<string, Phase>();
+  private readonly roots: RunSpec[];
+  private health: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(fleet: FleetFile, host: string, name: string, options: Partial<AgentOptions> = {}) {
+    const c = fleet.config;
+    this.o = { ...AGENT_DEFAULTS, ...options };
+    this.tools = this.o.tools;
+    this.prefix = c.keyPrefix;
+    this.seed = c.seed;
+    this.pollIntervalS = c.pollIntervalS;
+    this.host = host;
+    this.name = name;
+    this.roots = fleet.topology.bots
+      .filter((b) => b.host === host && b.daemon === name)
+      .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset }));
+    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: [] });
+    this.journal = new Journal(c.dataDir, host, name);
+    this.phaseLog = new PhaseLog(c.dataDir, host, name);
+    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`));
+    const g = linkAddress(fleet, `bots-gateway.${host}`);
+    this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
+    // Every key any run (or any child it may spawn) can be killed by, for every capability: known at boot.
+    const keys = new Set<string>();
+    for (const r of this.roots)
+      for (const spec of [r, ...AgentRun.childIds(r.run_id, this.o.maxChildren).map((id) => ({ ...r, run_id: id, parent: r.run_id }))]) {
+        for (const k of this.runKeys(spec)) keys.add(k);
+        for (const cap of [LLM_CAPABILITY, ...this.tools.map((t) => t.name)]) keys.add(killKey(this.prefix, 'capability', cap));
+      }
+    this.store = new FlagStore({
+      sub: linkAddress(fleet, `bots-redis-sub.${host}`),
+      poll: linkAddress(fleet, `bots-redis-poll.${host}`),
+      prefix: this.prefix,
+      pollIntervalS: c.pollIntervalS,
+      bugs: [],
+      keys: [...keys],
+      view: this.view,
+      onChange: () => this.reconcile(),
+    });
+    this.phases = new PhaseWriter(this.store.poller, phaseStreamKey(this.prefix), phaseHashKey(this.prefix));
+    this.providers = startProviders({
+      log: this.calls,
+      tools: this.tools,
+      chunks: this.o.chunks,
+      chunkMs: this.o.chunkMs,
+      retryAfterS: this.o.retryAfterS,
+      faults: { rate429: this.o.rate429, rate500: this.o.rate500, rateStall: this.o.rateStall, rng: rngFor(c.seed, `${host}.${name}:providers`) },
+      commit: (call, key) => this.dispatch(call, key),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.store.boot(true, BOOT_WAIT_MS);
+    this.store.startPolling();
+    // The fail-closed staleness rule is time-based: check it (and abort what it closes) often.
+    const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
+    this.health = setInterval(() => this.reconcile(), checkMs);
+    await this.gateway.waitConnected(BOOT_WAIT_MS);
+    for (const spec of this.roots) this.startRun(spec);
+    this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const w of this.waiting) w.ac.abort(new Error('killdrill: agent worker stopping'));
+    for (const t of this.timers.keys()) clearTimeout(t);
+    this.timers.clear();
+    if (this.health) clearInterval(this.health);
+    await this.phases.settle(2000);
+    this.providers.close();
+    this.journal.close();
+    this.phaseLog.close();
+    this.gateway.close();
+    this.store.close();
+  }
+
+  get gatewayConnected(): boolean {
+    return this.gateway.connected;
+  }
+
+  /** Every key that puts a run in scope, less the capability (a child is in its parent's run scope too). */
+  private runKeys(spec: RunSpec): string[] {
+    const capKey = killKey(this.prefix, 'capability', '');
+    const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: '', run: spec.run_id }).filter((x) => x !== capKey);
+    if (spec.parent) k.push(killKey(this.prefix, 'run', spec.parent));
+    return k;
+  }
+
+  private gate = (run: AgentRun, capability: string, _what: string): GateResult => {
+    if (this.stopping) return { ok: false, runKilled: true, reason: 'killdrill: agent worker stopping' };
+    const now = nowMs();
+    const r = this.view.evaluate(this.runKeys(run.spec), now);
+    if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
+    const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
+    return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
+  };
+
+  /** Aborts every in-flight call and wait in scope of a kill, clears its timers, moves the root runs' phases. */
+  private reconcile(): void {
+    for (const w of this.waiting) {
+      const g = this.gate(w.run, w.capability, 'in flight');
+      if (!g.ok && !w.ac.signal.aborted) w.ac.abort(new Error(`killdrill: kill switch engaged (${g.reason})`));
+    }
+    for (const [t, run] of this.timers)
+      if (!this.gate(run, LLM_CAPABILITY, 'timer').ok) {
+        clearTimeout(t);
+        this.timers.delete(t);
+        this.timersCancelled++;
+      }
+    const now = nowMs();
+    for (const spec of this.roots) {
+      const run = this.runs.get(spec.run_id);
+      if (!run) continue;
+      const g = this.gate(run, LLM_CAPABILITY, 'phase');
+      const cur = this.phase.get(spec.run_id);
+      const busy = [...this.waiting].some((w) => w.run.spec.run_id === spec.run_id || w.run.spec.parent === spec.run_id);
+      let next: Phase | undefined = cur;
+      if (g.ok) next = 'Running';
+      else if (cur === 'Running') next = busy ? 'Draining' : 'Stopped';
+      else if (cur === 'Draining' && !busy) next = 'Stopped';
+      if (next !== cur && next) this.setPhase(spec, cur ?? '', next, g.ok ? (cur ? 'released' : 'boot') : g.reason, now);
+    }
+  }
+
+  private setPhase(spec: RunSpec, from: Phase | '', to: Phase, reason: string, at: number): void {
+    this.phase.set(spec.run_id, to);
+    const e = { slug: spec.slug, phase: to, at, from, reason, host: this.host, daemon: this.name, pid: process.pid };
+    this.phaseLog.append(e);
+    this.phases.push(e);
+  }
+
+  private startRun(spec: RunSpec): void {
+    const run = new AgentRun(spec, this.o, rngFor(this.seed, spec.run_id), {
+      gate: this.gate,
+      llm: (r) => this.call(r, LLM_CAPABILITY, COMPLETIONS_URL, { model: 'sim-model', stream: true, messages: [{ role: 'user', content: `step ${r.steps}` }] }),
+      tool: (r, t) => this.call(r, t.name, toolUrl(t.name), { run: r.spec.run_id, step: r.steps }),
+      spawn: (_p, child) => this.startRun(child),
+      timer: (r, ms, fire) => {
+        this.timersSet++;
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          fire();
+        }, ms);
+        this.timers.set(t, r);
+      },
+      released: async (r) => {
+        while (!this.stopping && !this.gate(r, LLM_CAPABILITY, 'resume').ok) await sleep(25);
+        return !this.stopping;
+      },
+      stopped: () => this.stopping,
+      sleep,
+      tools: this.tools,
+    });
+    this.runs.set(spec.run_id, run);
+    void run.loop();
+  }
+
+  /** One provider call with retries; every attempt and every backoff wait is abortable by a kill in scope. */
+  private async call(run: AgentRun, capability: string, url: string, body: unknown): Promise<CallOutcome> {
+    const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}`);
+    for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
+      if (!this.gate(run, capability, 'call').ok) return 'killed';
+      let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
+      const w = this.track(run, capability);
+      try {
+        const signal = AbortSignal.any([w.ac.signal, AbortSignal.timeout(this.o.callTimeoutMs)]);
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id }, body: JSON.stringify(body), signal });
+        await r.text(); // a completion's whole stream: an abort mid-stream rejects here
+        if (r.ok) return 'done';
+        if (r.status !== 429 && r.status < 500) return 'failed';
+        const ra = Number(r.headers.get('retry-after'));
+        if (r.status === 429 && Number.isFinite(ra) && ra > 0) delayMs = ra * 1000;
+      } catch {
+        if (w.ac.signal.aborted) return 'killed';
+        // a timeout (a stalled provider) or a broken stream: retried like a 500
+      } finally {
+        this.untrack(w);
+      }
+      if (attempt === this.o.maxAttempts) break;
+      // The backoff before a retry is a timer set before any flip: a kill cancels it.
+      const b = this.track(run, capability);
+      const waited = await abortableSleep(delayMs, b.ac.signal);
+      this.untrack(b);
+      if (!waited) return 'killed';
+    }
+    return 'failed';
+  }
+
+  private track(run: AgentRun, capability: string): Waiter {
+    const w = { run, capability, ac: new AbortController() };
+    this.waiting.add(w);
+    return w;
+  }
+
+  private untrack(w: Waiter): void {
+    this.waiting.delete(w);
+    if (this.phase.get(w.run.spec.parent ?? w.run.spec.run_id) === 'Draining') this.reconcile();
+  }
+
+  /** A write tool's side effect through the execution boundary: the kill state first, the journal around it. */
+  private async dispatch(call: CallRecord, key: string): Promise<boolean> {
+    const run = this.runs.get(call.run_id);
+    if (!run || !this.gate(run, call.capability, 'effect').ok) return false;
+    const s = run.spec;
+    const at = nowMs();
+    this.journal.intent(key, s.slug, 'action', at);
+    const r = await this.gateway.request({ key, bot: s.slug, fleet: s.feature, tenant: s.tenant, group: s.group, asset: s.asset, capability: call.capability, run: s.run_id, kind: 'action', dispatchedAt: at });
+    const t = nowMs();
+    if (r.ok && r.reply.ok === true) {
+      this.journal.outcome(key, s.slug, 'landed', t, r.reply.seq as number);
+      return true;
+    }
+    if (r.ok) this.journal.outcome(key, s.slug, 'rejected', t);
+    else if (!r.sent) this.journal.outcome(key, s.slug, 'failed', t);
+    // else lost in flight: it may have landed; the journal leaves it open
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const t = setTimeout(() => resolve(true), ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve(false)), { once: true });
+  });
+}
