@@ -19,7 +19,9 @@ const bots = [
   testBot('agent-a', 'agent', { daemon: 'w1', tenant: 'tenant-a', fleet: 'support' }),
   testBot('agent-b', 'agent', { daemon: 'w1', tenant: 'tenant-b', fleet: 'support' }),
   testBot('agent-c', 'agent', { daemon: 'w2', tenant: 'tenant-c', fleet: 'trading' }),
+  testBot('agent-d', 'agent', { daemon: 'w3', tenant: 'tenant-d', fleet: 'research' }),
 ];
+const TIMER_MS = 3000;
 
 let t: TestFleet;
 const workers = new Map<string, { proc: Proc; url: string }>();
@@ -36,7 +38,7 @@ async function calls(worker: string): Promise<CallRecord[]> {
 }
 
 /** SET then PUBLISH, as the broker and operator do; returns engagedAt (the SET confirmed). */
-async function engage(scope: 'run' | 'capability', target: string): Promise<number> {
+async function engage(scope: 'run' | 'capability' | 'tenant', target: string): Promise<number> {
   const key = killKey(PREFIX, scope, target);
   const value = JSON.stringify({ mode: 'freeze', reason: 'drill' });
   await t.redis.set(key, value);
@@ -51,6 +53,8 @@ beforeAll(async () => {
   await startWorker('w1', { ...quiet, toolWeights: {}, chunks: 40, chunkMs: 100 });
   const tools = TOOL_CATALOG.map((x) => (x.name === 'place-order' ? { ...x, ms: 3000 } : x));
   await startWorker('w2', { ...quiet, tools, toolWeights: { 'place-order': 1, 'get-quote': 1 }, toolsPerStep: 2, chunks: 2, chunkMs: 10 });
+  // w3: fan-out and a timer at every step, children that keep going, now and then the 60-second tool.
+  await startWorker('w3', { ...quiet, childRate: 1, maxChildren: 2, childSteps: 1000, timerRate: 1, timerMs: TIMER_MS, toolWeights: { 'get-quote': 3, 'deep-research': 1 }, toolsPerStep: 1, chunks: 2, chunkMs: 10, thinkMs: 200 });
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -63,7 +67,7 @@ describe('agent workers', () => {
     const rec = await waitFor('its record to say aborted', async () => (await calls('w1')).find((c) => c.id === open.id && c.aborted));
     expect(rec.abortedAt).not.toBeNull();
     expect(rec.abortedAt! - engagedAt).toBeLessThan(INFLIGHT_BUDGET_MS);
-    expect(rec.abortedAt! - rec.startedAt).toBeLessThan(4000); // cut short: the stream takes 4 s
+    expect(rec.endedAt).toBe(rec.abortedAt); // the handler stopped on the abort: the stream was cut short
     // Nothing new for run-agent-a once its call was aborted; run-agent-b's calls run to completion.
     const b = await waitFor('a run-agent-b call started after the flip and finished', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-b' && c.startedAt > engagedAt && c.endedAt !== null));
     expect(b.aborted).toBe(false);
@@ -93,5 +97,38 @@ describe('agent workers', () => {
     expect((await calls('w2')).filter((c) => c.name === 'place-order' && c.startedAt > rec.abortedAt!)).toEqual([]);
     expect((await t.ledger()).filter((e) => e.run === 'run-agent-c' && e.dispatchedAt > engagedAt)).toEqual([]);
     expect((await t.phases())['agent-c'].phase).toBe('Running');
+  });
+
+  it('a tenant kill aborts the 60-second tool, clears the timers set before it, and stops the children', async () => {
+    type Runs = { runs: Array<{ run_id: string; parent: string | null; parked: boolean }>; timersSet: number; timersCancelled: number };
+    const runs = async () => (await (await fetch(`${workers.get('w3')!.url}/runs`)).json()) as Runs;
+    const inTree = (c: CallRecord) => c.run_id === 'run-agent-d' || c.run_id.startsWith('run-agent-d.c');
+    await waitFor('two children and a timer', async () => {
+      const r = await runs();
+      return r.runs.filter((x) => x.parent === 'run-agent-d').length === 2 && r.timersSet > 0;
+    });
+    const open = await waitFor('an open deep-research call', async () => (await calls('w3')).find((c) => inTree(c) && c.name === 'deep-research' && c.endedAt === null), 30_000);
+    const before = await runs();
+    const engagedAt = await engage('tenant', 'tenant-d');
+    const rec = await waitFor('the 60-second call aborted', async () => (await calls('w3')).find((c) => c.id === open.id && c.aborted));
+    expect(rec.abortedAt! - engagedAt).toBeLessThan(INFLIGHT_BUDGET_MS);
+    // Every open call of the tree was aborted, not awaited.
+    const openAtFlip = (await calls('w3')).filter((c) => inTree(c) && c.startedAt <= engagedAt && (c.endedAt === null || c.endedAt > engagedAt));
+    for (const c of openAtFlip) expect(c.aborted, `${c.id} ${c.name}`).toBe(true);
+    // Let every timer set before the flip come due: none fires into a call, none is left.
+    await new Promise((r) => setTimeout(r, TIMER_MS + 500));
+    const after = await runs();
+    expect((await calls('w3')).filter((c) => inTree(c) && c.startedAt > rec.abortedAt!)).toEqual([]);
+    expect(after.timersCancelled).toBeGreaterThan(before.timersCancelled);
+    expect(after.runs.filter((x) => x.parent === 'run-agent-d')).toHaveLength(2); // no third child
+    expect(after.runs.filter((x) => x.run_id.startsWith('run-agent-d')).every((x) => x.parked)).toBe(true);
+  });
+
+  it('fails closed: with Redis gone, the open calls are aborted', async () => {
+    const open = await waitFor('an open streaming call of run-agent-b', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-b' && c.endedAt === null));
+    await t.stopRedis();
+    const rec = await waitFor('it aborted', async () => (await calls('w1')).find((c) => c.id === open.id && c.aborted));
+    expect(rec.abortedAt).not.toBeNull();
+    expect((await calls('w1')).filter((c) => c.startedAt > rec.abortedAt!)).toEqual([]);
   });
 });
