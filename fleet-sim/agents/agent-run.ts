@@ -1,6 +1,7 @@
-// One agent run (issue 14 item 2): a loop of an LLM call, then tool calls from the catalog,
-// sometimes a child run (fan-out), sometimes a timer (a follow-up step at a future time).
-// Every LLM call, tool call, child spawn and timer fire asks the worker's gate first; the gate
+// One agent run (issue 14 item 2): steps of an LLM call, then tool calls from the catalog,
+// sometimes a child run (fan-out), sometimes a timer (a follow-up step at a future time); the
+// worker runs each step as a job and queues the next one. Every LLM call, tool call, child
+// spawn, timer set, timer fire and enqueue asks the worker's gate first; the gate
 // reads the live kill view (never a value cached at run start) and fails closed. A kill of
 // the run's scope parks the run until release; a kill of one tool's capability only skips
 // that tool, the rest of the run goes on.
@@ -42,12 +43,8 @@ export interface RunDeps {
   llm: (run: AgentRun) => Promise<CallOutcome>;
   tool: (run: AgentRun, tool: ToolSpec) => Promise<CallOutcome>;
   spawn: (parent: AgentRun, child: RunSpec) => void;
-  /** Sets a follow-up timer the worker tracks (and cancels on a kill in scope). */
-  timer: (run: AgentRun, ms: number, fire: () => void) => void;
-  /** Resolves once the run's scope is no longer killed, or the worker stops (false). */
-  released: (run: AgentRun) => Promise<boolean>;
-  stopped: () => boolean;
-  sleep: (ms: number) => Promise<void>;
+  /** Sets a follow-up (a delayed `timer` job): a step of this run `ms` from now. */
+  timer: (run: AgentRun, ms: number) => void;
   tools: readonly ToolSpec[];
 }
 
@@ -58,6 +55,7 @@ export class AgentRun {
   private readonly d: RunDeps;
   private children = 0;
   steps = 0;
+  /** Its scope was killed: no step of it is queued; release resumes it. */
   parked = false;
 
   constructor(spec: RunSpec, o: RunOptions, rng: Rng, deps: RunDeps) {
@@ -72,19 +70,14 @@ export class AgentRun {
     return Array.from({ length: maxChildren }, (_, i) => `${run_id}.c${i + 1}`);
   }
 
-  /** Root runs loop until the worker stops; a child ends after childSteps. */
-  async loop(): Promise<void> {
-    const limit = this.spec.parent ? this.o.childSteps : Infinity;
-    while (!this.d.stopped() && this.steps < limit) {
-      if (!(await this.step())) {
-        this.parked = true;
-        const back = await this.d.released(this);
-        this.parked = false;
-        if (!back) return;
-        continue;
-      }
-      await this.d.sleep(this.o.thinkMs * (0.5 + this.rng()));
-    }
+  /** A child ends after childSteps; a root run never does. */
+  get finished(): boolean {
+    return this.spec.parent !== undefined && this.steps >= this.o.childSteps;
+  }
+
+  /** The think time before the next step. */
+  thinkMs(): number {
+    return this.o.thinkMs * (0.5 + this.rng());
   }
 
   /** One step; false when the run's scope is killed (the caller parks it). */
@@ -107,18 +100,14 @@ export class AgentRun {
     if (!this.spec.parent && this.children < this.o.maxChildren && this.rng() < this.o.childRate) {
       const child = AgentRun.childIds(this.spec.run_id, this.o.maxChildren)[this.children];
       const spec: RunSpec = { ...this.spec, run_id: child, parent: this.spec.run_id };
-      // The child's own scope and its parent's: both must be clear before it is spawned.
-      if (this.d.gate(this, 'llm', `spawn ${child}`).ok) {
-        this.children++;
-        this.d.spawn(this, spec);
-      }
+      // The parent's scope (the child's run key is not engaged before it exists) must be clear.
+      if (!this.d.gate(this, 'llm', `spawn ${child}`).ok) return false;
+      this.children++;
+      this.d.spawn(this, spec);
     }
-    if (this.rng() < this.o.timerRate && this.d.gate(this, 'llm', 'set timer').ok) {
-      this.d.timer(this, this.o.timerMs, () => {
-        // At fire time the kill state is read again: a timer set before a flip does nothing after it.
-        if (this.d.stopped() || this.parked || !this.d.gate(this, 'llm', 'timer fire').ok) return;
-        void this.step();
-      });
+    if (this.rng() < this.o.timerRate) {
+      if (!this.d.gate(this, 'llm', 'set timer').ok) return false;
+      this.d.timer(this, this.o.timerMs);
     }
     return true;
   }

@@ -1,7 +1,8 @@
 // An agent worker: `node fleet-sim/agents/main.ts <fleetFile> <host> <worker> [--port N] [--options JSON]`
 // runs one root run per topology bot with that host and daemon name. Its control port (127.0.0.1,
 // ephemeral unless --port) serves `GET /calls?after=SEQ&limit=N` (finished call records in the
-// order they ended, next SEQ, and the open calls) and `GET /runs`; the ready line carries its URL.
+// order they ended, next SEQ, and the open calls), `GET /runs` and `GET /queue` (BullMQ job counts);
+// the ready line carries its URL.
 import { createServer } from 'node:http';
 import { readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
@@ -33,9 +34,16 @@ async function main(): Promise<void> {
     }
     if (url.pathname === '/runs') {
       const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked }));
-      return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled });
+      return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, discards: worker.discards });
     }
-    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0 or /runs` });
+    if (url.pathname === '/queue') {
+      worker.queue.counts().then(
+        (counts) => send(200, { queue: worker.queue.name, at: Date.now(), counts }),
+        (e: unknown) => send(503, { error: `killdrill: cannot read the queue (${(e as Error).message}); is Redis up?` }),
+      );
+      return;
+    }
+    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /runs or /queue` });
   });
   const port = Number(flag(args, '--port') ?? 0);
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,7 @@ import { rngFor } from '../daemon/prng.ts';
 import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './agent-run.ts';
 import { CallLog, type CallRecord } from './call-log.ts';
 import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
+import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type TaskName } from './task-queue.ts';
 import { COMPLETIONS_URL, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
 import { join } from 'node:path';
 
@@ -30,6 +31,10 @@ export class AgentWorker {
   readonly journal: Journal;
   timersSet = 0;
   timersCancelled = 0;
+  timersFired = 0;
+  /** Every discard so far: the policy applied and what it removed. */
+  readonly discards: Array<{ at: number; runs: string[]; policy: QueuePolicy; removed: number }> = [];
+  readonly queue: TaskQueue;
   private readonly view: KillView;
   private readonly store: FlagStore;
   private readonly gateway: NdjsonClient;
@@ -44,7 +49,13 @@ export class AgentWorker {
   private readonly name: string;
   private readonly tools: readonly ToolSpec[];
   private readonly waiting = new Set<Waiter>();
-  private readonly timers = new Map<NodeJS.Timeout, AgentRun>();
+  /** Runs whose scope was seen killed (the queue policy is applied once, on the transition). */
+  private readonly killed = new Set<string>();
+  /** What a discard removed, per run: re-enqueued on release. */
+  private readonly notRun = new Map<string, QueueJournalLine[]>();
+  /** Queue work (policy, resume) runs one batch at a time, in order. */
+  private queueWork: Promise<void> = Promise.resolve();
+  private readonly resuming = new Set<string>();
   private readonly phase = new Map<string, Phase>();
   private readonly roots: RunSpec[];
   private health: NodeJS.Timeout | null = null;
@@ -85,6 +96,15 @@ export class AgentWorker {
       view: this.view,
       onChange: () => this.reconcile(),
     });
+    this.queue = new TaskQueue({
+      redis: linkAddress(fleet, `bots-redis-poll.${host}`),
+      keyPrefix: this.prefix,
+      host,
+      worker: name,
+      dataDir: c.dataDir,
+      concurrency: Math.max(16, this.roots.length * (1 + this.o.maxChildren) * 2),
+      process: (task, data) => this.processTask(task, data),
+    });
     this.phases = new PhaseWriter(this.store.poller, phaseStreamKey(this.prefix), phaseHashKey(this.prefix));
     this.providers = startProviders({
       log: this.calls,
@@ -104,6 +124,7 @@ export class AgentWorker {
     const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
     this.health = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
+    await this.queue.start();
     for (const spec of this.roots) this.startRun(spec);
     this.reconcile();
   }
@@ -111,9 +132,8 @@ export class AgentWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const w of this.waiting) w.ac.abort(new Error('killdrill: agent worker stopping'));
-    for (const t of this.timers.keys()) clearTimeout(t);
-    this.timers.clear();
     if (this.health) clearInterval(this.health);
+    await this.queue.close();
     await this.phases.settle(2000);
     this.providers.close();
     this.journal.close();
@@ -149,12 +169,7 @@ export class AgentWorker {
       const g = this.gate(w.run, w.capability, 'in flight');
       if (!g.ok && !w.ac.signal.aborted) w.ac.abort(new Error(`killdrill: kill switch engaged (${g.reason})`));
     }
-    for (const [t, run] of this.timers)
-      if (!this.gate(run, LLM_CAPABILITY, 'timer').ok) {
-        clearTimeout(t);
-        this.timers.delete(t);
-        this.timersCancelled++;
-      }
+    this.reconcileQueue();
     const now = nowMs();
     for (const spec of this.roots) {
       const run = this.runs.get(spec.run_id);
@@ -183,24 +198,89 @@ export class AgentWorker {
       llm: (r) => this.call(r, LLM_CAPABILITY, COMPLETIONS_URL, { model: 'sim-model', stream: true, messages: [{ role: 'user', content: `step ${r.steps}` }] }),
       tool: (r, t) => this.call(r, t.name, toolUrl(t.name), { run: r.spec.run_id, step: r.steps }),
       spawn: (_p, child) => this.startRun(child),
-      timer: (r, ms, fire) => {
+      timer: (r, ms) => {
         this.timersSet++;
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          fire();
-        }, ms);
-        this.timers.set(t, r);
+        void this.queue.add('timer', { run_id: r.spec.run_id }, ms);
       },
-      released: async (r) => {
-        while (!this.stopping && !this.gate(r, LLM_CAPABILITY, 'resume').ok) await sleep(25);
-        return !this.stopping;
-      },
-      stopped: () => this.stopping,
-      sleep,
       tools: this.tools,
     });
     this.runs.set(spec.run_id, run);
-    void run.loop();
+    void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+  }
+
+  /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
+  private async processTask(task: TaskName, data: TaskData): Promise<void> {
+    const run = this.runs.get(data.run_id);
+    if (!run || this.stopping) return; // a job of an earlier life of this worker: its run is not here
+    if (task === 'timer') {
+      // The kill state at fire time: a timer set before a flip does nothing after it.
+      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return;
+      this.timersFired++;
+      await run.step();
+      return;
+    }
+    if (run.parked) return;
+    if (!(await run.step())) return void (run.parked = true);
+    if (run.finished) return;
+    if (!this.gate(run, LLM_CAPABILITY, 'enqueue').ok) return void (run.parked = true);
+    await this.queue.add('step', { run_id: run.spec.run_id }, run.thinkMs());
+  }
+
+  /** Runs newly killed: apply the queue policy, cancel their timers. Runs released: resume them. */
+  private reconcileQueue(): void {
+    const newly: string[] = [];
+    const released: AgentRun[] = [];
+    for (const run of this.runs.values()) {
+      const id = run.spec.run_id;
+      const ok = this.gate(run, LLM_CAPABILITY, 'queue').ok;
+      if (!ok && !this.killed.has(id)) {
+        this.killed.add(id);
+        newly.push(id);
+      } else if (ok) {
+        this.killed.delete(id);
+        // Also a run that parked after its release was seen (its step was still running then).
+        if (run.parked && !run.finished && !this.resuming.has(id)) released.push(run);
+      }
+    }
+    if (!newly.length && !released.length) return;
+    for (const r of released) this.resuming.add(r.spec.run_id);
+    this.queueWork = this.queueWork.then(async () => {
+      if (newly.length) {
+        const inScope = new Set(newly);
+        const policy = await this.policyFor(newly);
+        const removed = policy === 'discard' ? await this.queue.discard((id) => inScope.has(id)).catch(() => []) : [];
+        for (const l of removed) {
+          if (l.name === 'timer') this.timersCancelled++;
+          this.notRun.set(l.run_id, [...(this.notRun.get(l.run_id) ?? []), l]);
+          const r = this.runs.get(l.run_id);
+          if (r && l.name === 'step') r.parked = true;
+        }
+        this.timersCancelled += await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => 0);
+        this.discards.push({ at: nowMs(), runs: newly, policy, removed: removed.length });
+      }
+      for (const run of released) {
+        this.resuming.delete(run.spec.run_id);
+        if (!run.parked || this.killed.has(run.spec.run_id)) continue;
+        run.parked = false;
+        const lines = this.notRun.get(run.spec.run_id) ?? [];
+        this.notRun.delete(run.spec.run_id);
+        // Resume: what the discard removed (its journal), or the next step the drain did not queue.
+        if (lines.some((l) => l.name === 'step')) await this.queue.resume(lines);
+        else await this.queue.add('step', { run_id: run.spec.run_id });
+      }
+    });
+  }
+
+  /** The engaged keys' queue policy: `drain` only if every engaged key in scope says so; else (and when unreadable) `discard`. */
+  private async policyFor(runIds: string[]): Promise<QueuePolicy> {
+    const keys = [...new Set(runIds.flatMap((id) => (this.runs.get(id) ? [...this.runKeys(this.runs.get(id)!.spec), killKey(this.prefix, 'capability', LLM_CAPABILITY)] : [])))];
+    try {
+      const values = (await this.store.poller.mget(keys)).filter((v): v is string => !!v);
+      if (!values.length) return 'discard';
+      return values.every((v) => queuePolicyOf(v) === 'drain') ? 'drain' : 'discard';
+    } catch {
+      return 'discard';
+    }
   }
 
   /** One provider call with retries; every attempt and every backoff wait is abortable by a kill in scope. */
@@ -265,8 +345,14 @@ export class AgentWorker {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** A kill value's `queue` field (`{mode, reason, queue}`); absent or not JSON: discard (seed 004: most stops want it). */
+export function queuePolicyOf(raw: string): QueuePolicy {
+  if (!raw.startsWith('{')) return 'discard';
+  try {
+    return (JSON.parse(raw) as { queue?: unknown }).queue === 'drain' ? 'drain' : 'discard';
+  } catch {
+    return 'discard';
+  }
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
