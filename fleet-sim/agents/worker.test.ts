@@ -4,6 +4,7 @@
 // capability kill set after a write tool committed aborts that call, leaves its effect in the
 // venue ledger and the journal, and the reads of the same run keep flowing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventsChannel, killKey, nowMs } from '../model.ts';
 import { startProc, startTestFleet, testBot, waitFor, type Proc, type TestFleet } from '../daemon/test-fleet.ts';
@@ -20,6 +21,8 @@ const bots = [
   testBot('agent-b', 'agent', { daemon: 'w1', tenant: 'tenant-b', fleet: 'support' }),
   testBot('agent-c', 'agent', { daemon: 'w2', tenant: 'tenant-c', fleet: 'trading' }),
   testBot('agent-d', 'agent', { daemon: 'w3', tenant: 'tenant-d', fleet: 'research' }),
+  testBot('agent-e', 'agent', { daemon: 'w4', tenant: 'tenant-e', fleet: 'ops' }),
+  testBot('agent-f', 'agent', { daemon: 'w4', tenant: 'tenant-e', fleet: 'ops' }),
 ];
 const TIMER_MS = 3000;
 
@@ -38,9 +41,9 @@ async function calls(worker: string): Promise<CallRecord[]> {
 }
 
 /** SET then PUBLISH, as the broker and operator do; returns engagedAt (the SET confirmed). */
-async function engage(scope: 'run' | 'capability' | 'tenant', target: string): Promise<number> {
+async function engage(scope: 'run' | 'capability' | 'tenant', target: string, queue?: 'drain' | 'discard'): Promise<number> {
   const key = killKey(PREFIX, scope, target);
-  const value = JSON.stringify({ mode: 'freeze', reason: 'drill' });
+  const value = JSON.stringify({ mode: 'freeze', reason: 'drill', ...(queue ? { queue } : {}) });
   await t.redis.set(key, value);
   const engagedAt = nowMs();
   await t.redis.publish(eventsChannel(PREFIX), JSON.stringify({ op: 'engage', key, value, at: engagedAt }));
@@ -54,6 +57,8 @@ beforeAll(async () => {
   const tools = TOOL_CATALOG.map((x) => (x.name === 'place-order' ? { ...x, ms: 3000 } : x));
   await startWorker('w2', { ...quiet, tools, toolWeights: { 'place-order': 1, 'get-quote': 1 }, toolsPerStep: 2, chunks: 2, chunkMs: 10 });
   // w3: fan-out and a timer at every step, children that keep going, now and then the 60-second tool.
+  // w4: long think times, so a run's next step is mostly a delayed job waiting in the queue.
+  await startWorker('w4', { ...quiet, thinkMs: 2500, toolWeights: {}, chunks: 2, chunkMs: 10 });
   await startWorker('w3', { ...quiet, childRate: 1, maxChildren: 2, childSteps: 1000, timerRate: 1, timerMs: TIMER_MS, toolWeights: { 'get-quote': 3, 'deep-research': 1 }, toolsPerStep: 1, chunks: 2, chunkMs: 10, thinkMs: 200 });
 }, 60_000);
 afterAll(async () => {
@@ -122,6 +127,41 @@ describe('agent workers', () => {
     expect(after.timersCancelled).toBeGreaterThan(before.timersCancelled);
     expect(after.runs.filter((x) => x.parent === 'run-agent-d')).toHaveLength(2); // no third child
     expect(after.runs.filter((x) => x.run_id.startsWith('run-agent-d')).every((x) => x.parked)).toBe(true);
+  });
+
+  it('queue policy: discard removes the queued step and journals it, release re-enqueues it; drain leaves it and queues nothing new', async () => {
+    const queueJournal = () => (existsSync(join(t.dir, 'queue', 'node-a.w4.jsonl')) ? readFileSync(join(t.dir, 'queue', 'node-a.w4.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; run_id: string; name: string; jobId: string }) : []);
+    const idle = (run: string) => async () => {
+      const cs = await calls('w4');
+      return cs.some((c) => c.run_id === run) && !cs.some((c) => c.run_id === run && c.endedAt === null) ? true : null;
+    };
+    type Runs = { runs: Array<{ run_id: string; parked: boolean }>; discards: Array<{ runs: string[]; policy: string; removed: number }> };
+    const runs = async () => (await (await fetch(`${workers.get('w4')!.url}/runs`)).json()) as Runs;
+
+    await waitFor('run-agent-e between steps', idle('run-agent-e'));
+    const killE = await engage('run', 'run-agent-e'); // no queue field: discard
+    const notRun = await waitFor('its queued step journaled as not run', () => queueJournal().find((l) => l.type === 'not-run' && l.run_id === 'run-agent-e'));
+    expect(notRun.name).toBe('step');
+    expect((await runs()).discards.find((d) => d.runs.includes('run-agent-e'))).toMatchObject({ policy: 'discard' });
+
+    await waitFor('run-agent-f between steps', idle('run-agent-f'));
+    const killF = await engage('run', 'run-agent-f', 'drain');
+    const drained = await waitFor('the drain recorded', async () => (await runs()).discards.find((d) => d.runs.includes('run-agent-f')));
+    expect(drained).toMatchObject({ policy: 'drain', removed: 0 });
+    // The drained run's queued step is taken, meets the gate and queues nothing new: it parks.
+    await waitFor('run-agent-f parked', async () => (await runs()).runs.find((r) => r.run_id === 'run-agent-f' && r.parked));
+    expect(queueJournal().filter((l) => l.run_id === 'run-agent-f')).toEqual([]);
+    const cs = await calls('w4');
+    expect(cs.filter((c) => (c.run_id === 'run-agent-e' && c.startedAt > killE) || (c.run_id === 'run-agent-f' && c.startedAt > killF))).toEqual([]);
+
+    // Release run-agent-e: the discarded step comes back from the queue journal and runs.
+    const key = killKey(PREFIX, 'run', 'run-agent-e');
+    await t.redis.del(key);
+    const releasedAt = nowMs();
+    await t.redis.publish(eventsChannel(PREFIX), JSON.stringify({ op: 'release', key, at: releasedAt }));
+    await waitFor('its step resumed', () => queueJournal().find((l) => l.type === 'resumed' && l.jobId === notRun.jobId));
+    await waitFor('a run-agent-e call after release', async () => (await calls('w4')).find((c) => c.run_id === 'run-agent-e' && c.startedAt > releasedAt && c.endedAt !== null && !c.aborted));
+    expect((await runs()).runs.find((r) => r.run_id === 'run-agent-f')!.parked).toBe(true);
   });
 
   it('fails closed: with Redis gone, the open calls are aborted', async () => {
