@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   await worker.start();
   const p = (server.address() as { port: number }).port;
-  reportReady({ component: 'agent-worker', host, worker: name, runs: worker.runs.size, controlUrl: `http://127.0.0.1:${p}`, gatewayConnected: worker.gatewayConnected });
+  reportReady({ component: 'agent-worker', host, worker: name, runs: worker.runs.size, leftoverJobs: worker.leftoverJobs, controlUrl: `http://127.0.0.1:${p}`, gatewayConnected: worker.gatewayConnected });
 }
 
 main().catch(fatal);

@@ -59,10 +59,19 @@ export class TaskQueue {
     this.journalFile = join(dir, `${o.host}.${o.worker}.jsonl`);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Empties the queue before the worker's runs start: jobs an earlier life of this worker left
+   * (it was killed, or restarted) would otherwise give a run a second chain of steps. Returns
+   * how many there were; a restarted worker starts its runs afresh (resume from the queue
+   * journal across restarts is not built).
+   */
+  async start(): Promise<number> {
     await this.queue.waitUntilReady();
+    const left = Object.values(await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+    if (left > 0) await this.queue.obliterate({ force: true });
     void this.worker.run().catch(() => {});
     await this.worker.waitUntilReady();
+    return left;
   }
 
   add(name: TaskName, data: TaskData, delayMs = 0): Promise<unknown> {

@@ -164,6 +164,17 @@ describe('agent workers', () => {
     expect((await runs()).runs.find((r) => r.run_id === 'run-agent-f')!.parked).toBe(true);
   });
 
+  it('a worker SIGKILLed and restarted empties what its queue held, and its halted run stays halted', async () => {
+    const old = workers.get('w1')!.proc;
+    old.child.kill('SIGKILL');
+    await old.exited;
+    await startWorker('w1', { ...quiet, toolWeights: {}, chunks: 40, chunkMs: 100 });
+    expect(Number(workers.get('w1')!.proc.ready.leftoverJobs)).toBeGreaterThan(0);
+    await waitFor('a run-agent-b call of the new life finished', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-b' && c.endedAt !== null));
+    // run-agent-a's kill key is still set: the new life never calls for it.
+    expect((await calls('w1')).filter((c) => c.run_id === 'run-agent-a')).toEqual([]);
+  });
+
   it('fails closed: with Redis gone, the open calls are aborted', async () => {
     const open = await waitFor('an open streaming call of run-agent-b', async () => (await calls('w1')).find((c) => c.run_id === 'run-agent-b' && c.endedAt === null));
     await t.stopRedis();

@@ -1,10 +1,12 @@
 // An agent worker (issue 14 item 2): one process running every run of its host+worker (the
-// topology's bots there, one root run each; children are spawned by fan-out). Calls go out with
+// topology's bots there, one root run each; children are spawned by fan-out), each step, timer
+// and child a BullMQ job on the fleet's Redis (task-queue.ts). Calls go out with
 // the global `fetch` and an AbortSignal and are answered by the msw providers installed in this
 // process. The kill state is the daemons' (same KillView, FlagStore, kill keys, fail-closed
-// rule); on every change, and every health check, each in-flight call, backoff wait and timer is
-// checked against its run's and capability's keys, and the ones in scope are aborted or cleared
-// at once rather than awaited. Write-tool effects go through the gateway into the venue ledger
+// rule); on every change, and every health check, each in-flight call and backoff wait is
+// checked against its run's and capability's keys, and the ones in scope are aborted at once
+// rather than awaited; a run newly in scope gets the kill's queue policy (drain | discard) and
+// its timers removed. Write-tool effects go through the gateway into the venue ledger
 // and are journaled (intent before dispatch, outcome after) in the daemons' journal format.
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
 import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Group, type Phase } from '../model.ts';
@@ -32,6 +34,8 @@ export class AgentWorker {
   timersSet = 0;
   timersCancelled = 0;
   timersFired = 0;
+  /** Jobs an earlier life of this worker left in its queue, removed at start. */
+  leftoverJobs = 0;
   /** Every discard so far: the policy applied and what it removed. */
   readonly discards: Array<{ at: number; runs: string[]; policy: QueuePolicy; removed: number }> = [];
   readonly queue: TaskQueue;
@@ -124,7 +128,7 @@ export class AgentWorker {
     const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
     this.health = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
-    await this.queue.start();
+    this.leftoverJobs = await this.queue.start();
     for (const spec of this.roots) this.startRun(spec);
     this.reconcile();
   }
