@@ -11,6 +11,7 @@ describe('agent worker options', () => {
     expect(() => parseAgentOptions('[1]')).toThrow(/must be a JSON object/);
     expect(() => parseAgentOptions('{"thinkMS":1}')).toThrow(/option 'thinkMS' is unknown; known: thinkMs/);
     expect(() => parseAgentOptions('{"chunkMs":-1}')).toThrow(/'chunkMs' must be a non-negative number/);
+    expect(() => parseAgentOptions('{"faultKinds":["db"]}')).toThrow(/'faultKinds' must be a list of 'llm' and 'tool'/);
     expect(() => parseAgentOptions('{"toolWeights":{"rm-rf":1}}')).toThrow(/unknown tool 'rm-rf'; the catalog has search-docs/);
   });
 });

@@ -4,6 +4,7 @@
 // command line overrides any of them (validated here: errors name the field).
 import type { RunOptions } from './agent-run.ts';
 import { TOOL_CATALOG, type ToolSpec } from './providers.ts';
+import type { CallKind } from './call-log.ts';
 
 export interface AgentOptions extends RunOptions {
   chunks: number;
@@ -11,6 +12,8 @@ export interface AgentOptions extends RunOptions {
   rate429: number;
   rate500: number;
   rateStall: number;
+  /** Which calls the error rates apply to. */
+  faultKinds: readonly CallKind[];
   retryAfterS: number;
   maxAttempts: number;
   backoffMs: number;
@@ -33,6 +36,7 @@ export const AGENT_DEFAULTS: AgentOptions = {
   rate429: 0.02,
   rate500: 0.02,
   rateStall: 0.005,
+  faultKinds: ['llm', 'tool'],
   retryAfterS: 1,
   maxAttempts: 3,
   backoffMs: 200,
@@ -57,6 +61,7 @@ export function parseAgentOptions(json: string | undefined): Partial<AgentOption
     if (!known.has(k)) throw new Error(`killdrill: agent worker option '${k}' is unknown; known: ${[...known].join(', ')}`);
     if (NUMERIC.includes(k) && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new Error(`killdrill: agent worker option '${k}' must be a non-negative number`);
   }
+  if (o.faultKinds !== undefined && (!Array.isArray(o.faultKinds) || o.faultKinds.some((k) => k !== 'llm' && k !== 'tool'))) throw new Error("killdrill: agent worker option 'faultKinds' must be a list of 'llm' and 'tool'");
   const tools = (o.tools as ToolSpec[] | undefined) ?? AGENT_DEFAULTS.tools;
   const names = new Set(tools.map((t) => t.name));
   for (const name of Object.keys((o.toolWeights as Record<string, number> | undefined) ?? {}))

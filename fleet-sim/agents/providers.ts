@@ -9,7 +9,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
 import { nowMs } from '../model.ts';
 import type { Rng } from '../daemon/prng.ts';
-import type { CallLog, CallRecord, CallStatus, ToolAccess } from './call-log.ts';
+import type { CallKind, CallLog, CallRecord, CallStatus, ToolAccess } from './call-log.ts';
 
 /** Hosts that never resolve: if msw is not installed, a call fails instead of reaching anything. */
 export const LLM_BASE = 'http://llm.killdrill.invalid';
@@ -46,7 +46,7 @@ export interface ProviderOptions {
   chunks?: number;
   chunkMs?: number;
   /** Error rates per call (0..1) and the rng that draws them; the FAULT_HEADER overrides. */
-  faults?: { rate429?: number; rate500?: number; rateStall?: number; rng: Rng };
+  faults?: { rate429?: number; rate500?: number; rateStall?: number; rng: Rng; /** Which calls the rates apply to (default both). */ kinds?: readonly CallKind[] };
   /** The retry-after a 429 carries, in seconds. */
   retryAfterS?: number;
   /**
@@ -60,10 +60,10 @@ export interface ProviderOptions {
 
 const FAULTS: readonly Fault[] = ['none', '429', '500', 'stall'];
 
-function pickFault(o: ProviderOptions, header: string | null): Fault {
+function pickFault(o: ProviderOptions, header: string | null, kind: CallKind): Fault {
   if (header && (FAULTS as readonly string[]).includes(header)) return header as Fault;
   const f = o.faults;
-  if (!f) return 'none';
+  if (!f || (f.kinds && !f.kinds.includes(kind))) return 'none';
   const x = f.rng();
   const r429 = f.rate429 ?? 0;
   const r500 = f.rate500 ?? 0;
@@ -122,7 +122,7 @@ async function faultAnswer(o: ProviderOptions, request: Request, rec: CallRecord
 function completionsHandler(o: ProviderOptions) {
   return http.post(COMPLETIONS_URL, async ({ request }) => {
     const body = (await request.json().catch(() => ({}))) as { model?: string; max_tokens?: number };
-    const fault = pickFault(o, request.headers.get(FAULT_HEADER));
+    const fault = pickFault(o, request.headers.get(FAULT_HEADER), 'llm');
     const rec = track(o, request, { kind: 'llm', name: body.model ?? 'sim-model', capability: LLM_CAPABILITY, status: (fault === 'none' ? 200 : fault === 'stall' ? 'stall' : Number(fault)) as CallStatus });
     const early = await faultAnswer(o, request, rec, fault);
     if (early) return early;
@@ -153,7 +153,7 @@ function toolHandler(o: ProviderOptions) {
     const spec = tools.get(String(params.name));
     if (!spec) return HttpResponse.json({ error: `killdrill: unknown tool '${String(params.name)}'; the catalog has ${[...tools.keys()].join(', ')}` }, { status: 404 });
     const body = await request.json().catch(() => ({}));
-    const fault = pickFault(o, request.headers.get(FAULT_HEADER));
+    const fault = pickFault(o, request.headers.get(FAULT_HEADER), 'tool');
     const rec = track(o, request, { kind: 'tool', name: spec.name, capability: spec.name, access: spec.access, status: (fault === 'none' ? 200 : fault === 'stall' ? 'stall' : Number(fault)) as CallStatus });
     const early = await faultAnswer(o, request, rec, fault);
     if (early) return early;

@@ -1,20 +1,24 @@
 // The agent worker's tasks on a real job queue (issue 14 item 3): BullMQ on the fleet's Redis.
 // Every run step is a job (`step`, delayed by the think time), a timer is a delayed job
-// (`timer`), a child run starts as a job of its own. One queue per worker
-// (`agents-<host>-<worker>`), so a job is processed by the process that owns its run: BullMQ
-// cancels a job only in the process running it. A kill's queue policy is applied here:
-// `discard` removes the waiting and delayed jobs in scope and writes each as not run to
-// `<dataDir>/queue/<host>.<worker>.jsonl` (what a resume re-enqueues); `drain` leaves them
-// (they are taken, find the scope killed and do nothing) and nothing new is enqueued in scope.
+// (`timer`), a failed tool call is retried by a delayed job (`retry`), a child run starts as a
+// job of its own. One queue per worker (`agents-<host>-<worker>`), so a job is processed by the
+// process that owns its run: BullMQ cancels a job only in the process running it. A kill's
+// queue policy is applied here: `discard` removes the waiting and delayed jobs in scope and
+// writes each as not run to `<dataDir>/queue/<host>.<worker>.jsonl` (a resume re-enqueues the
+// steps); `drain` leaves the steps (they are taken, find the scope killed and do nothing) and
+// nothing new is enqueued in scope. Timers and retries are removed under either policy.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import { namespaceOf, nowMs } from '../model.ts';
 import type { HostPort } from '../fleet-file.ts';
 
-export type TaskName = 'step' | 'timer';
+export type TaskName = 'step' | 'timer' | 'retry';
 export interface TaskData {
   run_id: string;
+  /** `retry`: the tool call to try again, and which attempt this is. */
+  tool?: string;
+  attempt?: number;
 }
 export type QueuePolicy = 'drain' | 'discard';
 export const QUEUE_POLICIES: readonly QueuePolicy[] = ['drain', 'discard'];
@@ -98,7 +102,7 @@ export class TaskQueue {
     return out;
   }
 
-  /** Re-enqueues what a discard removed for `run_id` (the journal), timers excepted: they were cancelled. */
+  /** Re-enqueues the steps a discard removed (the journal); timers and retries were cancelled, not deferred. */
   async resume(lines: QueueJournalLine[]): Promise<void> {
     for (const l of lines) {
       if (l.name !== 'step') continue;
@@ -107,14 +111,14 @@ export class TaskQueue {
     }
   }
 
-  /** Removes the delayed timers of the runs in scope (timers are cancelled under either policy). */
-  async cancelTimers(inScope: (run_id: string) => boolean): Promise<number> {
-    let n = 0;
-    for (const job of await this.queue.getJobs(['delayed'])) {
-      if (!job?.id || job.name !== 'timer' || !inScope(job.data.run_id)) continue;
+  /** Removes the delayed timers and retries of the runs in scope (cancelled under either policy). */
+  async cancelTimers(inScope: (run_id: string) => boolean): Promise<{ timer: number; retry: number }> {
+    const n = { timer: 0, retry: 0 };
+    for (const job of await this.queue.getJobs(['delayed', 'waiting', 'prioritized'])) {
+      if (!job?.id || (job.name !== 'timer' && job.name !== 'retry') || !inScope(job.data.run_id)) continue;
       try {
         await job.remove();
-        n++;
+        n[job.name as 'timer' | 'retry']++;
       } catch {
         // already promoted or taken: its fire meets the gate
       }

@@ -23,6 +23,7 @@ const bots = [
   testBot('agent-d', 'agent', { daemon: 'w3', tenant: 'tenant-d', fleet: 'research' }),
   testBot('agent-e', 'agent', { daemon: 'w4', tenant: 'tenant-e', fleet: 'ops' }),
   testBot('agent-f', 'agent', { daemon: 'w4', tenant: 'tenant-e', fleet: 'ops' }),
+  testBot('agent-g', 'agent', { daemon: 'w5', tenant: 'tenant-g', fleet: 'ops' }),
 ];
 const TIMER_MS = 3000;
 
@@ -59,6 +60,8 @@ beforeAll(async () => {
   // w3: fan-out and a timer at every step, children that keep going, now and then the 60-second tool.
   // w4: long think times, so a run's next step is mostly a delayed job waiting in the queue.
   await startWorker('w4', { ...quiet, thinkMs: 2500, toolWeights: {}, chunks: 2, chunkMs: 10 });
+  // w5: tools that fail half the time, retried by delayed jobs 1.5–3 s later.
+  await startWorker('w5', { ...quiet, rate500: 0.5, faultKinds: ['tool'], backoffMs: 1500, maxAttempts: 3, toolWeights: { 'get-quote': 1 }, toolsPerStep: 1, chunks: 2, chunkMs: 10, thinkMs: 100 });
   await startWorker('w3', { ...quiet, childRate: 1, maxChildren: 2, childSteps: 1000, timerRate: 1, timerMs: TIMER_MS, toolWeights: { 'get-quote': 3, 'deep-research': 1 }, toolsPerStep: 1, chunks: 2, chunkMs: 10, thinkMs: 200 });
 }, 60_000);
 afterAll(async () => {
@@ -162,6 +165,26 @@ describe('agent workers', () => {
     await waitFor('its step resumed', () => queueJournal().find((l) => l.type === 'resumed' && l.jobId === notRun.jobId));
     await waitFor('a run-agent-e call after release', async () => (await calls('w4')).find((c) => c.run_id === 'run-agent-e' && c.startedAt > releasedAt && c.endedAt !== null && !c.aborted));
     expect((await runs()).runs.find((r) => r.run_id === 'run-agent-f')!.parked).toBe(true);
+  });
+
+  it('a kill with queue drain still removes the delayed retries set before it; none fires after it', async () => {
+    type Runs = { retriesSet: number; retriesCancelled: number; retriesFired: number };
+    const runs = async () => (await (await fetch(`${workers.get('w5')!.url}/runs`)).json()) as Runs;
+    await waitFor('a delayed retry pending', async () => {
+      const r = await runs();
+      return r.retriesSet > r.retriesFired + r.retriesCancelled;
+    });
+    const before = await runs();
+    const engagedAt = await engage('run', 'run-agent-g', 'drain');
+    const seen = await waitFor('the retry removed', async () => {
+      const r = await runs();
+      return r.retriesCancelled > before.retriesCancelled ? r : null;
+    });
+    // Every retry set before the flip was due within 3 s: wait that long; none fired, no call of the run started.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await runs()).retriesFired).toBe(seen.retriesFired);
+    const late = (await calls('w5')).filter((c) => c.run_id === 'run-agent-g' && c.startedAt > engagedAt);
+    for (const c of late) expect(c.aborted, `${c.id} ${c.name} opened in the propagation tail`).toBe(true);
   });
 
   it('a worker SIGKILLed and restarted empties what its queue held, and its halted run stays halted', async () => {

@@ -34,6 +34,9 @@ export class AgentWorker {
   timersSet = 0;
   timersCancelled = 0;
   timersFired = 0;
+  retriesSet = 0;
+  retriesCancelled = 0;
+  retriesFired = 0;
   /** Jobs an earlier life of this worker left in its queue, removed at start. */
   leftoverJobs = 0;
   /** Every discard so far: the policy applied and what it removed. */
@@ -116,7 +119,7 @@ export class AgentWorker {
       chunks: this.o.chunks,
       chunkMs: this.o.chunkMs,
       retryAfterS: this.o.retryAfterS,
-      faults: { rate429: this.o.rate429, rate500: this.o.rate500, rateStall: this.o.rateStall, rng: rngFor(c.seed, `${host}.${name}:providers`) },
+      faults: { rate429: this.o.rate429, rate500: this.o.rate500, rateStall: this.o.rateStall, kinds: this.o.faultKinds, rng: rngFor(c.seed, `${host}.${name}:providers`) },
       commit: (call, key) => this.dispatch(call, key),
     });
   }
@@ -200,7 +203,7 @@ export class AgentWorker {
     const run = new AgentRun(spec, this.o, rngFor(this.seed, spec.run_id), {
       gate: this.gate,
       llm: (r) => this.call(r, LLM_CAPABILITY, COMPLETIONS_URL, { model: 'sim-model', stream: true, messages: [{ role: 'user', content: `step ${r.steps}` }] }),
-      tool: (r, t) => this.call(r, t.name, toolUrl(t.name), { run: r.spec.run_id, step: r.steps }),
+      tool: (r, t) => this.toolCall(r, t.name, 1),
       spawn: (_p, child) => this.startRun(child),
       timer: (r, ms) => {
         this.timersSet++;
@@ -216,6 +219,13 @@ export class AgentWorker {
   private async processTask(task: TaskName, data: TaskData): Promise<void> {
     const run = this.runs.get(data.run_id);
     if (!run || this.stopping) return; // a job of an earlier life of this worker: its run is not here
+    if (task === 'retry') {
+      // A delayed retry meets the kill state when it comes due, like any call.
+      if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
+      this.retriesFired++;
+      await this.toolCall(run, data.tool, data.attempt ?? 2);
+      return;
+    }
     if (task === 'timer') {
       // The kill state at fire time: a timer set before a flip does nothing after it.
       if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return;
@@ -255,11 +265,14 @@ export class AgentWorker {
         const removed = policy === 'discard' ? await this.queue.discard((id) => inScope.has(id)).catch(() => []) : [];
         for (const l of removed) {
           if (l.name === 'timer') this.timersCancelled++;
+          if (l.name === 'retry') this.retriesCancelled++;
           this.notRun.set(l.run_id, [...(this.notRun.get(l.run_id) ?? []), l]);
           const r = this.runs.get(l.run_id);
           if (r && l.name === 'step') r.parked = true;
         }
-        this.timersCancelled += await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => 0);
+        const cancelled = await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => ({ timer: 0, retry: 0 }));
+        this.timersCancelled += cancelled.timer;
+        this.retriesCancelled += cancelled.retry;
         this.discards.push({ at: nowMs(), runs: newly, policy, removed: removed.length });
       }
       for (const run of released) {
@@ -287,35 +300,53 @@ export class AgentWorker {
     }
   }
 
-  /** One provider call with retries; every attempt and every backoff wait is abortable by a kill in scope. */
+  /** An LLM call: retried in-process after a backoff wait that a kill in scope aborts. */
   private async call(run: AgentRun, capability: string, url: string, body: unknown): Promise<CallOutcome> {
-    const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}`);
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
-      if (!this.gate(run, capability, 'call').ok) return 'killed';
-      let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
-      const w = this.track(run, capability);
-      try {
-        const signal = AbortSignal.any([w.ac.signal, AbortSignal.timeout(this.o.callTimeoutMs)]);
-        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id }, body: JSON.stringify(body), signal });
-        await r.text(); // a completion's whole stream: an abort mid-stream rejects here
-        if (r.ok) return 'done';
-        if (r.status !== 429 && r.status < 500) return 'failed';
-        const ra = Number(r.headers.get('retry-after'));
-        if (r.status === 429 && Number.isFinite(ra) && ra > 0) delayMs = ra * 1000;
-      } catch {
-        if (w.ac.signal.aborted) return 'killed';
-        // a timeout (a stalled provider) or a broken stream: retried like a 500
-      } finally {
-        this.untrack(w);
-      }
+      const a = await this.attempt(run, capability, url, body, attempt);
+      if (a.outcome !== 'retry') return a.outcome;
       if (attempt === this.o.maxAttempts) break;
       // The backoff before a retry is a timer set before any flip: a kill cancels it.
       const b = this.track(run, capability);
-      const waited = await abortableSleep(delayMs, b.ac.signal);
+      const waited = await abortableSleep(a.delayMs, b.ac.signal);
       this.untrack(b);
       if (!waited) return 'killed';
     }
     return 'failed';
+  }
+
+  /** A tool call: a failed attempt is retried later by a delayed `retry` job (the step goes on). */
+  private async toolCall(run: AgentRun, tool: string, attempt: number): Promise<CallOutcome> {
+    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt);
+    if (a.outcome !== 'retry') return a.outcome;
+    if (attempt >= this.o.maxAttempts) return 'failed';
+    if (!this.gate(run, tool, 'enqueue retry').ok) return 'killed';
+    this.retriesSet++;
+    await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1 }, a.delayMs);
+    return 'failed';
+  }
+
+  /** One attempt, gated first; 'retry' for a 429 (its retry-after), a 500 or a timeout, with the backoff to wait. */
+  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
+    if (!this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
+    const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}:${attempt}`);
+    let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
+    const w = this.track(run, capability);
+    try {
+      const signal = AbortSignal.any([w.ac.signal, AbortSignal.timeout(this.o.callTimeoutMs)]);
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id }, body: JSON.stringify(body), signal });
+      await r.text(); // a completion's whole stream: an abort mid-stream rejects here
+      if (r.ok) return { outcome: 'done', delayMs: 0 };
+      if (r.status !== 429 && r.status < 500) return { outcome: 'failed', delayMs: 0 };
+      const ra = Number(r.headers.get('retry-after'));
+      if (r.status === 429 && Number.isFinite(ra) && ra > 0) delayMs = ra * 1000;
+    } catch {
+      if (w.ac.signal.aborted) return { outcome: 'killed', delayMs: 0 };
+      // a timeout (a stalled provider) or a broken stream: retried like a 500
+    } finally {
+      this.untrack(w);
+    }
+    return { outcome: 'retry', delayMs };
   }
 
   private track(run: AgentRun, capability: string): Waiter {
