@@ -1,7 +1,7 @@
 // The agent worker's tasks on a real job queue (issue 14 item 3): BullMQ on the fleet's Redis.
 // Every run step is a job (`step`, delayed by the think time), a timer is a delayed job
-// (`timer`), a failed tool call is retried by a delayed job (`retry`), a child run starts as a
-// job of its own. One queue per worker (`agents-<host>-<worker>`), so a job is processed by the
+// (`timer`), a failed tool call is retried by a delayed job (`retry`), a child run starts as the
+// child job of a flow whose parent is a `fan-in` job of its parent run. One queue per worker (`agents-<host>-<worker>`), so a job is processed by the
 // process that owns its run: BullMQ cancels a job only in the process running it. A kill's
 // queue policy is applied here: `discard` removes the waiting and delayed jobs in scope and
 // writes each as not run to `<dataDir>/queue/<host>.<worker>.jsonl` (a resume re-enqueues the
@@ -9,16 +9,18 @@
 // nothing new is enqueued in scope. Timers and retries are removed under either policy.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue, Worker, type Job } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { namespaceOf, nowMs } from '../model.ts';
 import type { HostPort } from '../fleet-file.ts';
 
-export type TaskName = 'step' | 'timer' | 'retry';
+export type TaskName = 'step' | 'timer' | 'retry' | 'fan-in';
 export interface TaskData {
   run_id: string;
   /** `retry`: the tool call to try again, and which attempt this is. */
   tool?: string;
   attempt?: number;
+  /** `fan-in`: the child run whose first step it waits for (a BullMQ flow: parent job, child job). */
+  child?: string;
 }
 export type QueuePolicy = 'drain' | 'discard';
 export const QUEUE_POLICIES: readonly QueuePolicy[] = ['drain', 'discard'];
@@ -49,6 +51,7 @@ export class TaskQueue {
   readonly journalFile: string;
   private readonly queue: Queue<TaskData, void, TaskName>;
   private readonly worker: Worker<TaskData, void, TaskName>;
+  private readonly flow: FlowProducer;
 
   constructor(o: TaskQueueOptions) {
     this.name = `agents-${o.host}-${o.worker}`.replace(/[^a-zA-Z0-9_-]/g, '-');
@@ -58,6 +61,8 @@ export class TaskQueue {
     this.queue.on('error', () => {}); // reconnects on its own
     this.worker = new Worker<TaskData, void, TaskName>(this.name, (job: Job<TaskData, void, TaskName>, _token?: string, signal?: AbortSignal) => o.process(job.name, job.data, signal), { connection, prefix, concurrency: o.concurrency, autorun: false });
     this.worker.on('error', () => {});
+    this.flow = new FlowProducer({ connection, prefix });
+    this.flow.on('error', () => {});
     const dir = join(o.dataDir, 'queue');
     mkdirSync(dir, { recursive: true });
     this.journalFile = join(dir, `${o.host}.${o.worker}.jsonl`);
@@ -82,10 +87,15 @@ export class TaskQueue {
     return this.queue.add(name, data, delayMs > 0 ? { delay: Math.round(delayMs) } : {}).catch(() => null); // Redis down: the run parks on its next gate
   }
 
+  /** Fan-out as a flow: the child run's first step is the child job of its parent run's `fan-in` job. */
+  spawn(parentRun: string, childRun: string): Promise<unknown> {
+    return this.flow.add({ name: 'fan-in', queueName: this.name, data: { run_id: parentRun, child: childRun }, children: [{ name: 'step', queueName: this.name, data: { run_id: childRun } }] }).catch(() => null);
+  }
+
   /** Removes the waiting and delayed jobs of the runs `inScope` selects; each is journaled as not run. */
   async discard(inScope: (run_id: string) => boolean): Promise<QueueJournalLine[]> {
     const out: QueueJournalLine[] = [];
-    for (const state of ['waiting', 'delayed', 'prioritized'] as const) {
+    for (const state of ['waiting', 'delayed', 'prioritized', 'waiting-children'] as const) {
       const jobs = await this.queue.getJobs([state]);
       for (const job of jobs) {
         if (!job?.id || !inScope(job.data.run_id)) continue;
@@ -131,6 +141,6 @@ export class TaskQueue {
   }
 
   async close(): Promise<void> {
-    await Promise.race([Promise.allSettled([this.worker.close(true), this.queue.close()]), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([Promise.allSettled([this.worker.close(true), this.queue.close(), this.flow.close()]), new Promise((r) => setTimeout(r, 1000))]);
   }
 }

@@ -108,12 +108,14 @@ describe('agent workers', () => {
   });
 
   it('a tenant kill aborts the 60-second tool, clears the timers set before it, and stops the children', async () => {
-    type Runs = { runs: Array<{ run_id: string; parent: string | null; parked: boolean }>; timersSet: number; timersCancelled: number };
+    type Runs = { runs: Array<{ run_id: string; parent: string | null; parked: boolean }>; timersSet: number; timersCancelled: number; fanIns: number };
     const runs = async () => (await (await fetch(`${workers.get('w3')!.url}/runs`)).json()) as Runs;
     const inTree = (c: CallRecord) => c.run_id === 'run-agent-d' || c.run_id.startsWith('run-agent-d.c');
     await waitFor('two children and a timer', async () => {
       const r = await runs();
-      return r.runs.filter((x) => x.parent === 'run-agent-d').length === 2 && r.timersSet > 0;
+      // Each child started as the child job of a BullMQ flow: its parent `fan-in` job waits for it, or ran after it.
+      const q = (await (await fetch(`${workers.get('w3')!.url}/queue`)).json()) as { counts: Record<string, number> };
+      return r.runs.filter((x) => x.parent === 'run-agent-d').length === 2 && r.timersSet > 0 && r.fanIns + q.counts['waiting-children'] === 2;
     });
     const open = await waitFor('an open deep-research call', async () => (await calls('w3')).find((c) => inTree(c) && c.name === 'deep-research' && c.endedAt === null), 30_000);
     const before = await runs();

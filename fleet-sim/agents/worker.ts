@@ -37,6 +37,8 @@ export class AgentWorker {
   retriesSet = 0;
   retriesCancelled = 0;
   retriesFired = 0;
+  /** `fan-in` jobs processed: each a child run's first step done (BullMQ flow). */
+  fanIns = 0;
   /** Jobs an earlier life of this worker left in its queue, removed at start. */
   leftoverJobs = 0;
   /** Every discard so far: the policy applied and what it removed. */
@@ -212,13 +214,18 @@ export class AgentWorker {
       tools: this.tools,
     });
     this.runs.set(spec.run_id, run);
-    void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
+    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
   }
 
   /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
   private async processTask(task: TaskName, data: TaskData): Promise<void> {
     const run = this.runs.get(data.run_id);
     if (!run || this.stopping) return; // a job of an earlier life of this worker: its run is not here
+    if (task === 'fan-in') {
+      this.fanIns++; // the child's first step is done: nothing to do but count it
+      return;
+    }
     if (task === 'retry') {
       // A delayed retry meets the kill state when it comes due, like any call.
       if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
