@@ -1,0 +1,123 @@
+// One agent run (issue 14 item 2): steps of an LLM call, then tool calls from the catalog,
+// sometimes a child run (fan-out), sometimes a timer (a follow-up step at a future time); the
+// worker runs each step as a job and queues the next one. Every LLM call, tool call, child
+// spawn, timer set, timer fire and enqueue asks the worker's gate first; the gate
+// reads the live kill view (never a value cached at run start) and fails closed. A kill of
+// the run's scope parks the run until release; a kill of one tool's capability only skips
+// that tool, the rest of the run goes on.
+import type { Rng } from '../daemon/prng.ts';
+import type { ToolSpec } from './providers.ts';
+
+export interface RunSpec {
+  run_id: string;
+  /** The agent's slug (the ledger's `bot`). */
+  slug: string;
+  tenant: string;
+  /** The feature the run belongs to: kill scope `fleet` (tenant/feature, seed 004). */
+  feature: string;
+  group: string;
+  asset: string;
+  /** A child's parent run: the child is in its parent's run scope too. */
+  parent?: string;
+}
+
+export interface RunOptions {
+  thinkMs: number;
+  toolsPerStep: number;
+  /** Relative weights by tool name (absent: 0). */
+  toolWeights: Record<string, number>;
+  childRate: number;
+  maxChildren: number;
+  /** Steps a child run makes before it ends. */
+  childSteps: number;
+  timerRate: number;
+  timerMs: number;
+}
+
+export type CallOutcome = 'done' | 'killed' | 'failed';
+export type GateResult = { ok: true } | { ok: false; runKilled: boolean; reason: string };
+
+export interface RunDeps {
+  /** The kill state for this run and capability, now. */
+  gate: (run: AgentRun, capability: string, what: string) => GateResult;
+  llm: (run: AgentRun) => Promise<CallOutcome>;
+  tool: (run: AgentRun, tool: ToolSpec) => Promise<CallOutcome>;
+  spawn: (parent: AgentRun, child: RunSpec) => void;
+  /** Sets a follow-up (a delayed `timer` job): a step of this run `ms` from now. */
+  timer: (run: AgentRun, ms: number) => void;
+  tools: readonly ToolSpec[];
+}
+
+export class AgentRun {
+  readonly spec: RunSpec;
+  private readonly o: RunOptions;
+  private readonly rng: Rng;
+  private readonly d: RunDeps;
+  private children = 0;
+  steps = 0;
+  /** Its scope was killed: no step of it is queued; release resumes it. */
+  parked = false;
+
+  constructor(spec: RunSpec, o: RunOptions, rng: Rng, deps: RunDeps) {
+    this.spec = spec;
+    this.o = o;
+    this.rng = rng;
+    this.d = deps;
+  }
+
+  /** Child ids are fixed in advance (`<run>.c<i>`), so the worker knows every kill key at boot. */
+  static childIds(run_id: string, maxChildren: number): string[] {
+    return Array.from({ length: maxChildren }, (_, i) => `${run_id}.c${i + 1}`);
+  }
+
+  /** A child ends after childSteps; a root run never does. */
+  get finished(): boolean {
+    return this.spec.parent !== undefined && this.steps >= this.o.childSteps;
+  }
+
+  /** The think time before the next step. */
+  thinkMs(): number {
+    return this.o.thinkMs * (0.5 + this.rng());
+  }
+
+  /** One step; false when the run's scope is killed (the caller parks it). */
+  async step(): Promise<boolean> {
+    if (!this.d.gate(this, 'llm', 'llm call').ok) return false;
+    this.steps++;
+    const llm = await this.d.llm(this);
+    if (llm === 'killed') return false;
+    if (llm === 'failed') return true;
+    for (let i = 0; i < this.o.toolsPerStep; i++) {
+      const tool = this.pickTool();
+      if (!tool) break;
+      const g = this.d.gate(this, tool.name, `tool call ${tool.name}`);
+      if (!g.ok) {
+        if (g.runKilled) return false;
+        continue; // the tool's capability is frozen: the reads go on
+      }
+      if ((await this.d.tool(this, tool)) === 'killed' && !this.d.gate(this, 'llm', 'after a killed tool call').ok) return false;
+    }
+    if (!this.spec.parent && this.children < this.o.maxChildren && this.rng() < this.o.childRate) {
+      const child = AgentRun.childIds(this.spec.run_id, this.o.maxChildren)[this.children];
+      const spec: RunSpec = { ...this.spec, run_id: child, parent: this.spec.run_id };
+      // The parent's scope (the child's run key is not engaged before it exists) must be clear.
+      if (!this.d.gate(this, 'llm', `spawn ${child}`).ok) return false;
+      this.children++;
+      this.d.spawn(this, spec);
+    }
+    if (this.rng() < this.o.timerRate) {
+      if (!this.d.gate(this, 'llm', 'set timer').ok) return false;
+      this.d.timer(this, this.o.timerMs);
+    }
+    return true;
+  }
+
+  private pickTool(): ToolSpec | null {
+    const weighted = this.d.tools.map((t) => [t, this.o.toolWeights[t.name] ?? 0] as const).filter(([, w]) => w > 0);
+    const total = weighted.reduce((s, [, w]) => s + w, 0);
+    if (total <= 0) return null;
+    let x = this.rng() * total;
+    for (const [t, w] of weighted) if ((x -= w) < 0) return t;
+    return weighted[weighted.length - 1][0];
+  }
+}

@@ -1,0 +1,65 @@
+// An agent worker: `node fleet-sim/agents/main.ts <fleetFile> <host> <worker> [--port N] [--options JSON]`
+// runs one root run per topology bot with that host and daemon name. Its control port (127.0.0.1,
+// ephemeral unless --port) serves `GET /calls?after=SEQ&limit=N` (finished call records in the
+// order they ended, next SEQ, and the open calls), `GET /runs` and `GET /queue` (BullMQ job counts);
+// the ready line carries its URL.
+import { createServer } from 'node:http';
+import { readFleetFile } from '../fleet-file.ts';
+import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
+import { parseAgentOptions } from './options.ts';
+import { AgentWorker } from './worker.ts';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const [path, host, name] = args;
+  if (!path || !host || !name) fatal('killdrill: usage: node fleet-sim/agents/main.ts <fleetFile> <host> <worker> [--port N] [--options JSON]');
+  const worker = new AgentWorker(readFleetFile(path), host, name, parseAgentOptions(flag(args, '--options')));
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return send(405, { error: 'killdrill: GET only' });
+    if (url.pathname === '/calls') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 10_000);
+      if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1) return send(400, { error: 'killdrill: after and limit must be non-negative integers (limit ≥ 1)' });
+      return send(200, worker.calls.after(after, limit));
+    }
+    if (url.pathname === '/runs') {
+      const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked }));
+      return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
+    }
+    if (url.pathname === '/queue') {
+      worker.queue.counts().then(
+        (counts) => send(200, { queue: worker.queue.name, at: Date.now(), counts }),
+        (e: unknown) => send(503, { error: `killdrill: cannot read the queue (${(e as Error).message}); is Redis up?` }),
+      );
+      return;
+    }
+    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /runs or /queue` });
+  });
+  const port = Number(flag(args, '--port') ?? 0);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`killdrill: agent worker cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`)));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  onShutdown(() => {
+    server.close();
+    worker.stop().then(
+      () => process.exit(0),
+      (e: unknown) => fatal(e),
+    );
+  });
+  await worker.start();
+  const p = (server.address() as { port: number }).port;
+  reportReady({ component: 'agent-worker', host, worker: name, runs: worker.runs.size, leftoverJobs: worker.leftoverJobs, controlUrl: `http://127.0.0.1:${p}`, gatewayConnected: worker.gatewayConnected });
+}
+
+main().catch(fatal);

@@ -1,0 +1,406 @@
+// An agent worker (issue 14 item 2): one process running every run of its host+worker (the
+// topology's bots there, one root run each; children are spawned by fan-out), each step, timer
+// and child a BullMQ job on the fleet's Redis (task-queue.ts). Calls go out with
+// the global `fetch` and an AbortSignal and are answered by the msw providers installed in this
+// process. The kill state is the daemons' (same KillView, FlagStore, kill keys, fail-closed
+// rule); on every change, and every health check, each in-flight call and backoff wait is
+// checked against its run's and capability's keys, and the ones in scope are aborted at once
+// rather than awaited; a run newly in scope gets the kill's queue policy (drain | discard) and
+// its timers removed. Write-tool effects go through the gateway into the venue ledger
+// and are journaled (intent before dispatch, outcome after) in the daemons' journal format.
+import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Group, type Phase } from '../model.ts';
+import { NdjsonClient } from '../gateway/ndjson-client.ts';
+import { FlagStore } from '../daemon/flag-store.ts';
+import { Journal } from '../daemon/journal.ts';
+import { KillView } from '../daemon/kill-view.ts';
+import { PhaseLog } from '../daemon/phase-log.ts';
+import { PhaseWriter } from '../daemon/phase-writer.ts';
+import { rngFor } from '../daemon/prng.ts';
+import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './agent-run.ts';
+import { CallLog, type CallRecord } from './call-log.ts';
+import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
+import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type TaskName } from './task-queue.ts';
+import { COMPLETIONS_URL, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
+import { join } from 'node:path';
+
+const BOOT_WAIT_MS = 2000;
+type Waiter = { run: AgentRun; capability: string; ac: AbortController };
+
+export class AgentWorker {
+  readonly calls: CallLog;
+  readonly runs = new Map<string, AgentRun>();
+  readonly journal: Journal;
+  timersSet = 0;
+  timersCancelled = 0;
+  timersFired = 0;
+  retriesSet = 0;
+  retriesCancelled = 0;
+  retriesFired = 0;
+  /** `fan-in` jobs processed: each a child run's first step done (BullMQ flow). */
+  fanIns = 0;
+  /** Jobs an earlier life of this worker left in its queue, removed at start. */
+  leftoverJobs = 0;
+  /** Every discard so far: the policy applied and what it removed. */
+  readonly discards: Array<{ at: number; runs: string[]; policy: QueuePolicy; removed: number }> = [];
+  readonly queue: TaskQueue;
+  private readonly view: KillView;
+  private readonly store: FlagStore;
+  private readonly gateway: NdjsonClient;
+  private readonly phases: PhaseWriter;
+  private readonly phaseLog: PhaseLog;
+  private readonly providers: ReturnType<typeof startProviders>;
+  private readonly o: AgentOptions;
+  private readonly prefix: string;
+  private readonly seed: number;
+  private readonly pollIntervalS: number;
+  private readonly host: string;
+  private readonly name: string;
+  private readonly tools: readonly ToolSpec[];
+  private readonly waiting = new Set<Waiter>();
+  /** Runs whose scope was seen killed (the queue policy is applied once, on the transition). */
+  private readonly killed = new Set<string>();
+  /** What a discard removed, per run: re-enqueued on release. */
+  private readonly notRun = new Map<string, QueueJournalLine[]>();
+  /** Queue work (policy, resume) runs one batch at a time, in order. */
+  private queueWork: Promise<void> = Promise.resolve();
+  private readonly resuming = new Set<string>();
+  private readonly phase = new Map<string, Phase>();
+  private readonly roots: RunSpec[];
+  private health: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(fleet: FleetFile, host: string, name: string, options: Partial<AgentOptions> = {}) {
+    const c = fleet.config;
+    this.o = { ...AGENT_DEFAULTS, ...options };
+    this.tools = this.o.tools;
+    this.prefix = c.keyPrefix;
+    this.seed = c.seed;
+    this.pollIntervalS = c.pollIntervalS;
+    this.host = host;
+    this.name = name;
+    this.roots = fleet.topology.bots
+      .filter((b) => b.host === host && b.daemon === name)
+      .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset }));
+    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: [] });
+    this.journal = new Journal(c.dataDir, host, name);
+    this.phaseLog = new PhaseLog(c.dataDir, host, name);
+    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`));
+    const g = linkAddress(fleet, `bots-gateway.${host}`);
+    this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
+    // Every key any run (or any child it may spawn) can be killed by, for every capability: known at boot.
+    const keys = new Set<string>();
+    for (const r of this.roots)
+      for (const spec of [r, ...AgentRun.childIds(r.run_id, this.o.maxChildren).map((id) => ({ ...r, run_id: id, parent: r.run_id }))]) {
+        for (const k of this.runKeys(spec)) keys.add(k);
+        for (const cap of [LLM_CAPABILITY, ...this.tools.map((t) => t.name)]) keys.add(killKey(this.prefix, 'capability', cap));
+      }
+    this.store = new FlagStore({
+      sub: linkAddress(fleet, `bots-redis-sub.${host}`),
+      poll: linkAddress(fleet, `bots-redis-poll.${host}`),
+      prefix: this.prefix,
+      pollIntervalS: c.pollIntervalS,
+      bugs: [],
+      keys: [...keys],
+      view: this.view,
+      onChange: () => this.reconcile(),
+    });
+    this.queue = new TaskQueue({
+      redis: linkAddress(fleet, `bots-redis-poll.${host}`),
+      keyPrefix: this.prefix,
+      host,
+      worker: name,
+      dataDir: c.dataDir,
+      concurrency: Math.max(16, this.roots.length * (1 + this.o.maxChildren) * 2),
+      process: (task, data) => this.processTask(task, data),
+    });
+    this.phases = new PhaseWriter(this.store.poller, phaseStreamKey(this.prefix), phaseHashKey(this.prefix));
+    this.providers = startProviders({
+      log: this.calls,
+      tools: this.tools,
+      chunks: this.o.chunks,
+      chunkMs: this.o.chunkMs,
+      retryAfterS: this.o.retryAfterS,
+      faults: { rate429: this.o.rate429, rate500: this.o.rate500, rateStall: this.o.rateStall, kinds: this.o.faultKinds, rng: rngFor(c.seed, `${host}.${name}:providers`) },
+      commit: (call, key) => this.dispatch(call, key),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.store.boot(true, BOOT_WAIT_MS);
+    this.store.startPolling();
+    // The fail-closed staleness rule is time-based: check it (and abort what it closes) often.
+    const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
+    this.health = setInterval(() => this.reconcile(), checkMs);
+    await this.gateway.waitConnected(BOOT_WAIT_MS);
+    this.leftoverJobs = await this.queue.start();
+    for (const spec of this.roots) this.startRun(spec);
+    this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const w of this.waiting) w.ac.abort(new Error('killdrill: agent worker stopping'));
+    if (this.health) clearInterval(this.health);
+    await this.queue.close();
+    await this.phases.settle(2000);
+    this.providers.close();
+    this.journal.close();
+    this.phaseLog.close();
+    this.gateway.close();
+    this.store.close();
+  }
+
+  get gatewayConnected(): boolean {
+    return this.gateway.connected;
+  }
+
+  /** Every key that puts a run in scope, less the capability (a child is in its parent's run scope too). */
+  private runKeys(spec: RunSpec): string[] {
+    const capKey = killKey(this.prefix, 'capability', '');
+    const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: '', run: spec.run_id }).filter((x) => x !== capKey);
+    if (spec.parent) k.push(killKey(this.prefix, 'run', spec.parent));
+    return k;
+  }
+
+  private gate = (run: AgentRun, capability: string, _what: string): GateResult => {
+    if (this.stopping) return { ok: false, runKilled: true, reason: 'killdrill: agent worker stopping' };
+    const now = nowMs();
+    const r = this.view.evaluate(this.runKeys(run.spec), now);
+    if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
+    const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
+    return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
+  };
+
+  /** Aborts every in-flight call and wait in scope of a kill, clears its timers, moves the root runs' phases. */
+  private reconcile(): void {
+    for (const w of this.waiting) {
+      const g = this.gate(w.run, w.capability, 'in flight');
+      if (!g.ok && !w.ac.signal.aborted) w.ac.abort(new Error(`killdrill: kill switch engaged (${g.reason})`));
+    }
+    this.reconcileQueue();
+    const now = nowMs();
+    for (const spec of this.roots) {
+      const run = this.runs.get(spec.run_id);
+      if (!run) continue;
+      const g = this.gate(run, LLM_CAPABILITY, 'phase');
+      const cur = this.phase.get(spec.run_id);
+      const busy = [...this.waiting].some((w) => w.run.spec.run_id === spec.run_id || w.run.spec.parent === spec.run_id);
+      let next: Phase | undefined = cur;
+      if (g.ok) next = 'Running';
+      else if (cur === 'Running') next = busy ? 'Draining' : 'Stopped';
+      else if (cur === 'Draining' && !busy) next = 'Stopped';
+      if (next !== cur && next) this.setPhase(spec, cur ?? '', next, g.ok ? (cur ? 'released' : 'boot') : g.reason, now);
+    }
+  }
+
+  private setPhase(spec: RunSpec, from: Phase | '', to: Phase, reason: string, at: number): void {
+    this.phase.set(spec.run_id, to);
+    const e = { slug: spec.slug, phase: to, at, from, reason, host: this.host, daemon: this.name, pid: process.pid };
+    this.phaseLog.append(e);
+    this.phases.push(e);
+  }
+
+  private startRun(spec: RunSpec): void {
+    const run = new AgentRun(spec, this.o, rngFor(this.seed, spec.run_id), {
+      gate: this.gate,
+      llm: (r) => this.call(r, LLM_CAPABILITY, COMPLETIONS_URL, { model: 'sim-model', stream: true, messages: [{ role: 'user', content: `step ${r.steps}` }] }),
+      tool: (r, t) => this.toolCall(r, t.name, 1),
+      spawn: (_p, child) => this.startRun(child),
+      timer: (r, ms) => {
+        this.timersSet++;
+        void this.queue.add('timer', { run_id: r.spec.run_id }, ms);
+      },
+      tools: this.tools,
+    });
+    this.runs.set(spec.run_id, run);
+    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
+    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+  }
+
+  /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
+  private async processTask(task: TaskName, data: TaskData): Promise<void> {
+    const run = this.runs.get(data.run_id);
+    if (!run || this.stopping) return; // a job of an earlier life of this worker: its run is not here
+    if (task === 'fan-in') {
+      this.fanIns++; // the child's first step is done: nothing to do but count it
+      return;
+    }
+    if (task === 'retry') {
+      // A delayed retry meets the kill state when it comes due, like any call.
+      if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
+      this.retriesFired++;
+      await this.toolCall(run, data.tool, data.attempt ?? 2);
+      return;
+    }
+    if (task === 'timer') {
+      // The kill state at fire time: a timer set before a flip does nothing after it.
+      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return;
+      this.timersFired++;
+      await run.step();
+      return;
+    }
+    if (run.parked) return;
+    if (!(await run.step())) return void (run.parked = true);
+    if (run.finished) return;
+    if (!this.gate(run, LLM_CAPABILITY, 'enqueue').ok) return void (run.parked = true);
+    await this.queue.add('step', { run_id: run.spec.run_id }, run.thinkMs());
+  }
+
+  /** Runs newly killed: apply the queue policy, cancel their timers. Runs released: resume them. */
+  private reconcileQueue(): void {
+    const newly: string[] = [];
+    const released: AgentRun[] = [];
+    for (const run of this.runs.values()) {
+      const id = run.spec.run_id;
+      const ok = this.gate(run, LLM_CAPABILITY, 'queue').ok;
+      if (!ok && !this.killed.has(id)) {
+        this.killed.add(id);
+        newly.push(id);
+      } else if (ok) {
+        this.killed.delete(id);
+        // Also a run that parked after its release was seen (its step was still running then).
+        if (run.parked && !run.finished && !this.resuming.has(id)) released.push(run);
+      }
+    }
+    if (!newly.length && !released.length) return;
+    for (const r of released) this.resuming.add(r.spec.run_id);
+    this.queueWork = this.queueWork.then(async () => {
+      if (newly.length) {
+        const inScope = new Set(newly);
+        const policy = await this.policyFor(newly);
+        const removed = policy === 'discard' ? await this.queue.discard((id) => inScope.has(id)).catch(() => []) : [];
+        for (const l of removed) {
+          if (l.name === 'timer') this.timersCancelled++;
+          if (l.name === 'retry') this.retriesCancelled++;
+          this.notRun.set(l.run_id, [...(this.notRun.get(l.run_id) ?? []), l]);
+          const r = this.runs.get(l.run_id);
+          if (r && l.name === 'step') r.parked = true;
+        }
+        const cancelled = await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => ({ timer: 0, retry: 0 }));
+        this.timersCancelled += cancelled.timer;
+        this.retriesCancelled += cancelled.retry;
+        this.discards.push({ at: nowMs(), runs: newly, policy, removed: removed.length });
+      }
+      for (const run of released) {
+        this.resuming.delete(run.spec.run_id);
+        if (!run.parked || this.killed.has(run.spec.run_id)) continue;
+        run.parked = false;
+        const lines = this.notRun.get(run.spec.run_id) ?? [];
+        this.notRun.delete(run.spec.run_id);
+        // Resume: what the discard removed (its journal), or the next step the drain did not queue.
+        if (lines.some((l) => l.name === 'step')) await this.queue.resume(lines);
+        else await this.queue.add('step', { run_id: run.spec.run_id });
+      }
+    });
+  }
+
+  /** The engaged keys' queue policy: `drain` only if every engaged key in scope says so; else (and when unreadable) `discard`. */
+  private async policyFor(runIds: string[]): Promise<QueuePolicy> {
+    const keys = [...new Set(runIds.flatMap((id) => (this.runs.get(id) ? [...this.runKeys(this.runs.get(id)!.spec), killKey(this.prefix, 'capability', LLM_CAPABILITY)] : [])))];
+    try {
+      const values = (await this.store.poller.mget(keys)).filter((v): v is string => !!v);
+      if (!values.length) return 'discard';
+      return values.every((v) => queuePolicyOf(v) === 'drain') ? 'drain' : 'discard';
+    } catch {
+      return 'discard';
+    }
+  }
+
+  /** An LLM call: retried in-process after a backoff wait that a kill in scope aborts. */
+  private async call(run: AgentRun, capability: string, url: string, body: unknown): Promise<CallOutcome> {
+    for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
+      const a = await this.attempt(run, capability, url, body, attempt);
+      if (a.outcome !== 'retry') return a.outcome;
+      if (attempt === this.o.maxAttempts) break;
+      // The backoff before a retry is a timer set before any flip: a kill cancels it.
+      const b = this.track(run, capability);
+      const waited = await abortableSleep(a.delayMs, b.ac.signal);
+      this.untrack(b);
+      if (!waited) return 'killed';
+    }
+    return 'failed';
+  }
+
+  /** A tool call: a failed attempt is retried later by a delayed `retry` job (the step goes on). */
+  private async toolCall(run: AgentRun, tool: string, attempt: number): Promise<CallOutcome> {
+    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt);
+    if (a.outcome !== 'retry') return a.outcome;
+    if (attempt >= this.o.maxAttempts) return 'failed';
+    if (!this.gate(run, tool, 'enqueue retry').ok) return 'killed';
+    this.retriesSet++;
+    await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1 }, a.delayMs);
+    return 'failed';
+  }
+
+  /** One attempt, gated first; 'retry' for a 429 (its retry-after), a 500 or a timeout, with the backoff to wait. */
+  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
+    if (!this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
+    const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}:${attempt}`);
+    let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
+    const w = this.track(run, capability);
+    try {
+      const signal = AbortSignal.any([w.ac.signal, AbortSignal.timeout(this.o.callTimeoutMs)]);
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id }, body: JSON.stringify(body), signal });
+      await r.text(); // a completion's whole stream: an abort mid-stream rejects here
+      if (r.ok) return { outcome: 'done', delayMs: 0 };
+      if (r.status !== 429 && r.status < 500) return { outcome: 'failed', delayMs: 0 };
+      const ra = Number(r.headers.get('retry-after'));
+      if (r.status === 429 && Number.isFinite(ra) && ra > 0) delayMs = ra * 1000;
+    } catch {
+      if (w.ac.signal.aborted) return { outcome: 'killed', delayMs: 0 };
+      // a timeout (a stalled provider) or a broken stream: retried like a 500
+    } finally {
+      this.untrack(w);
+    }
+    return { outcome: 'retry', delayMs };
+  }
+
+  private track(run: AgentRun, capability: string): Waiter {
+    const w = { run, capability, ac: new AbortController() };
+    this.waiting.add(w);
+    return w;
+  }
+
+  private untrack(w: Waiter): void {
+    this.waiting.delete(w);
+    if (this.phase.get(w.run.spec.parent ?? w.run.spec.run_id) === 'Draining') this.reconcile();
+  }
+
+  /** A write tool's side effect through the execution boundary: the kill state first, the journal around it. */
+  private async dispatch(call: CallRecord, key: string): Promise<boolean> {
+    const run = this.runs.get(call.run_id);
+    if (!run || !this.gate(run, call.capability, 'effect').ok) return false;
+    const s = run.spec;
+    const at = nowMs();
+    this.journal.intent(key, s.slug, 'action', at);
+    const r = await this.gateway.request({ key, bot: s.slug, fleet: s.feature, tenant: s.tenant, group: s.group, asset: s.asset, capability: call.capability, run: s.run_id, kind: 'action', dispatchedAt: at });
+    const t = nowMs();
+    if (r.ok && r.reply.ok === true) {
+      this.journal.outcome(key, s.slug, 'landed', t, r.reply.seq as number);
+      return true;
+    }
+    if (r.ok) this.journal.outcome(key, s.slug, 'rejected', t);
+    else if (!r.sent) this.journal.outcome(key, s.slug, 'failed', t);
+    // else lost in flight: it may have landed; the journal leaves it open
+    return false;
+  }
+}
+
+/** A kill value's `queue` field (`{mode, reason, queue}`); absent or not JSON: discard (seed 004: most stops want it). */
+export function queuePolicyOf(raw: string): QueuePolicy {
+  if (!raw.startsWith('{')) return 'discard';
+  try {
+    return (JSON.parse(raw) as { queue?: unknown }).queue === 'drain' ? 'drain' : 'discard';
+  } catch {
+    return 'discard';
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const t = setTimeout(() => resolve(true), ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve(false)), { once: true });
+  });
+}
