@@ -18,6 +18,7 @@ import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
 import type { CaseStop, StopCondition } from './stop-conditions.ts';
+import { preflight, PreflightInputError, type PreflightPass } from './preflight.ts';
 
 export interface CaseContext {
   runId: string;
@@ -33,6 +34,8 @@ export interface CaseContext {
   stop?: StopCondition & Partial<Pick<CaseStop, 'attach'>>;
   /** `run --stop-on-no-restart`: bots not Running again within the restart budget end the case interrupted, named. */
   stopOnNoRestart?: boolean;
+  /** `run --max-clock-offset`: how far the target's clock may be from the harness's (preflight.ts; default 250 ms). */
+  maxClockOffsetMs?: number;
 }
 
 export interface CaseRun {
@@ -49,7 +52,13 @@ class Interrupted extends Error {}
 class Stopped extends Error {}
 
 export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun> {
-  const { emit, progress, signal } = ctx;
+  const { progress, signal } = ctx;
+  /** Preflight passed: the run's lease on the target, which follows every op (what is left behind if the harness dies). */
+  let pf: PreflightPass | null = null;
+  const emit: Emit = (op) => {
+    pf?.see(op);
+    ctx.emit(op);
+  };
   const keyPrefix = (plan.fleet.overrides.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
   let fleet: FleetHandle<TargetEndpoints> | null = null;
   let observers: Observers | null = null;
@@ -98,6 +107,13 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
     if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
+
+    // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
+    try {
+      pf = await preflight({ ep, keyPrefix, runId: ctx.runId, scenario: plan.scenarioName, caseId: plan.caseId, faults: plan.faults, bots: roster, inScope, restartBudgetMs: plan.restartBudgetMs, ...(ctx.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: ctx.maxClockOffsetMs } : {}), emit });
+    } catch (err) {
+      throw err instanceof PreflightInputError ? new InputError(err.message) : err;
+    }
 
     // Observers: the history's sources.
     const obs = (observers = startObservers(ep, keyPrefix, emit));
@@ -195,6 +211,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // A case that ends with its kill still pulled (error, interrupt) releases it — this run's lever
     // only, faults healed first so the release can reach the fleet.
     if (pulled) await releaseOnAbort(pulled.release, emit);
+    // The lease goes; the record of what this run holds goes too unless a fault or the kill was left behind.
+    if (pf) await pf.end().catch(() => undefined);
     if (observers) await observers.stop();
     if (completed && fleet) await readJournal(readsOf(fleet.endpoints).journal, emit);
     progress.done();
