@@ -201,7 +201,7 @@ describe('preflight and dead runs on the sim up stand-in', () => {
     expect(second.code, second.output).toBe(0);
     const h = history(runDir(out2));
     const cleared = h.filter((o) => o.type === 'dead-run-cleared');
-    expect(cleared.map((c) => [c.runId, c.what, c.ok])).toEqual([
+    expect(cleared.map((c) => [c.runId, c.what, c.ok]).sort()).toEqual([
       [deadRun, `kill key ${KEY}`, true],
       [deadRun, `toxic killdrill_latency_down on ${LINK}`, true],
       [deadRun, `toxic killdrill_latency_up on ${LINK}`, true],

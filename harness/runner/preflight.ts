@@ -166,6 +166,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
       else problems.push(...done.filter((c) => !c.ok).map((c) => c.error!));
     }
     for (const c of cleared.filter((x) => !x.ok)) if (c.error && !problems.includes(c.error)) problems.push(c.error);
+    // A dead run's lease that has not expired yet (its process is gone from this host): removed with what it held.
+    if (!problems.length) for (const [id, l] of liveness) if (id !== input.runId && l.state === 'dead') await redis.del(leaseKey(prefix, id));
 
     // 4. A kill still engaged over the case's bots: someone else's, or a live run's — left as it is.
     const roster = input.bots;
