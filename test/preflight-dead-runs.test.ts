@@ -6,7 +6,11 @@
 //   (b) SIGKILL of `killdrill run` mid-case (after the lever): its kill key and toxics stay; the next
 //       run reports and clears them (`dead-run-cleared`) and passes;
 //   (c) a kill engaged by someone else (no run id), and one of a run holding a live lease: preflight
-//       refuses (errored, exit 3) before any fault or lever, and leaves it engaged.
+//       refuses (errored, exit 3) before any fault or lever, and leaves it engaged;
+//   (d) the other levers and faults a dead run can leave — a KillSwitch, a broker halt level, a
+//       disabled proxy (link-down) — planted as a dead run would have left them: each cleared by its
+//       own release (delete, POST /halt/resume, the proxy enabled again); the run waits for the bots
+//       the halt stopped to be Running again, then passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -15,19 +19,21 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CLI } from './support/sim-up-child.ts';
-import { DEFAULT_KEY_PREFIX, killKey } from '../contracts/index.ts';
+import { DEFAULT_KEY_PREFIX, killKey, KILLSWITCH_KIND, KILLSWITCH_PLURAL, KUBE_GROUP, KUBE_GROUP_VERSION, KUBE_NAMESPACE, KUBE_VERSION } from '../contracts/index.ts';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { leaseKey, procStart, runsKey } from '../harness/runner/preflight-lease.ts';
-import { leverReason } from '../harness/kill-paths/run-marks.ts';
+import { leverReason, MANAGED_BY, RUN_LABEL, runLabel } from '../harness/kill-paths/run-marks.ts';
+import type { RunRecord } from '../harness/runner/preflight-lease.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const LINK = 'bots-redis-poll.node-a';
 const KEY = killKey(DEFAULT_KEY_PREFIX, 'fleet', 'market-making');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; proxyUrl: string }
+interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; proxyUrl: string; kubeconfig: string }
 type Op = Record<string, unknown> & { type: string };
 
-const scenario = (name: string, releaseAfter: string, duration: string) => `name: ${name}
+const scenario = (name: string, releaseAfter: string, duration: string, extra = '') => `name: ${name}
 description: A REST fleet kill with a link fault active (the dead-run tests).
 seed: 1
 fleet: { preset: alphaswarm, bots: 24 }
@@ -36,7 +42,7 @@ kill: { at: 2s, path: rest, scope: fleet, target: market-making, mode: cancel }
 release: { after: ${releaseAfter} }
 faults:
   - { at: 0s, kind: link-latency, params: { link: ${LINK}, latencyMs: 20 } }
-`;
+${extra}`;
 
 const dirs: string[] = [];
 const tmp = (prefix: string) => {
@@ -50,6 +56,7 @@ let redis: Redis;
 let targetFile = '';
 let hold = '';
 let quick = '';
+let afterHalt = '';
 let env: NodeJS.ProcessEnv;
 
 async function stopGroup(p: ChildProcess): Promise<void> {
@@ -99,6 +106,7 @@ beforeAll(async () => {
       'phases: { source: redis-stream }',
       `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
       `toxiproxy: { url: "${ep.proxyUrl}" }`,
+      `kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`,
       '',
     ].join('\n'),
   );
@@ -106,6 +114,10 @@ beforeAll(async () => {
   writeFileSync(hold, scenario('preflight-hold', '60s', '90s'));
   quick = join(dir, 'quick.yaml');
   writeFileSync(quick, scenario('preflight-quick', '3s', '30s'));
+  // After a cleared halt level: the broker's audit keeps the dead run's stop claims, which the claims observer
+  // reads from the audit's start and which no daemon event of an external target can back (unknown, not this case's).
+  afterHalt = join(dir, 'after-halt.yaml');
+  writeFileSync(afterHalt, scenario('preflight-after-halt', '3s', '30s', 'skip: [stop-claims-verified]\n'));
   env = { ...base, STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken };
 }, 120_000);
 
@@ -253,5 +265,55 @@ describe('preflight and dead runs on the sim up stand-in', () => {
     expect((await release()).status).toBe(200);
     await redis.del(leaseKey(DEFAULT_KEY_PREFIX, live));
     expect(await engaged()).toEqual([]);
+  });
+
+  it("(d) a dead run's KillSwitch, broker halt and disabled proxy: each cleared by its own release, the bots Running again, the run passes", { timeout: 240_000 }, async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(ep.kubeconfig);
+    const k8s = kc.makeApiClient(CustomObjectsApi);
+    const listSwitches = async () => ((await k8s.listNamespacedCustomObject({ group: KUBE_GROUP, version: KUBE_VERSION, namespace: KUBE_NAMESPACE, plural: KILLSWITCH_PLURAL })) as { items: Array<{ metadata: { name: string } }> }).items.map((o) => o.metadata.name);
+    // Dead run 1 (no lease): a KillSwitch over the stat-arb fleet, as the crd path creates it.
+    const dead1 = 'dead-crd-run-1';
+    await k8s.createNamespacedCustomObject({
+      group: KUBE_GROUP, version: KUBE_VERSION, namespace: KUBE_NAMESPACE, plural: KILLSWITCH_PLURAL,
+      body: { apiVersion: KUBE_GROUP_VERSION, kind: KILLSWITCH_KIND, metadata: { name: 'killdrill-fleet-stat-arb-dead1', namespace: KUBE_NAMESPACE, labels: { ...MANAGED_BY, [RUN_LABEL]: runLabel(dead1) } }, spec: { scope: 'fleet', target: 'stat-arb', mode: 'cancel', reason: leverReason(dead1, 'crd', 'default') } },
+    });
+    const statArb = killKey(DEFAULT_KEY_PREFIX, 'fleet', 'stat-arb');
+    while (!(await redis.exists(statArb))) await sleep(100); // the operator engaged it
+    // Dead run 2: a halt level 2 (the trading daemons stopped), as the broker-level path pulls it.
+    const dead2 = 'dead-level-run-2';
+    const halt = await fetch(`${ep.brokerUrl}/halt/level`, { method: 'POST', headers: { authorization: `Bearer ${ep.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ level: 2, reason: leverReason(dead2, 'broker-level', 'kill.level=2') }) });
+    expect(halt.status).toBe(200);
+    // Dead run 3: a link-down it injected (the proxy disabled), by its record.
+    const dead3 = 'dead-link-run-3';
+    const proxies = (await (await fetch(`${ep.proxyUrl}/proxies`)).json()) as Record<string, { name: string; listen: string; upstream: string; enabled: boolean }>;
+    const baseline = Object.fromEntries(Object.keys(proxies).map((n) => [n, { enabled: true, toxics: [] }]));
+    const record: RunRecord = { runId: dead3, host: hostname(), pid: 999_999, startedAt: Date.now(), scenario: 'link', caseId: 'default', proxyUrl: ep.proxyUrl, baseline, faults: { 'link-down-1': { kind: 'link-down', links: ['broker-hosts.node-b'] } } };
+    await redis.hset(runsKey(DEFAULT_KEY_PREFIX), dead3, JSON.stringify(record));
+    const p = proxies['broker-hosts.node-b'];
+    expect((await fetch(`${ep.proxyUrl}/proxies/broker-hosts.node-b`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false, listen: p.listen, upstream: p.upstream }) })).status).toBe(200);
+    expect(await toxics()).toEqual(['broker-hosts.node-b disabled']);
+
+    const out = tmp('kd-pf-d-');
+    const r = await run(afterHalt, out);
+    expect(r.code, r.output).toBe(0);
+    const h = history(runDir(out));
+    const cleared = h.filter((o) => o.type === 'dead-run-cleared').map((c) => [c.runId, c.what, c.how, c.ok]);
+    expect(cleared).toEqual(
+      expect.arrayContaining([
+        [dead1, `KillSwitch ${KUBE_NAMESPACE}/killdrill-fleet-stat-arb-dead1`, 'deleted (the operator clears its key)', true],
+        [dead2, 'broker haltLevel 2', 'POST /halt/resume', true],
+        [dead3, 'proxy broker-hosts.node-b (disabled)', 'enabled again', true],
+      ]),
+    );
+    expect(cleared).toHaveLength(3);
+    expect(h.find((o) => o.type === 'preflight')).toMatchObject({ ok: true, notRunning: [] });
+    expect(JSON.parse(readFileSync(join(runDir(out), 'result.json'), 'utf8')).outcome).toBe('passed');
+    expect(await listSwitches()).toEqual([]);
+    expect(await engaged()).toEqual([]);
+    const status = (await (await fetch(`${ep.brokerUrl}/status`, { headers: { authorization: `Bearer ${ep.token}` } })).json()) as { haltLevel: number };
+    expect(status.haltLevel).toBe(0);
+    expect(await toxics()).toEqual([]);
+    expect(await killdrillKeys()).toEqual([]);
   });
 });

@@ -123,5 +123,9 @@ describe('a kill found engaged', () => {
     expect(botsCovered(halt, roster)).toEqual(['mm-1', 'sa-1']);
     expect(engagedProblem(halt, ownerOf(halt, liveness([])), botsCovered(halt, roster), ['sa-1'])).toMatch(/the broker's haltLevel 2 is already engaged/);
     expect(engagedProblem(halt, ownerOf(halt, liveness([])), botsCovered(halt, roster), ['ag-1'])).toBeNull();
+    // A bot list without tags cannot say which daemons a level stops: every bot is taken as covered.
+    const untagged = roster.map(({ tags: _t, ...b }) => b);
+    expect(botsCovered(halt, untagged)).toEqual(['mm-1', 'sa-1', 'ag-1']);
+    expect(engagedProblem(halt, ownerOf(halt, liveness([])), botsCovered(halt, untagged), ['ag-1'])).toMatch(/already engaged over 1 in-scope bot/);
   });
 });

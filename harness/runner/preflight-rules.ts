@@ -145,6 +145,8 @@ export function ownerOf(k: FoundKill, liveness: (runId: string) => RunLiveness):
 
 /** The bots of `roster` a found kill covers (a halt level by its own rules), by the harness's in-scope rules. */
 export function botsCovered(k: FoundKill, roster: RosterBot[]): string[] {
+  // Levels 2+ go by the daemons' tags; a bot list without any cannot say, so the halt is taken to cover every bot.
+  if (k.source === 'broker-halt' && (k.level ?? 0) >= 2 && !roster.some((b) => b.tags?.length)) return roster.map((b) => b.slug);
   const scope = k.source === 'broker-halt' ? { path: 'broker-level', scope: 'platform', target: 'platform', level: k.level, ...(k.asset ? { asset: k.asset } : {}) } : { path: 'redis', scope: k.scope, target: k.target };
   return inScopeBots(roster, scope).map((b) => b.slug);
 }

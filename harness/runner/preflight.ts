@@ -128,42 +128,44 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
     for (const r of others) problems.push(`killdrill: preflight: another killdrill run is drilling this target (${live(r.runId).why}; ${r.scenario} [${r.caseId}]); wait for it to end`);
     if (problems.length) throw fail();
 
-    // 3. A dead run's levers and faults: cleared, each recorded.
+    // 3. A dead run's faults and levers: cleared, each recorded.
     const record = (c: Cleared) => {
       cleared.push(c);
       emit({ type: 'dead-run-cleared', at: nowMs(), ...c });
     };
-    const isDead = (k: FoundKill): k is FoundKill & { runId: string } => ownerOf(k, live).owner === 'dead-run';
-    const order = (k: FoundKill) => (k.source === 'killswitch' ? 0 : k.source === 'broker-halt' ? 1 : 2);
-    const tried = new Set<string>();
-    let dead = kills.filter(isDead).sort((a, b) => order(a) - order(b));
-    if (dead.length) {
-      const until = nowMs() + CLEAR_WAIT_MS;
-      while (dead.length) {
-        for (const k of dead) {
-          // A KillSwitch's key is cleared by its operator; a halt's keys by the resume: try the key itself only once they had their turn.
-          if (tried.has(k.id)) continue;
-          if (k.source === 'redis-key' && k.by === 'operator' && dead.some((d) => d.source === 'killswitch') && nowMs() < until - CLEAR_WAIT_MS / 2) continue;
-          tried.add(k.id);
-          record(await clearKill(ep, redis, prefix, k));
-        }
-        if (nowMs() > until) break;
-        await sleep(250);
-        const [k2, s2, st2] = await Promise.all([readKillKeys(redis, prefix), withKube ? readKillSwitches(ep) : Promise.resolve([]), ep.brokerUrl ? getJson<BrokerStatus>(`${ep.brokerUrl}/status`, { ...(ep.token !== undefined ? { token: ep.token } : {}) }) : Promise.resolve(null)]);
-        const halt = st2 ? haltOf(st2) : null;
-        kills = [...k2, ...s2, ...(halt ? [halt] : [])];
-        await livenessOf(kills.flatMap((k) => (k.runId ? [k.runId] : [])));
-        dead = kills.filter(isDead).sort((a, b) => order(a) - order(b));
-        // A key released once that came back, or an operator's key past half the wait: tried again (once).
-        if (dead.length && dead.every((k) => tried.has(k.id)) && nowMs() > until - CLEAR_WAIT_MS / 2) for (const k of dead) if (k.source === 'redis-key') tried.delete(k.id);
-      }
-      for (const k of dead) problems.push(`killdrill: preflight: dead run ${k.runId}'s ${k.source === 'killswitch' ? `KillSwitch ${k.id}` : k.source === 'broker-halt' ? `broker ${k.id}` : `kill key ${k.id}`} is still engaged ${CLEAR_WAIT_MS / 1000} s after it was released; check the target's operator and broker`);
-    }
+    // Faults first, as a case's own end does: a link the dead run cut may be the one its lever's release goes through.
     for (const r of records.filter((x) => x.runId !== input.runId && live(x.runId).state === 'dead')) {
       const done = await clearFaults(r);
       for (const c of done) record(c);
       if (done.every((c) => c.ok)) await redis.hdel(runsKey(prefix), r.runId);
       else problems.push(...done.filter((c) => !c.ok).map((c) => c.error!));
+    }
+    const isDead = (k: FoundKill): k is FoundKill & { runId: string } => ownerOf(k, live).owner === 'dead-run';
+    const order = (k: FoundKill) => (k.source === 'killswitch' ? 0 : k.source === 'broker-halt' ? 1 : 2);
+    const attempts = new Map<string, number>();
+    let dead = kills.filter(isDead);
+    if (dead.length) {
+      const until = nowMs() + CLEAR_WAIT_MS;
+      const halfway = until - CLEAR_WAIT_MS / 2;
+      while (dead.length && nowMs() <= until) {
+        // One kind a pass, then a fresh look: KillSwitches (their operator clears their keys), then a halt
+        // (its resume clears its keys), then the keys still there. An operator's key, or a key that came
+        // back, is tried (again) only half-way through the wait; nothing more than twice.
+        const first = Math.min(...dead.map(order));
+        for (const k of dead.filter((d) => order(d) === first)) {
+          const n = attempts.get(k.id) ?? 0;
+          if (n >= 2 || ((n === 1 || (k.source === 'redis-key' && k.by === 'operator')) && nowMs() < halfway)) continue;
+          attempts.set(k.id, n + 1);
+          record(await clearKill(ep, redis, prefix, k));
+        }
+        await sleep(250);
+        const [k2, s2, st2] = await Promise.all([readKillKeys(redis, prefix), withKube ? readKillSwitches(ep) : Promise.resolve([]), ep.brokerUrl ? getJson<BrokerStatus>(`${ep.brokerUrl}/status`, { ...(ep.token !== undefined ? { token: ep.token } : {}) }) : Promise.resolve(null)]);
+        const halt = st2 ? haltOf(st2) : null;
+        kills = [...k2, ...s2, ...(halt ? [halt] : [])];
+        await livenessOf(kills.flatMap((k) => (k.runId ? [k.runId] : [])));
+        dead = kills.filter(isDead);
+      }
+      for (const k of dead) problems.push(`killdrill: preflight: dead run ${k.runId}'s ${k.source === 'killswitch' ? `KillSwitch ${k.id}` : k.source === 'broker-halt' ? `broker ${k.id}` : `kill key ${k.id}`} is still engaged ${CLEAR_WAIT_MS / 1000} s after it was released; check the target's operator and broker`);
     }
     for (const c of cleared.filter((x) => !x.ok)) if (c.error && !problems.includes(c.error)) problems.push(c.error);
     // A dead run's lease that has not expired yet (its process is gone from this host): removed with what it held.

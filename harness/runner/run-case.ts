@@ -90,9 +90,6 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     ctx.stop?.attach?.({ redisUrl: ep.redisUrl });
     const reads = readsOf(ep);
     emit({ type: 'fleet-up', endpoints: publicEndpoints(ep), at: nowMs() });
-    const t0 = nowMs();
-    // load.duration: the hard cap of the case, from the load's start.
-    const capAt = t0 + plan.maxDurationMs;
 
     // Roster: bots and their daemons' tags (for level scopes): the hosts' /daemons, else the bot list's own tags.
     const bots = await getJson<RosterBot[]>(reads.bots.url, { ...(reads.bots.token !== undefined ? { token: reads.bots.token } : {}) });
@@ -114,6 +111,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     } catch (err) {
       throw err instanceof PreflightInputError ? new InputError(err.message) : err;
     }
+    // The timeline (warm-up, faults, lever) runs from here: a preflight that waited (a dead run's lever cleared) takes none of it.
+    const t0 = nowMs();
+    // load.duration: the hard cap of the case, from the load's start.
+    const capAt = t0 + plan.maxDurationMs;
 
     // Observers: the history's sources.
     const obs = (observers = startObservers(ep, keyPrefix, emit));
