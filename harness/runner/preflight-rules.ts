@@ -34,6 +34,11 @@ export function clockOffset(samples: ClockSample[]): ClockOffset | null {
   return { offsetMs, rttMs, boundMs: Math.abs(offsetMs) + rttMs / 2, samples: ok.length };
 }
 
+/** What preflight will do, for `run --dry-run` (which runs none of it). */
+export function describePreflight(maxClockOffsetMs: number): string {
+  return `  preflight (before any fault or lever; a dry run probes nothing): clear a dead killdrill run's levers and faults (by run id and its record); every endpoint the case reads answers; every in-scope bot Running; no kill engaged over them (kill keys, KillSwitches, the broker's /status); the target's clock within ${maxClockOffsetMs} ms of the harness's (Redis TIME, offset ± RTT/2); then the run's lease`;
+}
+
 const fmt = (ms: number) => `${Math.round(ms * 10) / 10} ms`;
 
 /** Why the offset is not bounded within maxMs (null: it is). */

@@ -39,6 +39,8 @@ export interface RunScenarioOptions {
   stop?: CaseContext['stop'];
   /** `run --stop-on-no-restart`. */
   stopOnNoRestart?: boolean;
+  /** `run --max-clock-offset` (preflight). */
+  maxClockOffsetMs?: number;
 }
 
 export interface CaseOutcome {
@@ -110,6 +112,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
       ...(opts.observeFull ? {} : { judgeSoFar }),
       ...(opts.stop ? { stop: opts.stop } : {}),
       ...(opts.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
+      ...(opts.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: opts.maxClockOffsetMs } : {}),
     });
   } catch (err) {
     invalidInput = err instanceof InputError;
