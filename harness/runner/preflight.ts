@@ -63,7 +63,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
   const here = input.here ?? thisHost();
   const redisShown = withoutPassword(ep.redisUrl);
   const redis = new Redis(ep.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
+  let redisError = '';
+  redis.on('error', (e: Error) => void (redisError = e.message));
   const problems: string[] = [];
   const inputProblems: string[] = [];
   const cleared: Cleared[] = [];
@@ -72,15 +73,18 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
     const all = [...inputProblems, ...problems];
     emit({ type: 'preflight', ok: false, at: nowMs(), tookMs: nowMs() - startedAt, problems: all, cleared, ...figures });
     const msg = `${all.join('\n')}\nkilldrill: preflight failed, so no fault was injected and no lever pulled`;
-    return inputProblems.length ? new PreflightInputError(msg) : new Error(msg);
+    const e = inputProblems.length ? new PreflightInputError(msg) : new Error(msg);
+    failed.add(e);
+    return e;
   };
+  const failed = new WeakSet<Error>();
   const figures: Record<string, unknown> = { maxClockOffsetMs: maxMs, inScope: input.inScope.length };
   try {
     try {
       await redis.connect();
       await redis.ping();
     } catch (err) {
-      const m = describeError(err);
+      const m = [describeError(err), redisError].filter((x, i, a) => x && a.indexOf(x) === i).join(': ');
       (/NOAUTH|WRONGPASS|invalid password/i.test(m) ? inputProblems : problems).push(`killdrill: preflight: the target's Redis ${redisShown} does not answer: ${m}; check redis.url (and redis.passwordEnv) and that it is up`);
       throw fail();
     }
@@ -212,6 +216,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
     emit({ type: 'preflight', ok: true, at: nowMs(), tookMs: nowMs() - startedAt, problems: [], cleared, lease: leaseKey(prefix, input.runId), ...figures });
     keepRedis = true;
     return tracker(lease, () => redis.disconnect());
+  } catch (err) {
+    if (err instanceof Error && failed.has(err)) throw err;
+    // Anything else that broke (a read that failed half-way through clearing): recorded as preflight's own failure.
+    problems.push(`killdrill: preflight: ${describeError(err).replace(/^killdrill: /, '')}`);
+    throw fail();
   } finally {
     if (!keepRedis) redis.disconnect();
   }
