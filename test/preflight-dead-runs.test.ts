@@ -218,6 +218,8 @@ describe('preflight and dead runs on the sim up stand-in', () => {
       [deadRun, `toxic killdrill_latency_down on ${LINK}`, true],
       [deadRun, `toxic killdrill_latency_up on ${LINK}`, true],
     ]);
+    expect(second.output).toContain(`killdrill: preflight: cleared kill key ${KEY} left by dead run ${deadRun} (POST /killswitch/release)`);
+    expect(second.output).toContain(`killdrill: preflight: cleared toxic killdrill_latency_up on ${LINK} left by dead run ${deadRun} (DELETE)`);
     const pf = h.find((o) => o.type === 'preflight')!;
     expect(pf).toMatchObject({ ok: true, problems: [] });
     expect((pf.cleared as unknown[]).length).toBe(3);

@@ -61,8 +61,9 @@ const endpoints = (over: Partial<TargetEndpoints> = {}): TargetEndpoints => ({
 
 function input(over: Partial<PreflightInput> = {}) {
   const ops: OpInput[] = [];
-  const i: PreflightInput = { ep: endpoints(), keyPrefix: P, runId: 'run-now', scenario: 's', caseId: 'default', faults: [], bots, inScope: ['mm-1'], restartBudgetMs: 2000, emit: (o) => void ops.push(o), ...over };
-  return { i, ops };
+  const notes: string[] = [];
+  const i: PreflightInput = { ep: endpoints(), keyPrefix: P, runId: 'run-now', scenario: 's', caseId: 'default', faults: [], bots, inScope: ['mm-1'], restartBudgetMs: 2000, emit: (o) => void ops.push(o), note: (l) => void notes.push(l), ...over };
+  return { i, ops, notes };
 }
 const op = (ops: OpInput[]) => ops.find((o) => o.type === 'preflight')!;
 
@@ -94,8 +95,9 @@ describe('preflight', () => {
     await client.set(key, JSON.stringify({ mode: 'cancel', reason: leverReason('dead-1', 'redis', 'default'), by: 'killdrill', at: 1 }));
     const record: RunRecord = { runId: 'dead-1', host: 'elsewhere', pid: 1, startedAt: 1, scenario: 'x', caseId: 'default', proxyUrl: null, baseline: {}, faults: {} };
     await client.hset(runsKey(P), 'dead-1', JSON.stringify(record));
-    const { i, ops } = input();
+    const { i, ops, notes } = input();
     const pass = await preflight(i);
+    expect(notes).toEqual([`killdrill: preflight: cleared kill key ${key} left by dead run dead-1 (DEL (and a release event))`]);
     expect(ops.filter((o) => o.type === 'dead-run-cleared')).toEqual([expect.objectContaining({ runId: 'dead-1', what: `kill key ${key}`, how: 'DEL (and a release event)', ok: true })]);
     expect(await client.exists(key)).toBe(0);
     expect(await client.hexists(runsKey(P), 'dead-1')).toBe(0);

@@ -39,6 +39,8 @@ export interface PreflightInput {
   maxClockOffsetMs?: number;
   emit: Emit;
   here?: HostView;
+  /** Where each thing cleared of a dead run is told to the user as it happens (default: stderr). */
+  note?: (line: string) => void;
 }
 
 /** A passed preflight: the run's lease, and what it must know to leave the target's record right. */
@@ -133,9 +135,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
     if (problems.length) throw fail();
 
     // 3. A dead run's faults and levers: cleared, each recorded.
+    const note = input.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
     const record = (c: Cleared) => {
       cleared.push(c);
       emit({ type: 'dead-run-cleared', at: nowMs(), ...c });
+      note(c.ok ? `killdrill: preflight: cleared ${c.what} left by dead run ${c.runId} (${c.how})` : c.error ?? `killdrill: preflight: could not clear ${c.what} of dead run ${c.runId}`);
     };
     // Faults first, as a case's own end does: a link the dead run cut may be the one its lever's release goes through.
     for (const r of records.filter((x) => x.runId !== input.runId && live(x.runId).state === 'dead')) {
