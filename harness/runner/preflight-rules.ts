@@ -117,7 +117,7 @@ export function runLiveness(runId: string, lease: LeaseValue | null, here: HostV
     if (alive === false) return { state: 'dead', why: `killdrill run ${runId}'s lease names pid ${lease.pid} on this host (${here.host}), which is not running (killed)` };
     return { state: 'live', why: `killdrill run ${runId} (pid ${lease.pid} on ${lease.host}) is running and holds its lease` };
   }
-  return { state: 'live', why: `killdrill run ${runId} (pid ${lease.pid} on ${lease.host}) holds a live lease on the target` };
+  return { state: 'live', why: `killdrill run ${runId} (pid ${lease.pid} on ${lease.host}) holds a live lease on the target (if that run was killed, its lease expires within ${Math.round(lease.ttlMs / 1000)} s: run again then)` };
 }
 
 /** A kill found engaged on the target, wherever it was found. */
