@@ -40,6 +40,26 @@ export const effectEvidence = z
   .object({ seq: z.number(), key: z.string(), bot: z.string(), kind: z.string(), dispatchedAt: z.number(), receivedAt: z.number(), afterEngagedMs: z.number() })
   .strict();
 
+export const preflightEvidence = z
+  .object({
+    ok: z.boolean().describe('false: the case pulled no lever and injected no fault (errored)'),
+    tookMs: ms,
+    problems: z.array(z.string()).describe('why preflight refused, one killdrill: line each'),
+    clock: z
+      .object({ offsetMs: z.number(), rttMs: z.number(), boundMs: z.number(), samples: z.number() })
+      .strict()
+      .nullable()
+      .describe("the target's Redis clock against the harness's: offset from the fastest TIME round trip, ± rttMs/2; boundMs = |offset| + rtt/2; null: not measured"),
+    maxClockOffsetMs: z.number().nullable().describe('--max-clock-offset the bound was held to'),
+    endpoints: z.array(z.object({ endpoint: z.string(), url: z.string(), ok: z.boolean(), status: z.number().nullable(), ms: z.number() }).strict()),
+    cleared: z
+      .array(z.object({ runId: z.string(), what: z.string(), how: z.string(), ok: z.boolean() }).strict())
+      .describe("what a dead killdrill run had left on the target (its levers by run id, its faults by its record) and preflight cleared"),
+  })
+  .strict()
+  .nullable()
+  .describe('preflight before the lever (docs/safety.md); null: the history records none (the case ended before it)');
+
 export const runEvidenceSchema = z
   .object({
     schema: z.literal('killdrill/evidence@1'),
@@ -100,6 +120,7 @@ export const runEvidenceSchema = z
     verdicts: z.array(z.object({ checker: z.string(), valid: z.union([z.boolean(), z.literal('unknown')]), reason: z.string() }).strict()),
     faults: z
       .array(z.object({ id: z.string(), kind: z.string(), params: z.record(z.string(), z.unknown()), injectedAt: at, healedAt: at, healed: z.boolean() }).strict()),
+    preflight: preflightEvidence,
     signOff,
   })
   .strict();

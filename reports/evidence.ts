@@ -74,6 +74,7 @@ export function buildEvidence(view: RunView): RunEvidence {
     figuresFrom: view.figures.from,
     verdicts: view.verdicts.map((v) => ({ checker: v.checker, valid: v.valid, reason: v.summary })),
     faults: view.faults.map((f) => ({ id: f.id, kind: f.kind, params: f.params ?? {}, injectedAt: stamp(f.injectedAt), healedAt: stamp(f.healedAt), healed: typeof f.healedAt === 'number' })),
+    preflight: view.preflight,
     signOff: emptySignOff(),
   };
 }

@@ -53,6 +53,36 @@ export interface RunView {
   /** k6's load, one entry a second (load.k6; empty without it), and its script. */
   load: LoadSecond[];
   loadScript: string | null;
+  /** The history's `preflight` op, as the evidence shows it; null when there is none. */
+  preflight: PreflightSummary | null;
+}
+
+export interface PreflightSummary {
+  ok: boolean;
+  tookMs: number | null;
+  problems: string[];
+  clock: { offsetMs: number; rttMs: number; boundMs: number; samples: number } | null;
+  maxClockOffsetMs: number | null;
+  endpoints: Array<{ endpoint: string; url: string; ok: boolean; status: number | null; ms: number }>;
+  cleared: Array<{ runId: string; what: string; how: string; ok: boolean }>;
+}
+
+/** The `preflight` op of a history (harness/runner/preflight.ts), in the evidence's shape. */
+export function preflightFromHistory(history: HistoryOp[]): PreflightSummary | null {
+  const op = history.find((o) => o.type === 'preflight') as Record<string, unknown> | undefined;
+  if (!op) return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const arr = (v: unknown) => (Array.isArray(v) ? (v as Array<Record<string, unknown>>) : []);
+  const c = op.clock as Record<string, unknown> | null | undefined;
+  return {
+    ok: op.ok === true,
+    tookMs: num(op.tookMs),
+    problems: arr(op.problems).map(String),
+    clock: c && num(c.offsetMs) !== null ? { offsetMs: num(c.offsetMs)!, rttMs: num(c.rttMs) ?? 0, boundMs: num(c.boundMs) ?? 0, samples: num(c.samples) ?? 0 } : null,
+    maxClockOffsetMs: num(op.maxClockOffsetMs),
+    endpoints: arr(op.endpoints).map((e) => ({ endpoint: String(e.endpoint), url: String(e.url), ok: e.ok === true, status: num(e.status), ms: num(e.ms) ?? 0 })),
+    cleared: arr(op.cleared).map((e) => ({ runId: String(e.runId), what: String(e.what), how: String(e.how), ok: e.ok === true })),
+  };
 }
 
 export type RunTarget =
@@ -190,5 +220,6 @@ export function buildView(run: RunData): RunView {
     figures,
     load: loadSeconds(history),
     loadScript: (history.find((o) => o.type === 'load-start')?.script as string | undefined) ?? null,
+    preflight: preflightFromHistory(history),
   };
 }

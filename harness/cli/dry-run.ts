@@ -4,6 +4,7 @@ import type { ScenarioCase } from '../scenario/index.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
 import { describePlan, type PlanTarget } from '../runner/describe-plan.ts';
 import type { Io } from './validate-command.ts';
+import { describePreflight, DEFAULT_MAX_CLOCK_OFFSET_MS } from '../runner/preflight-rules.ts';
 
 export interface DryRunOptions {
   seed?: number;
@@ -13,6 +14,8 @@ export interface DryRunOptions {
   stopConditions?: string[];
   /** `--target`: what is drilled instead of each scenario's fleet. */
   target?: PlanTarget;
+  /** `--max-clock-offset`, as preflight would apply it. */
+  maxClockOffsetMs?: number;
 }
 
 export function printDryRun(cases: ScenarioCase[], o: DryRunOptions, io: Io): number {
@@ -22,6 +25,7 @@ export function printDryRun(cases: ScenarioCase[], o: DryRunOptions, io: Io): nu
       const plan = planFromScenario(x, o.seed);
       for (const l of describePlan(x, plan, o.runtimeName ?? c.scenario.runtime, o.stopConditions ?? [], o.target)) io.out(l);
     }
+    io.out(describePreflight(o.maxClockOffsetMs ?? DEFAULT_MAX_CLOCK_OFFSET_MS));
   }
   io.out(`killdrill: dry run: ${cases.length} case(s) planned; nothing was started, written or sent`);
   return 0;

@@ -1,7 +1,8 @@
 // `killdrill run <file|dir>…` (options: runSpec below).
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
-import { listScenarioFiles, loadScenarioFile, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
+import { listScenarioFiles, loadScenarioFile, parseDuration, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
+import { DEFAULT_MAX_CLOCK_OFFSET_MS } from '../runner/preflight-rules.ts';
 import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.ts';
 import { applyTarget, TargetRefused } from './run-target.ts';
 import { externalProxyRefusals } from '../faults/index.ts';
@@ -59,6 +60,7 @@ interface Selected {
   stop: StopOptions;
   target?: string;
   confirm?: string;
+  maxClockOffsetMs?: number;
 }
 
 /** At most this many fleets side by side. */
@@ -80,8 +82,9 @@ export const runSpec: CommandSpec = {
     'dry-run': { type: 'boolean', help: 'print the plan of every case (levers, faults, budgets, release, heals) and start, write or send nothing' },
     target: { type: 'string', value: 'FILE', help: "drill this target file instead of each scenario's fleet: (docs/targets.md)" },
     confirm: { type: 'string', value: 'ENV', help: "with --target: the target's environment name, required for production" },
+    'max-clock-offset': { type: 'string', value: 'DURATION', help: `preflight refuses a target whose clock may be further than this from the harness's (Redis TIME, offset ± RTT/2; default ${DEFAULT_MAX_CLOCK_OFFSET_MS}ms)` },
   },
-  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke, 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions and --dry-run: docs/safety.md',
+  epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke (a failed preflight too), 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions, preflight and --dry-run: docs/safety.md',
 };
 
 function select(argv: string[], io: Io): Selected | number {
@@ -102,6 +105,12 @@ function select(argv: string[], io: Io): Selected | number {
     if (flags.jobs !== undefined && (!/^\d+$/.test(flags.jobs) || jobs < 1 || jobs > MAX_JOBS)) throw new UsageError(`killdrill: --jobs must be an integer from 1 to ${MAX_JOBS}, not '${flags.jobs}'`);
     if (flags.junit !== undefined && flags.junit.trim() === '') throw new UsageError("killdrill: --junit needs a file name; give it as --junit report.xml");
     const stop = parseStopOptions(values);
+    let maxClockOffsetMs: number | undefined;
+    if (flags['max-clock-offset'] !== undefined) {
+      const ms = parseDuration(flags['max-clock-offset']);
+      if (ms === null || ms <= 0) throw new UsageError(`killdrill: --max-clock-offset must be a duration above 0 such as 250ms or 1s, not '${flags['max-clock-offset']}'`);
+      maxClockOffsetMs = ms;
+    }
     const dryRun = values['dry-run'] === true;
     if (dryRun && flags.junit !== undefined) throw new UsageError('killdrill: --dry-run writes no file; drop --junit (or --dry-run)');
     if (flags.runtime !== undefined && !['process', 'docker'].includes(flags.runtime)) throw new UsageError(`killdrill: --runtime must be process or docker, not '${flags.runtime}'`);
@@ -126,7 +135,7 @@ function select(argv: string[], io: Io): Selected | number {
       const ids = [...new Set(cases.map((c) => c.id))];
       throw new UsageError(`killdrill: no case '${flags.case}'; the cases are: ${ids.slice(0, 20).join(' | ')}`);
     }
-    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, stop, ...(flags.junit !== undefined ? { junit: flags.junit } : {}), ...(flags.target !== undefined ? { target: flags.target } : {}), ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}) };
+    return { cases: chosen, seed, out: flags.out ?? 'out', runtimeName: flags.runtime, jobs: Math.min(jobs, chosen.length), observeFull: values['observe-full'] === true, dryRun, stop, ...(flags.junit !== undefined ? { junit: flags.junit } : {}), ...(flags.target !== undefined ? { target: flags.target } : {}), ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}), ...(maxClockOffsetMs !== undefined ? { maxClockOffsetMs } : {}) };
   } catch (err) {
     io.err(err instanceof Error ? err.message : String(err));
     return EXIT.invalid;
@@ -163,7 +172,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
     }
   }
   // Before any runtime is made (after the target's refusals): a dry run starts, writes and sends nothing.
-  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop), ...(targetInfo ? { target: targetInfo } : {}) }, io);
+  if (sel.dryRun) return printDryRun(sel.cases, { ...(sel.seed !== undefined ? { seed: sel.seed } : {}), ...(sel.runtimeName ? { runtimeName: sel.runtimeName } : {}), stopConditions: describeStopOptions(sel.stop), ...(targetInfo ? { target: targetInfo } : {}), ...(sel.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: sel.maxClockOffsetMs } : {}) }, io);
   const runtimes = new Map<string, AnyRuntime>();
   for (const c of sel.cases) {
     const name = sel.runtimeName ?? c.scenario.runtime;
@@ -212,6 +221,7 @@ export async function runMain(argv: string[], deps: RunDeps = defaults): Promise
         ...(sel.observeFull ? { observeFull: true } : {}),
         ...(stop ? { stop } : {}),
         ...(sel.stop.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
+        ...(sel.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: sel.maxClockOffsetMs } : {}),
       };
       const print = (r: CaseOutcome, label: string, secs: number) => {
         const tag = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', interrupted: 'INTERRUPTED' }[r.outcome];

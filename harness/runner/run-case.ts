@@ -26,6 +26,7 @@ import { dirname } from 'node:path';
 const K6_HOLD_PAST_DURATION_MS = 30_000;
 /** How long k6 may take from its start to its first request. */
 const K6_START_TIMEOUT_MS = 30_000;
+import { preflight, PreflightInputError, type PreflightPass } from './preflight.ts';
 
 export interface CaseContext {
   runId: string;
@@ -45,6 +46,8 @@ export interface CaseContext {
   stopOnNoRestart?: boolean;
   /** A sequence's later leg (run-sequence.ts): the fleet traded before this case, like an external target. */
   fleetRanBefore?: boolean;
+  /** `run --max-clock-offset`: how far the target's clock may be from the harness's (preflight.ts; default 250 ms). */
+  maxClockOffsetMs?: number;
 }
 
 export interface CaseRun {
@@ -61,7 +64,13 @@ class Interrupted extends Error {}
 class Stopped extends Error {}
 
 export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun> {
-  const { emit, progress, signal } = ctx;
+  const { progress, signal } = ctx;
+  /** Preflight passed: the run's lease on the target, which follows every op (what is left behind if the harness dies). */
+  let pf: PreflightPass | null = null;
+  const emit: Emit = (op) => {
+    pf?.see(op);
+    ctx.emit(op);
+  };
   const keyPrefix = (plan.fleet.overrides.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX;
   let fleet: FleetHandle<TargetEndpoints> | null = null;
   let observers: Observers | null = null;
@@ -110,9 +119,6 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       if (sent === false) throw new InfraError(`killdrill: k6 exited before it sent a request: ${run.exited()}; see k6.log in the run directory`);
       if (sent === null) throw new InfraError(`killdrill: k6 sent no request within ${K6_START_TIMEOUT_MS / 1000} s of its start; see k6.log in the run directory`);
     }
-    const t0 = nowMs();
-    // load.duration: the hard cap of the case, from the load's start.
-    const capAt = t0 + plan.maxDurationMs;
 
     // Roster: bots and their daemons' tags (for level scopes): the hosts' /daemons, else the bot list's own tags.
     const bots = await getJson<RosterBot[]>(reads.bots.url, { ...(reads.bots.token !== undefined ? { token: reads.bots.token } : {}) });
@@ -127,6 +133,17 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
     if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
+
+    // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
+    try {
+      pf = await preflight({ ep, keyPrefix, runId: ctx.runId, scenario: plan.scenarioName, caseId: plan.caseId, faults: plan.faults, bots: roster, inScope, restartBudgetMs: plan.restartBudgetMs, ...(ctx.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: ctx.maxClockOffsetMs } : {}), emit });
+    } catch (err) {
+      throw err instanceof PreflightInputError ? new InputError(err.message) : err;
+    }
+    // The timeline (warm-up, faults, lever) runs from here: a preflight that waited (a dead run's lever cleared) takes none of it.
+    const t0 = nowMs();
+    // load.duration: the hard cap of the case, from the load's start.
+    const capAt = t0 + plan.maxDurationMs;
 
     // Observers: the history's sources.
     const obs = (observers = startObservers(ep, keyPrefix, emit));
@@ -227,6 +244,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // A case that ends with its kill still pulled (error, interrupt) releases it — this run's lever
     // only, faults healed first so the release can reach the fleet.
     if (pulled) await releaseOnAbort(pulled.release, emit);
+    // The lease goes; the record of what this run holds goes too unless a fault or the kill was left behind.
+    if (pf) await pf.end().catch(() => undefined);
     if (observers) await observers.stop();
     if (completed && fleet) await readJournal(readsOf(fleet.endpoints).journal, emit);
     progress.done();

@@ -43,6 +43,8 @@ export interface RunScenarioOptions {
   replayCase?: string;
   /** A sequence's later leg: the fleet ran before this case, so its ledger's backlog is not this case's load. */
   fleetRanBefore?: boolean;
+  /** `run --max-clock-offset` (preflight). */
+  maxClockOffsetMs?: number;
 }
 
 export interface CaseOutcome {
@@ -115,6 +117,7 @@ export async function runScenarioCase(c: ScenarioCase, opts: RunScenarioOptions)
       ...(opts.stop ? { stop: opts.stop } : {}),
       ...(opts.stopOnNoRestart ? { stopOnNoRestart: true } : {}),
       ...(opts.fleetRanBefore ? { fleetRanBefore: true } : {}),
+      ...(opts.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: opts.maxClockOffsetMs } : {}),
     });
   } catch (err) {
     invalidInput = err instanceof InputError;
