@@ -30,6 +30,19 @@ describe('stop-claims-verified', () => {
     expect(stopClaimsVerified(build(external, roster(PRINCIPAL), kill(1000, 3000), observed(20_000)), {}).valid).toBe(true);
   });
 
+  it("judges only this kill's claims: one made before the lever (an earlier drill's, a dead run's) is not contradicted by its daemon's restart since", () => {
+    // knox/broker claimed stopped at 200 (before the kill at 1000), restarted at 500 by that earlier release.
+    const earlier = [claim('knox', 'broker', 200), daemon('knox', 'broker', 'start', 500, 77)];
+    const v = stopClaimsVerified(build(roster(PRINCIPAL), kill(1000, 3000), ...earlier, observed(20_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details).toMatchObject({ claims: 0, beforeKill: 1 });
+    // On an external target it is not this kill's either: not a claim that makes the verdict unknown.
+    const external = { type: 'fleet-up', endpoints: { hosts: {} }, at: 0 };
+    expect(stopClaimsVerified(build(external, roster(PRINCIPAL), kill(1000, 3000), claim('tesseract', 'foresight', 200), observed(20_000)), {}).valid).toBe(true);
+    // The same claim made after the lever is judged, and fails (the daemon is running again, no release).
+    expect(stopClaimsVerified(build(roster(PRINCIPAL), kill(1000, 3000), claim('knox', 'broker', 1200), daemon('knox', 'broker', 'start', 1500, 77), observed(20_000)), {}).valid).toBe(false);
+  });
+
   it('fails on a successful no-op: the claim names the wrong host, no exit, bots keep trading', () => {
     const v = stopClaimsVerified(build(roster(PRINCIPAL), level(2), claim('knox', 'foresight', 2600), effect('foresight-doge-usd', 'order', 4000), observed(20_000)), {});
     expect(v.valid).toBe(false);

@@ -7,16 +7,23 @@ import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
 
+/** A claim stamped this long before the kill's issuedAt still counts as this kill's (the broker's clock against the harness's). */
+const CLAIM_CLOCK_SLACK_MS = 250;
+
 export const stopClaimsVerified: Checker = (h, e) => {
   const name = 'stop-claims-verified';
   const kill = h.lever('kill');
   if (!kill) return unknown(name, 'no kill lever was issued in this run, so there is nothing to verify');
-  const claims = h.claims().filter((c) => c.action === 'daemon-stopped' && c.ok);
+  // Claims the broker made before this kill belong to earlier levers (an earlier drill, a sequence's
+  // earlier leg, a dead run preflight cleared): their daemons were restarted since, by their own release.
+  const stops = h.claims().filter((c) => c.action === 'daemon-stopped' && c.ok);
+  const claims = stops.filter((c) => c.at >= kill.issuedAt - CLAIM_CLOCK_SLACK_MS);
+  const beforeKill = stops.length - claims.length;
   if (!claims.length) {
     if (kill.path === 'broker-level' && (kill.level ?? 0) >= 2 && kill.engagedAt !== null) {
       return unknown(name, `halt level ${kill.level} stops daemons, yet no stop claim was recorded (the broker audit observer saw none)`);
     }
-    return { checker: name, valid: true, summary: 'no stop claim was made, so there was none to contradict', details: { claims: 0 } };
+    return { checker: name, valid: true, summary: `no stop claim was made${beforeKill ? ` for this kill (${beforeKill} made before it were not this kill's)` : ''}, so there was none to contradict`, details: { claims: 0, beforeKill } };
   }
   // A target with no host to ask (an external one) shows no daemon exit at all: a claim cannot be checked, never contradicted.
   const up = (h.ops as ReadonlyArray<{ type: string; endpoints?: { hosts?: Record<string, string> } }>).find((o) => o.type === 'fleet-up');
