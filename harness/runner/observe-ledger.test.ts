@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { observeLedger } from './observe-ledger.ts';
+import { observeLedger, waitForBacklog } from './observe-ledger.ts';
 import { observerHealth } from './observer-health.ts';
 import { History, type Op, type OpInput } from '../history/index.ts';
 import { runCheckers } from '../checkers/index.ts';
@@ -74,11 +74,27 @@ describe('ledger observer failures', () => {
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
     const ledger = observeLedger({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/ledger` }, () => {}, () => {}, 10);
+    expect(ledger.caughtUp()).toBe(false);
     await ledger.flush();
-    expect([ledger.count(), ledger.fresh()]).toEqual([2, 0]);
+    expect([ledger.count(), ledger.fresh(), ledger.caughtUp()]).toEqual([2, 0, true]);
     n = 5;
     await ledger.flush();
     await ledger.stop();
     expect([ledger.count(), ledger.fresh()]).toEqual([5, 3]);
+  });
+});
+
+describe('waitForBacklog', () => {
+  const sleep = (until: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, until - Date.now())));
+  it('returns once the first full read is done', async () => {
+    let reads = 0;
+    await waitForBacklog({ caughtUp: () => ++reads > 3, count: () => 42 }, 5000, sleep);
+    expect(reads).toBe(4);
+  });
+  it('errors, naming how far it got, when the backlog is not read in time (the timeline never starts blind)', async () => {
+    await expect(waitForBacklog({ caughtUp: () => false, count: () => 15_000 }, 120, sleep)).rejects.toThrow(/ledger backlog was not read within 0.12 s \(15000 effects read so far\)/);
+  });
+  it("stops when the case's sleep throws (an abort or a stop condition)", async () => {
+    await expect(waitForBacklog({ caughtUp: () => false, count: () => 0 }, 5000, () => Promise.reject(new Error('interrupted')))).rejects.toThrow('interrupted');
   });
 });

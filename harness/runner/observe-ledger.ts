@@ -1,7 +1,8 @@
 // Polls the effect ledger of a venue or drop-copy (GET <ledger url>?after=SEQ) into `effect` ops.
 import { pollLoop, type PollLoop } from './poll-loop.ts';
 import { getJson, withQuery } from '../../lib/http.ts';
-import type { WireSource } from '../runtime/index.ts';
+import { InfraError, type WireSource } from '../runtime/index.ts';
+import { nowMs } from '../../contracts/index.ts';
 import type { LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
 
@@ -18,6 +19,8 @@ export interface LedgerObserver extends PollLoop {
   count(): number;
   /** Effects read after the first full read (what an external target did since the run began, not its backlog). */
   fresh(): number;
+  /** The first full read is done: every effect the ledger had when observing began has been read. */
+  caughtUp(): boolean;
 }
 
 export function observeLedger(ledger: WireSource, emit: Emit, onError: (e: unknown) => void, intervalMs = 100, onOk?: () => void): LedgerObserver {
@@ -39,5 +42,23 @@ export function observeLedger(ledger: WireSource, emit: Emit, onError: (e: unkno
     }
   };
   const loop = pollLoop(intervalMs, tick, onError, onOk);
-  return { ...loop, count: () => count, fresh: () => (backlog === null ? 0 : count - backlog) };
+  return { ...loop, count: () => count, fresh: () => (backlog === null ? 0 : count - backlog), caughtUp: () => backlog !== null };
+}
+
+/** How long the ledger observer may take to read a target's backlog before the case's timeline starts. */
+export const LEDGER_BACKLOG_TIMEOUT_MS = 60_000;
+
+/**
+ * Waits until the ledger observer has read every effect the ledger had when observing began (a running
+ * target's backlog), or errors after `timeoutMs` naming how far it got; `sleep` is the case's own (it
+ * throws on an abort or a stop condition).
+ */
+export async function waitForBacklog(ledger: Pick<LedgerObserver, 'caughtUp' | 'count'>, timeoutMs: number, sleep: (until: number) => Promise<void>): Promise<void> {
+  const start = nowMs();
+  while (!ledger.caughtUp()) {
+    if (nowMs() - start > timeoutMs) {
+      throw new InfraError(`killdrill: the target's ledger backlog was not read within ${timeoutMs / 1000} s (${ledger.count()} effects read so far), so the warm-up and the lever would run blind; point ledger.url at a venue or drop-copy whose history is shorter, or try again`);
+    }
+    await sleep(nowMs() + 50);
+  }
 }

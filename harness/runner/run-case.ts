@@ -9,6 +9,7 @@ import { getJson } from '../../lib/http.ts';
 import { leverReason } from '../kill-paths/run-marks.ts';
 import type { Decision } from '../checkers/decided.ts';
 import { startObservers, type Observers } from './observers.ts';
+import { LEDGER_BACKLOG_TIMEOUT_MS, waitForBacklog } from './observe-ledger.ts';
 import { scheduleFaults, type FaultSchedule } from './fault-schedule.ts';
 import { earlyEnd } from './early-end.ts';
 import { observeVenueBook } from './observe-venue-book.ts';
@@ -140,13 +141,16 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     } catch (err) {
       throw err instanceof PreflightInputError ? new InputError(err.message) : err;
     }
+    // Observers: the history's sources.
+    const obs = (observers = startObservers(ep, keyPrefix, emit));
+    // A target that traded before this case (external, or a sequence's later leg) has a ledger backlog: the
+    // warm-up counts only effects after it, so the timeline starts once the ledger observer has read it.
+    if (ep.external || ctx.fleetRanBefore) await waitForBacklog(obs.ledger, LEDGER_BACKLOG_TIMEOUT_MS, sleepUntil);
+
     // The timeline (warm-up, faults, lever) runs from here: a preflight that waited (a dead run's lever cleared) takes none of it.
     const t0 = nowMs();
     // load.duration: the hard cap of the case, from the load's start.
     const capAt = t0 + plan.maxDurationMs;
-
-    // Observers: the history's sources.
-    const obs = (observers = startObservers(ep, keyPrefix, emit));
 
     // Progress line.
     let lastCount = 0;
@@ -325,3 +329,4 @@ export function levelNeedsTags(kill: { path: string; level?: number }, bots: Arr
 export class InputError extends Error {
   override name = 'InputError';
 }
+
