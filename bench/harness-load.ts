@@ -6,15 +6,13 @@
 // over the observed window (fleet-up → observers-stopped), split by endpoint and command.
 //   node bench/harness-load.ts [--bots 1000] [--case kill.mode=cancel]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KUBE_NAMESPACE } from '../contracts/index.ts';
+import { CLI, startStandIn } from './support/stand-in.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
 const { values } = parseArgs({ options: { bots: { type: 'string', default: '1000' }, case: { type: 'string', default: 'kill.mode=cancel' } } });
 const BOTS = Number(values.bots);
 if (!Number.isInteger(BOTS) || BOTS < 1) {
@@ -22,44 +20,16 @@ if (!Number.isInteger(BOTS) || BOTS < 1) {
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'kd-harness-load-'));
-const env = { ...process.env };
-delete env.KILLDRILL_PORT_BLOCK;
-
-writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ preset: 'alphaswarm', bots: BOTS, seed: 1, dataDir: join(dir, 'data') }));
-const standIn = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', join(dir, 'fleet.json')], { detached: true, stdio: ['pipe', 'pipe', 'inherit'], env });
-const stop = () => {
-  try {
-    process.kill(-standIn.pid!, 'SIGTERM');
-  } catch {
-    // gone
-  }
-};
-process.once('SIGINT', () => (stop(), process.exit(130)));
+const standIn = await startStandIn(dir, BOTS);
+process.once('SIGINT', () => void standIn.stop().then(() => process.exit(130)));
 try {
-  const t0 = performance.now();
-  const ep = await new Promise<Record<string, string>>((resolve, reject) => {
-    createInterface({ input: standIn.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Record<string, string>));
-    standIn.once('exit', (c) => reject(new Error(`sim up exited ${c}`)));
-  });
-  standIn.stdout!.on('data', () => {});
-  console.log(`stand-in: alphaswarm, ${BOTS} bots, up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const target = join(dir, 'stand-in.yaml');
-  writeFileSync(target, [
-    'kind: external', 'name: harness-load-stand-in', 'environment: staging', 'allowDrill: true',
-    `redis: { url: "${ep.redisUrl}" }`,
-    `broker: { url: "${ep.brokerUrl}", tokenEnv: STANDIN_TOKEN, releaseTokenEnv: STANDIN_RELEASE_TOKEN }`,
-    `ledger: { url: "${ep.venueUrl}/ledger" }`,
-    `journal: { url: "${ep.brokerUrl}/journal", tokenEnv: STANDIN_TOKEN }`,
-    `venue: { url: "${ep.venueUrl}" }`,
-    'phases: { source: redis-stream }',
-    `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
-    `kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`, '',
-  ].join('\n'));
+  console.log(`stand-in: alphaswarm, ${BOTS} bots, up in ${standIn.startS.toFixed(1)} s`);
+  const target = standIn.target;
   const counts = join(dir, 'counts.json');
   const out = join(dir, 'out');
   const run = spawn(process.execPath, ['--import', join(import.meta.dirname, 'support', 'count-requests.ts'), CLI, 'run', join(ROOT, 'scenarios/paths/rest.yaml'), '--case', values.case, '--target', target, '--out', out], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...env, STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken, KILLDRILL_COUNT_OUT: counts },
+    env: { ...standIn.env, KILLDRILL_COUNT_OUT: counts },
   });
   const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
   const runDir = join(out, 'runs', readdirSync(join(out, 'runs'))[0]);
@@ -90,7 +60,6 @@ try {
   console.log(`  HTTP requests: ${(sum('http') / secs).toFixed(1)}/s mean, ${peakHttp}/s peak; Redis commands: ${(sum('redis') / secs).toFixed(1)}/s mean, ${peakRedis}/s peak`);
   for (const [k, n] of Object.entries(total).sort((a, b) => b[1] - a[1])) console.log(`    ${k.padEnd(28)} ${(n / secs).toFixed(1)}/s  (${n})`);
 } finally {
-  stop();
-  await new Promise((r) => setTimeout(r, 3000));
+  await standIn.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -93,7 +93,9 @@ describe('broker REST API', () => {
     await redis.hset(phaseHashKey(prefix), slug, JSON.stringify({ slug, phase: 'Draining', at: 1234.5 }));
     const b = (await api(f.url, 'GET', '/bots', f.file.token)).body.find((x: { slug: string }) => x.slug === slug);
     const t = f.file.topology.bots[0];
-    expect(b).toEqual({ slug, host: t.host, daemon: t.daemon, fleet: t.fleet, tenant: t.tenant, group: t.group, class: t.class, asset: t.asset, capability: t.capability, run: t.run, phase: 'Draining', since: 1234.5 });
+    const tags = f.file.topology.hosts.find((h) => h.name === t.host)!.daemons.find((x) => x.name === t.daemon)!.tags;
+    expect(tags.length).toBeGreaterThan(0);
+    expect(b).toEqual({ slug, host: t.host, daemon: t.daemon, fleet: t.fleet, tenant: t.tenant, group: t.group, class: t.class, asset: t.asset, capability: t.capability, run: t.run, tags, phase: 'Draining', since: 1234.5 });
   });
 
   it('GET /audit pages every flip in order', async () => {
