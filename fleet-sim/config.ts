@@ -13,7 +13,7 @@ const classSpec = z
 
 export const FleetConfigSchema = z
   .object({
-    preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+    preset: z.enum(['alphaswarm', 'principal', 'agents']).default('alphaswarm'),
     bots: z.number().int().min(1).max(20_000).optional(),
     bugs: z.array(z.enum(BUGS)).default([]),
     pollIntervalS: z.number().min(0.05).max(3600).default(5),

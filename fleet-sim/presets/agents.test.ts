@@ -12,7 +12,7 @@ describe('agents preset', () => {
     expect(new Set(t.bots.map((b) => b.slug)).size).toBe(24);
     expect(t.bots.every((b) => b.class === 'agent' && b.group === 'agents' && b.run === `run-${b.slug}`)).toBe(true);
     const workers = t.hosts.flatMap((h) => h.daemons.filter((d) => d.kind === 'agents').map((d) => `${h.name}/${d.name}`));
-    expect(workers).toEqual(['agent-a/worker-1', 'agent-a/worker-2', 'agent-b/worker-1', 'agent-b/worker-2']);
+    expect(workers).toEqual(['agent-a/agent-a-w1', 'agent-a/agent-a-w2', 'agent-b/agent-b-w1', 'agent-b/agent-b-w2']);
     for (const w of workers) expect(t.bots.some((b) => `${b.host}/${b.daemon}` === w)).toBe(true);
     expect(agentsTopology()).toEqual(t);
   });
