@@ -12,6 +12,12 @@ export const AGENT_HOSTS = ['agent-a', 'agent-b'] as const;
 export const AGENT_WORKERS_PER_HOST = 2;
 export const AGENTS_DEFAULT_RUNS = 24;
 
+/**
+ * A run's capability in the roster: `llm` (fleet-sim/agents/providers.ts LLM_CAPABILITY), the one
+ * capability whose kill parks the whole run (a tool's capability freezes only that tool).
+ */
+export const AGENT_RUN_CAPABILITY = 'llm';
+
 /** The daemon kind of an agent worker (the orchestrator maps it to fleet-sim/agents/main.ts). */
 export const AGENT_WORKER_KIND = 'agents' as const;
 
@@ -22,7 +28,7 @@ export function agentsTopology(nRuns = AGENTS_DEFAULT_RUNS): Topology {
   for (const tenant of AGENT_TENANTS)
     for (const feature of AGENT_FEATURES) {
       const { host, daemon } = workers[w++ % workers.length];
-      slots.push({ host, daemon, fleet: feature, tenant, group: 'agents', class: 'agent', capability: 'tool-calls', slugPrefix: `ag-${tenant}-${feature}`, assets: ['run'] });
+      slots.push({ host, daemon, fleet: feature, tenant, group: 'agents', class: 'agent', capability: AGENT_RUN_CAPABILITY, slugPrefix: `ag-${tenant}-${feature}`, assets: ['run'] });
     }
   const bots = spreadBots(nRuns, slots);
   const used = new Set(bots.map((b) => `${b.host}/${b.daemon}`));
