@@ -52,7 +52,7 @@ describe('sim up --preset agents', () => {
       // The runs are in the broker's roster as bots of class agent (tenant, feature as fleet, run).
       const bots = await getJson<Array<{ slug: string; class: string; tenant: string; fleet: string; run: string; capability: string; phase: string }>>(`${l.brokerUrl}/bots`, l.token);
       expect(bots).toHaveLength(8);
-      for (const b of bots) expect(b).toMatchObject({ class: 'agent', capability: 'llm', run: `run-${b.slug}`, phase: 'Running' });
+      for (const b of bots) expect(b).toMatchObject({ class: 'agent', capability: `${b.fleet}-agent`, run: `run-${b.slug}`, phase: 'Running' });
 
       // A write tool's effect leaves through the gateway into the venue ledger, with the call's effect key.
       let writes: Call[] = [];

@@ -13,10 +13,10 @@ export const AGENT_WORKERS_PER_HOST = 2;
 export const AGENTS_DEFAULT_RUNS = 24;
 
 /**
- * A run's capability in the roster: `llm` (fleet-sim/agents/providers.ts LLM_CAPABILITY), the one
- * capability whose kill parks the whole run (a tool's capability freezes only that tool).
+ * A run's own capability in the roster: `<feature>-agent`. Its kill stops the whole run like a run
+ * kill (fleet-sim/agents/worker.ts runKeys); a tool's capability or `llm` gates only those calls.
  */
-export const AGENT_RUN_CAPABILITY = 'llm';
+export const agentRunCapability = (feature: string): string => `${feature}-agent`;
 
 /** The daemon kind of an agent worker (the orchestrator maps it to fleet-sim/agents/main.ts). */
 export const AGENT_WORKER_KIND = 'agents' as const;
@@ -28,7 +28,7 @@ export function agentsTopology(nRuns = AGENTS_DEFAULT_RUNS): Topology {
   for (const tenant of AGENT_TENANTS)
     for (const feature of AGENT_FEATURES) {
       const { host, daemon } = workers[w++ % workers.length];
-      slots.push({ host, daemon, fleet: feature, tenant, group: 'agents', class: 'agent', capability: AGENT_RUN_CAPABILITY, slugPrefix: `ag-${tenant}-${feature}`, assets: ['run'] });
+      slots.push({ host, daemon, fleet: feature, tenant, group: 'agents', class: 'agent', capability: agentRunCapability(feature), slugPrefix: `ag-${tenant}-${feature}`, assets: ['run'] });
     }
   const bots = spreadBots(nRuns, slots);
   const used = new Set(bots.map((b) => `${b.host}/${b.daemon}`));

@@ -27,8 +27,8 @@ export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal' | 'agents', Reco
     capability: 'order-entry',
     run: 'run-foresight-doge-usd',
   },
-  // The agent fleet (fleet-sim/presets/agents.ts): capability `llm` parks every run (a tool's
-  // capability freezes only that tool, which no bot phase shows; docs/agents.md).
+  // The agent fleet (fleet-sim/presets/agents.ts): a run's own capability is `<feature>-agent` (a
+  // tool's capability or `llm` gates only those calls, which no bot phase shows; docs/agents.md).
   agents: {
     platform: 'platform',
     bot: 'ag-acme-support-run',
@@ -36,7 +36,7 @@ export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal' | 'agents', Reco
     tenant: 'acme',
     group: 'agents',
     asset: 'run',
-    capability: 'llm',
+    capability: 'support-agent',
     run: 'run-ag-acme-support-run',
   },
 };
