@@ -12,3 +12,10 @@ describe('FleetConfig.proxyUrl', () => {
     expect(() => parseFleetConfig({ proxyUrl: 'https://localhost:8474' })).toThrow(/proxyUrl: scheme 'https' is not accepted/);
   });
 });
+
+describe('FleetConfig.preset agents', () => {
+  it('is accepted, and refuses catalog bugs (the agent workers plant none), naming the field', () => {
+    expect(parseFleetConfig({ preset: 'agents' }).preset).toBe('agents');
+    expect(() => parseFleetConfig({ preset: 'agents', bugs: ['fail-open'] })).toThrow(/bugs: the agents preset's workers plant no catalog bug \(fail-open/);
+  });
+});

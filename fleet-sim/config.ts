@@ -13,7 +13,7 @@ const classSpec = z
 
 export const FleetConfigSchema = z
   .object({
-    preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+    preset: z.enum(['alphaswarm', 'principal', 'agents']).default('alphaswarm'),
     bots: z.number().int().min(1).max(20_000).optional(),
     bugs: z.array(z.enum(BUGS)).default([]),
     pollIntervalS: z.number().min(0.05).max(3600).default(5),
@@ -36,7 +36,11 @@ export const FleetConfigSchema = z
       })
       .optional(),
   })
-  .strict();
+  .strict()
+  // The catalog bugs are the bot daemons' code paths; the agent workers (preset agents) have none yet.
+  .superRefine((c, ctx) => {
+    if (c.preset === 'agents' && c.bugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers plant no catalog bug (${c.bugs.join(', ')} are the bot daemons'); drop bugs or use preset alphaswarm or principal` });
+  });
 
 export type FleetConfigInput = z.input<typeof FleetConfigSchema>;
 export type FleetConfig = z.output<typeof FleetConfigSchema> & { classes: Record<BotClass, ClassSpec> };

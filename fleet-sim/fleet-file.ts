@@ -29,6 +29,8 @@ export interface FleetFile {
     supervisors: Record<string, number>;
     /** The Kubernetes API subset (CRD path); absent until the fleet has an apiserver. */
     apiserver?: number;
+    /** Each agent worker's control port (GET /calls, /runs, /queue; docs/agents.md), by daemon name. */
+    agents?: Record<string, number>;
   };
   /** Path of the kubeconfig written for the apiserver (CRD path). */
   kubeconfig?: string;

@@ -6,8 +6,8 @@ export const simUpSpec: CommandSpec = {
   name: 'killdrill sim up',
   summary: 'Start the simulated fleet alone and print its endpoints (REST, Redis, ledger, kubeconfig); run until Ctrl-C, SIGTERM or (stdin a pipe) stdin EOF, then stop everything it started.',
   options: {
-    preset: { type: 'string', value: 'alphaswarm|principal', help: 'the fleet preset (default: alphaswarm)' },
-    bots: { type: 'string', value: 'N', help: "number of bots (default: the preset's)" },
+    preset: { type: 'string', value: 'alphaswarm|principal|agents', help: 'the fleet preset (default: alphaswarm; agents: the agent workers of seed 004, docs/agents.md)' },
+    bots: { type: 'string', value: 'N', help: "number of bots, for agents of root runs (default: the preset's)" },
     bugs: { type: 'string', value: 'a,b', help: 'catalog bugs to plant, comma-separated (default: none)' },
     'poll-interval-s': { type: 'string', value: 'S', help: "the bots' kill-key poll interval in seconds (default: 5)" },
     config: { type: 'string', value: 'FILE', help: 'a JSON file of FleetConfig fields (docs/contracts.md §1); the options above override it' },

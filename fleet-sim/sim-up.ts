@@ -78,6 +78,10 @@ export async function simUp(args: string[]): Promise<number> {
     }
     throw err;
   }
+  if (parsed.runtime === 'docker' && config.preset === 'agents') {
+    process.stderr.write("killdrill: the agents preset runs as processes only (its workers' control ports are not published from containers); drop --runtime docker\n");
+    return 2;
+  }
   const docker = parsed.runtime === 'docker' ? await import('./docker/run-containers.ts') : null;
   // In containers redis-server is the image's (docs/docker.md).
   const redisServer = docker ? '/usr/bin/redis-server' : findRedisServer();
@@ -151,6 +155,8 @@ export async function simUp(args: string[]): Promise<number> {
       releaseToken: f.releaseToken,
       controlUrl: `http://127.0.0.1:${f.ports.control}`,
       hosts: Object.fromEntries(f.topology.hosts.map((h) => [h.name, fleet.supervisorUrl(h.name)])),
+      // The agents preset: each worker's control API (GET /calls, /runs, /queue), by daemon name.
+      ...(f.ports.agents ? { agents: Object.fromEntries(Object.entries(f.ports.agents).map(([w, p]) => [w, `http://127.0.0.1:${p}`])) } : {}),
       dataDir,
       ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
       proxyUrl: plan.proxyUrl,

@@ -17,6 +17,8 @@ export interface RunSpec {
   feature: string;
   group: string;
   asset: string;
+  /** The run's own capability (the roster's, e.g. `support-agent`): its kill stops the whole run, like a run kill. */
+  capability?: string;
   /** A child's parent run: the child is in its parent's run scope too. */
   parent?: string;
 }

@@ -81,7 +81,7 @@ export class AgentWorker {
     this.name = name;
     this.roots = fleet.topology.bots
       .filter((b) => b.host === host && b.daemon === name)
-      .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset }));
+      .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset, capability: b.capability }));
     this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: [] });
     this.journal = new Journal(c.dataDir, host, name);
     this.phaseLog = new PhaseLog(c.dataDir, host, name);
@@ -156,9 +156,13 @@ export class AgentWorker {
   }
 
   /** Every key that puts a run in scope, less the capability (a child is in its parent's run scope too). */
+  /**
+   * The keys that stop the whole run: the bot keys of its root (the run's own capability, the
+   * roster's, included — not a tool's or `llm`, which gate only their calls).
+   */
   private runKeys(spec: RunSpec): string[] {
     const capKey = killKey(this.prefix, 'capability', '');
-    const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: '', run: spec.run_id }).filter((x) => x !== capKey);
+    const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: spec.capability ?? '', run: spec.run_id }).filter((x) => x !== capKey);
     if (spec.parent) k.push(killKey(this.prefix, 'run', spec.parent));
     return k;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +39,19 @@ describe('bundleModules', () => {
     expect(out).toEqual({ value: 'one', depUrl: pathToFileURL(dep).href, url: pathToFileURL(entry).href, dirname: dir, filename: entry });
   });
 
+  it("keeps a package's import.meta.url naming its own file, so an asset read beside it is found (msw's llhttp.wasm)", async () => {
+    const pkg = join(dir, 'node_modules', 'asset-pkg');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'asset-pkg', type: 'module', main: 'index.js' }));
+    writeFileSync(join(pkg, 'asset.txt'), 'beside the package');
+    writeFileSync(join(pkg, 'index.js'), "import { readFileSync } from 'node:fs';\nexport const asset = readFileSync(new URL('./asset.txt', import.meta.url), 'utf8');\n");
+    const entry = join(dir, 'uses-pkg.ts');
+    writeFileSync(entry, "import { asset } from 'asset-pkg';\nconsole.log(JSON.stringify({ asset }));\n");
+    const map = await bundleModules([entry]);
+    expect(map[entry]).toMatch(/\.mjs$/);
+    expect(run(map[entry])).toEqual({ asset: 'beside the package' });
+  });
+
   it('reuses a bundle while its inputs are unchanged, and rebuilds when one changes (never runs stale code)', async () => {
     const { entry, dep } = fixture('one');
     const first = (await bundleModules([entry]))[entry];
@@ -50,6 +63,17 @@ describe('bundleModules', () => {
     const rebuilt = (await bundleModules([entry]))[entry];
     expect(rebuilt).not.toBe(first);
     expect(run(rebuilt).value).toBe('two');
+  });
+
+  it('rebuilds a bundle made by another version of the bundler (its manifest names another bundle.ts)', async () => {
+    const { entry } = fixture('one');
+    const first = (await bundleModules([entry]))[entry];
+    const out = join(dir, 'out');
+    const manifest = join(out, readdirSync(out).find((f) => f.endsWith('.json'))!);
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), bundler: 'another' }));
+    const again = (await bundleModules([entry]))[entry];
+    expect(run(again).value).toBe('one');
+    expect(JSON.parse(readFileSync(manifest, 'utf8')).bundler).not.toBe('another');
   });
 
   it('leaves out a module it cannot bundle, saying why (it then runs from source)', async () => {

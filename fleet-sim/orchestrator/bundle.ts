@@ -2,28 +2,34 @@
 // processes do not each resolve, read and type-strip the same hundreds of files (ioredis,
 // @kubernetes/client-node and our own) at boot: the start of a fleet is bound by CPU on a
 // 2-core machine (docs/benchmarks.md). The code that runs is the same code:
-// - `import.meta.url`/`dirname`/`filename` in every bundled file of ours keep naming the
-//   source file (so paths computed from them do not move to the bundle's directory);
+// - `import.meta.url`/`dirname`/`filename` in every bundled file (ours and the packages') keep
+//   naming the source file (so paths computed from them, and assets read beside them, do not
+//   move to the bundle's directory);
 // - a bundle is reused only while every input esbuild read has the same content (sha-256 of
-//   each input, recorded beside the bundle): an edited source is never run stale;
+//   each input, recorded beside the bundle) and this file too: an edited source, or an edited
+//   way of bundling, is never run stale;
 // - any failure to bundle falls back to running the source module (and says so once).
 // `KILLDRILL_BUNDLE=0` turns bundling off (the fleet then runs its .ts files as before).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MODULES, REPO_DIR } from './paths.ts';
 
 /** The fleet's node modules that are bundled (the fault proxy runs from source: it is small, and checks argv[1] to run as main). */
-export const BUNDLED_MODULES: readonly string[] = [MODULES.broker, MODULES.operator, MODULES.apiserver, MODULES.bots, MODULES.watchdog, MODULES.gateway, MODULES.venue, MODULES.supervisor];
+export const BUNDLED_MODULES: readonly string[] = [MODULES.broker, MODULES.operator, MODULES.apiserver, MODULES.bots, MODULES.agents, MODULES.watchdog, MODULES.gateway, MODULES.venue, MODULES.supervisor];
 
 const BANNER = "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);";
 
 interface Manifest {
   bundle: string;
   inputs: Record<string, string>;
+  /** sha-256 of this file when the bundle was built: a change to how bundles are made rebuilds them. */
+  bundler?: string;
 }
+
+const BUNDLER = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
 
 function sha(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -45,6 +51,7 @@ function fresh(manifestFile: string, memo: Map<string, string>): string | null {
   let m: Manifest;
   try {
     m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    if (m.bundler !== BUNDLER) return null;
     for (const [file, hash] of Object.entries(m.inputs)) if (fileHash(file, memo) !== hash) return null;
     if (!existsSync(m.bundle)) return null;
   } catch {
@@ -53,12 +60,12 @@ function fresh(manifestFile: string, memo: Map<string, string>): string | null {
   return m.bundle;
 }
 
-/** Rewrites import.meta.* in our own files to the source file's own values. */
+/** Rewrites import.meta.* in every bundled file to the source file's own values. */
 const keepSourceMeta = {
   name: 'keep-source-import-meta',
   setup(build: { onLoad: (o: { filter: RegExp }, cb: (a: { path: string }) => { contents: string; loader: 'ts' | 'js' } | undefined) => void }) {
+    // Packages too: @mswjs/interceptors (the agent workers' msw) reads its llhttp.wasm beside its own file.
     build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
-      if (args.path.includes('/node_modules/')) return undefined;
       const src = readFileSync(args.path, 'utf8');
       if (!src.includes('import.meta')) return undefined;
       const contents = src
@@ -108,7 +115,7 @@ async function build(module: string, dir: string, key: string): Promise<string> 
   renameSync(out, final);
   prune(dir, key, final);
   const manifest = join(dir, `${key}.json`);
-  writeFileSync(`${manifest}.${process.pid}`, JSON.stringify({ bundle: final, inputs } satisfies Manifest));
+  writeFileSync(`${manifest}.${process.pid}`, JSON.stringify({ bundle: final, inputs, bundler: BUNDLER } satisfies Manifest));
   renameSync(`${manifest}.${process.pid}`, manifest);
   return final;
 }

@@ -37,7 +37,8 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
   const hosts = topology.hosts.map((h) => h.name);
   const draft = linkUpstreams(topology, { redis: 0, gatewayTcp: 0, venueTcp: 0, supervisors: {} });
   const external = config.proxyUrl ?? null;
-  const ports = await freePorts(8 + hosts.length + draft.length);
+  const agentWorkers = topology.hosts.flatMap((h) => h.daemons).filter((d) => d.kind === 'agents').map((d) => d.name);
+  const ports = await freePorts(8 + hosts.length + agentWorkers.length + draft.length);
   let i = 0;
   const next = () => ports[i++];
   const redis = next();
@@ -49,6 +50,7 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
   const proxyPort = next();
   const apiserver = next();
   const supervisors = Object.fromEntries(hosts.map((h) => [h, next()]));
+  const agents = Object.fromEntries(agentWorkers.map((w) => [w, next()]));
   const links: Links = {};
   const netLinks: Links = {};
   const aliases: Record<string, string> = Object.fromEntries(['redis', 'proxy', 'venue', 'gateway', 'apiserver', ...hosts.map((h) => `supervisor.${h}`)].map((c) => [c, networkAlias(c)]));
@@ -66,7 +68,7 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
     token: randomBytes(24).toString('hex'),
     releaseToken: randomBytes(24).toString('hex'),
     redis: { host: '127.0.0.1', port: redis },
-    ports: { broker, venueHttp, venueTcp, gatewayTcp, control, supervisors, apiserver },
+    ports: { broker, venueHttp, venueTcp, gatewayTcp, control, supervisors, apiserver, ...(agentWorkers.length ? { agents } : {}) },
     // Every fleet has an apiserver (the CRD path); only alphaswarm runs the KillSwitch operator.
     kubeconfig: join(config.dataDir, 'kubeconfig'),
     links,

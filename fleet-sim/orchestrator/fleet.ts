@@ -24,7 +24,7 @@ const STOP_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function daemonModule(d: DaemonSpec): string {
-  return d.kind === 'broker' ? MODULES.broker : d.kind === 'operator' ? MODULES.operator : d.kind === 'watchdog' ? MODULES.watchdog : MODULES.bots;
+  return d.kind === 'broker' ? MODULES.broker : d.kind === 'operator' ? MODULES.operator : d.kind === 'watchdog' ? MODULES.watchdog : d.kind === 'agents' ? MODULES.agents : MODULES.bots;
 }
 
 export class Fleet {
@@ -114,6 +114,9 @@ export class Fleet {
     const sup = this.supervisors.get(host)!;
     for (const d of h.daemons) {
       const args = d.kind === 'broker' || d.kind === 'operator' ? [this.plan.fleetPath] : [this.plan.fleetPath, host, d.name];
+      // An agent worker's control port is fixed by the plan: the URL in sim up's line survives a restart.
+      const port = d.kind === 'agents' ? this.plan.file.ports.agents?.[d.name] : undefined;
+      if (port !== undefined) args.push('--port', String(port));
       const info = await sup.load({ name: d.name, module: daemonModule(d), args, env: {}, keepAlive: d.keepAlive, tags: d.tags });
       if (info.pid) this.pids.add({ name: d.name, kind: 'daemon', host, pid: info.pid });
     }

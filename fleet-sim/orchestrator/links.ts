@@ -15,7 +15,8 @@ export interface LinkTargets {
 export function linkUpstreams(topology: Topology, t: LinkTargets): Array<{ name: string; upstreamPort: number; upstream: string }> {
   const out: Array<{ name: string; upstreamPort: number; upstream: string }> = [];
   for (const h of topology.hosts) {
-    if (!h.daemons.some((d) => d.kind === 'bots')) continue;
+    // Agent workers use the bot daemons' links (kill keys, phases, BullMQ on Redis; effects to the gateway).
+    if (!h.daemons.some((d) => d.kind === 'bots' || d.kind === 'agents')) continue;
     out.push({ name: `bots-redis-sub.${h.name}`, upstreamPort: t.redis, upstream: 'redis' });
     out.push({ name: `bots-redis-poll.${h.name}`, upstreamPort: t.redis, upstream: 'redis' });
     out.push({ name: `bots-gateway.${h.name}`, upstreamPort: t.gatewayTcp, upstream: 'gateway' });

@@ -11,6 +11,7 @@ export const MODULES = {
   apiserver: join(FLEET_SIM_DIR, 'apiserver', 'main.ts'),
   bots: join(FLEET_SIM_DIR, 'daemon', 'main.ts'),
   watchdog: join(FLEET_SIM_DIR, 'daemon', 'watchdog.ts'),
+  agents: join(FLEET_SIM_DIR, 'agents', 'main.ts'),
   gateway: join(FLEET_SIM_DIR, 'gateway', 'main.ts'),
   venue: join(FLEET_SIM_DIR, 'venue', 'main.ts'),
   supervisor: join(FLEET_SIM_DIR, 'supervisor', 'main.ts'),
@@ -19,8 +20,8 @@ export const MODULES = {
   parentWatch: join(FLEET_SIM_DIR, 'orchestrator', 'parent-watch.ts'),
 } as const;
 
-/** The data path: every effect goes through these (bots, gateway, venue, fault proxy). */
-const DATA_PATH: readonly string[] = [MODULES.bots, MODULES.gateway, MODULES.venue, MODULES.proxy];
+/** The data path: every effect goes through these (bots, agent workers, gateway, venue, fault proxy). */
+const DATA_PATH: readonly string[] = [MODULES.bots, MODULES.agents, MODULES.gateway, MODULES.venue, MODULES.proxy];
 
 /**
  * V8 flags of a fleet node process (bench/fleet.ts, alphaswarm 1,000 bots, 2 cores):

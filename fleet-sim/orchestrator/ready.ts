@@ -1,4 +1,4 @@
-// Ready = broker GET /status 200, apiserver GET /readyz 200 (when the fleet has one), the operator's ready line (when it has one), venue GET /health 200, gateway accepts TCP, and every bot
+// Ready = broker GET /status 200, apiserver GET /readyz 200 (when the fleet has one), the operator's and each agent worker's ready line (when it has them), venue GET /health 200, gateway accepts TCP, and every bot
 // of the topology has an entry in the phase hash. Each check names what it waits for.
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -86,6 +86,9 @@ export function readyChecks(file: FleetFile, logOf: (name: string) => string): {
   // listed): a lever pulled before that waited for its retry (the CRD path's 1 s budget missed).
   const operator = file.topology.hosts.flatMap((h) => h.daemons).find((d) => d.kind === 'operator');
   if (operator) checks.push({ what: `the KillSwitch operator's ready line in ${logOf(operator.name)}`, log: logOf(operator.name), check: async () => logHasReady(logOf(operator.name)) });
+  // An agent worker prints its ready line once its runs are started (gateway connected, queue emptied).
+  for (const d of file.topology.hosts.flatMap((h) => h.daemons).filter((x) => x.kind === 'agents'))
+    checks.push({ what: `the agent worker's ready line in ${logOf(d.name)}`, log: logOf(d.name), check: async () => logHasReady(logOf(d.name)) });
   if (file.ports.apiserver !== undefined) checks.push({ what: `apiserver GET /readyz on 127.0.0.1:${file.ports.apiserver}`, log: logOf('apiserver'), check: () => apiserverReady(file.ports.apiserver!, file.kubeconfig) });
   return { checks, missingBots: () => missing, close: () => redis.disconnect() };
 }

@@ -1,6 +1,6 @@
 // The human summary of `sim up` (without --json): endpoints and the seed-000 runbook's
 // Redis commands, adapted to this fleet's port.
-export function humanSummary(line: { runId: string; preset: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; controlUrl: string; hosts: Record<string, string>; dataDir: string; proxyUrl: string }, keyPrefix: string, redisPort: number): string {
+export function humanSummary(line: { runId: string; preset: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; controlUrl: string; hosts: Record<string, string>; dataDir: string; proxyUrl: string; agents?: Record<string, string> }, keyPrefix: string, redisPort: number): string {
   const cli = `redis-cli -p ${redisPort}`;
   return [
     `killdrill fleet '${line.preset}' is up (run ${line.runId})`,
@@ -10,6 +10,7 @@ export function humanSummary(line: { runId: string; preset: string; redisUrl: st
     `  control  ${line.controlUrl}/components`,
     `  proxy    ${line.proxyUrl}`,
     ...Object.entries(line.hosts).map(([h, u]) => `  host ${h.padEnd(10)} ${u}`),
+    ...Object.entries(line.agents ?? {}).map(([w, u]) => `  agent ${w.padEnd(9)} ${u}/calls?after=0  /runs  /queue`),
     `  data     ${line.dataDir} (logs in logs/)`,
     '',
     'Runbook (seed 000), against this fleet:',

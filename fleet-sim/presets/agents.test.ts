@@ -10,9 +10,9 @@ describe('agents preset', () => {
     for (const tenant of AGENT_TENANTS) for (const f of AGENT_FEATURES) expect(t.bots.some((b) => b.tenant === tenant && b.fleet === f)).toBe(true);
     expect(new Set(t.bots.map((b) => b.run)).size).toBe(24);
     expect(new Set(t.bots.map((b) => b.slug)).size).toBe(24);
-    expect(t.bots.every((b) => b.class === 'agent' && b.group === 'agents' && b.run === `run-${b.slug}`)).toBe(true);
+    expect(t.bots.every((b) => b.class === 'agent' && b.group === 'agents' && b.run === `run-${b.slug}` && b.capability === `${b.fleet}-agent`)).toBe(true);
     const workers = t.hosts.flatMap((h) => h.daemons.filter((d) => d.kind === 'agents').map((d) => `${h.name}/${d.name}`));
-    expect(workers).toEqual(['agent-a/worker-1', 'agent-a/worker-2', 'agent-b/worker-1', 'agent-b/worker-2']);
+    expect(workers).toEqual(['agent-a/agent-a-w1', 'agent-a/agent-a-w2', 'agent-b/agent-b-w1', 'agent-b/agent-b-w2']);
     for (const w of workers) expect(t.bots.some((b) => `${b.host}/${b.daemon}` === w)).toBe(true);
     expect(agentsTopology()).toEqual(t);
   });

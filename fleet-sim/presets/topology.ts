@@ -2,7 +2,8 @@
 import type { Bot, BotClass, Group } from '../model.ts';
 
 export type KeepAlive = true | false | 'on-failure';
-export type DaemonKind = 'broker' | 'operator' | 'watchdog' | 'bots';
+/** `bots`: a bot daemon (fleet-sim/daemon); `agents`: an agent worker (fleet-sim/agents, seed 004). */
+export type DaemonKind = 'broker' | 'operator' | 'watchdog' | 'bots' | 'agents';
 
 export interface DaemonSpec {
   name: string;
@@ -19,7 +20,7 @@ export interface HostSpec {
 }
 
 export interface Topology {
-  preset: 'alphaswarm' | 'principal';
+  preset: 'alphaswarm' | 'principal' | 'agents';
   hosts: HostSpec[];
   bots: Bot[];
   /** The host the broker runs on. */

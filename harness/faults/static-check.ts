@@ -2,13 +2,13 @@
 // (docs/contracts.md §8 names, §12 links), computed from its topology, so a fault aimed at a
 // component, daemon, link or host the fleet does not have is rejected at load time (exit 2).
 // The runner checks again against the live fleet's GET /components.
-import { topologyFor } from '../../fleet-sim/presets/index.ts';
+import { topologyFor, type PresetName } from '../../fleet-sim/presets/index.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { faultByKind } from './catalog.ts';
 import { needsKilldrillProxy } from './external-proxy.ts';
 import type { ComponentInfo } from './types.ts';
 
-export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: number): ComponentInfo[] {
+export function presetComponents(preset: PresetName, bots?: number): ComponentInfo[] {
   const topology = topologyFor(preset, bots);
   const c = (name: string, kind: string, host?: string): ComponentInfo => ({ name, kind, ...(host ? { host } : {}), pid: null, state: 'planned' });
   const out: ComponentInfo[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver'].map((n) => c(n, n));
@@ -17,7 +17,7 @@ export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: numb
     for (const d of h.daemons) out.push(c(d.name, 'daemon', h.name));
   }
   for (const h of topology.hosts) {
-    if (!h.daemons.some((d) => d.kind === 'bots')) continue;
+    if (!h.daemons.some((d) => d.kind === 'bots' || d.kind === 'agents')) continue;
     for (const l of ['bots-redis-sub', 'bots-redis-poll', 'bots-gateway']) out.push(c(`${l}.${h.name}`, 'link'));
   }
   for (const l of ['gateway-redis', 'gateway-venue', 'operator-redis', 'broker-redis']) out.push(c(l, 'link'));
@@ -30,7 +30,7 @@ export function presetComponents(preset: 'alphaswarm' | 'principal', bots?: numb
  * With an external Toxiproxy (overrides.proxyUrl) a fault only killdrill's proxy can drive is one.
  */
 export function checkFaultsAgainstPreset(
-  fleet: { preset: 'alphaswarm' | 'principal'; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
+  fleet: { preset: PresetName; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
   faults: ReadonlyArray<{ kind: string; params?: Record<string, unknown> }>,
 ): Array<[number, string]> {
   const components = presetComponents(fleet.preset, fleet.bots);

@@ -164,7 +164,7 @@ const expect = z.strictObject({
 
 /** A simulated fleet: the scenario's `fleet:` (also the `simulated` target's fields, harness/target/schema.ts). */
 export const FleetSchema = z.strictObject({
-  preset: z.enum(['alphaswarm', 'principal']).default('alphaswarm'),
+  preset: z.enum(['alphaswarm', 'principal', 'agents']).default('alphaswarm'),
   bots: z.number().int().min(1).max(20_000).optional(),
   bugs: z.array(z.enum(BUGS)).default([]),
   overrides: overrides.default({}),

@@ -6,7 +6,7 @@
 // The platform scope's target is always 'platform'.
 import type { Scope } from '../../contracts/index.ts';
 
-export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal', Record<Scope, string>> = {
+export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal' | 'agents', Record<Scope, string>> = {
   alphaswarm: {
     platform: 'platform',
     bot: 'mm-aapl',
@@ -27,10 +27,22 @@ export const DEFAULT_TARGETS: Record<'alphaswarm' | 'principal', Record<Scope, s
     capability: 'order-entry',
     run: 'run-foresight-doge-usd',
   },
+  // The agent fleet (fleet-sim/presets/agents.ts): a run's own capability is `<feature>-agent` (a
+  // tool's capability or `llm` gates only those calls, which no bot phase shows; docs/agents.md).
+  agents: {
+    platform: 'platform',
+    bot: 'ag-acme-support-run',
+    fleet: 'support',
+    tenant: 'acme',
+    group: 'agents',
+    asset: 'run',
+    capability: 'support-agent',
+    run: 'run-ag-acme-support-run',
+  },
 };
 
 export interface TargetInputs {
-  preset: 'alphaswarm' | 'principal';
+  preset: 'alphaswarm' | 'principal' | 'agents';
   /** The scope written in the file (before the matrix). */
   fileScope: Scope;
   /** This case's scope. */
