@@ -81,6 +81,8 @@ export interface JournalShutdown {
   type: 'shutdown';
   event: 'shutdown-requested' | 'drained' | 'drain-timeout';
   at: number;
+  host: string;
+  daemon: string;
   pid: number;
   bootId: string;
   reason?: string;

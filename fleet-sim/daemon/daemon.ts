@@ -130,7 +130,7 @@ export class Daemon {
   async stop(why = 'SIGTERM'): Promise<void> {
     if (this.terminating) return;
     const t0 = nowMs();
-    this.journal.shutdown({ event: 'shutdown-requested', at: t0, pid: process.pid, bootId: this.bootId, reason: why, inFlight: this.open.size });
+    this.journal.shutdown({ event: 'shutdown-requested', at: t0, host: this.host, daemon: this.daemon, pid: process.pid, bootId: this.bootId, reason: why, inFlight: this.open.size });
     if (this.bugs.includes('sigterm-abandons-inflight')) {
       // The bug: no gate, no drain; the loops keep running while the handler flushes, then the sockets close under them.
       await new Promise((r) => setTimeout(r, BUGGY_GRACE_MS));
@@ -143,7 +143,7 @@ export class Daemon {
     const done = () => this.open.size === 0 && this.bots.every((b) => b.phase === 'Stopped');
     while (!done() && nowMs() - t0 < limitMs) await new Promise((r) => setTimeout(r, 10));
     const at = nowMs();
-    const base = { at, pid: process.pid, bootId: this.bootId, waitedMs: Math.round(at - t0), refused: this.refused };
+    const base = { at, host: this.host, daemon: this.daemon, pid: process.pid, bootId: this.bootId, waitedMs: Math.round(at - t0), refused: this.refused };
     if (this.open.size === 0) this.journal.shutdown({ event: 'drained', ...base });
     else this.journal.shutdown({ event: 'drain-timeout', ...base, abandoned: [...this.open] });
     await this.phases.settle(Math.max(500, limitMs - (nowMs() - t0)));

@@ -152,6 +152,7 @@ const expect = z.strictObject({
   'mode-work-done': z.strictObject({}).optional(),
   'bot-gate-held': z.strictObject({}).optional(),
   'out-of-scope-unaffected': z.strictObject({}).optional(),
+  'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
