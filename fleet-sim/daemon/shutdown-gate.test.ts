@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { startTestFleet, testBot, waitFor, type TestFleet } from './test-fleet.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
+import { setRogue } from './rogue.ts';
 
 const FAST = { hft: { tickMs: 40, drainMs: 100 }, standard: { tickMs: 40, drainMs: 100 }, agent: { tickMs: 40, drainMs: 100 }, paper: { tickMs: 40, drainMs: 100 } };
 const BOTS = [testBot('mm-a', 'hft'), testBot('sa-a', 'standard'), testBot('ag-a', 'agent')];
@@ -41,9 +42,10 @@ describe('shutdown gate', () => {
     t = undefined;
   });
 
-  async function daemonAgainst(holdMs: number | null, config: Record<string, unknown> = {}): Promise<TestFleet> {
+  async function daemonAgainst(holdMs: number | null, config: Record<string, unknown> = {}, rogue = false): Promise<TestFleet> {
     t = await startTestFleet(BOTS, { pollIntervalS: 0.5, classes: FAST, ...config }, { gateway: false, daemons: false });
     far = await slowServer(t.fleet.ports.gatewayTcp, holdMs);
+    if (rogue) setRogue(t.dir, 'node-a', 'd1', true);
     await t.startDaemon('node-a', 'd1');
     await waitFor('intents from the load', () => t!.journal().filter((j) => j.type === 'intent').length >= 10);
     return t;
@@ -64,6 +66,16 @@ describe('shutdown gate', () => {
     const outcomes = new Set(j.filter((x) => x.type === 'outcome').map((x) => x.key));
     expect(j.filter((x) => x.type === 'intent' && !outcomes.has(x.key))).toEqual([]);
     expect(j.indexOf(drained)).toBe(j.length - 1);
+  });
+
+  it('the gate itself refuses: rogue bots (they ignore the kill state) tick on after SIGTERM, and none of their submissions starts', async () => {
+    const t = await daemonAgainst(100, {}, true);
+    expect(await sigterm(t, 'node-a/d1')).toEqual({ code: 0, signal: null });
+    const j = t.journal() as Line[];
+    const req = j.find((x) => x.event === 'shutdown-requested')!;
+    const drained = j.find((x) => x.event === 'drained')!;
+    expect(drained.refused).toBeGreaterThan(0);
+    expect(j.filter((x) => x.type === 'intent' && x.at >= req.at && x.kind !== 'cancel')).toEqual([]);
   });
 
   it('a far side that never answers: drain-timeout after drainTimeoutS, naming what was abandoned', async () => {
