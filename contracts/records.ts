@@ -72,7 +72,30 @@ export interface JournalOutcome {
   at: number;
 }
 
-export type JournalEntry = JournalIntent | JournalOutcome;
+/**
+ * A daemon's shutdown gate (§6, seed 003): `shutdown-requested` when SIGTERM reached it (no new
+ * submission starts from then on), then `drained` (every submission in flight landed or was
+ * rejected) or `drain-timeout` (`abandoned`: the keys still open after `drainTimeoutS`); it exits right after.
+ */
+export interface JournalShutdown {
+  type: 'shutdown';
+  event: 'shutdown-requested' | 'drained' | 'drain-timeout';
+  at: number;
+  host: string;
+  daemon: string;
+  pid: number;
+  bootId: string;
+  reason?: string;
+  /** Submissions in flight when the shutdown was requested. */
+  inFlight?: number;
+  /** drained / drain-timeout: ms since shutdown-requested. */
+  waitedMs?: number;
+  /** drained / drain-timeout: submissions the gate refused after the request. */
+  refused?: number;
+  abandoned?: string[];
+}
+
+export type JournalEntry = JournalIntent | JournalOutcome | JournalShutdown;
 
 /** A phase transition: the fields of a phase-stream entry (§2) and of a phase-log line (§6). */
 export interface PhaseEntry {

@@ -23,6 +23,8 @@ export const FleetConfigSchema = z
       .default(DEFAULT_KEY_PREFIX),
     gatewayCheck: z.boolean().default(true),
     defaultMode: z.enum(MODES).default('cancel'),
+    /** Seed 003's EXEC_SHUTDOWN_DRAIN_TIMEOUT_S: how long a daemon on SIGTERM waits for its in-flight submissions. */
+    drainTimeoutS: z.number().min(0).max(600).default(8),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),
     dataDir: z.string().min(1).optional(),
     /** Seed of the bots' pseudo-random choices (sides, quantities, jitter). */

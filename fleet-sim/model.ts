@@ -21,6 +21,7 @@ export const BUGS = [
   'cancel-leaves-orders',
   'flatten-keeps-position',
   'ignores-agent-scopes',
+  'sigterm-abandons-inflight',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

@@ -5,14 +5,18 @@ import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percen
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
 import { loadSeconds, type LoadSecond } from './load-seconds.ts';
 
+/** A supervisor's start/exit of a daemon, or the daemon's own shutdown-gate record from its journal (shutdown-requested, drained, drain-timeout). */
 export interface DaemonEvent {
   host: string;
   daemon: string;
-  event: 'start' | 'exit' | string;
+  event: 'start' | 'exit' | 'shutdown-requested' | 'drained' | 'drain-timeout' | string;
   pid: number | null;
   code?: number | null;
   signal?: string | null;
   at: number;
+  /** shutdown records: how long the drain waited, the keys a drain-timeout abandoned. */
+  waitedMs?: number;
+  abandoned?: string[];
 }
 
 export interface RunView {
@@ -164,6 +168,7 @@ export function buildView(run: RunData): RunView {
       phases.set(p.slug, list);
     } else if (op.type === 'effect') effects.push(op as unknown as EffectOp);
     else if (op.type === 'daemon') daemons.push({ ...(op as unknown as DaemonEvent), at: at(op) });
+    else if (op.type === 'shutdown') daemons.push(op as unknown as DaemonEvent); // the fleet's own time (the journal's `at`)
     else if (op.type === 'journal') journal.push(op as unknown as JournalOp);
   }
   for (const list of phases.values()) list.sort((a, b) => a.at - b.at);

@@ -20,7 +20,7 @@ details.group>summary:hover{background:#f5f7fa}
 svg{display:block;overflow:visible}text{font-size:10px;fill:#3d4a5c;text-anchor:middle}
 .band.Running{fill:var(--run)}.band.Draining{fill:var(--drain)}.band.Stopped{fill:var(--stop)}
 .bot .band{opacity:.55}.fx{stroke:#1d2430;stroke-width:.6}.fx-cancel{stroke:#1f5fbf;stroke-width:.6}.agg-fx{stroke-width:.4;opacity:.6}
-.post-flip,.post-flip-agg{fill:var(--red)}.restart{fill:#0b7a75}.daemon-exit{fill:var(--red)}.daemon-start{fill:#0b7a75}
+.post-flip,.post-flip-agg{fill:var(--red)}.restart{fill:#0b7a75}.daemon-exit{fill:var(--red)}.daemon-start{fill:#0b7a75}.daemon-shutdown-requested{fill:#b26b00}.daemon-drained{fill:#0b7a75}.daemon-drain-timeout{fill:var(--red)}
 .grid{stroke:#9aa3ae}
 .marker{position:absolute;top:0;bottom:0;width:0;border-left:2px solid;pointer-events:none}
 .marker.issued{border-color:#1f5fbf}.marker.engaged{border-color:#1f5fbf;border-left-style:dashed}

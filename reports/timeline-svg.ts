@@ -63,6 +63,12 @@ export function aggregateSvg(group: LaneGroup, scale: Scale, daemonEvents: Daemo
   if (xs.length) parts.push(`<path class="fx agg-fx" d="${ticksPath(xs, 0, 3)}"/>`);
   for (const ev of daemonEvents) {
     const x = f1(scale.x(ev.at));
+    if (ev.event === 'shutdown-requested' || ev.event === 'drained' || ev.event === 'drain-timeout') {
+      // The shutdown gate (journal records): a downward triangle at the top of the lane.
+      const what = ev.event === 'shutdown-requested' ? 'shutdown-requested' : ev.event === 'drained' ? `drained in ${ev.waitedMs ?? '?'} ms` : `drain-timeout after ${ev.waitedMs ?? '?'} ms, ${ev.abandoned?.length ?? '?'} abandoned`;
+      parts.push(`<path class="daemon-${ev.event}" d="M${x} 0l-4 6h8z"><title>${esc(group.daemon)} pid ${ev.pid ?? '?'} ${esc(what)} ${rel(ev.at, scale)}</title></path>`);
+      continue;
+    }
     const what = ev.event === 'exit' ? `exit ${ev.signal ?? `code ${ev.code ?? '?'}`}` : `start pid ${ev.pid ?? '?'}`;
     parts.push(`<path class="daemon-${ev.event === 'exit' ? 'exit' : 'start'}" d="M${x} ${AGG_H}l-4 -6h8z"><title>${esc(group.daemon)} ${esc(what)} ${rel(ev.at, scale)}</title></path>`);
   }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
-import { keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
+import { allowedWhileKilled, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
 import { FlagStore } from './flag-store.ts';
@@ -24,7 +24,8 @@ const BOOT_WAIT_MS = 2000;
  * the p99 effect latency from 184 to 54 ms.
  */
 const QUANTUM_MS = 10;
-const STOP_WAIT_MS = 8000;
+/** The sigterm-abandons-inflight bug: the only wait of its SIGTERM handler (logs flushed), loops still running. */
+const BUGGY_GRACE_MS = 250;
 
 /** The ignores-agent-scopes bug: the bots never look at seed 004's tenant, capability and run keys (the gateway still does). */
 const AGENT_SCOPES = ['tenant', 'capability', 'run'];
@@ -43,6 +44,14 @@ export class Daemon {
   private readonly gateway: NdjsonClient;
   private readonly bugs: readonly Bug[];
   private terminating = false;
+  /**
+   * The shutdown gate (seed 003): set at SIGTERM. From then on no new submission (a kind the cancel
+   * mode forbids: order, action) starts; the drain's cancels still go out.
+   */
+  private shutdownAt: number | null = null;
+  private refused = 0;
+  /** Every dispatch whose reply has not come back: what a shutdown waits for. */
+  private readonly open = new Set<string>();
   /** The rogue-bot fault: set while `<dataDir>/control/<host>.<daemon>.rogue` exists (re-read on SIGUSR2). */
   private rogue = false;
   /** No phase changes before every bot has its boot phase. */
@@ -113,14 +122,35 @@ export class Daemon {
     this.reschedule(true);
   }
 
-  /** SIGTERM: drain every bot in cancel mode, write the phases, exit. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM (seed 003's sequence): the gate closes (`shutdown-requested`), every bot drains in cancel
+   * mode, the daemon waits up to `drainTimeoutS` for every dispatch in flight to land or be rejected,
+   * journals `drained` (or `drain-timeout` with the keys abandoned), writes the phases and returns (exit).
+   */
+  async stop(why = 'SIGTERM'): Promise<void> {
     if (this.terminating) return;
+    const t0 = nowMs();
+    this.journal.shutdown({ event: 'shutdown-requested', at: t0, host: this.host, daemon: this.daemon, pid: process.pid, bootId: this.bootId, reason: why, inFlight: this.open.size });
+    if (this.bugs.includes('sigterm-abandons-inflight')) {
+      // The bug: no gate, no drain; the loops keep running while the handler flushes, then the sockets close under them.
+      await new Promise((r) => setTimeout(r, BUGGY_GRACE_MS));
+      return this.close();
+    }
+    this.shutdownAt = t0;
     this.terminating = true;
     this.reconcile();
-    const t0 = Date.now();
-    while (this.bots.some((b) => b.phase !== 'Stopped') && Date.now() - t0 < STOP_WAIT_MS) await new Promise((r) => setTimeout(r, 10));
-    await this.phases.settle(Math.max(500, STOP_WAIT_MS - (Date.now() - t0)));
+    const limitMs = this.fleet.config.drainTimeoutS * 1000;
+    const done = () => this.open.size === 0 && this.bots.every((b) => b.phase === 'Stopped');
+    while (!done() && nowMs() - t0 < limitMs) await new Promise((r) => setTimeout(r, 10));
+    const at = nowMs();
+    const base = { at, host: this.host, daemon: this.daemon, pid: process.pid, bootId: this.bootId, waitedMs: Math.round(at - t0), refused: this.refused };
+    if (this.open.size === 0) this.journal.shutdown({ event: 'drained', ...base });
+    else this.journal.shutdown({ event: 'drain-timeout', ...base, abandoned: [...this.open] });
+    await this.phases.settle(Math.max(500, limitMs - (nowMs() - t0)));
+    this.close();
+  }
+
+  private close(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.journal.close();
@@ -158,11 +188,18 @@ export class Daemon {
 
   private dispatch: Dispatch = (b, fields, key) => {
     const k = key ?? `${b.bot.slug}:${this.bootId}:${++this.n}`;
+    // The shutdown gate: no new submission once SIGTERM came; refused before its intent, so it never starts.
+    if (this.shutdownAt !== null && !allowedWhileKilled(fields.kind, 'cancel')) {
+      this.refused++;
+      return { key: k, done: Promise.resolve<DispatchStatus>('rejected') };
+    }
     const at = nowMs();
     const bot = b.bot;
+    this.open.add(k);
     this.journal.intent(k, bot.slug, fields.kind, at, { orderType: fields.type, orderKey: fields.orderKey });
     const req = { key: k, bot: bot.slug, fleet: bot.fleet, tenant: bot.tenant, group: bot.group, asset: bot.asset, capability: bot.capability, run: bot.run, ...fields, dispatchedAt: at };
     const done = this.gateway.request(req).then((r): DispatchStatus => {
+      this.open.delete(k);
       const t = nowMs();
       if (r.ok && r.reply.ok === true) {
         this.journal.outcome(k, bot.slug, 'landed', t, r.reply.seq as number);

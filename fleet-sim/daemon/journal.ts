@@ -4,7 +4,7 @@
 // Everything written survives a SIGKILL of the process.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalIntent, JournalOutcome, OutcomeStatus } from '../../contracts/index.ts';
+import type { JournalIntent, JournalOutcome, JournalShutdown, OutcomeStatus } from '../../contracts/index.ts';
 
 // The line formats are the wire contract's (contracts/records.ts): the harness reads them back.
 export type { OutcomeStatus };
@@ -14,6 +14,7 @@ export class Journal {
   private fd: number;
   private buf: string[] = [];
   private scheduled = false;
+  private closed = false;
 
   constructor(dataDir: string, host: string, daemon: string) {
     const dir = join(dataDir, 'journal');
@@ -37,16 +38,25 @@ export class Journal {
     }
   }
 
+  /** A shutdown-gate record (seed 003): on disk when this returns, with everything queued before it. */
+  shutdown(rec: Omit<JournalShutdown, 'type'>): void {
+    const line: JournalShutdown = { type: 'shutdown', ...rec };
+    this.buf.push(JSON.stringify(line));
+    this.flush();
+  }
+
   flush(): void {
     this.scheduled = false;
-    if (!this.buf.length) return;
+    if (!this.buf.length || this.closed) return;
     const text = `${this.buf.join('\n')}\n`;
     this.buf = [];
     writeSync(this.fd, text);
   }
 
   close(): void {
+    if (this.closed) return;
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
   }
 }

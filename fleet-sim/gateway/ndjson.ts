@@ -51,7 +51,7 @@ export interface EffectRequest extends Effect {
 
 export type EffectReply =
   | { id: number | string | null; ok: true; seq: number; receivedAt: number }
-  | { id: number | string | null; ok: false; error: string; retryable: boolean };
+  | { id: number | string | null; ok: false; error: string; retryable: boolean; status?: number; code?: string };
 
 const SCOPE_FIELDS = ['bot', 'fleet', 'tenant', 'group', 'asset', 'capability', 'run'] as const;
 

@@ -7,12 +7,24 @@ import { idOf, parseObject, readLines, requestError, type EffectReply, type Effe
 import { KillChecker } from './kill-check.ts';
 import type { NdjsonClient } from './ndjson-client.ts';
 
+/**
+ * The gateway's shutdown gate (seed 003): once `shuttingDown`, every new request is answered 503
+ * `shutting_down`; `inFlight` counts the requests accepted before it that have no reply yet.
+ */
+export interface ShutdownGate {
+  shuttingDown: boolean;
+  inFlight: number;
+}
+
+export const SHUTTING_DOWN = 'killdrill: shutting_down: the gateway is stopping (SIGTERM) and accepts no new submission; send it again once it is back';
+
 export interface GatewayOptions {
   redis: Redis;
   venue: NdjsonClient;
   prefix: string;
   defaultMode: Mode;
   check: boolean;
+  gate?: ShutdownGate;
 }
 
 export function createGatewayServer(o: GatewayOptions): Server {
@@ -35,6 +47,15 @@ export function createGatewayServer(o: GatewayOptions): Server {
       }
     };
     const handle = async (req: EffectRequest) => {
+      if (o.gate?.shuttingDown) return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
+      if (o.gate) o.gate.inFlight++;
+      try {
+        await forward(req);
+      } finally {
+        if (o.gate) o.gate.inFlight--;
+      }
+    };
+    const forward = async (req: EffectRequest) => {
       if (o.check) {
         const v = await checker.check(req);
         if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });

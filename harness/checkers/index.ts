@@ -15,6 +15,7 @@ import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
 import { failClosedWithin } from './fail-closed-within.ts';
 import { withObserverLoss } from './observer-loss.ts';
 import { loadDeclared, loadHeld } from './load-held.ts';
+import { noPartialOrders } from './no-partial-orders.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -34,6 +35,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'out-of-scope-unaffected': outOfScopeUnaffected,
   'fail-closed-within': failClosedWithin,
   'load-held': loadHeld,
+  'no-partial-orders': noPartialOrders,
 };
 
 /**
@@ -43,6 +45,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
 const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => boolean>> = {
   'fail-closed-within': (_h, e) => e['fail-closed-within'] !== undefined,
   'load-held': (h, e) => e['load-held'] !== undefined || loadDeclared(h),
+  'no-partial-orders': (_h, e) => e['no-partial-orders'] !== undefined,
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

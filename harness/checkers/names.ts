@@ -12,5 +12,6 @@ export const CHECKER_NAMES = [
   'out-of-scope-unaffected',
   'fail-closed-within',
   'load-held',
+  'no-partial-orders',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

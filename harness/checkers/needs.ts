@@ -23,4 +23,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'fail-closed-within': ['phases'],
   // phases: the window runs until every in-scope bot is Stopped. Its own evidence is k6's output (load-start … load-end).
   'load-held': ['phases'],
+  // daemons: a life without a drained record ends at its daemon's next exit or start.
+  'no-partial-orders': ['journal', 'ledger', 'daemons'],
 };

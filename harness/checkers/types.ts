@@ -25,6 +25,7 @@ export interface Expectations {
   'out-of-scope-unaffected'?: Record<string, never>;
   'fail-closed-within'?: { fault?: string; budgetS?: number };
   'load-held'?: Record<string, never>;
+  'no-partial-orders'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -1,12 +1,12 @@
 // The fault catalog: every fault kind a scenario may name (docs/faults.md).
-import { processKill, processPause, redisDown, operatorDown, brokerRestart } from './process-faults.ts';
+import { processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart } from './process-faults.ts';
 import { linkLatency, linkDown, pubsubDrop, partition } from './link-faults.ts';
 import { rogueBot } from './rogue-bot.ts';
 import { flagStoreSilent } from './flag-store-silent.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent].map((f) => [f.kind, f]),
+  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {

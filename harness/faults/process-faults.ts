@@ -17,6 +17,24 @@ export const processKill: Fault = {
   },
 };
 
+/**
+ * process-term: the rolling restart of a pod (seed 003's graceful stop, seed 004's "just kill the
+ * pods"): SIGTERM to a component or daemon, its supervisor's grace (10 s, then SIGKILL) for it to
+ * drain and exit, then it starts again and boots into the current kill state. Nothing to heal.
+ */
+export const processTerm: Fault = {
+  kind: 'process-term',
+  check: (p, c) => requireComponent(p, c),
+  async inject(ctx, p) {
+    const target = p.target as string;
+    const detail = await controlComponent(ctx.fleet, target, 'restart');
+    return {
+      detail: { target, signal: 'SIGTERM', ...detail },
+      heal: async () => ({ note: 'nothing to heal: the process was started again right after its SIGTERM exit' }),
+    };
+  },
+};
+
 /** process-pause: SIGSTOP a component; heal is SIGCONT. */
 export const processPause: Fault = {
   kind: 'process-pause',

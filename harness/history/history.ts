@@ -1,7 +1,7 @@
 // History: the read-only view of one run's ops, in record order, with the helpers checkers need.
 import { asKillMode, inScopeBots, LEVEL_MODE, type KillMode, type RosterBot } from '../checkers/spec/index.ts';
 import type {
-  ClaimOp, DaemonOp, EffectOp, JournalOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
+  ClaimOp, DaemonOp, EffectOp, JournalOp, ShutdownOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
   ObserverFailedOp,
 } from './ops.ts';
 
@@ -157,6 +157,11 @@ export class History {
     return this.ofType('journal');
   }
 
+  /** The daemons' shutdown-gate records (journal `shutdown` lines), in journal order. */
+  shutdowns(): ShutdownOp[] {
+    return this.ofType('shutdown');
+  }
+
   /** Observer failure episodes (recovered or not), in record order. */
   observerFailures(): ObserverFailedOp[] {
     return this.ofType('observer-failed');
@@ -170,7 +175,7 @@ export class History {
   observedUntil(): number {
     const stopped = this.ofType('observers-stopped').at(-1);
     if (stopped) return stopped.at;
-    const last = this.ops.filter((o) => o.type !== 'run-end' && o.type !== 'journal' && o.type !== 'journal-read').at(-1);
+    const last = this.ops.filter((o) => o.type !== 'run-end' && o.type !== 'journal' && o.type !== 'shutdown' && o.type !== 'journal-read').at(-1);
     return last ? last.t : 0;
   }
 }

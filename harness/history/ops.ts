@@ -28,6 +28,8 @@ export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: 
 export interface StatusDownOp extends Base { type: 'status'; ok: false; error: string; at: number }
 export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
+/** A daemon's shutdown-gate record from its journal (docs/contracts.md §6), read with the journal after the run. */
+export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
 /** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
@@ -54,7 +56,7 @@ export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
   | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
-  | DaemonOp | ClaimOp | StatusOp | JournalOp | JournalReadOp | ObserversStoppedOp | RunEndOp
+  | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
   | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
   | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp;
 

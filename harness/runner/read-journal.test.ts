@@ -52,6 +52,13 @@ describe('emitJournalOps', () => {
     expect(emitJournalOps(lines, (o) => void ops.push(o))).toBe(2);
     expect(ops).toEqual(expected);
   });
+
+  it('passes a daemon\'s shutdown-gate record (contracts §6) on as a shutdown op', () => {
+    const ops: Array<Record<string, unknown>> = [];
+    const rec = { type: 'shutdown', event: 'drained', at: 5, host: 'node-a', daemon: 'd1', pid: 1, bootId: 'b', waitedMs: 3, refused: 0 };
+    expect(emitJournalOps([rec], (o) => void ops.push(o))).toBe(0);
+    expect(ops).toEqual([rec]);
+  });
 });
 
 describe('readJournal over the wire', () => {

@@ -89,6 +89,10 @@ export function emitJournalOps(entries: unknown[], emit: Emit): number {
   const intents = new Map<string, { bot: string; key: string; kind: string; intentAt: number; outcome: string | null; seq: number | null; reintentsAt?: number[] }>();
   for (const raw of entries) {
     const e = raw as Entry;
+    if (e && typeof e === 'object' && (e as { type?: unknown }).type === 'shutdown') {
+      emit(e as unknown as { type: string }); // a daemon's shutdown-gate record (§6): no-partial-orders reads it
+      continue;
+    }
     if (!e || typeof e !== 'object' || typeof e.key !== 'string') continue;
     if (e.type === 'intent') {
       const had = intents.get(e.key);

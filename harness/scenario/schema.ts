@@ -57,6 +57,7 @@ const linkName = z.string().min(1).describe('A proxy name from docs/contracts.md
 const faultBase = { at: duration.describe('When to inject, from the start of the load.'), heal, id: name.optional() };
 const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('process-kill'), params: z.strictObject({ target: text.describe('A component or daemon name') }) }),
+  z.strictObject({ ...faultBase, kind: z.literal('process-term'), params: z.strictObject({ target: text.describe('A component or daemon: SIGTERM, its drain and exit, then started again') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-pause'), params: z.strictObject({ target: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),
@@ -152,6 +153,7 @@ const expect = z.strictObject({
   'mode-work-done': z.strictObject({}).optional(),
   'bot-gate-held': z.strictObject({}).optional(),
   'out-of-scope-unaffected': z.strictObject({}).optional(),
+  'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
