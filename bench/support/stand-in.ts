@@ -43,8 +43,8 @@ export async function startStandIn(dir: string, bots: number | null, runtime: 'p
     await gone;
     clearTimeout(t);
   };
-  const ep = await new Promise<Record<string, string>>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Record<string, string>));
+  const ep = await new Promise<Record<string, string> & { hosts?: Record<string, string> }>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Record<string, string> & { hosts?: Record<string, string> }));
     child.once('exit', (c) => reject(new Error(`killdrill: the stand-in's sim up exited ${c} before its JSON line`)));
   });
   child.stdout!.on('data', () => {});
@@ -61,6 +61,8 @@ export async function startStandIn(dir: string, bots: number | null, runtime: 'p
     `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
     ...(ep.proxyUrl ? [`toxiproxy: { url: "${ep.proxyUrl}" }`] : []),
     ...(ep.kubeconfig ? [`kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`] : []),
+    // Its hosts' supervisors (same token as the broker's): the broker's stop claims can be checked.
+    ...(ep.hosts && Object.keys(ep.hosts).length ? ['hosts:', '  tokenEnv: STANDIN_TOKEN', '  supervisors:', ...Object.entries(ep.hosts).map(([h, u]) => `    ${h}: "${u}"`)] : []),
     '',
   ].join('\n'));
   return { target, env: { ...env, STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken }, startS, stop };

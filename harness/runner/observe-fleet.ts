@@ -16,12 +16,12 @@ interface SupervisorEvent { seq: number; at: number; daemon: string; event: stri
 interface AuditEntry { seq: number; at: number; actor: string; action: string; detail: Record<string, unknown> }
 interface Status { haltLevel: number; incident: { id: string } | null; engaged: Array<{ key: string }>; bootId: string }
 
-export function observeDaemons(fleet: Pick<TargetEndpoints, 'hosts' | 'token'>, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
+export function observeDaemons(fleet: Pick<TargetEndpoints, 'hosts' | 'token' | 'hostsToken'>, emit: Emit, onError: (e: unknown) => void, onOk?: () => void): PollLoop {
   const cursors = new Map<string, number>();
   return pollLoop(200, async () => {
     for (const [host, url] of Object.entries(fleet.hosts)) {
       const after = cursors.get(host) ?? 0;
-      const page = await getJson<{ events: SupervisorEvent[]; next: number }>(`${url}/events?after=${after}`, { token: fleet.token });
+      const page = await getJson<{ events: SupervisorEvent[]; next: number }>(`${url}/events?after=${after}`, { token: fleet.hostsToken ?? fleet.token });
       for (const e of page.events) {
         emit({ type: 'daemon', host, daemon: e.daemon, event: e.event, pid: e.pid, code: e.code ?? null, signal: e.signal ?? null, at: e.at });
       }

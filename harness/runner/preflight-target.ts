@@ -144,5 +144,6 @@ export function probeEndpoints(ep: TargetEndpoints, needProxy: boolean): Promise
   if (r.venue) checks.push(probe('venue', `${r.venue.url.replace(/\/+$/, '')}/positions`, r.venue.token));
   if (ep.brokerUrl) checks.push(probe('broker', `${ep.brokerUrl}/status`, ep.token));
   if (needProxy && ep.proxyUrl) checks.push(probe('toxiproxy', `${ep.proxyUrl}/proxies`));
+  for (const [host, url] of Object.entries(ep.hosts)) checks.push(probe(`host ${host}`, `${url}/daemons`, ep.hostsToken ?? ep.token));
   return Promise.all(checks);
 }

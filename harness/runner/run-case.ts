@@ -125,7 +125,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const bots = await getJson<RosterBot[]>(reads.bots.url, { ...(reads.bots.token !== undefined ? { token: reads.bots.token } : {}) });
     const tags = new Map<string, string[]>();
     for (const [host, url] of Object.entries(ep.hosts)) {
-      const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, { token: ep.token });
+      const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, { token: ep.hostsToken ?? ep.token });
       for (const d of ds) tags.set(`${host}/${d.name}`, d.tags ?? []);
     }
     const untagged = levelNeedsTags(plan.kill, bots, tags);

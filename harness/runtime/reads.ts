@@ -16,7 +16,7 @@ export function readsOf(ep: TargetEndpoints): WireReads {
 
 /** The endpoints as the history may show them: no token, no password (redisUrl's is removed). */
 export function publicEndpoints(ep: TargetEndpoints): Record<string, unknown> {
-  const { token: _t, releaseToken: _r, reads, ...rest } = ep;
+  const { token: _t, releaseToken: _r, hostsToken: _h, reads, ...rest } = ep;
   const out: Record<string, unknown> = { ...rest, redisUrl: withoutPassword(ep.redisUrl) };
   if (reads) out.reads = Object.fromEntries(Object.entries(reads).map(([k, v]) => [k, v ? { url: v.url } : v]));
   return out;
@@ -35,7 +35,7 @@ export function withoutPassword(url: string): string {
 
 /** Every secret the endpoints carry (reports keep them out of every file they write). */
 export function secretsOf(ep: TargetEndpoints): string[] {
-  const out = [ep.token, ep.releaseToken, ...Object.values(ep.reads ?? {}).map((s) => s?.token)];
+  const out = [ep.token, ep.releaseToken, ep.hostsToken, ...Object.values(ep.reads ?? {}).map((s) => s?.token)];
   try {
     const pw = new URL(ep.redisUrl).password;
     if (pw) out.push(decodeURIComponent(pw), pw);

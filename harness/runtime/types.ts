@@ -54,7 +54,7 @@ export interface WireReads {
 /**
  * What the runner reaches a target by: a simulated fleet's FleetEndpoints, or what an external
  * target file names (harness/target/external-runtime.ts). What an external target does not have is absent, never invented:
- * no control API, no hosts' daemons, no disk of its own, maybe no broker.
+ * no control API, no disk of its own, maybe no broker, no hosts' daemons unless the file names their supervisors.
  */
 export interface TargetEndpoints {
   runId?: string;
@@ -67,6 +67,8 @@ export interface TargetEndpoints {
   venueUrl?: string;
   controlUrl?: string;
   hosts: Record<string, string>;
+  /** The hosts' supervisors' token, when it is not `token` (an external target's hosts.tokenEnv). */
+  hostsToken?: string;
   dataDir?: string;
   kubeconfig?: string;
   /** The kubeconfig context to use (default: the file's current-context). */

@@ -37,6 +37,7 @@ export function externalEndpoints(t: ExternalTarget, env: Env, file = 'the targe
   const venue = t.venue ? source('venue', t.venue) : undefined;
   if (t.bots.source !== 'rest') throw new TargetEnvError(`killdrill: ${file}: bots.source '${t.bots.source}' is not wired yet; list the bots over REST (bots.source: rest, url)`);
   const bots = source('bots', t.bots);
+  const hostsToken = t.hosts?.tokenEnv !== undefined ? read('hosts.tokenEnv', t.hosts.tokenEnv) : undefined;
   if (missing.length) {
     throw new TargetEnvError(`killdrill: ${file} names token variable(s) that are not set: ${missing.join(', ')}; export them (e.g. export ${missing[0].split(' ')[0]}=…) before killdrill run; nothing was started`);
   }
@@ -48,7 +49,8 @@ export function externalEndpoints(t: ExternalTarget, env: Env, file = 'the targe
     ...(t.broker ? { brokerUrl: t.broker.url.replace(/\/+$/, '') } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(releaseToken !== undefined ? { releaseToken } : {}),
-    hosts: {},
+    hosts: Object.fromEntries(Object.entries(t.hosts?.supervisors ?? {}).map(([h, u]) => [h, u.replace(/\/+$/, '')])),
+    ...(hostsToken !== undefined ? { hostsToken } : {}),
     ...(t.toxiproxy ? { proxyUrl: t.toxiproxy.url.replace(/\/+$/, '') } : {}),
     ...(t.kubernetes ? { kubeconfig: expandHome(t.kubernetes.kubeconfig, env), kubeNamespace: t.kubernetes.namespace, ...(t.kubernetes.context ? { kubeContext: t.kubernetes.context } : {}) } : {}),
     reads: { bots, ledger, journal, ...(venue ? { venue } : {}) },

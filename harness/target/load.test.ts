@@ -91,6 +91,14 @@ describe('target files', () => {
     expect(issues(sameRole)).toEqual([expect.objectContaining({ field: 'broker.releaseTokenEnv', message: expect.stringMatching(/risk-officer/) })]);
   });
 
+  it('hosts: each supervisor a URL under a host name, at least one; the token by its variable name', () => {
+    const t = parseTargetText(EXAMPLE, 't.yaml');
+    expect(t.kind === 'external' && t.hosts).toEqual({ tokenEnv: 'STAGING_SUPERVISOR_TOKEN', supervisors: { 'node-a': 'https://node-a.staging.example.internal:7001', 'node-b': 'https://node-b.staging.example.internal:7001' } });
+    expect(issues(edit('  supervisors:\n    node-a: https://node-a.staging.example.internal:7001\n    node-b: https://node-b.staging.example.internal:7001\n', '  supervisors: {}\n'))).toEqual([expect.objectContaining({ field: 'hosts.supervisors', message: expect.stringMatching(/at least one host/) })]);
+    expect(issues(edit('    node-b: https://', '    node b: https://'))[0].message).toMatch(/a host name/);
+    expect(issues(edit('    node-b: https://node-b.staging.example.internal:7001', '    node-b: ftp://node-b:7001'))[0].field).toBe('hosts.supervisors.node-b');
+  });
+
   it('an unreadable file, an empty file and a list are TargetErrors too', () => {
     expect(() => loadTargetFile('/nonexistent/t.yaml')).toThrow(/killdrill: \/nonexistent\/t\.yaml:1:1: cannot read the file \(ENOENT\)/);
     expect(issues('')[0].message).toMatch(/the file is empty/);

@@ -90,6 +90,18 @@ export const ExternalTargetSchema = z
     phases,
     bots,
     toxiproxy: z.strictObject({ url: httpUrl('A Toxiproxy API for network faults (optional: without it, no network fault can run)') }).optional(),
+    hosts: z
+      .strictObject({
+        tokenEnv: envName.optional().describe("The variable holding the supervisors' token (default: broker.tokenEnv's)."),
+        supervisors: z
+          .record(z.string(), httpUrl("A host's supervisor: GET /events?after=SEQ (its daemons' starts and exits) and GET /daemons (their tags)"))
+          .superRefine((r, ctx) => {
+            if (!Object.keys(r).length) ctx.addIssue({ code: 'custom', message: 'name at least one host, or leave hosts out' });
+            for (const h of Object.keys(r)) if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(h)) ctx.addIssue({ code: 'custom', path: [h], message: `'${h}' is not a host name (letters, digits, dots, dashes, underscores, as the bot list's host field)` });
+          }),
+      })
+      .optional()
+      .describe("Each host's supervisor (optional): with it, a broker's claim that it stopped a daemon is checked against that daemon's exit (stop-claims-verified), and halt levels read the daemons' tags; without it such claims are unknown."),
   })
   .superRefine((t, ctx) => {
     const add = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
