@@ -14,8 +14,8 @@ const HARNESS_FLEET_EXCEPTIONS = [
   // `killdrill --help` lists `sim up`'s options from its own option table (the table alone, no fleet code).
   { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-up-spec\\.ts$' },
   // The process runtime reaps the fleets of dead runs (reapDeadRuns, ownerTag) and hands the
-  // port block to `sim up` (PORT_BLOCK_ENV) — until it only runs `killdrill sim up --json`.
-  { from: '^harness/runtime/process-runtime\\.ts$', to: '^fleet-sim/(index|orchestrator/ports)\\.ts$' },
+  // port block to `sim up` (PORT_BLOCK_ENV, from lib/ports.ts) — until it only runs `killdrill sim up --json`.
+  { from: '^harness/runtime/process-runtime\\.ts$', to: '^fleet-sim/index\\.ts$' },
   // Faults are checked at load against the preset's topology (topologyFor) — until the target lists its components.
   { from: '^harness/faults/static-check\\.ts$', to: '^fleet-sim/presets/index\\.ts$' },
   // The scenario schema's `fleet.bugs` enum is the simulator's bug catalog (BUGS); preset names are literals.
@@ -68,6 +68,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^contracts/' },
       to: { dependencyTypes: ['local'], pathNot: '^contracts/' },
+    },
+    {
+      name: 'lib-self-contained',
+      comment: 'lib/ (ports, HTTP and CLI helpers every part shares) imports nothing of the project but lib/.',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { dependencyTypes: ['local'], pathNot: '^lib/' },
     },
     {
       name: 'no-circular',

@@ -1,7 +1,7 @@
 // Test-only: the real Toxiproxy (`toxiproxy-server` from PATH; CI puts ../shared/bin there)
 // as a child process on 127.0.0.1, for the side-by-side tests. Nothing here is mocked.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../lib/ports.ts';
 
 export interface RealToxiproxy {
   url: string;
@@ -23,16 +23,6 @@ export function requireOnPath(cmd: string): string {
   return path;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `toxiproxy-server -host 127.0.0.1 -port P` and waits until /version answers. */
 export async function startRealToxiproxy(): Promise<RealToxiproxy> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createChannelDropFilter, startProxyServer, type ProxyServerHandle } from './index.ts';
 import { connectTo, listenPort } from './test-helpers.ts';
+import { freePort } from '../lib/ports.ts';
 
 const bulk = (s: string): string => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 const message = (channel: string, payload: string): string => `*3\r\n${bulk('message')}${bulk(channel)}${bulk(payload)}`;
@@ -71,14 +72,8 @@ describe('redis_channel_drop on a real redis-server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'killdrill-redis-'));
     server = await startProxyServer();
-    // Port 0 is not allowed for redis-server; pick a free port via a throwaway listener.
-    const { createServer } = await import('node:net');
-    redisPort = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(p));
-      });
-    });
+    // Port 0 is not allowed for redis-server: a free port below the ephemeral range (lib/ports.ts).
+    redisPort = await freePort();
     redis = spawn('/usr/bin/redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
       stdio: 'ignore',
     });

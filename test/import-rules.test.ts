@@ -29,6 +29,9 @@ const FILES: Record<string, string> = {
   'harness/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
   'harness/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
   'harness/typo.ts': "import { X } from '../contracts/indx.ts';\nexport const t = X;\n",
+  'lib/ports.ts': 'export const freePort = () => 1;\n',
+  'lib/bad.ts': "import { X } from '../contracts/index.ts';\nimport { freePort } from './ports.ts';\nexport const l = [X, freePort];\n",
+  'fleet-sim/uses-lib.ts': "import { freePort } from '../lib/ports.ts';\nexport const u = freePort;\n",
 };
 
 interface Violation {
@@ -49,7 +52,7 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
     copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     copyFileSync(join(ROOT, 'tsconfig.json'), join(dir, 'tsconfig.json'));
     const depcruise = (...extra: string[]) =>
-      spawnSync(process.execPath, [DEPCRUISE, 'harness', 'fleet-sim', 'contracts', '--config', '.dependency-cruiser.cjs', ...extra], { cwd: dir, encoding: 'utf8' });
+      spawnSync(process.execPath, [DEPCRUISE, 'harness', 'fleet-sim', 'contracts', 'lib', '--config', '.dependency-cruiser.cjs', ...extra], { cwd: dir, encoding: 'utf8' });
     // As `npm run depcruise` runs it: the errors named, and a failing exit status, so `npm test` stops.
     const plain = depcruise();
     expect(plain.status, plain.stdout + plain.stderr).not.toBe(0);
@@ -62,6 +65,8 @@ describe('the import rules (.dependency-cruiser.cjs)', () => {
     expect(got).toEqual(
       [
         'contracts-self-contained: contracts/bad.ts → harness/ok.ts',
+        // lib/ may import lib/, and anyone may import lib/.
+        'lib-self-contained: lib/bad.ts → contracts/index.ts',
         'fleet-sim-not-to-harness: fleet-sim/bad.ts → harness/ok.ts',
         'harness-not-to-fleet-sim: harness/runner/bad.ts → fleet-sim/model.ts',
         'harness-not-to-fleet-sim: harness/history/recorder.ts → fleet-sim/presets/index.ts',

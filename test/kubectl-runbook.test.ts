@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +10,7 @@ import { Redis } from 'ioredis';
 import { alphaswarm } from '../fleet-sim/presets/index.ts';
 import { crdPath } from '../harness/kill-paths/index.ts';
 import type { LeverEvent } from '../harness/kill-paths/index.ts';
+import { freePort } from '../lib/ports.ts';
 
 const NODE = process.execPath;
 const PREFIX = 'alphaswarm:bots:killswitch';
@@ -22,14 +22,6 @@ let redis: Redis;
 let sub: Redis;
 const published: Array<{ op: string; key: string; value?: string }> = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Start a component and wait for its first stdout line (its ready line). */
 function start(args: string[]): Promise<string> {

@@ -3,7 +3,6 @@
 // go direct (listen = upstream). Used by the daemon, gateway and venue tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,15 +14,9 @@ import { phaseHashKey, type Bot, type BotClass, type Group } from '../model.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
+import { freePort } from '../../lib/ports.ts';
+
+export { freePort };
 
 export function testBot(slug: string, cls: BotClass, o: Partial<Bot> = {}): Bot {
   const group: Group = cls === 'hft' ? 'bots' : cls === 'agent' ? 'agents' : cls === 'paper' ? 'paper' : 'quant-agents';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FleetConfig } from '../config.ts';
 import type { FleetFile, FleetNet } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
-import { freePorts } from './ports.ts';
+import { freePorts } from '../../lib/ports.ts';
 import { linkUpstreams, type Links } from './links.ts';
 
 export interface FleetPlan {

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts } from '../orchestrator/ports.ts';
+import { freePorts } from '../../lib/ports.ts';
 import { isPidAlive } from '../orchestrator/http-util.ts';
 import { SupervisorClient, type DaemonInfo } from './client.ts';
 

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -15,6 +14,7 @@ import type { FleetEndpoints } from '../runtime/index.ts';
 import { pubsubDrop } from './link-faults.ts';
 import { presetComponents } from './static-check.ts';
 import type { ComponentInfo } from './types.ts';
+import { freePort } from '../../lib/ports.ts';
 
 const CUSTOM = 'acme:desk:halt';
 const LINK = 'bots-redis-sub.node-a';
@@ -48,12 +48,7 @@ describe('pubsub-drop channel form on a real proxy and redis-server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'killdrill-link-faults-'));
     proxy = await startProxyServer();
-    redisPort = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(p));
-      });
-    });
+    redisPort = await freePort();
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
     const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {}); // refused until redis-server listens

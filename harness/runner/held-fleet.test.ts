@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { DEFAULT_KEY_PREFIX, phaseStreamKey } from '../../contracts/index.ts';
 import { holdFleet, waitAllRunning } from './held-fleet.ts';
 import type { AnyRuntime, TargetEndpoints } from '../runtime/index.ts';
+import { freePort } from '../../lib/ports.ts';
 
 let redis: ChildProcess;
 let bots: Server;
@@ -20,13 +21,6 @@ let botsUrl = '';
 let dir = '';
 const SLUGS = ['mm-aapl', 'mm-msft', 'sa-spy'];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kd-held-'));

@@ -16,6 +16,7 @@ import { leaseKey, runsKey, type RunRecord } from './preflight-lease.ts';
 import { leverReason } from '../kill-paths/run-marks.ts';
 import type { OpInput } from './emit.ts';
 import type { TargetEndpoints } from '../runtime/index.ts';
+import { freePort } from '../../lib/ports.ts';
 
 const P = DEFAULT_KEY_PREFIX;
 const bots = [
@@ -144,12 +145,7 @@ describe('preflight', () => {
   });
 
   it("a Redis that does not answer: refused naming it (the target's fault, not the user's)", async () => {
-    const closed = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => r(p));
-      });
-    });
+    const closed = await freePort();
     const { i, ops } = input({ ep: endpoints({ redisUrl: `redis://127.0.0.1:${closed}` }) });
     const err = await preflight(i).then(() => null, (e: unknown) => e as Error);
     expect(err).not.toBeInstanceOf(PreflightInputError);
@@ -159,12 +155,7 @@ describe('preflight', () => {
 
   it('a Redis that wants a password it was not given: the user\'s input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kd-pf-auth-'));
-    const port = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => r(p));
-      });
-    });
+    const port = await freePort();
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--requirepass', 'sekret'], { stdio: 'ignore' });
     try {
       let err: Error | null = null;

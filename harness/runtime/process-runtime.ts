@@ -6,7 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { reapDeadRuns, ownerTag } from '../../fleet-sim/index.ts';
-import { PORT_BLOCK_ENV } from '../../fleet-sim/orchestrator/ports.ts';
+import { PORT_BLOCK_ENV } from '../../lib/ports.ts';
 import { InfraError, type FleetEndpoints, type FleetHandle, type FleetRequest, type Runtime } from './types.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts');

@@ -1,3 +1,4 @@
+// Shared by fleet-sim, the fault proxy, the harness and tests: lib/ imports nothing of the project.
 // Ports chosen once, at start, so a restarted component comes back on the same address.
 //
 // They are chosen BELOW the kernel's ephemeral range (ip_local_port_range): a port from
@@ -60,4 +61,10 @@ export async function freePorts(n: number): Promise<number[]> {
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
+}
+
+/** One free port on 127.0.0.1 outside the ephemeral range, for a component started later (see freePorts). Never `listen(0)` for that: the kernel's pick is an ephemeral port. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port;
 }

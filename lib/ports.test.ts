@@ -16,3 +16,12 @@ describe('portRange', () => {
     for (const bad of ['1', '3/3', '-1/2', 'a/b', '0/0', '0/17']) expect(() => portRange(bad, 32767)).toThrow(/KILLDRILL_PORT_BLOCK='.*' must be i\/n/);
   });
 });
+
+describe('freePort', () => {
+  it('hands out a port below the ephemeral range, never one the kernel may give an outgoing connection', async () => {
+    const { readFileSync } = await import('node:fs');
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const { freePort } = await import('./ports.ts');
+    for (let i = 0; i < 20; i++) expect(await freePort()).toBeLessThan(low);
+  });
+});
