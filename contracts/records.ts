@@ -60,6 +60,9 @@ export interface JournalIntent {
   at: number;
   orderType?: string;
   orderKey?: string;
+  /** An order's or close's side and quantity: a restarted daemon rebuilds its bots' positions from them. */
+  side?: 'buy' | 'sell';
+  qty?: number;
 }
 
 /** A journal line written after the reply (§6); `seq` when it landed. */

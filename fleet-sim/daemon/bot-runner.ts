@@ -86,10 +86,15 @@ export class BotRunner {
     for (const k of orderKeys) if (!this.working.includes(k)) this.working.push(k);
   }
 
+  /** The net position an earlier process of this daemon left at the venue (its journal): this life's flatten closes it. */
+  adoptPosition(net: number): void {
+    this.position = net;
+  }
+
   /** The first phase, from the kill state read at boot. */
   boot(st: KillState, now: number): void {
-    if (st.killed && st.mode !== 'freeze' && this.working.length > 0) {
-      // Restarted while killed, with orders its previous life left resting: do the mode's work first.
+    if (st.killed && st.mode !== 'freeze' && (this.working.length > 0 || (st.mode === 'flatten' && this.position !== 0))) {
+      // Restarted while killed, with orders its previous life left resting (or, in flatten, a position): do the mode's work first.
       this.phase = 'Draining';
       this.drainMode = st.mode;
       this.drainUntil = now + this.cls.drainMs;

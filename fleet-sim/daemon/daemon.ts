@@ -7,7 +7,7 @@ import { allowedWhileKilled, keysForBot, nowMs, phaseHashKey, phaseStreamKey, ty
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
 import { FlagStore } from './flag-store.ts';
-import { Journal, workingOrdersFromJournal } from './journal.ts';
+import { Journal, positionsFromJournal, workingOrdersFromJournal } from './journal.ts';
 import { KillView, type KillState } from './kill-view.ts';
 import { PhaseWriter } from './phase-writer.ts';
 import { PhaseLog } from './phase-log.ts';
@@ -60,6 +60,8 @@ export class Daemon {
   private timerAt = Infinity;
   private healthTimer: NodeJS.Timeout | null = null;
   private n = 0;
+  /** Fills an earlier process sent whose outcome it never saw: their effect on the positions it adopted is unknown (reported at ready). */
+  uncertainFills = 0;
   /** Bots due within this many ms run in one pass: one wake-up and one socket write for all of them. */
   private readonly quantumMs: number;
   private readonly fleet: FleetFile;
@@ -90,6 +92,10 @@ export class Daemon {
     // What an earlier process of this daemon (killed, restarted by KeepAlive) left working at the venue.
     const left = workingOrdersFromJournal(this.journal.file);
     for (const b of this.bots) b.adoptWorking(left.get(b.bot.slug) ?? []);
+    // And the positions it left: a flatten in this life closes them too.
+    const held = positionsFromJournal(this.journal.file);
+    for (const b of this.bots) b.adoptPosition(held.net.get(b.bot.slug) ?? 0);
+    this.uncertainFills = [...held.uncertain.values()].reduce((a, n) => a + n, 0);
     this.store = new FlagStore({
       sub: linkAddress(fleet, `bots-redis-sub.${host}`),
       poll: linkAddress(fleet, `bots-redis-poll.${host}`),
@@ -196,7 +202,7 @@ export class Daemon {
     const at = nowMs();
     const bot = b.bot;
     this.open.add(k);
-    this.journal.intent(k, bot.slug, fields.kind, at, { orderType: fields.type, orderKey: fields.orderKey });
+    this.journal.intent(k, bot.slug, fields.kind, at, { orderType: fields.type, orderKey: fields.orderKey, side: fields.side, qty: fields.qty });
     const req = { key: k, bot: bot.slug, fleet: bot.fleet, tenant: bot.tenant, group: bot.group, asset: bot.asset, capability: bot.capability, run: bot.run, ...fields, dispatchedAt: at };
     const done = this.gateway.request(req).then((r): DispatchStatus => {
       this.open.delete(k);

@@ -73,3 +73,30 @@ describe('workingOrdersFromJournal', () => {
     expect(workingOrdersFromJournal(join(tmpdir(), 'kd-no-such-journal.jsonl')).size).toBe(0);
   });
 });
+
+describe('positionsFromJournal', () => {
+  it('the landed fills (market orders, closes) with their side and qty; fills without an outcome are uncertain, limit orders and rejects move nothing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { positionsFromJournal } = await import('./journal.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'kd-journal-')), 'j.jsonl');
+    const l = (o: object) => JSON.stringify(o);
+    const landed = (key: string, bot: string) => l({ type: 'outcome', key, bot, status: 'landed', at: 0 });
+    writeFileSync(file, [
+      l({ type: 'intent', key: 'm1', bot: 'sa', kind: 'order', orderType: 'market', side: 'buy', qty: 7, at: 1 }), landed('m1', 'sa'),
+      l({ type: 'intent', key: 'm2', bot: 'sa', kind: 'order', orderType: 'market', side: 'sell', qty: 3, at: 2 }), landed('m2', 'sa'),
+      l({ type: 'intent', key: 'm3', bot: 'sa', kind: 'order', orderType: 'market', side: 'buy', qty: 100, at: 3 }), l({ type: 'outcome', key: 'm3', bot: 'sa', status: 'rejected', at: 4 }),
+      l({ type: 'intent', key: 'm4', bot: 'sa', kind: 'order', orderType: 'market', side: 'buy', qty: 50, at: 5 }), // lost: no outcome
+      l({ type: 'intent', key: 'p1', bot: 'pp', kind: 'order', orderType: 'market', side: 'sell', qty: 40, at: 6 }), landed('p1', 'pp'),
+      l({ type: 'intent', key: 'c1', bot: 'pp', kind: 'close', side: 'buy', qty: 40, at: 7 }), landed('c1', 'pp'),
+      l({ type: 'intent', key: 'o1', bot: 'mm', kind: 'order', orderType: 'limit', side: 'buy', qty: 9, at: 8 }), landed('o1', 'mm'),
+      l({ type: 'intent', key: 'old', bot: 'sa', kind: 'order', orderType: 'market', at: 9 }), landed('old', 'sa'), // written before side/qty: unusable
+      '{"type":"intent","key":"torn',
+    ].join('\n'));
+    const { net, uncertain } = positionsFromJournal(file);
+    expect(Object.fromEntries(net)).toEqual({ sa: 4, pp: 0 });
+    expect(Object.fromEntries(uncertain)).toEqual({ sa: 1 });
+    expect(positionsFromJournal(join(tmpdir(), 'kd-no-such-journal.jsonl')).net.size).toBe(0);
+  });
+});

@@ -24,8 +24,14 @@ export class Journal {
   }
 
   /** Queues an intent; it is on disk before `flush` returns (called before every dispatch write). */
-  intent(key: string, bot: string, kind: string, at: number, order?: { orderType?: string; orderKey?: string }): void {
-    const line: JournalIntent = { type: 'intent', key, bot, kind, at, ...(order?.orderType ? { orderType: order.orderType } : {}), ...(order?.orderKey ? { orderKey: order.orderKey } : {}) };
+  intent(key: string, bot: string, kind: string, at: number, order?: { orderType?: string; orderKey?: string; side?: 'buy' | 'sell'; qty?: number }): void {
+    const line: JournalIntent = {
+      type: 'intent', key, bot, kind, at,
+      ...(order?.orderType ? { orderType: order.orderType } : {}),
+      ...(order?.orderKey ? { orderKey: order.orderKey } : {}),
+      ...(order?.side ? { side: order.side } : {}),
+      ...(order?.qty !== undefined ? { qty: order.qty } : {}),
+    };
     this.buf.push(JSON.stringify(line));
   }
 
@@ -92,4 +98,39 @@ export function workingOrdersFromJournal(file: string): Map<string, string[]> {
     out.set(bot, [...(out.get(bot) ?? []), key]);
   }
   return out;
+}
+
+/**
+ * Each bot's net position as an earlier process of this daemon left it, from its journal: the
+ * landed fills (market orders and closes, contracts §5) with their side and quantity. A daemon
+ * restarted by KeepAlive (or stopped and started by a broker halt) adopts it, so a flatten after
+ * the restart closes what the venue holds, not only what this life traded. `uncertain` counts the
+ * fills whose outcome never came back (lost in flight, the process killed first): they may or may
+ * not have filled, and only the venue knows.
+ */
+export function positionsFromJournal(file: string): { net: Map<string, number>; uncertain: Map<string, number> } {
+  const net = new Map<string, number>();
+  const uncertain = new Map<string, number>();
+  if (!existsSync(file)) return { net, uncertain };
+  const fills = new Map<string, { bot: string; q: number }>();
+  const outcome = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    let o: { type?: string; key?: string; bot?: string; kind?: string; orderType?: string; side?: string; qty?: number; status?: string };
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch {
+      continue; // a torn last line
+    }
+    if (typeof o.key !== 'string') continue;
+    const fill = o.kind === 'close' || (o.kind === 'order' && o.orderType !== 'limit');
+    if (o.type === 'intent' && fill && typeof o.bot === 'string' && (o.side === 'buy' || o.side === 'sell') && typeof o.qty === 'number') {
+      fills.set(o.key, { bot: o.bot, q: o.side === 'buy' ? o.qty : -o.qty });
+    } else if (o.type === 'outcome' && typeof o.status === 'string') outcome.set(o.key, o.status);
+  }
+  for (const [key, f] of fills) {
+    const st = outcome.get(key);
+    if (st === 'landed') net.set(f.bot, (net.get(f.bot) ?? 0) + f.q);
+    else if (st === undefined || st === 'unknown') uncertain.set(f.bot, (uncertain.get(f.bot) ?? 0) + 1);
+  }
+  return { net, uncertain };
 }

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   });
   process.on('SIGUSR2', () => daemon.readControl());
   await daemon.start();
-  reportReady({ component: 'daemon', host, daemon: name, bootId: daemon.bootId, bots: daemon.bots.length, gatewayConnected: daemon.gatewayConnected });
+  reportReady({ component: 'daemon', host, daemon: name, bootId: daemon.bootId, bots: daemon.bots.length, gatewayConnected: daemon.gatewayConnected, ...(daemon.uncertainFills ? { uncertainFills: daemon.uncertainFills } : {}) });
 }
 
 main().catch(fatal);

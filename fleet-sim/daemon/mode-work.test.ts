@@ -17,11 +17,21 @@ interface Book {
 }
 
 /** Runs the fleet under fast load, engages the platform in `mode`, waits for every bot Stopped, returns the venue's book. */
-async function stopAndReadBook(bugs: Bug[], mode: Mode): Promise<Book> {
+async function stopAndReadBook(bugs: Bug[], mode: Mode, restartFirst = false): Promise<Book> {
   const t: TestFleet = await startTestFleet(BOTS, { bugs, pollIntervalS: 0.5, classes: { hft: { tickMs: 10, drainMs: 50 }, standard: { tickMs: 10, drainMs: 50 }, paper: { tickMs: 10, drainMs: 50 } } });
+  const running = () => waitFor('all running', async () => Object.values(await t.phases()).filter((p) => p.phase === 'Running').length === BOTS.length);
   try {
-    await waitFor('all running', async () => Object.values(await t.phases()).filter((p) => p.phase === 'Running').length === BOTS.length);
+    await running();
     await sleep(500);
+    if (restartFirst) {
+      // The daemon stops (as a broker halt or KeepAlive restart does) with positions open, and a new life starts.
+      const d = t.procs.get('node-a/d1')!;
+      d.child.kill('SIGTERM');
+      await d.exited;
+      await t.startDaemon('node-a', 'd1');
+      await running();
+      await sleep(300);
+    }
     const value = JSON.stringify({ mode, reason: 'test' });
     await t.redis.set(PLATFORM, value);
     await t.redis.publish(eventsChannel(PREFIX), JSON.stringify({ op: 'engage', key: PLATFORM, value, at: nowMs() }));
@@ -46,6 +56,13 @@ describe('mode work at the venue', () => {
 
   it('flatten: no order rests and every position is flat', async () => {
     const b = await stopAndReadBook([], 'flatten');
+    expect(b.orders).toEqual([]);
+    expect(nonFlat(b)).toEqual([]);
+    expect(b.positions.map((p) => p.bot).sort()).toEqual(['pp-a', 'sa-a', 'sa-b']);
+  });
+
+  it('flatten after a restart: the new life closes the positions its previous life opened (adopted from its journal)', async () => {
+    const b = await stopAndReadBook([], 'flatten', true);
     expect(b.orders).toEqual([]);
     expect(nonFlat(b)).toEqual([]);
     expect(b.positions.map((p) => p.bot).sort()).toEqual(['pp-a', 'sa-a', 'sa-b']);
