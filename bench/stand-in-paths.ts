@@ -4,17 +4,18 @@
 // side. Too long for CI (35 cases, each way); npm test runs a case of rest.yaml and crd.yaml
 // (test/external-target.test.ts). Prints per case: outcome on each target, differing verdicts,
 // time-to-draining / time-to-stop p99.
-//   node bench/stand-in-paths.ts [--runtime process|docker] [--preset alphaswarm|principal] [--bots N] [--compare] [file|dir…]
+//   node bench/stand-in-paths.ts [--runtime process|docker] [--preset alphaswarm|principal] [--bots N] [--compare] [--keep DIR] [file|dir…]
+// --keep DIR writes the stand-in's files and every run directory under DIR and keeps them (default: a temp dir, removed).
 // The stand-in is one fleet of one preset: give the files of that preset (broker-level.yaml is principal's).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, startStandIn } from './support/stand-in.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', default: 'process' }, preset: { type: 'string', default: 'alphaswarm' }, bots: { type: 'string' }, compare: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', default: 'process' }, preset: { type: 'string', default: 'alphaswarm' }, bots: { type: 'string' }, compare: { type: 'boolean', default: false }, keep: { type: 'string' } } });
 if (values.runtime !== 'process' && values.runtime !== 'docker') {
   process.stderr.write(`killdrill: --runtime must be process or docker, not '${values.runtime}'\n`);
   process.exit(2);
@@ -47,7 +48,12 @@ const p99 = (r: Result | undefined, k: 'timeToDraining' | 'timeToStop') => {
   return typeof v === 'number' ? `${Math.round(v)}` : '—';
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'kd-standin-paths-'));
+if (values.keep !== undefined && existsSync(values.keep) && readdirSync(values.keep).length) {
+  process.stderr.write(`killdrill: --keep ${values.keep} is not empty; give a new or empty directory\n`);
+  process.exit(2);
+}
+const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'kd-standin-paths-'));
+mkdirSync(dir, { recursive: true });
 try {
   const t0 = performance.now();
   const standIn = await startStandIn(dir, bots, values.runtime, preset);
@@ -71,5 +77,6 @@ try {
   }
   console.log(`${ext.size} case(s) on the stand-in in ${extS.toFixed(0)} s: ${[...ext.values()].filter((r) => r.outcome === 'passed').length} passed${values.compare ? `; same outcome and verdicts on both targets: ${agree}/${keys.length}` : ''}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (values.keep === undefined) rmSync(dir, { recursive: true, force: true });
+  else console.log(`stand-in files and run directories kept in ${dir}`);
 }
