@@ -3,23 +3,16 @@
 // fleet-sim only through it. test/import-rules.test.ts proves each rule fires.
 
 /**
- * The harness's imports of fleet-sim that cannot move to contracts/ yet, each file → what it may
- * import. They are issue 12's remaining work: `killdrill sim up --json` as the only way the
- * harness starts a fleet, the fault checks and the bug names taken from the target, not the
- * simulator's code. Nothing else in harness/ may import fleet-sim/, and no checker ever may.
+ * The harness's only imports of fleet-sim, each file → what it may import: the CLI that hosts the
+ * `killdrill sim` command. Nothing else in harness/ may import fleet-sim/, and no checker ever may.
  */
 const HARNESS_FLEET_EXCEPTIONS = [
-  // `killdrill sim …`: the CLI hands the subcommand to the simulator's own command (simMain).
+  // `killdrill sim …`: the CLI hands the subcommand to the simulator's own command (simMain) — the one
+  // door to the simulator: the runtimes start fleets through `killdrill sim up --json` and the load-time
+  // fault check asks `killdrill sim components --json`, each in a child process, as a user would.
   { from: '^harness/cli/main\\.ts$', to: '^fleet-sim/index\\.ts$' },
-  // `killdrill --help` lists `sim up`'s options from its own option table (the table alone, no fleet code).
-  { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-up-spec\\.ts$' },
-  // The process runtime reaps the fleets of dead runs (reapDeadRuns, ownerTag) and hands the
-  // port block to `sim up` (PORT_BLOCK_ENV, from lib/ports.ts) — until it only runs `killdrill sim up --json`.
-  { from: '^harness/runtime/process-runtime\\.ts$', to: '^fleet-sim/index\\.ts$' },
-  // Faults are checked at load against the preset's topology (topologyFor) — until the target lists its components.
-  { from: '^harness/faults/static-check\\.ts$', to: '^fleet-sim/presets/index\\.ts$' },
-  // The scenario schema's `fleet.bugs` enum is the simulator's bug catalog (BUGS); preset names are literals.
-  { from: '^harness/scenario/schema\\.ts$', to: '^fleet-sim/model\\.ts$' },
+  // `killdrill --help` lists the `sim` subcommands' options from their option tables (the tables alone, no fleet code).
+  { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-(up|components)-spec\\.ts$' },
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -4,3 +4,5 @@ export * from './kill-keys.ts';
 export * from './clock.ts';
 export * from './records.ts';
 export * from './resources.ts';
+export * from './owner.ts';
+export * from './bugs.ts';

@@ -5,25 +5,8 @@ import { killKey, MODES, type BotClass, type Group, type Mode } from '../contrac
 
 export {
   BOT_CLASSES, DEFAULT_KEY_PREFIX, eventsChannel, GROUPS, HALT_ENDPOINTS, killKey, LEVEL4_CONFIRMATION, MODES, namespaceOf, PHASES,
-  phaseHashKey, phaseStreamKey, SCOPES, type BotClass, type Group, type Mode, type Phase, type Scope,
+  phaseHashKey, phaseStreamKey, SCOPES, BUGS, type Bug, type BotClass, type Group, type Mode, type Phase, type Scope,
 } from '../contracts/index.ts';
-
-export const BUGS = [
-  'wrong-host-stop',
-  'halt-state-in-memory',
-  'broker-in-own-stop-list',
-  'kill-state-cached-at-boot',
-  'fail-open',
-  'pubsub-only',
-  'retries-survive-kill',
-  'resume-ignores-halt',
-  'gate-open-while-draining',
-  'cancel-leaves-orders',
-  'flatten-keeps-position',
-  'ignores-agent-scopes',
-  'sigterm-abandons-inflight',
-] as const;
-export type Bug = (typeof BUGS)[number];
 
 export interface Bot {
   slug: string;

@@ -9,7 +9,8 @@ import { redisUrlOf } from './fleet-file.ts';
 import { findRedisServer, REDIS_NOT_FOUND } from './redis/redis-server.ts';
 import { newRunId, planFleet } from './orchestrator/fleet-plan.ts';
 import { Fleet, StartError, type ProcessLauncher } from './orchestrator/fleet.ts';
-import { reapOrphans } from './orchestrator/reap.ts';
+import { reapDeadRuns, reapOrphans } from './orchestrator/reap.ts';
+import { HARNESS_ENV } from '../contracts/index.ts';
 import { BUNDLED_MODULES, bundleModules } from './orchestrator/bundle.ts';
 import { BUNDLES_ENV } from './orchestrator/paths.ts';
 import { controlServer, listen } from './control/control-api.ts';
@@ -90,6 +91,10 @@ export async function simUp(args: string[]): Promise<number> {
     return 3;
   }
   reapOrphans();
+  // Started by a harness (it tags this sim up with itself): what a dead harness's runs left — their
+  // sim up, supervisors, daemons, still stopping or stuck — found by run id and killed, before any
+  // port or directory is chosen. Reported on the JSON line; the harness says so.
+  const reaped = process.env[HARNESS_ENV] ? reapDeadRuns(HARNESS_ENV) : { runIds: [], pids: [] };
   docker?.reapDeadRuns();
   const stop = stopRequested();
   const runId = process.env.KILLDRILL_RUN_ID || newRunId();
@@ -164,6 +169,7 @@ export async function simUp(args: string[]): Promise<number> {
       links: f.net?.links ?? f.links,
       runtime: docker ? 'docker' : 'process',
       ...(f.net ? { network: f.net.name } : {}),
+      ...(reaped.pids.length ? { reaped } : {}),
     };
     process.stdout.write(parsed.json ? `${JSON.stringify(line)}\n` : humanSummary(line, f.config.keyPrefix, f.redis.port));
     await stop;

@@ -14,7 +14,7 @@ const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
 /** The README's `- \`npx killdrill <command> …\`` lines: command → the --options they name. */
 function readmeOptions(readme: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const m of readme.matchAll(/^- `npx (killdrill (?:sim up|[a-z]+))([^`]*)`/gm)) out.set(m[1], [...new Set(m[2].match(/--[a-z][a-z0-9-]*/g) ?? [])]);
+  for (const m of readme.matchAll(/^- `npx (killdrill (?:sim [a-z]+|[a-z]+))([^`]*)`/gm)) out.set(m[1], [...new Set(m[2].match(/--[a-z][a-z0-9-]*/g) ?? [])]);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // KILLDRILL_RUN_ID and KILLDRILL_OWNER=<pid>:<starttime> of that sim up in its
 // environment (/proc/<pid>/environ). A process whose owner is gone is an orphan.
 import { readdirSync, readFileSync } from 'node:fs';
+import { ownerTag, startTimeOf } from '../../contracts/index.ts';
 
 export const OWNER_ENV = 'KILLDRILL_OWNER';
 
@@ -19,20 +20,8 @@ function readEnv(pid: number): Map<string, string> | null {
   }
 }
 
-/** Start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat), or null. */
-export function startTimeOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The value children get in KILLDRILL_OWNER: this process, unambiguously (pids get reused). */
-export function ownerTag(): string {
-  return `${process.pid}:${startTimeOf(process.pid) ?? '0'}`;
-}
+// The tag's form is the contract's (contracts/owner.ts): the harness tags the `sim up` it starts with it.
+export { ownerTag, startTimeOf };
 
 function ownerAlive(tag: string): boolean {
   const [pid, start] = tag.split(':');

@@ -3,12 +3,13 @@
 import type { CommandSpec } from '../../lib/cli.ts';
 
 export async function commandSpecs(): Promise<CommandSpec[]> {
-  const [{ runSpec }, { validateSpec }, { simUpSpec }, { evidenceSpec }, { proxySpec }] = await Promise.all([
+  const [{ runSpec }, { validateSpec }, { simUpSpec }, { simComponentsSpec }, { evidenceSpec }, { proxySpec }] = await Promise.all([
     import('./run-command.ts'),
     import('./validate-command.ts'),
     import('../../fleet-sim/sim-up-spec.ts'),
+    import('../../fleet-sim/sim-components-spec.ts'),
     import('./evidence-command.ts'),
     import('../../fault-proxy/main.ts'),
   ]);
-  return [runSpec, validateSpec, simUpSpec, evidenceSpec, proxySpec];
+  return [runSpec, validateSpec, simUpSpec, simComponentsSpec, evidenceSpec, proxySpec];
 }

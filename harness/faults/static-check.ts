@@ -1,28 +1,35 @@
 // Fault targets checked before anything starts: the components a preset's fleet will have
-// (docs/contracts.md §8 names, §12 links), computed from its topology, so a fault aimed at a
-// component, daemon, link or host the fleet does not have is rejected at load time (exit 2).
-// The runner checks again against the live fleet's GET /components.
-import { topologyFor, type PresetName } from '../../fleet-sim/presets/index.ts';
+// (docs/contracts.md §8 names, §12 links), asked of the simulator through its command —
+// `killdrill sim components --json`, as a user would; the harness imports nothing of it — so a
+// fault aimed at a component, daemon, link or host the fleet does not have is rejected at load
+// time (exit 2). One answer per preset and bot count, kept for the process. The runner checks
+// again against the live fleet's GET /components.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { faultByKind } from './catalog.ts';
 import { needsKilldrillProxy } from './external-proxy.ts';
 import type { ComponentInfo } from './types.ts';
 
+export type PresetName = 'alphaswarm' | 'principal' | 'agents';
+
+const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
+const planned = new Map<string, ComponentInfo[]>();
+
 export function presetComponents(preset: PresetName, bots?: number): ComponentInfo[] {
-  const topology = topologyFor(preset, bots);
-  const c = (name: string, kind: string, host?: string): ComponentInfo => ({ name, kind, ...(host ? { host } : {}), pid: null, state: 'planned' });
-  const out: ComponentInfo[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver'].map((n) => c(n, n));
-  for (const h of topology.hosts) {
-    out.push(c(`supervisor.${h.name}`, 'supervisor', h.name));
-    for (const d of h.daemons) out.push(c(d.name, 'daemon', h.name));
+  const key = `${preset}:${bots ?? ''}`;
+  const known = planned.get(key);
+  if (known) return known;
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [CLI, 'sim', 'components', '--json', '--preset', preset, ...(bots !== undefined ? ['--bots', String(bots)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`killdrill: the simulator could not list the components of a ${preset} fleet${bots !== undefined ? ` of ${bots} bots` : ''}: ${(e.stderr ?? e.message).trim()}`);
   }
-  for (const h of topology.hosts) {
-    if (!h.daemons.some((d) => d.kind === 'bots' || d.kind === 'agents')) continue;
-    for (const l of ['bots-redis-sub', 'bots-redis-poll', 'bots-gateway']) out.push(c(`${l}.${h.name}`, 'link'));
-  }
-  for (const l of ['gateway-redis', 'gateway-venue', 'operator-redis', 'broker-redis']) out.push(c(l, 'link'));
-  for (const h of topology.hosts) out.push(c(`broker-hosts.${h.name}`, 'link'));
-  return out;
+  const list = (JSON.parse(out) as Array<{ name: string; kind: string; host?: string }>).map((c): ComponentInfo => ({ ...c, pid: null, state: 'planned' }));
+  planned.set(key, list);
+  return list;
 }
 
 /**
@@ -33,7 +40,12 @@ export function checkFaultsAgainstPreset(
   fleet: { preset: PresetName; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
   faults: ReadonlyArray<{ kind: string; params?: Record<string, unknown> }>,
 ): Array<[number, string]> {
-  const components = presetComponents(fleet.preset, fleet.bots);
+  let components: ComponentInfo[];
+  try {
+    components = presetComponents(fleet.preset, fleet.bots);
+  } catch (err) {
+    return faults.map((_, i): [number, string] => [i, (err as Error).message.replace(/^killdrill: /, '')]);
+  }
   const keyPrefix = fleet.overrides?.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const out: Array<[number, string]> = [];
   faults.forEach((f, i) => {

@@ -5,15 +5,13 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { reapDeadRuns, ownerTag } from '../../fleet-sim/index.ts';
+import { HARNESS_ENV, ownerTag } from '../../contracts/index.ts';
 import { PORT_BLOCK_ENV } from '../../lib/ports.ts';
 import { InfraError, type FleetEndpoints, type FleetHandle, type FleetRequest, type Runtime } from './types.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts');
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
-/** Every process of a run carries the harness that started it; a run whose harness is gone is reaped by the next one. */
-export const HARNESS_ENV = 'KILLDRILL_HARNESS';
 
 /** How a runtime starts `sim up --json`: extra arguments and environment (the docker runtime adds `--runtime docker`). */
 export interface SimUpOptions {
@@ -28,9 +26,6 @@ export const processRuntime: Runtime = {
 
 /** Start `killdrill sim up --json` in a child process and wait for its endpoints line. */
 export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: SimUpOptions = {}): Promise<FleetHandle> {
-  // What an earlier run left (its harness SIGKILLed, its fleet still stopping or stuck): found by run id, killed.
-  const dead = reapDeadRuns(HARNESS_ENV);
-  if (dead.pids.length) process.stderr.write(`killdrill: killed ${dead.pids.length} leftover process(es) of dead run(s) ${dead.runIds.join(', ')}\n`);
   mkdirSync(req.dataDir, { recursive: true });
   const configFile = join(req.dataDir, 'fleet-request.json');
   writeFileSync(
@@ -41,6 +36,7 @@ export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: 
     // stdin is a pipe we never close: if this harness dies, even by SIGKILL,
     // the fleet sees EOF and stops itself.
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Every process of the run carries this harness (contracts/owner.ts): if it dies, the next `sim up` reaps the run.
     env: { ...process.env, ...opts.env, KILLDRILL_RUN_ID: req.runId, [HARNESS_ENV]: ownerTag(), ...(req.portBlock ? { [PORT_BLOCK_ENV]: `${req.portBlock.index}/${req.portBlock.of}` } : {}) },
   });
   let stderr = '';
@@ -82,6 +78,9 @@ export async function startSimUp(req: FleetRequest, signal?: AbortSignal, opts: 
     clearTimeout(wait);
     throw err;
   });
+  // What an earlier run left (its harness SIGKILLed, its fleet still stopping or stuck): `sim up` found it by run id and killed it.
+  const dead = endpoints.reaped;
+  if (dead?.pids.length) process.stderr.write(`killdrill: killed ${dead.pids.length} leftover process(es) of dead run(s) ${dead.runIds.join(', ')}\n`);
   // Keep draining stdout so the child never blocks on a full pipe.
   lines.on('line', () => {});
   return {

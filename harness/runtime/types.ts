@@ -1,7 +1,10 @@
 // What a runtime hands the runner: the fleet's observable interface (docs/contracts.md §8).
+import type { Reaped } from '../../contracts/index.ts';
 
 export interface FleetEndpoints {
   runId: string;
+  /** What `sim up` reaped of dead runs before it started (contracts/owner.ts). */
+  reaped?: Reaped;
   preset: string;
   redisUrl: string;
   brokerUrl: string;

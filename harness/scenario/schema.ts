@@ -1,8 +1,7 @@
 // THE scenario schema (DESIGN.md §3): one zod schema; scenarios/schema.json is generated from it
 // (`npm run scenario-schema`). Unknown fields are errors everywhere.
 import { z } from 'zod';
-import { BOT_CLASSES, MODES, SCOPES } from '../../contracts/index.ts';
-import { BUGS } from '../../fleet-sim/model.ts';
+import { BOT_CLASSES, BUGS, MODES, SCOPES } from '../../contracts/index.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';

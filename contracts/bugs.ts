@@ -1,0 +1,20 @@
+// The simulator's bug catalog by name (docs/contracts.md §7): what a scenario's `fleet.bugs` and
+// the `sim up` config may name. The names are the contract both sides share (the harness writes
+// them into the fleet's config and validates scenarios against them); what each bug does is the
+// simulator's own code.
+export const BUGS = [
+  'wrong-host-stop',
+  'halt-state-in-memory',
+  'broker-in-own-stop-list',
+  'kill-state-cached-at-boot',
+  'fail-open',
+  'pubsub-only',
+  'retries-survive-kill',
+  'resume-ignores-halt',
+  'gate-open-while-draining',
+  'cancel-leaves-orders',
+  'flatten-keeps-position',
+  'ignores-agent-scopes',
+  'sigterm-abandons-inflight',
+] as const;
+export type Bug = (typeof BUGS)[number];
