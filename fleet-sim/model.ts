@@ -22,8 +22,13 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
+  'resume-reruns-effect',
+  'run-scope-at-start',
 ] as const;
 export type Bug = (typeof BUGS)[number];
+/** The bugs the agent workers plant; every other is a bot daemon's code path. */
+export const AGENT_BUGS: readonly Bug[] = ['resume-reruns-effect', 'run-scope-at-start'];
 
 export interface Bot {
   slug: string;
