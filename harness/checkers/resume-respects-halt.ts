@@ -7,44 +7,10 @@
 // docs/agents.md "Resume"), and the venue ledger. The halt window is [kill engagedAt, release
 // issuedAt): a worker cannot hear a release before it is issued, and may hear a kill before the
 // harness saw it confirmed (those resumes are judged only for repeated effects).
-import type { History } from '../history/index.ts';
 import type { Checker } from './types.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
-
-interface PlanSlot {
-  slot: string;
-  key?: string;
-}
-export interface AgentStepOp {
-  type: 'agent-step';
-  run_id: string;
-  slug: string;
-  step: number;
-  plan: PlanSlot[];
-  resumed?: boolean;
-  pid: number;
-  at: number;
-}
-export interface AgentResumeOp {
-  type: 'agent-resume';
-  run_id: string;
-  slug: string;
-  worker: string;
-  step: number;
-  reenters: boolean;
-  halted: boolean;
-  landed: string[];
-  pending: string[];
-  pid: number;
-  previousPid: number | null;
-  at: number;
-}
-
-/** The run journal's ops (not in ops.ts's union: they come through the journal as they are). */
-export function agentOps<T>(h: History, type: string): T[] {
-  return h.ops.filter((o) => o.type === type) as unknown as T[];
-}
+import { agentOps, type AgentResumeOp, type AgentStepOp } from './agent-journal-ops.ts';
 
 export const resumeRespectsHalt: Checker = (h) => {
   const name = 'resume-respects-halt';
