@@ -38,6 +38,13 @@ describe('journal-consistent on an agent run journal', () => {
     expect(v.summary).toMatch(/1 agent intent\(s\) not landed and in no run plan \(run-1:lost\)/);
   });
 
+  it('fails: a planned write journaled again after it landed', () => {
+    const again = { type: 'journal', bot: BOT, key: 'run-1:s2.1', kind: 'action', intentAt: 950, outcome: 'landed', seq: 3, reintentsAt: [3000] };
+    const v = journalConsistent(build(roster(), step(2, 900), effect(BOT, 'action', 950, 955, 'run-1:s2.1'), kill(1000, 1100), again, observed(5000), jr), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/1 planned agent write\(s\) journaled again after they landed \(run-1:s2\.1\)/);
+  });
+
   it('has no agent part without a run journal (a bot fleet)', () => {
     const v = journalConsistent(build(roster(), landed('k1', 100, 1), observed(5000), jr), {});
     expect(v.valid).toBe(true);

@@ -4,7 +4,7 @@
 // is recoverable from the run's plan (listed to recover). The landed effects of the steps the kill
 // cut short (open at engagedAt) — what a stop leaves half-done — are listed to compensate.
 import type { History } from '../history/index.ts';
-import { agentOps, type AgentStepOp } from './agent-journal-ops.ts';
+import { agentOps, redispatchedLanded, type AgentStepOp } from './agent-journal-ops.ts';
 
 export interface AgentJournalDiff {
   runs: number;
@@ -14,6 +14,8 @@ export interface AgentJournalDiff {
   unplannedLanded: Array<{ key: string; bot: string; seq: number }>;
   /** A journaled intent of an agent run that did not land and is in no plan: it cannot be recovered. */
   unplannedNotLanded: Array<{ key: string; bot: string; outcome: string | null }>;
+  /** A planned write dispatched again after it had landed (the journal's intent after the ledger's landing). */
+  redispatched: Array<{ key: string; bot: string; landedAt: number; againAt: number }>;
   toRecover: Array<{ run_id: string; slot: string; key: string }>;
   compensate: Array<{ run_id: string; slot: string; key: string; seq: number; dispatchedAt: number }>;
 }
@@ -51,6 +53,7 @@ export function agentJournalDiff(h: History): AgentJournalDiff | null {
     landed: [...planned.keys()].filter((k) => ledger.has(k)).length,
     unplannedLanded,
     unplannedNotLanded,
+    redispatched: redispatchedLanded(h, new Set(planned.keys())),
     toRecover,
     compensate,
   };

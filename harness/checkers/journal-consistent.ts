@@ -52,7 +52,7 @@ export const journalConsistent: Checker = (h) => {
     notLandedCount: notLanded.length,
     notLanded: notLanded.slice(0, 200),
     notJudged,
-    ...(agents ? { agents: { ...agents, unplannedLanded: agents.unplannedLanded.slice(0, 50), unplannedNotLanded: agents.unplannedNotLanded.slice(0, 50), toRecover: agents.toRecover.slice(0, 200), toRecoverCount: agents.toRecover.length, compensate: agents.compensate.slice(0, 200), compensateCount: agents.compensate.length } } : {}),
+    ...(agents ? { agents: { ...agents, unplannedLanded: agents.unplannedLanded.slice(0, 50), unplannedNotLanded: agents.unplannedNotLanded.slice(0, 50), redispatched: agents.redispatched.slice(0, 50), toRecover: agents.toRecover.slice(0, 200), toRecoverCount: agents.toRecover.length, compensate: agents.compensate.slice(0, 200), compensateCount: agents.compensate.length } } : {}),
   };
   const problems: string[] = [];
   if (withoutIntent.length) problems.push(`${withoutIntent.length} ledger effect(s) with no journal intent (${list(withoutIntent.map((w) => `${w.key} of ${w.bot}`), 3)})`);
@@ -61,6 +61,7 @@ export const journalConsistent: Checker = (h) => {
   if (saidNotLandedButLanded.length) problems.push(`${saidNotLandedButLanded.length} intent(s) the journal says ${saidNotLandedButLanded[0].outcome} did land (${list(saidNotLandedButLanded.map((l) => l.key), 3)})`);
   if (agents?.unplannedLanded.length) problems.push(`${agents.unplannedLanded.length} landed agent effect(s) under a key no run plan names (${list(agents.unplannedLanded.map((u) => `${u.key} of ${u.bot}`), 3)}): a resume cannot skip them`);
   if (agents?.unplannedNotLanded.length) problems.push(`${agents.unplannedNotLanded.length} agent intent(s) not landed and in no run plan (${list(agents.unplannedNotLanded.map((u) => u.key), 3)}): not recoverable`);
+  if (agents?.redispatched.length) problems.push(`${agents.redispatched.length} planned agent write(s) journaled again after they landed (${list(agents.redispatched.map((r) => r.key), 3)}): the journal no longer says once`);
   if (problems.length) return { checker: name, valid: false, summary: problems.join('; '), details };
   const agentPart = agents ? `; agent runs: ${agents.landed} of ${agents.planned} planned write(s) landed under their keys, ${agents.toRecover.length} to recover from the plans, ${agents.compensate.length} landed in steps the kill cut short (to compensate)` : '';
   return { checker: name, valid: true, summary: `${effects.length} effect(s) all journaled, no key landed twice, ${notLanded.length} intent(s) listed as not landed${notJudged ? `, ${notJudged} after the last ledger read not judged` : ''}${agentPart}`, details };

@@ -33,6 +33,14 @@ describe('resume-respects-halt', () => {
     expect(v.details.repeated).toEqual([{ slot: 'run-1 3.1', times: 2, keys: ['run-1:s3.1'], seqs: expect.any(Array) }]);
   });
 
+  it('fails: a landed write dispatched again after the release, even with its second landing past the ledger\'s last read', () => {
+    const again = { type: 'journal', bot: BOT, key: 'run-1:s3.1', kind: 'action', intentAt: 950, outcome: 'landed', seq: 1, reintentsAt: [5150] };
+    const v = resumeRespectsHalt(build(roster(), step(3, 900, { pid: 1 }), effect(BOT, 'action', 950, 955, 'run-1:s3.1'), kill(1000, 1100), resume(2000), release(5000), step(3, 5100, { resumed: true }), again, observed(9000), jr), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/1 planned write\(s\) dispatched again after they had landed \(run-1:s3\.1 4195 ms after\)/);
+    expect(v.details.repeated).toEqual([]);
+  });
+
   it('fails: a re-run under a fresh key still lands the same slot twice', () => {
     const rerun = step(3, 5100, { resumed: true, plan: plan(3, ['run-1:call-17', 'run-1:call-18']) });
     const v = resumeRespectsHalt(build(before(), resume(2000), release(5000), rerun, landed('run-1:call-17', 5150), observed(9000), jr), {});

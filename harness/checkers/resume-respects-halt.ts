@@ -2,7 +2,8 @@
 // process adopting it from the run journal) while its scope is halted does nothing until the
 // release; after the release it resumes from its journal — it re-enters the step it was
 // interrupted in — and no planned effect lands twice (LangGraph's resume re-runs the interrupted
-// node from its start: that is the trap). Evidence: the agent workers' run journal, read with the
+// node from its start: that is the trap; a planned write dispatched again after it landed is one,
+// seen in the journal even when its second landing came after the ledger's last read). Evidence: the agent workers' run journal, read with the
 // effect journal after the run (`agent-step`, `agent-skip`, `agent-resume` ops, see
 // docs/agents.md "Resume"), and the venue ledger. The halt window is [kill engagedAt, release
 // issuedAt): a worker cannot hear a release before it is issued, and may hear a kill before the
@@ -10,7 +11,7 @@
 import type { Checker } from './types.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
-import { agentOps, type AgentResumeOp, type AgentStepOp } from './agent-journal-ops.ts';
+import { agentOps, redispatchedLanded, type AgentResumeOp, type AgentStepOp } from './agent-journal-ops.ts';
 
 export const resumeRespectsHalt: Checker = (h) => {
   const name = 'resume-respects-halt';
@@ -64,6 +65,7 @@ export const resumeRespectsHalt: Checker = (h) => {
     if (slot) (landedPerSlot.get(slot) ?? landedPerSlot.set(slot, []).get(slot)!).push({ key: x.key, seq: x.seq });
   }
   const repeated = [...landedPerSlot].filter(([, l]) => l.length > 1).map(([slot, l]) => ({ slot, times: l.length, keys: [...new Set(l.map((x) => x.key))], seqs: l.map((x) => x.seq) }));
+  const again = redispatchedLanded(h, new Set(slotOf.keys()));
   const skipped = agentOps<{ key: string }>(h, 'agent-skip').length;
 
   const details = {
@@ -75,6 +77,7 @@ export const resumeRespectsHalt: Checker = (h) => {
     actedWhileHalted: actedWhileHalted.slice(0, 50),
     wrongStep,
     repeated: repeated.slice(0, 50),
+    redispatched: again.slice(0, 50),
     skipped,
     awaiting,
   };
@@ -83,6 +86,7 @@ export const resumeRespectsHalt: Checker = (h) => {
   if (actedWhileHalted.length) problems.push(`${actedWhileHalted.length} action(s) of a run resumed while halted, before the release (${list(actedWhileHalted.map((a) => `${a.run_id}: ${a.what}`), 3)})`);
   if (wrongStep.length) problems.push(`${wrongStep.length} run(s) did not resume from the journal after the release (${list(wrongStep.map((w) => `${w.run_id} began step ${w.got}, not ${w.expected}`), 3)})`);
   if (repeated.length) problems.push(`${repeated.length} planned effect(s) landed more than once (${list(repeated.map((r) => `${r.slot} ×${r.times}`), 3)}): the resume repeated a landed effect`);
+  if (again.length) problems.push(`${again.length} planned write(s) dispatched again after they had landed (${list(again.map((a) => `${a.key} ${(a.againAt - a.landedAt).toFixed(0)} ms after`), 3)})`);
   if (problems.length) return { checker: name, valid: false, summary: problems.join('; '), details };
   if (!judged.length) return unknown(name, `${resumes.length} run(s) resumed, none while its scope was halted (between the kill's confirmation and the release): the halt was not exercised`, details);
   if (awaiting.length) return unknown(name, `the run stopped watching before ${awaiting.length} run(s) resumed while halted made a step after the release (${list(awaiting, 3)})`, details);
