@@ -84,6 +84,9 @@ describe('agent resume from the run journal', () => {
     expect(r.journal.filter((j) => j.key === r.pendingKey && j.type === 'outcome')).toHaveLength(1);
     expect(r.calls.filter((c) => c.effectKey === r.open.effectKey)).toEqual([]);
     expect(r.ledger.filter((e) => r.ledger.filter((x) => x.key === e.key).length > 1)).toEqual([]);
+    // The timeline's evidence: the aborted write's call record and the queue's counts, in the run journal.
+    expect(r.lines.find((l) => l.type === 'agent-call' && l.id === r.open.id)).toMatchObject({ kind: 'tool', name: 'place-order', aborted: true, run_id: 'run-agent-a' });
+    expect(r.lines.find((l) => l.type === 'agent-queue')).toMatchObject({ worker: 'node-a.w1', counts: { waiting: expect.any(Number), delayed: expect.any(Number) } });
   }, 60_000);
 
   it('with bug resume-reruns-effect the re-entered step runs the landed write again', async () => {

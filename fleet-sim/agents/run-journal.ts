@@ -11,6 +11,8 @@
 //   is re-entered (after a kill in this process, or by a restarted worker).
 // - `agent-step-done` — the step ran to its end.
 // - `agent-skip` — a re-entered step skipped a write whose key the effect journal says landed.
+// - `agent-call` — an LLM or tool call ended (the call record: kind, name, start, end, aborted and
+//   when), for the timeline; `agent-queue` — the worker's BullMQ job counts, once a second.
 // - `agent-resume` — a restarted worker adopted the run from the journal: the step it re-enters
 //   (or the next one), the plan's landed and pending write keys, and whether its scope was halted
 //   then (halted: it does nothing until the release).
@@ -37,6 +39,8 @@ export type RunLine =
   | (Who & { type: 'agent-step'; parent?: string; step: number; plan: PlanSlot[]; resumed?: boolean })
   | (Who & { type: 'agent-step-done'; step: number })
   | (Who & { type: 'agent-skip'; step: number; slot: string; key: string })
+  | (Who & { type: 'agent-call'; parent?: string; id: string; kind: string; name: string; access?: string; status: number | string; startedAt: number; endedAt: number; aborted: boolean; abortedAt: number | null })
+  | { type: 'agent-queue'; worker: string; pid: number; at: number; counts: Record<string, number> }
   | (Who & { type: 'agent-resume'; parent?: string; step: number; reenters: boolean; halted: boolean; landed: string[]; pending: string[]; previousPid: number | null });
 
 /** The idempotency key of a planned write: fixed by the run, step and slot. */

@@ -26,6 +26,7 @@ import { landedKeys, resumePoints, RunJournal, type ResumePoint } from './run-jo
 import { join } from 'node:path';
 
 const BOOT_WAIT_MS = 2000;
+const QUEUE_SAMPLE_MS = 1000;
 type Waiter = { run: AgentRun; capability: string; ac: AbortController };
 
 export class AgentWorker {
@@ -39,6 +40,8 @@ export class AgentWorker {
   /** Runs adopted from an earlier life's run journal at start (`resumed` in the ready line). */
   resumed = 0;
   private readonly bugs: ReadonlySet<string>;
+  /** Bug run-scope-at-start: each run's own scope as read when it started (the kill reason, or null). */
+  private readonly runScopeAtStart = new Map<string, string | null>();
   timersSet = 0;
   timersCancelled = 0;
   timersFired = 0;
@@ -76,6 +79,7 @@ export class AgentWorker {
   private readonly phase = new Map<string, Phase>();
   private readonly roots: RunSpec[];
   private health: NodeJS.Timeout | null = null;
+  private queueSampler: NodeJS.Timeout | null = null;
   private stopping = false;
 
   constructor(fleet: FleetFile, host: string, name: string, options: Partial<AgentOptions> = {}) {
@@ -95,7 +99,7 @@ export class AgentWorker {
     this.runJournal = new RunJournal(c.dataDir, host, name);
     this.bugs = new Set<string>(c.bugs);
     this.phaseLog = new PhaseLog(c.dataDir, host, name);
-    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`));
+    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`), (rec) => this.journalCall(rec));
     const g = linkAddress(fleet, `bots-gateway.${host}`);
     this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
     // Every key any run (or any child it may spawn) can be killed by, for every capability: known at boot.
@@ -144,6 +148,13 @@ export class AgentWorker {
     this.health = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
     this.leftoverJobs = await this.queue.start();
+    // Queue depth over time, for the timeline: the job counts once a second (a failed read is skipped).
+    this.queueSampler = setInterval(() => {
+      this.queue.counts().then(
+        (counts) => this.runJournal.write({ type: 'agent-queue', worker: `${this.host}.${this.name}`, pid: process.pid, at: nowMs(), counts }),
+        () => {},
+      );
+    }, QUEUE_SAMPLE_MS);
     // An earlier life of this worker left its runs in the run journal: resume them from there.
     const points = resumePoints(this.runJournal.file);
     for (const k of landedKeys(this.journal.file)) this.landed.add(k);
@@ -191,6 +202,7 @@ export class AgentWorker {
     this.stopping = true;
     for (const w of this.waiting) w.ac.abort(new Error('killdrill: agent worker stopping'));
     if (this.health) clearInterval(this.health);
+    if (this.queueSampler) clearInterval(this.queueSampler);
     await this.queue.close();
     await this.phases.settle(2000);
     this.providers.close();
@@ -219,7 +231,20 @@ export class AgentWorker {
   private gate = (run: AgentRun, capability: string, _what: string): GateResult => {
     if (this.stopping) return { ok: false, runKilled: true, reason: 'killdrill: agent worker stopping' };
     const now = nowMs();
-    const r = this.view.evaluate(this.runKeys(run.spec), now);
+    let keys = this.runKeys(run.spec);
+    if (this.bugs.has('run-scope-at-start')) {
+      // Bug run-scope-at-start: the run's own scope (its run key, its parent's) is read once, when the run
+      // starts, and kept: a run kill after that is never seen; the tenant, feature and platform keys stay live.
+      const own = [killKey(this.prefix, 'run', run.spec.run_id), ...(run.spec.parent ? [killKey(this.prefix, 'run', run.spec.parent)] : [])];
+      keys = keys.filter((k) => !own.includes(k));
+      if (!this.runScopeAtStart.has(run.spec.run_id)) {
+        const o = this.view.evaluate(own, now);
+        this.runScopeAtStart.set(run.spec.run_id, o.killed ? o.reason : null);
+      }
+      const cached = this.runScopeAtStart.get(run.spec.run_id);
+      if (cached) return { ok: false, runKilled: true, reason: cached };
+    }
+    const r = this.view.evaluate(keys, now);
     if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
     const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
     return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
@@ -429,6 +454,16 @@ export class AgentWorker {
   private untrack(w: Waiter): void {
     this.waiting.delete(w);
     if (this.phase.get(w.run.spec.parent ?? w.run.spec.run_id) === 'Draining') this.reconcile();
+  }
+
+  /** An ended call into the run journal (the timeline's bars). */
+  private journalCall(rec: CallRecord): void {
+    const spec = this.runs.get(rec.run_id)?.spec;
+    if (!spec || rec.endedAt === null) return;
+    this.runJournal.write({
+      type: 'agent-call', run_id: rec.run_id, slug: spec.slug, ...(spec.parent ? { parent: spec.parent } : {}), worker: `${this.host}.${this.name}`, pid: process.pid, at: rec.endedAt,
+      id: rec.id, kind: rec.kind, name: rec.name, ...(rec.access ? { access: rec.access } : {}), status: rec.status, startedAt: rec.startedAt, endedAt: rec.endedAt, aborted: rec.aborted, abortedAt: rec.abortedAt,
+    });
   }
 
   /** A write tool's side effect through the execution boundary: the kill state first, the journal around it. */
