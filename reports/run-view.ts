@@ -4,7 +4,7 @@
 import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percentiles, PerBot, PhaseOp, RosterBot, RunData, Verdict } from './run-types.ts';
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
 import { loadSeconds, type LoadSecond } from './load-seconds.ts';
-import { agentTimeline, type AgentTimeline } from './timeline-agents.ts';
+import { agentTimeline, type AgentTimeline } from './agent-runs.ts';
 
 /** A supervisor's start/exit of a daemon, or the daemon's own shutdown-gate record from its journal (shutdown-requested, drained, drain-timeout). */
 export interface DaemonEvent {
