@@ -1,6 +1,7 @@
 // resume-respects-halt on literal histories: the run journal's ops as the harness reads them.
 import { describe, expect, it } from 'vitest';
-import { resumeRespectsHalt } from './resume-respects-halt.ts';
+import { resumeExercised, resumeRespectsHalt } from './resume-respects-halt.ts';
+import { runCheckers } from './index.ts';
 import { build, effect, kill, observed, release, roster } from './history-fixture.ts';
 
 const BOT = 'agent-aapl';
@@ -79,5 +80,15 @@ describe('resume-respects-halt', () => {
     const v = resumeRespectsHalt(build(before(), resume(2000), release(5000), observed(9000), jr), {});
     expect(v.valid).toBe('unknown');
     expect(v.summary).toMatch(/stopped watching before 1 run\(s\)/);
+  });
+
+  it('runs unnamed only when a resume came while the kill may have held the run (or said halted)', () => {
+    const names = (h: ReturnType<typeof build>) => runCheckers(h, {}).map((v) => v.checker);
+    expect(resumeExercised(build(before(), resume(2000), after()))).toBe(true);
+    expect(names(build(before(), resume(2000), after()))).toContain('resume-respects-halt');
+    // A worker restarted before the kill: its resume is not the halt's business.
+    const early = build(roster(), step(3, 900, { pid: 1 }), resume(950, { halted: false }), kill(1000, 1100), release(5000), observed(9000), jr);
+    expect(names(early)).not.toContain('resume-respects-halt');
+    expect(runCheckers(early, { 'resume-respects-halt': {} }).find((v) => v.checker === 'resume-respects-halt')?.valid).toBe('unknown');
   });
 });

@@ -8,10 +8,22 @@
 // docs/agents.md "Resume"), and the venue ledger. The halt window is [kill engagedAt, release
 // issuedAt): a worker cannot hear a release before it is issued, and may hear a kill before the
 // harness saw it confirmed (those resumes are judged only for repeated effects).
+import type { History } from '../history/index.ts';
 import type { Checker } from './types.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { agentOps, redispatchedLanded, type AgentResumeOp, type AgentStepOp } from './agent-journal-ops.ts';
+
+/**
+ * Did a worker resume a run while the kill may have held it (from the kill's issuedAt to the release's
+ * issuedAt), or say it resumed one halted? Then the checker runs without being named in `expect`.
+ */
+export function resumeExercised(h: History): boolean {
+  const kill = h.lever('kill');
+  const release = h.lever('release');
+  const to = release ? release.issuedAt : Number.POSITIVE_INFINITY;
+  return agentOps<AgentResumeOp>(h, 'agent-resume').some((r) => r.halted || (kill !== null && r.at >= kill.issuedAt && r.at < to));
+}
 
 export const resumeRespectsHalt: Checker = (h) => {
   const name = 'resume-respects-halt';
