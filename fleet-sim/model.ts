@@ -25,10 +25,11 @@ export const BUGS = [
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',
+  'revoke-in-memory',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 /** The bugs the agent workers plant; every other is a bot daemon's code path. */
-export const AGENT_BUGS: readonly Bug[] = ['resume-reruns-effect', 'run-scope-at-start'];
+export const AGENT_BUGS: readonly Bug[] = ['resume-reruns-effect', 'run-scope-at-start', 'revoke-in-memory'];
 
 export interface Bot {
   slug: string;

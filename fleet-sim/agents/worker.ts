@@ -9,7 +9,7 @@
 // its timers removed. Write-tool effects go through the gateway into the venue ledger
 // and are journaled (intent before dispatch, outcome after) in the daemons' journal format.
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
-import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Group, type Phase } from '../model.ts';
+import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Bug, type Group, type Phase } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { FlagStore } from '../daemon/flag-store.ts';
 import { Journal } from '../daemon/journal.ts';
@@ -40,6 +40,7 @@ export class AgentWorker {
   /** Runs adopted from an earlier life's run journal at start (`resumed` in the ready line). */
   resumed = 0;
   private readonly bugs: ReadonlySet<string>;
+  private readonly revokeInMemory: boolean;
   /** Bug run-scope-at-start: each run's own scope as read when it started (the kill reason, or null). */
   private readonly runScopeAtStart = new Map<string, string | null>();
   timersSet = 0;
@@ -94,7 +95,12 @@ export class AgentWorker {
     this.roots = fleet.topology.bots
       .filter((b) => b.host === host && b.daemon === name)
       .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset, capability: b.capability }));
-    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: [] });
+    // Bug revoke-in-memory (Celery's revokes without --statedb): a kill is known only from its broadcast
+    // (pub/sub) and kept in memory — no read at boot, no polling, no staleness rule — so a restarted
+    // worker has forgotten it.
+    this.revokeInMemory = c.bugs.includes('revoke-in-memory');
+    const storeBugs: Bug[] = this.revokeInMemory ? ['pubsub-only'] : [];
+    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: storeBugs });
     this.journal = new Journal(c.dataDir, host, name);
     this.runJournal = new RunJournal(c.dataDir, host, name);
     this.bugs = new Set<string>(c.bugs);
@@ -114,7 +120,7 @@ export class AgentWorker {
       poll: linkAddress(fleet, `bots-redis-poll.${host}`),
       prefix: this.prefix,
       pollIntervalS: c.pollIntervalS,
-      bugs: [],
+      bugs: storeBugs,
       keys: [...keys],
       view: this.view,
       onChange: () => this.reconcile(),
@@ -141,8 +147,9 @@ export class AgentWorker {
   }
 
   async start(): Promise<void> {
-    await this.store.boot(true, BOOT_WAIT_MS);
-    this.store.startPolling();
+    await this.store.boot(!this.revokeInMemory, BOOT_WAIT_MS);
+    if (!this.revokeInMemory) this.store.startPolling();
+    else this.view.assumeRead(nowMs()); // what it has in memory (nothing, after a restart) is all it knows
     // The fail-closed staleness rule is time-based: check it (and abort what it closes) often.
     const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
     this.health = setInterval(() => this.reconcile(), checkMs);
