@@ -16,5 +16,9 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
+  'resume-reruns-effect',
+  'run-scope-at-start',
+  'revoke-in-memory',
 ] as const;
 export type Bug = (typeof BUGS)[number];

@@ -14,8 +14,9 @@ describe('FleetConfig.proxyUrl', () => {
 });
 
 describe('FleetConfig.preset agents', () => {
-  it('is accepted, and refuses catalog bugs (the agent workers plant none), naming the field', () => {
+  it("is accepted, and refuses the bot daemons' catalog bugs (the agent workers plant only their own), naming the field", () => {
     expect(parseFleetConfig({ preset: 'agents' }).preset).toBe('agents');
-    expect(() => parseFleetConfig({ preset: 'agents', bugs: ['fail-open'] })).toThrow(/bugs: the agents preset's workers plant no catalog bug \(fail-open/);
+    expect(() => parseFleetConfig({ preset: 'agents', bugs: ['fail-open'] })).toThrow(/bugs: the agents preset's workers plant only resume-reruns-effect, run-scope-at-start, revoke-in-memory \(fail-open are the bot daemons'/);
+    expect(parseFleetConfig({ preset: 'agents', bugs: ['resume-reruns-effect'] }).bugs).toEqual(['resume-reruns-effect']);
   });
 });

@@ -1,7 +1,7 @@
 // The fleet's configuration (docs/contracts.md §1): one zod schema, resolved with defaults.
 import { z } from 'zod';
 import { loopbackUrlProblem } from '../lib/loopback-url.ts';
-import { BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
+import { AGENT_BUGS, BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
 
 const classSpec = z
   .object({
@@ -39,9 +39,10 @@ export const FleetConfigSchema = z
       .optional(),
   })
   .strict()
-  // The catalog bugs are the bot daemons' code paths; the agent workers (preset agents) have none yet.
+  // The catalog bugs are the bot daemons' code paths, but AGENT_BUGS, which only the agent workers (preset agents) plant.
   .superRefine((c, ctx) => {
-    if (c.preset === 'agents' && c.bugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers plant no catalog bug (${c.bugs.join(', ')} are the bot daemons'); drop bugs or use preset alphaswarm or principal` });
+    const other = c.bugs.filter((b) => !AGENT_BUGS.includes(b));
+    if (c.preset === 'agents' && other.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers plant only ${AGENT_BUGS.join(', ')} (${other.join(', ')} are the bot daemons'); drop them or use preset alphaswarm or principal` });
   });
 
 export type FleetConfigInput = z.input<typeof FleetConfigSchema>;

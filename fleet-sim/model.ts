@@ -1,12 +1,15 @@
 // The fleet's shared vocabulary: bots, classes, scopes, modes, kill keys.
 // Used by every fleet component (broker, gateway, bots). See docs/contracts.md §1–2.
 // The wire vocabulary (prefix, scopes, modes, groups, classes, phases, key formats) lives in contracts/ and is re-exported here.
-import { killKey, MODES, type BotClass, type Group, type Mode } from '../contracts/index.ts';
+import { killKey, MODES, type BotClass, type Bug, type Group, type Mode } from '../contracts/index.ts';
 
 export {
   BOT_CLASSES, DEFAULT_KEY_PREFIX, eventsChannel, GROUPS, HALT_ENDPOINTS, killKey, LEVEL4_CONFIRMATION, MODES, namespaceOf, PHASES,
   phaseHashKey, phaseStreamKey, SCOPES, BUGS, type Bug, type BotClass, type Group, type Mode, type Phase, type Scope,
 } from '../contracts/index.ts';
+
+/** The bugs the agent workers plant; every other is a bot daemon's code path. */
+export const AGENT_BUGS: readonly Bug[] = ['resume-reruns-effect', 'run-scope-at-start', 'revoke-in-memory'];
 
 export interface Bot {
   slug: string;

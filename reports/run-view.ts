@@ -4,6 +4,7 @@
 import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percentiles, PerBot, PhaseOp, RosterBot, RunData, Verdict } from './run-types.ts';
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
 import { loadSeconds, type LoadSecond } from './load-seconds.ts';
+import { agentTimeline, type AgentTimeline } from './agent-runs.ts';
 
 /** A supervisor's start/exit of a daemon, or the daemon's own shutdown-gate record from its journal (shutdown-requested, drained, drain-timeout). */
 export interface DaemonEvent {
@@ -57,6 +58,8 @@ export interface RunView {
   /** k6's load, one entry a second (load.k6; empty without it), and its script. */
   load: LoadSecond[];
   loadScript: string | null;
+  /** The agent fleet's runs (calls, children) and queue depth, from its run journal; null without one. */
+  agents: AgentTimeline | null;
   /** The history's `preflight` op, as the evidence shows it; null when there is none. */
   preflight: PreflightSummary | null;
 }
@@ -226,5 +229,6 @@ export function buildView(run: RunData): RunView {
     load: loadSeconds(history),
     loadScript: (history.find((o) => o.type === 'load-start')?.script as string | undefined) ?? null,
     preflight: preflightFromHistory(history),
+    agents: agentTimeline(history),
   };
 }

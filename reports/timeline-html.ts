@@ -6,6 +6,7 @@ import type { LaneGroup, Scale } from './timeline-layout.ts';
 import { CHART_W, layoutLanes, makeScale } from './timeline-layout.ts';
 import { aggregateSvg, axisSvg, botLaneSvg, rel } from './timeline-svg.ts';
 import { loadRowHtml } from './timeline-load.ts';
+import { AGENT_CSS, agentRowsHtml } from './timeline-agents.ts';
 import { TIMELINE_CSS, TIMELINE_JS } from './timeline-assets.ts';
 import { esc } from './html-escape.ts';
 
@@ -100,7 +101,7 @@ export function renderTimeline(view: RunView): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title><style>${TIMELINE_CSS}</style></head>
+<title>${esc(title)}</title><style>${TIMELINE_CSS}${view.agents ? AGENT_CSS : ''}</style></head>
 <body>
 <h1>${esc(title)} <span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span></h1>
 <p>run <code>${esc(view.runId)}</code> · started ${esc(new Date(view.startedAt).toISOString())} · times relative to the kill issued</p>
@@ -116,6 +117,7 @@ ${overlays(view, scale, 230)}
 ${leverRows(view, scale)}
 ${loadRowHtml(view.load, scale, view.loadScript)}
 ${body}
+${agentRowsHtml(view.agents, scale)}
 </div>
 <script>${TIMELINE_JS}</script>
 </body></html>

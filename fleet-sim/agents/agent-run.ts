@@ -7,6 +7,7 @@
 // that tool, the rest of the run goes on.
 import type { Rng } from '../daemon/prng.ts';
 import type { ToolSpec } from './providers.ts';
+import { slotKey, type PlanSlot } from './run-journal.ts';
 
 export interface RunSpec {
   run_id: string;
@@ -43,11 +44,18 @@ export interface RunDeps {
   /** The kill state for this run and capability, now. */
   gate: (run: AgentRun, capability: string, what: string) => GateResult;
   llm: (run: AgentRun) => Promise<CallOutcome>;
-  tool: (run: AgentRun, tool: ToolSpec) => Promise<CallOutcome>;
+  tool: (run: AgentRun, tool: ToolSpec, slot: PlanSlot) => Promise<CallOutcome>;
   spawn: (parent: AgentRun, child: RunSpec) => void;
   /** Sets a follow-up (a delayed `timer` job): a step of this run `ms` from now. */
   timer: (run: AgentRun, ms: number) => void;
   tools: readonly ToolSpec[];
+  /** A step begins (journaled before its first call), re-entered or new. */
+  began: (run: AgentRun, step: number, plan: PlanSlot[], resumed: boolean) => void;
+  /** The step ran to its end. */
+  done: (run: AgentRun, step: number) => void;
+  /** A planned write's key already landed (a re-entered step skips it). */
+  landed: (key: string) => boolean;
+  skipped: (run: AgentRun, step: number, slot: PlanSlot) => void;
 }
 
 export class AgentRun {
@@ -55,8 +63,11 @@ export class AgentRun {
   private readonly o: RunOptions;
   private readonly rng: Rng;
   private readonly d: RunDeps;
-  private children = 0;
+  /** Children spawned so far (a resumed run counts those its journal names). */
+  children = 0;
   steps = 0;
+  /** A step to re-enter with its plan: interrupted by a kill of its scope, or adopted from the journal. */
+  pending: { step: number; plan: PlanSlot[] } | null = null;
   /** Its scope was killed: no step of it is queued; release resumes it. */
   parked = false;
 
@@ -82,22 +93,38 @@ export class AgentRun {
     return this.o.thinkMs * (0.5 + this.rng());
   }
 
-  /** One step; false when the run's scope is killed (the caller parks it). */
+  /**
+   * One step; false when the run's scope is killed (the caller parks it, and the step is left to
+   * re-enter). A re-entered step keeps its plan and skips the writes whose key landed.
+   */
   async step(): Promise<boolean> {
     if (!this.d.gate(this, 'llm', 'llm call').ok) return false;
-    this.steps++;
+    const resumed = this.pending;
+    this.pending = null;
+    const step = resumed ? resumed.step : this.steps + 1;
+    this.steps = step;
+    const plan = resumed ? resumed.plan : this.plan(step);
+    this.d.began(this, step, plan, resumed !== null);
+    const interrupted = (): false => {
+      this.pending = { step, plan };
+      return false;
+    };
     const llm = await this.d.llm(this);
-    if (llm === 'killed') return false;
-    if (llm === 'failed') return true;
-    for (let i = 0; i < this.o.toolsPerStep; i++) {
-      const tool = this.pickTool();
-      if (!tool) break;
+    if (llm === 'killed') return interrupted();
+    if (llm === 'failed') return this.end(step);
+    for (const slot of plan) {
+      const tool = this.d.tools.find((t) => t.name === slot.tool);
+      if (!tool) continue;
+      if (slot.key && resumed && this.d.landed(slot.key)) {
+        this.d.skipped(this, step, slot);
+        continue;
+      }
       const g = this.d.gate(this, tool.name, `tool call ${tool.name}`);
       if (!g.ok) {
-        if (g.runKilled) return false;
+        if (g.runKilled) return interrupted();
         continue; // the tool's capability is frozen: the reads go on
       }
-      if ((await this.d.tool(this, tool)) === 'killed' && !this.d.gate(this, 'llm', 'after a killed tool call').ok) return false;
+      if ((await this.d.tool(this, tool, slot)) === 'killed' && !this.d.gate(this, 'llm', 'after a killed tool call').ok) return interrupted();
     }
     if (!this.spec.parent && this.children < this.o.maxChildren && this.rng() < this.o.childRate) {
       const child = AgentRun.childIds(this.spec.run_id, this.o.maxChildren)[this.children];
@@ -111,7 +138,24 @@ export class AgentRun {
       if (!this.d.gate(this, 'llm', 'set timer').ok) return false;
       this.d.timer(this, this.o.timerMs);
     }
+    return this.end(step);
+  }
+
+  private end(step: number): true {
+    this.d.done(this, step);
     return true;
+  }
+
+  /** The step's tool calls, drawn up front: each a slot, a write with its idempotency key. */
+  private plan(step: number): PlanSlot[] {
+    const plan: PlanSlot[] = [];
+    for (let i = 1; i <= this.o.toolsPerStep; i++) {
+      const tool = this.pickTool();
+      if (!tool) break;
+      const slot = `${step}.${i}`;
+      plan.push({ slot, tool: tool.name, access: tool.access, ...(tool.access === 'write' ? { key: slotKey(this.spec.run_id, slot) } : {}) });
+    }
+    return plan;
   }
 
   private pickTool(): ToolSpec | null {

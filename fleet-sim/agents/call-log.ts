@@ -45,11 +45,13 @@ export class CallLog {
   private n = 0;
   private readonly prefix: string;
   private readonly file: string | null;
+  private readonly onEnd: ((rec: CallRecord) => void) | null;
 
-  /** `file`: finished records are also appended there as JSON lines (they survive the process). */
-  constructor(prefix: string, file: string | null = null) {
+  /** `file`: finished records are also appended there as JSON lines (they survive the process); `onEnd`: told of each. */
+  constructor(prefix: string, file: string | null = null, onEnd: ((rec: CallRecord) => void) | null = null) {
     this.prefix = prefix;
     this.file = file;
+    this.onEnd = onEnd;
     if (file) mkdirSync(dirname(file), { recursive: true });
   }
 
@@ -72,6 +74,7 @@ export class CallLog {
     this.openCalls.delete(rec.id);
     this.done.push(rec);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(rec)}\n`);
+    this.onEnd?.(rec);
   }
 
   after(seq: number, limit = 10_000): CallPage {

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       return send(200, worker.calls.after(after, limit));
     }
     if (url.pathname === '/runs') {
-      const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked }));
+      const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked, pendingStep: r.pending?.step ?? null }));
       return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
     }
     if (url.pathname === '/queue') {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   await worker.start();
   const p = (server.address() as { port: number }).port;
-  reportReady({ component: 'agent-worker', host, worker: name, runs: worker.runs.size, leftoverJobs: worker.leftoverJobs, controlUrl: `http://127.0.0.1:${p}`, gatewayConnected: worker.gatewayConnected });
+  reportReady({ component: 'agent-worker', host, worker: name, runs: worker.runs.size, leftoverJobs: worker.leftoverJobs, resumed: worker.resumed, controlUrl: `http://127.0.0.1:${p}`, gatewayConnected: worker.gatewayConnected });
 }
 
 main().catch(fatal);

@@ -18,6 +18,8 @@ export const COMPLETIONS_URL = `${LLM_BASE}/v1/chat/completions`;
 export const toolUrl = (name: string): string => `${TOOLS_BASE}/tools/${encodeURIComponent(name)}`;
 /** Request headers the worker sets: the run the call belongs to, and (tests) a forced error mode. */
 export const RUN_HEADER = 'x-run-id';
+/** A write's idempotency key, when the caller has one (the run's plan); else the handler makes one per call. */
+export const KEY_HEADER = 'x-idempotency-key';
 export const FAULT_HEADER = 'x-killdrill-fault';
 
 export interface ToolSpec {
@@ -52,7 +54,7 @@ export interface ProviderOptions {
   /**
    * A write tool's side effect, sent through the execution boundary by the worker. Called once
    * per write call, halfway through, with the effect's idempotency key (already on the record as
-   * `effectKey`: `<run_id>:<call id>`); resolves whether it landed. An abort after this point
+   * `effectKey`: the request's KEY_HEADER, else `<run_id>:<call id>`); resolves whether it landed. An abort after this point
    * leaves the effect landed.
    */
   commit?: (call: CallRecord, effectKey: string, body: unknown) => Promise<boolean>;
@@ -162,7 +164,8 @@ function toolHandler(o: ProviderOptions) {
     let landed = false;
     if (spec.access === 'write') {
       // The side effect leaves now; the rest of the call (confirmation, rendering) comes after it.
-      rec.effectKey = `${rec.run_id}:${rec.id}`;
+      // The caller's idempotency key (the run's plan: run-journal.ts), else one per call.
+      rec.effectKey = request.headers.get(KEY_HEADER) || `${rec.run_id}:${rec.id}`;
       landed = o.commit ? await o.commit(rec, rec.effectKey, body) : false;
       if (!(await wait(spec.ms - half, request.signal))) return HttpResponse.text('', { status: 499 });
     }

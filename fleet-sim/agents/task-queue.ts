@@ -19,6 +19,8 @@ export interface TaskData {
   /** `retry`: the tool call to try again, and which attempt this is. */
   tool?: string;
   attempt?: number;
+  /** `retry` of a write: the planned idempotency key it dispatches again. */
+  key?: string;
   /** `fan-in`: the child run whose first step it waits for (a BullMQ flow: parent job, child job). */
   child?: string;
 }

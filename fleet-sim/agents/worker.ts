@@ -9,7 +9,7 @@
 // its timers removed. Write-tool effects go through the gateway into the venue ledger
 // and are journaled (intent before dispatch, outcome after) in the daemons' journal format.
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
-import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Group, type Phase } from '../model.ts';
+import { keysForBot, killKey, nowMs, phaseHashKey, phaseStreamKey, type Bug, type Group, type Phase } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { FlagStore } from '../daemon/flag-store.ts';
 import { Journal } from '../daemon/journal.ts';
@@ -21,16 +21,28 @@ import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './age
 import { CallLog, type CallRecord } from './call-log.ts';
 import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
 import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type TaskName } from './task-queue.ts';
-import { COMPLETIONS_URL, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
+import { COMPLETIONS_URL, KEY_HEADER, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
+import { landedKeys, resumePoints, RunJournal, type ResumePoint } from './run-journal.ts';
 import { join } from 'node:path';
 
 const BOOT_WAIT_MS = 2000;
+const QUEUE_SAMPLE_MS = 1000;
 type Waiter = { run: AgentRun; capability: string; ac: AbortController };
 
 export class AgentWorker {
   readonly calls: CallLog;
   readonly runs = new Map<string, AgentRun>();
   readonly journal: Journal;
+  /** Each run's steps and plans (run-journal.ts): what a resume re-enters. */
+  readonly runJournal: RunJournal;
+  /** Idempotency keys this worker (or an earlier life of it) saw land. */
+  private readonly landed = new Set<string>();
+  /** Runs adopted from an earlier life's run journal at start (`resumed` in the ready line). */
+  resumed = 0;
+  private readonly bugs: ReadonlySet<string>;
+  private readonly revokeInMemory: boolean;
+  /** Bug run-scope-at-start: each run's own scope as read when it started (the kill reason, or null). */
+  private readonly runScopeAtStart = new Map<string, string | null>();
   timersSet = 0;
   timersCancelled = 0;
   timersFired = 0;
@@ -68,6 +80,7 @@ export class AgentWorker {
   private readonly phase = new Map<string, Phase>();
   private readonly roots: RunSpec[];
   private health: NodeJS.Timeout | null = null;
+  private queueSampler: NodeJS.Timeout | null = null;
   private stopping = false;
 
   constructor(fleet: FleetFile, host: string, name: string, options: Partial<AgentOptions> = {}) {
@@ -82,10 +95,17 @@ export class AgentWorker {
     this.roots = fleet.topology.bots
       .filter((b) => b.host === host && b.daemon === name)
       .map((b) => ({ run_id: b.run, slug: b.slug, tenant: b.tenant, feature: b.fleet, group: b.group, asset: b.asset, capability: b.capability }));
-    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: [] });
+    // Bug revoke-in-memory (Celery's revokes without --statedb): a kill is known only from its broadcast
+    // (pub/sub) and kept in memory — no read at boot, no polling, no staleness rule — so a restarted
+    // worker has forgotten it.
+    this.revokeInMemory = c.bugs.includes('revoke-in-memory');
+    const storeBugs: Bug[] = this.revokeInMemory ? ['pubsub-only'] : [];
+    this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: storeBugs });
     this.journal = new Journal(c.dataDir, host, name);
+    this.runJournal = new RunJournal(c.dataDir, host, name);
+    this.bugs = new Set<string>(c.bugs);
     this.phaseLog = new PhaseLog(c.dataDir, host, name);
-    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`));
+    this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`), (rec) => this.journalCall(rec));
     const g = linkAddress(fleet, `bots-gateway.${host}`);
     this.gateway = new NdjsonClient({ host: g.host, port: g.port, name: 'gateway', timeoutMs: 5000, beforeWrite: () => this.journal.flush() });
     // Every key any run (or any child it may spawn) can be killed by, for every capability: known at boot.
@@ -100,7 +120,7 @@ export class AgentWorker {
       poll: linkAddress(fleet, `bots-redis-poll.${host}`),
       prefix: this.prefix,
       pollIntervalS: c.pollIntervalS,
-      bugs: [],
+      bugs: storeBugs,
       keys: [...keys],
       view: this.view,
       onChange: () => this.reconcile(),
@@ -127,21 +147,69 @@ export class AgentWorker {
   }
 
   async start(): Promise<void> {
-    await this.store.boot(true, BOOT_WAIT_MS);
-    this.store.startPolling();
+    await this.store.boot(!this.revokeInMemory, BOOT_WAIT_MS);
+    if (!this.revokeInMemory) this.store.startPolling();
+    else this.view.assumeRead(nowMs()); // what it has in memory (nothing, after a restart) is all it knows
     // The fail-closed staleness rule is time-based: check it (and abort what it closes) often.
     const checkMs = Math.max(20, Math.min(250, (this.pollIntervalS * 1000) / 4));
     this.health = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
     this.leftoverJobs = await this.queue.start();
-    for (const spec of this.roots) this.startRun(spec);
+    // Queue depth over time, for the timeline: the job counts once a second (a failed read is skipped).
+    this.queueSampler = setInterval(() => {
+      this.queue.counts().then(
+        (counts) => this.runJournal.write({ type: 'agent-queue', worker: `${this.host}.${this.name}`, pid: process.pid, at: nowMs(), counts }),
+        () => {},
+      );
+    }, QUEUE_SAMPLE_MS);
+    // An earlier life of this worker left its runs in the run journal: resume them from there.
+    const points = resumePoints(this.runJournal.file);
+    for (const k of landedKeys(this.journal.file)) this.landed.add(k);
+    for (const spec of this.roots) {
+      const p = points.get(spec.run_id);
+      if (!p) {
+        this.startRun(spec);
+        continue;
+      }
+      const root = this.resumeRun(spec, p);
+      for (const child of AgentRun.childIds(spec.run_id, this.o.maxChildren)) {
+        const cp = points.get(child);
+        if (!cp) continue;
+        root.children++;
+        this.resumeRun({ ...spec, run_id: child, parent: spec.run_id }, cp);
+      }
+    }
     this.reconcile();
+  }
+
+  /**
+   * A run adopted from the run journal: it re-enters its interrupted step (its plan, skipping the
+   * writes that landed) or starts the next one; with its scope halted it does nothing — no job
+   * queued — until the release resumes it (reconcileQueue).
+   */
+  private resumeRun(spec: RunSpec, p: ResumePoint): AgentRun {
+    const run = this.newRun(spec);
+    run.steps = p.done ? p.step : p.step - 1;
+    if (!p.done) run.pending = { step: p.step, plan: p.plan };
+    if (run.finished) return run;
+    const writes = p.done ? [] : p.plan.flatMap((s) => (s.key ? [s.key] : []));
+    const g = this.gate(run, LLM_CAPABILITY, 'resume');
+    this.runJournal.write({
+      type: 'agent-resume', run_id: spec.run_id, slug: spec.slug, ...(spec.parent ? { parent: spec.parent } : {}), worker: `${this.host}.${this.name}`, pid: process.pid, at: nowMs(),
+      step: p.done ? p.step + 1 : p.step, reenters: !p.done, halted: !g.ok,
+      landed: writes.filter((k) => this.landed.has(k)), pending: writes.filter((k) => !this.landed.has(k)), previousPid: p.pid ?? null,
+    });
+    this.resumed++;
+    if (!g.ok) run.parked = true;
+    else void this.queue.add('step', { run_id: spec.run_id });
+    return run;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     for (const w of this.waiting) w.ac.abort(new Error('killdrill: agent worker stopping'));
     if (this.health) clearInterval(this.health);
+    if (this.queueSampler) clearInterval(this.queueSampler);
     await this.queue.close();
     await this.phases.settle(2000);
     this.providers.close();
@@ -170,7 +238,20 @@ export class AgentWorker {
   private gate = (run: AgentRun, capability: string, _what: string): GateResult => {
     if (this.stopping) return { ok: false, runKilled: true, reason: 'killdrill: agent worker stopping' };
     const now = nowMs();
-    const r = this.view.evaluate(this.runKeys(run.spec), now);
+    let keys = this.runKeys(run.spec);
+    if (this.bugs.has('run-scope-at-start')) {
+      // Bug run-scope-at-start: the run's own scope (its run key, its parent's) is read once, when the run
+      // starts, and kept: a run kill after that is never seen; the tenant, feature and platform keys stay live.
+      const own = [killKey(this.prefix, 'run', run.spec.run_id), ...(run.spec.parent ? [killKey(this.prefix, 'run', run.spec.parent)] : [])];
+      keys = keys.filter((k) => !own.includes(k));
+      if (!this.runScopeAtStart.has(run.spec.run_id)) {
+        const o = this.view.evaluate(own, now);
+        this.runScopeAtStart.set(run.spec.run_id, o.killed ? o.reason : null);
+      }
+      const cached = this.runScopeAtStart.get(run.spec.run_id);
+      if (cached) return { ok: false, runKilled: true, reason: cached };
+    }
+    const r = this.view.evaluate(keys, now);
     if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
     const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
     return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
@@ -206,20 +287,31 @@ export class AgentWorker {
   }
 
   private startRun(spec: RunSpec): void {
+    const run = this.newRun(spec);
+    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
+    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+  }
+
+  private newRun(spec: RunSpec): AgentRun {
+    const who = (r: AgentRun) => ({ run_id: r.spec.run_id, slug: r.spec.slug, worker: `${this.host}.${this.name}`, pid: process.pid, at: nowMs() });
     const run = new AgentRun(spec, this.o, rngFor(this.seed, spec.run_id), {
       gate: this.gate,
       llm: (r) => this.call(r, LLM_CAPABILITY, COMPLETIONS_URL, { model: 'sim-model', stream: true, messages: [{ role: 'user', content: `step ${r.steps}` }] }),
-      tool: (r, t) => this.toolCall(r, t.name, 1),
+      tool: (r, t, slot) => this.toolCall(r, t.name, 1, slot.key),
       spawn: (_p, child) => this.startRun(child),
       timer: (r, ms) => {
         this.timersSet++;
         void this.queue.add('timer', { run_id: r.spec.run_id }, ms);
       },
       tools: this.tools,
+      began: (r, step, plan, resumed) => this.runJournal.write({ type: 'agent-step', ...who(r), ...(r.spec.parent ? { parent: r.spec.parent } : {}), step, plan, ...(resumed ? { resumed } : {}) }),
+      done: (r, step) => this.runJournal.write({ type: 'agent-step-done', ...who(r), step }),
+      // Bug resume-reruns-effect: the re-entered step ignores what the journal says landed (LangGraph's resume re-runs the node).
+      landed: (key) => !this.bugs.has('resume-reruns-effect') && this.landed.has(key),
+      skipped: (r, step, slot) => this.runJournal.write({ type: 'agent-skip', ...who(r), step, slot: slot.slot, key: slot.key ?? '' }),
     });
     this.runs.set(spec.run_id, run);
-    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
-    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+    return run;
   }
 
   /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
@@ -234,7 +326,7 @@ export class AgentWorker {
       // A delayed retry meets the kill state when it comes due, like any call.
       if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
       this.retriesFired++;
-      await this.toolCall(run, data.tool, data.attempt ?? 2);
+      await this.toolCall(run, data.tool, data.attempt ?? 2, data.key);
       return;
     }
     if (task === 'timer') {
@@ -327,25 +419,25 @@ export class AgentWorker {
   }
 
   /** A tool call: a failed attempt is retried later by a delayed `retry` job (the step goes on). */
-  private async toolCall(run: AgentRun, tool: string, attempt: number): Promise<CallOutcome> {
-    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt);
+  private async toolCall(run: AgentRun, tool: string, attempt: number, key?: string): Promise<CallOutcome> {
+    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt, key);
     if (a.outcome !== 'retry') return a.outcome;
     if (attempt >= this.o.maxAttempts) return 'failed';
     if (!this.gate(run, tool, 'enqueue retry').ok) return 'killed';
     this.retriesSet++;
-    await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1 }, a.delayMs);
+    await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1, ...(key ? { key } : {}) }, a.delayMs);
     return 'failed';
   }
 
   /** One attempt, gated first; 'retry' for a 429 (its retry-after), a 500 or a timeout, with the backoff to wait. */
-  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
+  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number, key?: string): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
     if (!this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
     const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}:${attempt}`);
     let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
     const w = this.track(run, capability);
     try {
       const signal = AbortSignal.any([w.ac.signal, AbortSignal.timeout(this.o.callTimeoutMs)]);
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id }, body: JSON.stringify(body), signal });
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [RUN_HEADER]: run.spec.run_id, ...(key ? { [KEY_HEADER]: key } : {}) }, body: JSON.stringify(body), signal });
       await r.text(); // a completion's whole stream: an abort mid-stream rejects here
       if (r.ok) return { outcome: 'done', delayMs: 0 };
       if (r.status !== 429 && r.status < 500) return { outcome: 'failed', delayMs: 0 };
@@ -371,6 +463,16 @@ export class AgentWorker {
     if (this.phase.get(w.run.spec.parent ?? w.run.spec.run_id) === 'Draining') this.reconcile();
   }
 
+  /** An ended call into the run journal (the timeline's bars). */
+  private journalCall(rec: CallRecord): void {
+    const spec = this.runs.get(rec.run_id)?.spec;
+    if (!spec || rec.endedAt === null) return;
+    this.runJournal.write({
+      type: 'agent-call', run_id: rec.run_id, slug: spec.slug, ...(spec.parent ? { parent: spec.parent } : {}), worker: `${this.host}.${this.name}`, pid: process.pid, at: rec.endedAt,
+      id: rec.id, kind: rec.kind, name: rec.name, ...(rec.access ? { access: rec.access } : {}), status: rec.status, startedAt: rec.startedAt, endedAt: rec.endedAt, aborted: rec.aborted, abortedAt: rec.abortedAt,
+    });
+  }
+
   /** A write tool's side effect through the execution boundary: the kill state first, the journal around it. */
   private async dispatch(call: CallRecord, key: string): Promise<boolean> {
     const run = this.runs.get(call.run_id);
@@ -382,6 +484,7 @@ export class AgentWorker {
     const t = nowMs();
     if (r.ok && r.reply.ok === true) {
       this.journal.outcome(key, s.slug, 'landed', t, r.reply.seq as number);
+      this.landed.add(key);
       return true;
     }
     if (r.ok) this.journal.outcome(key, s.slug, 'rejected', t);

@@ -16,6 +16,7 @@ import { failClosedWithin } from './fail-closed-within.ts';
 import { withObserverLoss } from './observer-loss.ts';
 import { loadDeclared, loadHeld } from './load-held.ts';
 import { noPartialOrders } from './no-partial-orders.ts';
+import { resumeExercised, resumeRespectsHalt } from './resume-respects-halt.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -36,16 +37,20 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'fail-closed-within': failClosedWithin,
   'load-held': loadHeld,
   'no-partial-orders': noPartialOrders,
+  'resume-respects-halt': resumeRespectsHalt,
 };
 
 /**
  * Checkers that judge only what a scenario sets up on purpose: run only when its expect block names
- * them, or (load-held) when the run declared load (load.k6 in run-start's plan, or k6 started).
+ * them, or (load-held) when the run declared load (load.k6 in run-start's plan, or k6 started), or
+ * (resume-respects-halt) when an agent worker resumed a run from its run journal while the kill
+ * may have held it.
  */
 const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => boolean>> = {
   'fail-closed-within': (_h, e) => e['fail-closed-within'] !== undefined,
   'load-held': (h, e) => e['load-held'] !== undefined || loadDeclared(h),
   'no-partial-orders': (_h, e) => e['no-partial-orders'] !== undefined,
+  'resume-respects-halt': (h, e) => e['resume-respects-halt'] !== undefined || resumeExercised(h),
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

@@ -1,9 +1,13 @@
 // journal-consistent (DESIGN.md §3): every ledger effect has a journal intent, no idempotency key
 // landed twice, and every intent either landed or is listed as not landed — with the journal's own
 // outcome agreeing with the ledger. Intents whose effect landed after the ledger's last read are not judged.
+// With an agent fleet's run journal, also seed 004's clean diff (journal-agents.ts): every landed write
+// has its planned key, every one that did not land is in its run's plan; the landed effects of the steps
+// the kill cut short are listed to compensate (details.agents.compensate).
 import type { Checker } from './types.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
+import { agentJournalDiff } from './journal-agents.ts';
 
 export const journalConsistent: Checker = (h) => {
   const name = 'journal-consistent';
@@ -36,6 +40,7 @@ export const journalConsistent: Checker = (h) => {
       else notLanded.push({ key: j.key, bot: j.bot, outcome: j.outcome });
     }
   }
+  const agents = agentJournalDiff(h);
   const details = {
     effects: effects.length,
     intents: intents.size,
@@ -47,12 +52,17 @@ export const journalConsistent: Checker = (h) => {
     notLandedCount: notLanded.length,
     notLanded: notLanded.slice(0, 200),
     notJudged,
+    ...(agents ? { agents: { ...agents, unplannedLanded: agents.unplannedLanded.slice(0, 50), unplannedNotLanded: agents.unplannedNotLanded.slice(0, 50), redispatched: agents.redispatched.slice(0, 50), toRecover: agents.toRecover.slice(0, 200), toRecoverCount: agents.toRecover.length, compensate: agents.compensate.slice(0, 200), compensateCount: agents.compensate.length } } : {}),
   };
   const problems: string[] = [];
   if (withoutIntent.length) problems.push(`${withoutIntent.length} ledger effect(s) with no journal intent (${list(withoutIntent.map((w) => `${w.key} of ${w.bot}`), 3)})`);
   if (duplicates.length) problems.push(`${duplicates.length} idempotency key(s) landed more than once (${list(duplicates.map((d) => `${d.key} ×${d.times}`), 3)})`);
   if (landedNotInLedger.length) problems.push(`${landedNotInLedger.length} intent(s) the journal says landed are not in the ledger (${list(landedNotInLedger.map((l) => l.key), 3)})`);
   if (saidNotLandedButLanded.length) problems.push(`${saidNotLandedButLanded.length} intent(s) the journal says ${saidNotLandedButLanded[0].outcome} did land (${list(saidNotLandedButLanded.map((l) => l.key), 3)})`);
+  if (agents?.unplannedLanded.length) problems.push(`${agents.unplannedLanded.length} landed agent effect(s) under a key no run plan names (${list(agents.unplannedLanded.map((u) => `${u.key} of ${u.bot}`), 3)}): a resume cannot skip them`);
+  if (agents?.unplannedNotLanded.length) problems.push(`${agents.unplannedNotLanded.length} agent intent(s) not landed and in no run plan (${list(agents.unplannedNotLanded.map((u) => u.key), 3)}): not recoverable`);
+  if (agents?.redispatched.length) problems.push(`${agents.redispatched.length} planned agent write(s) journaled again after they landed (${list(agents.redispatched.map((r) => r.key), 3)}): the journal no longer says once`);
   if (problems.length) return { checker: name, valid: false, summary: problems.join('; '), details };
-  return { checker: name, valid: true, summary: `${effects.length} effect(s) all journaled, no key landed twice, ${notLanded.length} intent(s) listed as not landed${notJudged ? `, ${notJudged} after the last ledger read not judged` : ''}`, details };
+  const agentPart = agents ? `; agent runs: ${agents.landed} of ${agents.planned} planned write(s) landed under their keys, ${agents.toRecover.length} to recover from the plans, ${agents.compensate.length} landed in steps the kill cut short (to compensate)` : '';
+  return { checker: name, valid: true, summary: `${effects.length} effect(s) all journaled, no key landed twice, ${notLanded.length} intent(s) listed as not landed${notJudged ? `, ${notJudged} after the last ledger read not judged` : ''}${agentPart}`, details };
 };

@@ -25,4 +25,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'load-held': ['phases'],
   // daemons: a life without a drained record ends at its daemon's next exit or start.
   'no-partial-orders': ['journal', 'ledger', 'daemons'],
+  // journal: the agent workers' run journal comes with it (agent-step, agent-resume).
+  'resume-respects-halt': ['journal', 'ledger'],
 };

@@ -59,6 +59,14 @@ describe('emitJournalOps', () => {
     expect(emitJournalOps([rec], (o) => void ops.push(o))).toBe(0);
     expect(ops).toEqual([rec]);
   });
+
+  it('passes an agent worker\'s run journal lines (agent-step, agent-resume, …) on as ops of their type', () => {
+    const ops: Array<Record<string, unknown>> = [];
+    const step = { type: 'agent-step', run_id: 'r', slug: 'a', step: 1, plan: [{ slot: '1.1', tool: 'place-order', access: 'write', key: 'r:s1.1' }], worker: 'h.w1', pid: 1, at: 5 };
+    const resume = { type: 'agent-resume', run_id: 'r', slug: 'a', step: 1, reenters: true, halted: true, landed: [], pending: ['r:s1.1'], worker: 'h.w1', pid: 2, previousPid: 1, at: 9 };
+    expect(emitJournalOps([step, resume], (o) => void ops.push(o))).toBe(0);
+    expect(ops).toEqual([step, resume]);
+  });
 });
 
 describe('readJournal over the wire', () => {

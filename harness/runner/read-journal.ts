@@ -93,6 +93,10 @@ export function emitJournalOps(entries: unknown[], emit: Emit): number {
       emit(e as unknown as { type: string }); // a daemon's shutdown-gate record (§6): no-partial-orders reads it
       continue;
     }
+    if (e && typeof e === 'object' && typeof (e as { type?: unknown }).type === 'string' && (e as { type: string }).type.startsWith('agent-')) {
+      emit(e as unknown as { type: string }); // an agent worker's run journal (docs/agents.md "Resume"): resume-respects-halt reads it
+      continue;
+    }
     if (!e || typeof e !== 'object' || typeof e.key !== 'string') continue;
     if (e.type === 'intent') {
       const had = intents.get(e.key);

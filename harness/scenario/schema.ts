@@ -153,6 +153,7 @@ const expect = z.strictObject({
   'bot-gate-held': z.strictObject({}).optional(),
   'out-of-scope-unaffected': z.strictObject({}).optional(),
   'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
+  'resume-respects-halt': z.strictObject({}).optional().describe('Runs when named here or when an agent worker resumed a run from its run journal while the kill may have held it (preset agents, a process-kill of a worker). A run resumed while halted did nothing until the release, then resumed from its journal; no planned effect landed twice.'),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
