@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, startStandIn } from './support/stand-in.ts';
+import { CLI, startStandIn } from '../test/support/stand-in.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { bots: { type: 'string', default: '1000' }, case: { type: 'string', default: 'kill.mode=cancel' } } });
@@ -20,7 +20,7 @@ if (!Number.isInteger(BOTS) || BOTS < 1) {
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'kd-harness-load-'));
-const standIn = await startStandIn(dir, BOTS);
+const standIn = await startStandIn({ dir, bots: BOTS, runtime: 'process', name: 'bench-stand-in', sections: ['toxiproxy', 'kubernetes', 'hosts'], echoStderr: true });
 process.once('SIGINT', () => void standIn.stop().then(() => process.exit(130)));
 try {
   console.log(`stand-in: alphaswarm, ${BOTS} bots, up in ${standIn.startS.toFixed(1)} s`);

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, startStandIn } from './support/stand-in.ts';
+import { CLI, startStandIn } from '../test/support/stand-in.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { runtime: { type: 'string', default: 'process' }, preset: { type: 'string', default: 'alphaswarm' }, bots: { type: 'string' }, compare: { type: 'boolean', default: false }, keep: { type: 'string' } } });
@@ -56,7 +56,7 @@ const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'kd-standin-paths-'));
 mkdirSync(dir, { recursive: true });
 try {
   const t0 = performance.now();
-  const standIn = await startStandIn(dir, bots, values.runtime, preset);
+  const standIn = await startStandIn({ dir, bots: bots ?? undefined, runtime: values.runtime, preset, name: 'bench-stand-in', sections: ['toxiproxy', 'kubernetes', 'hosts'], echoStderr: true });
   console.log(`stand-in (${preset}, ${values.runtime}, ${bots ?? "the preset's"} bots) up in ${standIn.startS.toFixed(1)} s`);
   let ext: Map<string, Result>;
   try {

@@ -5,12 +5,12 @@
 // both pass with the same verdicts, and the stand-in is still up afterwards (killdrill did not stop it,
 // and left no kill engaged). Then the test stops the stand-in itself.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, runPids } from './support/sim-up-child.ts';
+import { runPids } from './support/sim-up-child.ts';
+import { CLI, cleanEnv, startStandIn, type StandIn } from './support/stand-in.ts';
 import { mergeEvidence, runEvidenceSchema } from '../reports/index.ts';
 import { KubeConfig, CustomObjectsApi } from '@kubernetes/client-node';
 import { KUBE_GROUP, KUBE_NAMESPACE, KUBE_VERSION, KILLSWITCH_PLURAL } from '../contracts/index.ts';
@@ -21,30 +21,15 @@ const CRD_SCENARIO = join(ROOT, 'scenarios/paths/crd.yaml');
 const CASE = 'kill.mode=cancel';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; dataDir: string; kubeconfig?: string }
 interface Result { outcome: string; replay: string; verdicts: Array<{ checker: string; valid: boolean | 'unknown'; summary: string }> }
 
 const dirs: string[] = [];
-let standIn: ChildProcess | null = null;
+let standIn: StandIn | null = null;
 afterAll(async () => {
   // The test's own fleet: stopped by the test (its process group), whatever happened above.
-  if (standIn && standIn.exitCode === null && standIn.signalCode === null) await stopGroup(standIn);
+  await standIn?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function stopGroup(p: ChildProcess): Promise<void> {
-  const gone = new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
-  process.kill(-p.pid!, 'SIGTERM');
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-p.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, 30_000);
-  await gone;
-  clearTimeout(timer);
-}
 
 function tmp(prefix: string): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
@@ -71,14 +56,6 @@ async function killdrillRun(args: string[], out: string, env: NodeJS.ProcessEnv,
 
 const verdictSet = (r: Result) => r.verdicts.map((v) => [v.checker, v.valid]);
 
-/** The environment of a child: this one's, without a harness owner tag (the stand-in belongs to no killdrill run). */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.KILLDRILL_HARNESS;
-  delete env.KILLDRILL_RUN_ID;
-  return { ...env, ...extra };
-}
-
 describe('an external target: the sim up stand-in', () => {
   it(`${CASE} of scenarios/paths/rest.yaml passes against it with the verdicts of the simulated target, and leaves it up`, { timeout: 600_000 }, async () => {
     // 1. The same case on the simulated target (the run starts and stops its own fleet).
@@ -87,45 +64,17 @@ describe('an external target: the sim up stand-in', () => {
     expect(simulated.result.outcome).toBe('passed');
 
     // 2. The stand-in: an independent fleet in its own process group, its stdin held open by this test.
-    const dir = tmp('kd-ext-standin-');
-    const config = join(dir, 'fleet.json');
-    writeFileSync(config, JSON.stringify({ preset: 'alphaswarm', bots: 48, seed: 1, dataDir: join(dir, 'data') }));
     const runId = `standin-${process.pid}-${Date.now()}`;
-    standIn = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', config], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ KILLDRILL_RUN_ID: runId }) });
-    let simErr = '';
-    standIn.stderr!.on('data', (d: Buffer) => (simErr = (simErr + d.toString()).slice(-8000)));
-    const ep = await new Promise<Line>((resolve, reject) => {
-      createInterface({ input: standIn!.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Line));
-      standIn!.once('exit', (c) => reject(new Error(`sim up exited ${c}: ${simErr}`)));
-    });
-    standIn.stdout!.on('data', () => {});
+    standIn = await startStandIn({ dir: tmp('kd-ext-standin-'), bots: 48, runId, sections: ['kubernetes'] });
+    const { ep, target: targetFile } = standIn;
     const pidsBefore = runPids(runId);
     expect(pidsBefore.length).toBeGreaterThan(3);
 
     // 3. Its target file: endpoints from the JSON line, tokens only by the names of their variables.
-    const targetFile = join(dir, 'stand-in.yaml');
-    writeFileSync(
-      targetFile,
-      [
-        'kind: external',
-        'name: sim-up-stand-in',
-        'environment: staging',
-        'allowDrill: true',
-        `redis: { url: "${ep.redisUrl}" }`,
-        `broker: { url: "${ep.brokerUrl}", tokenEnv: STANDIN_TOKEN, releaseTokenEnv: STANDIN_RELEASE_TOKEN }`,
-        `ledger: { url: "${ep.venueUrl}/ledger" }`,
-        `journal: { url: "${ep.brokerUrl}/journal", tokenEnv: STANDIN_TOKEN }`,
-        `venue: { url: "${ep.venueUrl}" }`,
-        'phases: { source: redis-stream }',
-        `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
-        `kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`,
-        '',
-      ].join('\n'),
-    );
     expect(readFileSync(targetFile, 'utf8')).not.toContain(ep.token);
 
     // 4. The same case, against the stand-in.
-    const external = await killdrillRun(['--target', targetFile], tmp('kd-ext-run-'), cleanEnv({ STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken }));
+    const external = await killdrillRun(['--target', targetFile], tmp('kd-ext-run-'), standIn.env);
     expect(external.code, external.stdout + external.stderr).toBe(0);
     expect(external.result.outcome).toBe('passed');
     expect(verdictSet(external.result)).toEqual(verdictSet(simulated.result));
@@ -143,7 +92,7 @@ describe('an external target: the sim up stand-in', () => {
     // 4b. The CRD path on the same stand-in, through the kubeconfig and namespace the file names: it passes,
     // and its KillSwitch is gone afterwards (the run deleted what it created).
     expect(ep.kubeconfig).toBeTruthy();
-    const crd = await killdrillRun(['--target', targetFile], tmp('kd-ext-crd-'), cleanEnv({ STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken }), CRD_SCENARIO);
+    const crd = await killdrillRun(['--target', targetFile], tmp('kd-ext-crd-'), standIn.env, CRD_SCENARIO);
     expect(crd.code, crd.stdout + crd.stderr).toBe(0);
     expect(crd.result.outcome).toBe('passed');
     const issued = crd.history.find((o) => o.type === 'lever-issued' && o.lever === 'kill') as { detail: { create: string } };
@@ -154,12 +103,12 @@ describe('an external target: the sim up stand-in', () => {
     expect(left.items).toEqual([]);
 
     // 5. The stand-in is still up, answering, with no kill left engaged; then the test stops it.
-    expect(standIn.exitCode).toBeNull();
+    expect(standIn.child.exitCode).toBeNull();
     expect(runPids(runId)).toEqual(expect.arrayContaining(pidsBefore));
     const status = await fetch(`${ep.brokerUrl}/status`, { headers: { authorization: `Bearer ${ep.token}` } });
     expect(status.status).toBe(200);
     expect(((await status.json()) as { engaged: unknown[] }).engaged).toEqual([]);
-    await stopGroup(standIn);
+    await standIn.stop();
     for (let i = 0; i < 100 && runPids(runId).length; i++) await sleep(200);
     expect(runPids(runId)).toEqual([]);
   });

@@ -14,11 +14,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { CLI } from './support/sim-up-child.ts';
+import { CLI, startStandIn, type StandIn, type StandInLine } from './support/stand-in.ts';
 import { DEFAULT_KEY_PREFIX, killKey, KILLSWITCH_KIND, KILLSWITCH_PLURAL, KUBE_GROUP, KUBE_GROUP_VERSION, KUBE_NAMESPACE, KUBE_VERSION } from '../contracts/index.ts';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { leaseKey, procStart, runsKey } from '../harness/runner/preflight-lease.ts';
@@ -30,7 +29,6 @@ const LINK = 'bots-redis-poll.node-a';
 const KEY = killKey(DEFAULT_KEY_PREFIX, 'fleet', 'market-making');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Line { runId: string; redisUrl: string; brokerUrl: string; venueUrl: string; token: string; releaseToken: string; proxyUrl: string; kubeconfig: string }
 type Op = Record<string, unknown> & { type: string };
 
 const scenario = (name: string, releaseAfter: string, duration: string, extra = '') => `name: ${name}
@@ -50,8 +48,8 @@ const tmp = (prefix: string) => {
   dirs.push(d);
   return d;
 };
-let standIn: ChildProcess | null = null;
-let ep: Line;
+let standIn: StandIn | null = null;
+let ep: StandInLine;
 let redis: Redis;
 let targetFile = '';
 let hold = '';
@@ -59,57 +57,11 @@ let quick = '';
 let afterHalt = '';
 let env: NodeJS.ProcessEnv;
 
-async function stopGroup(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  process.kill(-p.pid!, 'SIGTERM');
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-p.pid!, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }, 30_000);
-  await gone;
-  clearTimeout(timer);
-}
-
 beforeAll(async () => {
   const dir = tmp('kd-pf-standin-');
-  const config = join(dir, 'fleet.json');
-  writeFileSync(config, JSON.stringify({ preset: 'alphaswarm', bots: 24, seed: 1, dataDir: join(dir, 'data') }));
-  const base = { ...process.env };
-  delete base.KILLDRILL_HARNESS;
-  delete base.KILLDRILL_RUN_ID;
-  standIn = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', config], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...base, KILLDRILL_RUN_ID: `standin-pf-${process.pid}` } });
-  let err = '';
-  standIn.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
-  ep = await new Promise<Line>((resolve, reject) => {
-    createInterface({ input: standIn!.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Line));
-    standIn!.once('exit', (c) => reject(new Error(`sim up exited ${c}: ${err}`)));
-  });
-  standIn.stdout!.on('data', () => {});
+  standIn = await startStandIn({ dir, bots: 24, runId: `standin-pf-${process.pid}`, sections: ['toxiproxy', 'kubernetes'] });
+  ({ ep, target: targetFile, env } = standIn);
   redis = new Redis(ep.redisUrl);
-  targetFile = join(dir, 'stand-in.yaml');
-  writeFileSync(
-    targetFile,
-    [
-      'kind: external',
-      'name: sim-up-stand-in',
-      'environment: staging',
-      'allowDrill: true',
-      `redis: { url: "${ep.redisUrl}" }`,
-      `broker: { url: "${ep.brokerUrl}", tokenEnv: STANDIN_TOKEN, releaseTokenEnv: STANDIN_RELEASE_TOKEN }`,
-      `ledger: { url: "${ep.venueUrl}/ledger" }`,
-      `journal: { url: "${ep.brokerUrl}/journal", tokenEnv: STANDIN_TOKEN }`,
-      `venue: { url: "${ep.venueUrl}" }`,
-      'phases: { source: redis-stream }',
-      `bots: { source: rest, url: "${ep.brokerUrl}/bots", tokenEnv: STANDIN_TOKEN }`,
-      `toxiproxy: { url: "${ep.proxyUrl}" }`,
-      `kubernetes: { kubeconfig: "${ep.kubeconfig}", namespace: ${KUBE_NAMESPACE} }`,
-      '',
-    ].join('\n'),
-  );
   hold = join(dir, 'hold.yaml');
   writeFileSync(hold, scenario('preflight-hold', '60s', '90s'));
   quick = join(dir, 'quick.yaml');
@@ -118,12 +70,11 @@ beforeAll(async () => {
   // case's kill, so stop-claims-verified does not judge them (it judges every checker here, none skipped).
   afterHalt = join(dir, 'after-halt.yaml');
   writeFileSync(afterHalt, scenario('preflight-after-halt', '3s', '30s'));
-  env = { ...base, STANDIN_TOKEN: ep.token, STANDIN_RELEASE_TOKEN: ep.releaseToken };
 }, 120_000);
 
 afterAll(async () => {
   redis?.disconnect();
-  if (standIn) await stopGroup(standIn);
+  await standIn?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -271,7 +222,7 @@ describe('preflight and dead runs on the sim up stand-in', () => {
 
   it("(d) a dead run's KillSwitch, broker halt and disabled proxy: each cleared by its own release, the bots Running again, the run passes", { timeout: 240_000 }, async () => {
     const kc = new KubeConfig();
-    kc.loadFromFile(ep.kubeconfig);
+    kc.loadFromFile(ep.kubeconfig!);
     const k8s = kc.makeApiClient(CustomObjectsApi);
     const listSwitches = async () => ((await k8s.listNamespacedCustomObject({ group: KUBE_GROUP, version: KUBE_VERSION, namespace: KUBE_NAMESPACE, plural: KILLSWITCH_PLURAL })) as { items: Array<{ metadata: { name: string } }> }).items.map((o) => o.metadata.name);
     // Dead run 1 (no lease): a KillSwitch over the stat-arb fleet, as the crd path creates it.

@@ -137,13 +137,41 @@ async function probe(endpoint: string, url: string, token?: string): Promise<End
   }
 }
 
-/** One GET of every HTTP endpoint the case reads (the bot list was read already, as the roster). */
-export function probeEndpoints(ep: TargetEndpoints, needProxy: boolean): Promise<EndpointCheck[]> {
+export interface HostDaemons {
+  /** Each daemon's tags, by `host/daemon`. */
+  tags: Map<string, string[]>;
+  /** Each host's read as preflight's endpoint check (`host <name>`): preflight does not read them again. */
+  checks: EndpointCheck[];
+}
+
+/**
+ * The one GET /daemons of each host's supervisor (the roster's daemon tags, for level scopes), host by host;
+ * rejects at the first that does not answer 2xx with JSON, with getJson's words (`killdrill: GET /daemons answered 401: …`).
+ */
+export async function readHostDaemons(ep: TargetEndpoints): Promise<HostDaemons> {
+  const tags = new Map<string, string[]>();
+  const checks: EndpointCheck[] = [];
+  const token = ep.hostsToken ?? ep.token;
+  for (const [host, base] of Object.entries(ep.hosts)) {
+    const url = `${base}/daemons`;
+    const at = nowMs();
+    const res = await request(url, { timeoutMs: 5000, ...(token !== undefined ? { token } : {}) });
+    if (res.status < 200 || res.status >= 300) throw new Error(`killdrill: GET ${new URL(url).pathname} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    const daemons = JSON.parse(res.text) as Array<{ name: string; tags?: string[] }>;
+    checks.push({ endpoint: `host ${host}`, url: url.replace(/\?.*$/, ''), ok: true, status: res.status, ms: nowMs() - at });
+    for (const d of daemons) tags.set(`${host}/${d.name}`, d.tags ?? []);
+  }
+  return { tags, checks };
+}
+
+/** One GET of every HTTP endpoint the case reads (the bot list was read already, as the roster; the hosts' /daemons too when `hostChecks` are given). */
+export function probeEndpoints(ep: TargetEndpoints, needProxy: boolean, hostChecks?: EndpointCheck[]): Promise<EndpointCheck[]> {
   const r = readsOf(ep);
   const checks = [probe('ledger', withQuery(r.ledger.url, { after: 0, limit: 1 }), r.ledger.token), probe('journal', withQuery(r.journal.url, { limit: 1 }), r.journal.token)];
   if (r.venue) checks.push(probe('venue', `${r.venue.url.replace(/\/+$/, '')}/positions`, r.venue.token));
   if (ep.brokerUrl) checks.push(probe('broker', `${ep.brokerUrl}/status`, ep.token));
   if (needProxy && ep.proxyUrl) checks.push(probe('toxiproxy', `${ep.proxyUrl}/proxies`));
-  for (const [host, url] of Object.entries(ep.hosts)) checks.push(probe(`host ${host}`, `${url}/daemons`, ep.hostsToken ?? ep.token));
+  if (hostChecks) checks.push(...hostChecks.map((c) => Promise.resolve(c)));
+  else for (const [host, url] of Object.entries(ep.hosts)) checks.push(probe(`host ${host}`, `${url}/daemons`, ep.hostsToken ?? ep.token));
   return Promise.all(checks);
 }

@@ -29,11 +29,13 @@ let client: Redis;
 let http: Server;
 let base = '';
 let brokerStatus = 200;
+let daemonsReads = 0;
 beforeAll(async () => {
   redis = await startRedisServer();
   client = new Redis(redis.url);
   http = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (path.endsWith('/daemons')) daemonsReads++;
     if (path === '/status') {
       res.writeHead(brokerStatus, { 'content-type': 'application/json' }).end(JSON.stringify(brokerStatus === 200 ? { haltLevel: 0, incident: null, engaged: [] } : { error: 'killdrill: bad token' }));
       return;
@@ -50,6 +52,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   brokerStatus = 200;
+  daemonsReads = 0;
   await client.flushall();
   for (const b of bots) await client.hset(phaseHashKey(P), b.slug, JSON.stringify({ slug: b.slug, phase: 'Running', at: 1 }));
 });
@@ -80,6 +83,20 @@ describe('preflight', () => {
     await pass.end();
     expect(await client.exists(leaseKey(P, 'run-now'))).toBe(0);
     expect(await client.hexists(runsKey(P), 'run-now')).toBe(0);
+  });
+
+  it("records the hosts' /daemons reads the runner made (hostChecks) as they are and does not read them again; without them it reads each host once", async () => {
+    const hosts = { a: `${base}/a`, b: `${base}/b` };
+    const given = [{ endpoint: 'host a', url: `${base}/a/daemons`, ok: true, status: 200, ms: 3 }, { endpoint: 'host b', url: `${base}/b/daemons`, ok: true, status: 200, ms: 4 }];
+    const reused = input({ ep: endpoints({ hosts }), hostChecks: given });
+    await (await preflight(reused.i)).end();
+    expect(daemonsReads).toBe(0);
+    expect((op(reused.ops).endpoints as unknown[]).slice(-2)).toEqual(given);
+    const probed = input({ ep: endpoints({ hosts }) });
+    await (await preflight(probed.i)).end();
+    expect(daemonsReads).toBe(2);
+    const shape = (e: Record<string, unknown>) => ({ ...e, ms: 0 });
+    expect((op(probed.ops).endpoints as Array<Record<string, unknown>>).map(shape)).toEqual((op(reused.ops).endpoints as Array<Record<string, unknown>>).map(shape));
   });
 
   it('a case that ends with its kill still pulled keeps its record (the next run clears it); the lease goes', async () => {

@@ -37,6 +37,8 @@ export interface PreflightInput {
   /** How long to wait for the in-scope bots to be Running again after a dead run's lever was cleared. */
   restartBudgetMs: number;
   maxClockOffsetMs?: number;
+  /** The hosts' GET /daemons as the runner read them for the roster (readHostDaemons): recorded as they are, not read again. */
+  hostChecks?: EndpointCheck[];
   emit: Emit;
   here?: HostView;
   /** Where each thing cleared of a dead run is told to the user as it happens (default: stderr). */
@@ -95,7 +97,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightPass> {
     const withKube = Boolean(ep.kubeconfig);
     const needProxy = Boolean(ep.proxyUrl) && input.faults.length > 0;
     const [endpoints, clock, keys, switches, status, recordsRaw] = await Promise.all([
-      probeEndpoints(ep, needProxy),
+      probeEndpoints(ep, needProxy, input.hostChecks),
       clockSamples(redis).then(clockOffset, () => null),
       readKillKeys(redis, prefix).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e: describeError(e) })),
       withKube ? readKillSwitches(ep).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e: describeError(e) })) : Promise.resolve({ ok: true as const, v: [] as FoundKill[] }),

@@ -28,6 +28,7 @@ const K6_HOLD_PAST_DURATION_MS = 30_000;
 /** How long k6 may take from its start to its first request. */
 const K6_START_TIMEOUT_MS = 30_000;
 import { preflight, PreflightInputError, type PreflightPass } from './preflight.ts';
+import { readHostDaemons } from './preflight-target.ts';
 
 export interface CaseContext {
   runId: string;
@@ -123,11 +124,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
     // Roster: bots and their daemons' tags (for level scopes): the hosts' /daemons, else the bot list's own tags.
     const bots = await getJson<RosterBot[]>(reads.bots.url, { ...(reads.bots.token !== undefined ? { token: reads.bots.token } : {}) });
-    const tags = new Map<string, string[]>();
-    for (const [host, url] of Object.entries(ep.hosts)) {
-      const ds = await getJson<Array<{ name: string; tags?: string[] }>>(`${url}/daemons`, { token: ep.hostsToken ?? ep.token });
-      for (const d of ds) tags.set(`${host}/${d.name}`, d.tags ?? []);
-    }
+    const { tags, checks: hostChecks } = await readHostDaemons(ep);
     const untagged = levelNeedsTags(plan.kill, bots, tags);
     if (untagged) throw new InputError(`killdrill: ${plan.file}: ${untagged}`);
     const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? b.tags ?? [] }));
@@ -137,7 +134,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
 
     // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
     try {
-      pf = await preflight({ ep, keyPrefix, runId: ctx.runId, scenario: plan.scenarioName, caseId: plan.caseId, faults: plan.faults, bots: roster, inScope, restartBudgetMs: plan.restartBudgetMs, ...(ctx.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: ctx.maxClockOffsetMs } : {}), emit });
+      pf = await preflight({ ep, keyPrefix, runId: ctx.runId, scenario: plan.scenarioName, caseId: plan.caseId, faults: plan.faults, bots: roster, inScope, restartBudgetMs: plan.restartBudgetMs, hostChecks, ...(ctx.maxClockOffsetMs !== undefined ? { maxClockOffsetMs: ctx.maxClockOffsetMs } : {}), emit });
     } catch (err) {
       throw err instanceof PreflightInputError ? new InputError(err.message) : err;
     }

@@ -28,18 +28,28 @@ export interface SimUpChildOptions {
   env?: NodeJS.ProcessEnv;
   /** Prefix of the temp dir. */
   tmpPrefix?: string;
+  /** Write config.json and the data dir here instead of a fresh temp dir. */
+  dir?: string;
+  /** In its own process group (`process.kill(-pid)` stops the fleet it starts). */
+  detached?: boolean;
+  /** Also copy sim up's stderr to this process's stderr as it comes. */
+  echoStderr?: boolean;
 }
 
 export function simUpChild<L>(config: Record<string, unknown>, o: SimUpChildOptions = {}): SimUpChild<L> {
-  const dir = mkdtempSync(join(tmpdir(), o.tmpPrefix ?? 'killdrill-simtest-'));
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), o.tmpPrefix ?? 'killdrill-simtest-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config }));
   const child = spawn(process.execPath, [CLI, 'sim', 'up', '--json', '--config', file, ...(o.args ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: o.detached ?? false,
     env: { ...(o.env ?? process.env), ...(o.runId ? { KILLDRILL_RUN_ID: o.runId } : {}) },
   });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (o.echoStderr) process.stderr.write(d);
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const line = new Promise<L>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l) as L));
