@@ -57,6 +57,8 @@ export interface RunView {
   /** k6's load, one entry a second (load.k6; empty without it), and its script. */
   load: LoadSecond[];
   loadScript: string | null;
+  /** The history's `load-start` (its profile and, for `2x-peak`, the peak it multiplied); null without load.k6. */
+  loadStart: { script: string; profile: Record<string, unknown>; fromPeak?: { factor: number; peak: { brokerRequestsPerS: number; measured: string } } } | null;
   /** The history's `preflight` op, as the evidence shows it; null when there is none. */
   preflight: PreflightSummary | null;
 }
@@ -225,6 +227,7 @@ export function buildView(run: RunData): RunView {
     figures,
     load: loadSeconds(history),
     loadScript: (history.find((o) => o.type === 'load-start')?.script as string | undefined) ?? null,
+    loadStart: (history.find((o) => o.type === 'load-start') as unknown as RunView['loadStart'] | undefined) ?? null,
     preflight: preflightFromHistory(history),
   };
 }
