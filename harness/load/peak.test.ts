@@ -5,6 +5,7 @@ import { peakFactor, peakProfile } from './peak.ts';
 import { k6Plan } from './k6-plan.ts';
 import { parseScenarioText, ScenarioError } from '../scenario/index.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
+import { describePlan } from '../runner/describe-plan.ts';
 
 const PEAK = { brokerRequestsPerS: 57, measured: 'broker request counter, 1-s max over November 2026' };
 
@@ -54,14 +55,17 @@ describe('2x-peak in a scenario', () => {
   it('with fleet.peak: the plan runs twice it, and records the peak it doubled', () => {
     const text = SCENARIO('  peak: { brokerRequestsPerS: 57, measured: "broker request counter, 1-s max over November 2026" }\n', '2x-peak');
     expect(problems(text)).toEqual([]);
-    const plan = planFromScenario(parseScenarioText(text, 'x.yaml').cases[0]);
+    const c = parseScenarioText(text, 'x.yaml').cases[0];
+    const plan = planFromScenario(c);
     expect(plan.load?.k6).toMatchObject({ profile: { kind: 'constant', rate: 114 }, fromPeak: { factor: 2, peak: PEAK } });
+    expect(describePlan(c, plan, 'process').join('\n')).toMatch(/114 requests\/s \(2x the target's measured peak of 57 broker requests\/s: broker request counter/);
   });
 
   it('without fleet.peak, or with a peak that says nothing of how it was measured: refused at its line', () => {
     expect(problems(SCENARIO('', '2x-peak'))).toEqual([expect.stringMatching(/^10: 2x-peak is a multiple of the target's measured peak .* this fleet declares none; add fleet\.peak/)]);
     expect(problems(SCENARIO('  peak: { brokerRequestsPerS: 57, measured: guess }\n', '2x-peak'))).toEqual([expect.stringMatching(/^5: say where, when and how the peak was measured/)]);
     expect(problems(SCENARIO('  peak: { brokerRequestsPerS: 0, measured: "a month of the broker counter" }\n', '2x-peak'))).toEqual([expect.stringMatching(/^5: a peak above 0/)]);
+    expect(problems(SCENARIO('', '0x-peak'))).toEqual([expect.stringMatching(/^10: 0x-peak: the factor must be above 0/)]);
     expect(problems(SCENARIO('', '2y-peak'))).toEqual([expect.stringMatching(/^10: .*2x-peak/)]);
   });
 });

@@ -234,7 +234,8 @@ export const ScenarioSchema = z
       else if (ms(f.at) > sureUntil) add(['faults', i, 'at'], `the fault at ${f.at} comes after ${sureWhat}, the last moment the run is sure to still be running, so it might never be injected; move it to ${fmt(sureUntil)} or earlier${s.release ? ', or release later' : ', or add a release after it'}`);
     });
     const ramp = s.load.k6?.rate;
-    if (ramp && peakFactor(ramp) !== null && !s.fleet.peak) add(['load', 'k6', 'rate'], `${ramp} is a multiple of the target's measured peak of broker API requests/s, and this fleet declares none; add fleet.peak { brokerRequestsPerS, measured } (where, when and how it was measured), or give a constant rate`);
+    if (ramp && peakFactor(ramp) === 0) add(['load', 'k6', 'rate'], `${ramp}: the factor must be above 0, e.g. 2x-peak`);
+    else if (ramp && peakFactor(ramp) !== null && !s.fleet.peak) add(['load', 'k6', 'rate'], `${ramp} is a multiple of the target's measured peak of broker API requests/s, and this fleet declares none; add fleet.peak { brokerRequestsPerS, measured } (where, when and how it was measured), or give a constant rate`);
     if (ramp && typeof ramp === 'object' && 'ramping' in ramp && ramp.ramping.length && Math.max(ramp.start ?? 0, ...ramp.ramping.map((r) => r.target)) <= 0) add(['load', 'k6', 'rate', 'ramping'], 'every stage targets 0 requests/s: no load would run; give a stage a target above 0');
     if (s.skip && CHECKER_NAMES.every((c) => s.skip!.includes(c))) add(['skip'], 'every checker is skipped, so the case would judge nothing and could never fail; remove at least one checker from skip');
     const ids = s.faults.map((f, i) => f.id ?? `${f.kind}-${i + 1}`);
