@@ -16,5 +16,6 @@ describe('plateau', () => {
     const xs = [900, 900, 900, 900, 900, 910, 910, 910].map((x) => x * MiB);
     expect(plateau(xs).verdict).toBe('growing');
     expect(plateau([1, 2, 3, 4, 5].map((x) => x * MiB)).verdict).toBe('unknown');
+    expect(plateau([100, 100, 100, NaN, 100, 100, 100, 100].map((x) => x * MiB)).verdict).toBe('unknown'); // a component not found in a sample
   });
 });
