@@ -8,7 +8,11 @@
 //     per engage, the time to the LAST bot's Draining; p50/p99 over all bots' times;
 //     and one engage through the broker's REST API, for context;
 //  3. peak memory, sampled in a worker thread from start-up on: the drop of the machine's
-//     MemAvailable, and summed PSS and RSS of every process of the run (by KILLDRILL_RUN_ID).
+//     MemAvailable, and summed PSS and RSS of every process of the run (by KILLDRILL_RUN_ID);
+//  4. a scale verdict: every bot Running, and engage → last Draining p99 ≤ 50 ms.
+// Other modes (docs/benchmarks.md): `--mode ramp` the open-loop ramp to the ceiling (fleet-ramp.ts),
+// `--mode scale` this run at growing fleets up to the largest that holds (fleet-scale.ts),
+// `--mode soak` operator/apiserver memory over time and a plateau verdict (fleet-soak.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
@@ -18,6 +22,17 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { memAvailable, runCpu } from './run-procs.ts';
 import { processRuntime } from '../harness/runtime/index.ts';
 import { eventsChannel, killKey, nowMs, phaseHashKey, DEFAULT_KEY_PREFIX } from '../fleet-sim/model.ts';
+
+const mi = process.argv.indexOf('--mode');
+const MODE = mi >= 0 ? process.argv[mi + 1] : 'window';
+if (MODE !== 'window') {
+  if (!['ramp', 'scale', 'soak'].includes(MODE)) {
+    console.error(`killdrill: --mode ${MODE} is not a fleet benchmark; use ramp, scale or soak (or leave --mode out)`);
+    process.exit(2);
+  }
+  await import(`./fleet-${MODE}.ts`);
+  process.exit(process.exitCode ?? 0);
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -158,6 +173,10 @@ try {
   await engageOnce('rest', 'rest');
   redis.disconnect();
   console.log(`engage → Draining over ${ENGAGES} engages × ${BOTS} bots: p50 ${f1(pct(all, 50))} ms, p99 ${f1(pct(all, 99))} ms; last bot per engage p50 ${f1(pct(lasts, 50))} ms, max ${f1(Math.max(...lasts))} ms`);
+  // The scale bar (issue 15): every bot Running and engage → last Draining p99 ≤ 50 ms (fleet-scale.ts reads this line).
+  const lastP99 = pct(lasts, 99);
+  const holds = mirrored >= BOTS && lasts.length === ENGAGES && all.length === ENGAGES * BOTS && lastP99 <= 50;
+  console.log(`scale: ${BOTS} bots, ${mirrored} Running, start-up ${f1(startS)} s, last Draining p99 ${f1(lastP99)} ms: ${holds ? 'holds' : 'does not hold'} (every bot Running, every bot Draining on every engage, last Draining p99 ≤ 50 ms)`);
 } finally {
   try {
     const mem = await new Promise<{ samples: number; processes: number; msPerSample: number; peakRss: number; peakPss: number; peakPssBy: Array<[string, number]>; machinePeak: number }>((resolve, reject) => {

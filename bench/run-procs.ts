@@ -5,6 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** The component a process of the run is, from its argv (daemons summed under `daemon`). */
 export function componentOf(pid: string): string {
   const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  // A bundled fleet process (fleet-sim/orchestrator/bundle.ts) runs killdrill-bundles/<dir>-<file>-<hash>.mjs.
+  const bundled = argv.map((a) => /killdrill-bundles\/([a-z-]+?)-[0-9a-f]{8}(?:-[0-9a-f]{16})?\.mjs$/.exec(a)?.[1]).find(Boolean);
+  if (bundled) return bundled.replace(/-main$/, '');
   const mod = argv.find((a) => /\/(fleet-sim|fault-proxy|harness)\/.*\.(ts|sh)$/.test(a) && !a.endsWith('parent-watch.ts')) ?? argv[0];
   if (mod.includes('redis-server')) return 'redis-server';
   return mod.replace(/^.*\/(fleet-sim|fault-proxy|harness)\//, '').replace(/\/main\.ts$|\.ts$/, '').replace(/^main$/, 'fault-proxy');

@@ -116,6 +116,20 @@ export const runEvidenceSchema = z
       .strict()
       .nullable()
       .describe("the journal-consistent checker's diff (its lists are capped; the counts are whole); null when it gave none"),
+    load: z
+      .object({
+        tool: z.literal('k6'),
+        script: z.string(),
+        profile: z.record(z.string(), z.unknown()).describe("the rate profile k6 ran (constant or ramping; a '2x-peak' rate as the constant it became)"),
+        fromPeak: z.object({ factor: z.number(), peak: z.object({ brokerRequestsPerS: z.number(), measured: z.string() }).strict() }).strict().nullable().describe("a '2x-peak' rate: the factor and the target's declared, measured peak it multiplied; null for a literal rate"),
+        requestsPerS: z.number().nullable().describe("load-held's mean requests/s from 5 s before the flip until every in-scope bot Stopped (null: load-held gave none)"),
+        errorsPerS: z.number().nullable(),
+        botEffectsPerS: z.number().nullable().describe("the bots' own effect rate over the same window"),
+        held: z.union([z.boolean(), z.literal('unknown')]).nullable().describe("load-held's verdict: unknown is 'not drilled under load'; null when it gave none"),
+      })
+      .strict()
+      .nullable()
+      .describe('external load on the control plane (load.k6, docs/load.md); null: the case ran without it'),
     figuresFrom: z.enum(['result', 'history']).describe('result: every figure is the run\'s checkers\' (result.json); history: the run crashed before result.json and the reports ran the same checkers over the history it left'),
     verdicts: z.array(z.object({ checker: z.string(), valid: z.union([z.boolean(), z.literal('unknown')]), reason: z.string() }).strict()),
     faults: z
@@ -138,7 +152,7 @@ export const drillEvidenceSchema = z
     proof: z.string().describe('why the kill switch is, or is not, proven'),
     summary: z.array(
       z
-        .object({ runId: z.string(), path: z.string(), scope: z.string(), mode: z.string(), outcome: z.string(), detects: z.array(z.string()).nullable(), proves, timeToDrainingMaxMs: ms, timeToStopP99Ms: ms, timeToStopMaxMs: ms, postFlipEffects: z.number().nullable(), replay: z.string().nullable() })
+        .object({ runId: z.string(), path: z.string(), scope: z.string(), mode: z.string(), outcome: z.string(), detects: z.array(z.string()).nullable(), proves, timeToDrainingMaxMs: ms, timeToStopP99Ms: ms, timeToStopMaxMs: ms, postFlipEffects: z.number().nullable(), loadRequestsPerS: z.number().nullable().describe('the k6 load held around the lever (null: none)'), replay: z.string().nullable() })
         .strict(),
     ),
     findings: z

@@ -15,6 +15,24 @@ export function provesOf(outcome: string, detects: string[] | null, verdicts: Ar
   return verdicts.length > 0 && verdicts.every((v) => v.valid === true) ? 'kill-switch' : 'nothing';
 }
 
+/** load.k6 as the evidence shows it: what ran (a 2x-peak rate with the peak it doubled) and load-held's figures. */
+function loadEvidence(view: RunView): RunEvidence['load'] {
+  const st = view.loadStart;
+  if (!st) return null;
+  const v = view.verdicts.find((x) => x.checker === 'load-held');
+  const d = (v?.details ?? {}) as { requestsPerS?: number | null; errorsPerS?: number | null; botEffectsPerS?: number | null };
+  return {
+    tool: 'k6',
+    script: st.script,
+    profile: { ...st.profile },
+    fromPeak: st.fromPeak ? { factor: st.fromPeak.factor, peak: { brokerRequestsPerS: st.fromPeak.peak.brokerRequestsPerS, measured: st.fromPeak.peak.measured } } : null,
+    requestsPerS: d.requestsPerS ?? null,
+    errorsPerS: d.errorsPerS ?? null,
+    botEffectsPerS: d.botEffectsPerS ?? null,
+    held: v ? v.valid : null,
+  };
+}
+
 export function buildEvidence(view: RunView): RunEvidence {
   const env = view.environment;
   const outcome = (['passed', 'failed', 'errored', 'interrupted'] as const).find((o) => o === view.outcome) ?? 'errored';
@@ -71,6 +89,7 @@ export function buildEvidence(view: RunView): RunEvidence {
           landedTwice: j.duplicates.map((d) => ({ key: d.key, times: d.times })),
         }
       : null,
+    load: loadEvidence(view),
     figuresFrom: view.figures.from,
     verdicts: view.verdicts.map((v) => ({ checker: v.checker, valid: v.valid, reason: v.summary })),
     faults: view.faults.map((f) => ({ id: f.id, kind: f.kind, params: f.params ?? {}, injectedAt: stamp(f.injectedAt), healedAt: stamp(f.healedAt), healed: typeof f.healedAt === 'number' })),
@@ -151,6 +170,7 @@ export function mergeEvidence(runs: RunEvidence[], drillId?: string): DrillEvide
       timeToDrainingMaxMs: r.timings.timeToDrainingMs.max,
       timeToStopP99Ms: r.timings.timeToStopMs.p99,
       timeToStopMaxMs: r.timings.timeToStopMs.max,
+      loadRequestsPerS: r.load?.requestsPerS ?? null,
       postFlipEffects: r.postFlipEffects.count,
       replay: r.replay,
     })),

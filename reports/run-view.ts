@@ -60,6 +60,8 @@ export interface RunView {
   loadScript: string | null;
   /** The agent fleet's runs (calls, children) and queue depth, from its run journal; null without one. */
   agents: AgentTimeline | null;
+  /** The history's `load-start` (its profile and, for `2x-peak`, the peak it multiplied); null without load.k6. */
+  loadStart: { script: string; profile: Record<string, unknown>; fromPeak?: { factor: number; peak: { brokerRequestsPerS: number; measured: string } } } | null;
   /** The history's `preflight` op, as the evidence shows it; null when there is none. */
   preflight: PreflightSummary | null;
 }
@@ -228,6 +230,7 @@ export function buildView(run: RunData): RunView {
     figures,
     load: loadSeconds(history),
     loadScript: (history.find((o) => o.type === 'load-start')?.script as string | undefined) ?? null,
+    loadStart: (history.find((o) => o.type === 'load-start') as unknown as RunView['loadStart'] | undefined) ?? null,
     preflight: preflightFromHistory(history),
     agents: agentTimeline(history),
   };

@@ -24,6 +24,20 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('evidence.json', () => {
+  it('carries the load: what k6 ran, the declared peak a 2x-peak rate doubled, load-held\'s rate and verdict; null without load.k6', () => {
+    const run = readRun(rest.dir);
+    expect(buildEvidence(buildView(run)).load).toBeNull();
+    const peak = { brokerRequestsPerS: 50, measured: 'rest-k6 1x load, held at 49.8/s' };
+    const loaded = {
+      ...run,
+      history: [...run.history, { t: 1, type: 'load-start', at: 1, tool: 'k6', script: 'broker-ui', profile: { kind: 'constant', rate: 100 }, fromPeak: { factor: 2, peak }, thresholds: {}, pid: 1, args: [] }],
+      result: { ...run.result!, verdicts: [...run.result!.verdicts, { checker: 'load-held', valid: true, summary: 's', details: { requestsPerS: 99.8, errorsPerS: 0, botEffectsPerS: 46 } }] },
+    } as typeof run;
+    const ev = runEvidenceSchema.parse(buildEvidence(buildView(loaded)));
+    expect(ev.load).toEqual({ tool: 'k6', script: 'broker-ui', profile: { kind: 'constant', rate: 100 }, fromPeak: { factor: 2, peak }, requestsPerS: 99.8, errorsPerS: 0, botEffectsPerS: 46, held: true });
+    expect(mergeEvidence([ev]).summary[0].loadRequestsPerS).toBe(99.8);
+  });
+
   it('validates against its schema and carries the drill evidence', () => {
     const files = writeReports(rest.dir, { secrets: [rest.secret], allureResultsDir: null });
     const doc = JSON.parse(readFileSync(files.evidence, 'utf8'));

@@ -166,6 +166,22 @@ describe('killdrill run --target: what runs', () => {
     expect(t.ran[0].opts.target).toEqual({ file: join(t.dir, 't.yaml'), kind: 'simulated', name: 'big' });
   });
 
+  it('2x-peak takes the target\'s peak: a simulated or external target that declares none is refused; the scenario\'s fleet.peak never reaches an external target', async () => {
+    const k6 = '  k6: { script: broker-ui, rate: 2x-peak }\n';
+    const withPeak = SCENARIO().replace('fleet: { preset: alphaswarm }', 'fleet: { preset: alphaswarm, peak: { brokerRequestsPerS: 50, measured: "rest-k6 1x load held by load-held" } }').replace('duration: 40s }', 'duration: 40s,\n' + k6.replace('  k6:', '  k6:') + '}');
+    const peak = 'peak: { brokerRequestsPerS: 120, measured: "staging broker counter, 1-s max, November" }\n';
+    let t = setup(withPeak, EXTERNAL());
+    await refused(t, t.run(), /load\.k6\.rate 2x-peak needs the target's measured peak, and target stand-in .* declares none/);
+    t = setup(withPeak, 'kind: simulated\nname: big\npreset: alphaswarm\n');
+    await refused(t, t.run(), /target big .* declares none/);
+    t = setup(withPeak, EXTERNAL({ toxiproxy: peak }));
+    expect(await t.run(), t.err.join('\n')).toBe(0);
+    expect(t.ran[0].c.scenario.fleet.peak).toEqual({ brokerRequestsPerS: 120, measured: 'staging broker counter, 1-s max, November' });
+    t = setup(withPeak, 'kind: simulated\nname: big\npreset: alphaswarm\n' + peak);
+    expect(await t.run(), t.err.join('\n')).toBe(0);
+    expect(t.ran[0].c.scenario.fleet.peak?.brokerRequestsPerS).toBe(120);
+  });
+
   it('an invalid target file is exit 2 with its file:line error', async () => {
     const t = setup(SCENARIO(), 'kind: external\nname: x\n');
     await refused(t, t.run(), /t\.yaml:\d+:\d+: .*missing/);

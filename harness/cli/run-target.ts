@@ -36,11 +36,12 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
   }
   if (t.kind === 'simulated') {
     if (opts.confirm !== undefined) throw new TargetRefused([`killdrill: --confirm is for external targets; ${file} is a simulated one: leave --confirm out`]);
-    const fleet = { preset: t.preset, ...(t.bots !== undefined ? { bots: t.bots } : {}), bugs: [...t.bugs], overrides: { ...t.overrides } };
+    const fleet = { preset: t.preset, ...(t.bots !== undefined ? { bots: t.bots } : {}), bugs: [...t.bugs], overrides: { ...t.overrides }, ...(t.peak ? { peak: t.peak } : {}) };
     const out = withLegs(cases, (c) => ({ ...c, scenario: { ...c.scenario, fleet, runtime: t.runtime } }));
-    const reasons = out.flatMap((c) =>
+    const reasons = [...peakRefusals(out, t.name, file)];
+    reasons.push(...out.flatMap((c) =>
       checkFaultsAgainstPreset(fleet, c.scenario.faults).map(([i, p]) => `killdrill: ${c.file}${c.id === 'default' ? '' : ` [${c.id}]`}: fault '${c.scenario.faults[i].kind}' cannot be injected into target ${t.name} (${t.preset}): ${p}`),
-    );
+    ));
     if (reasons.length) throw new TargetRefused(reasons);
     return { cases: out, info: { file, kind: 'simulated', name: t.name } };
   }
@@ -62,8 +63,23 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
   }
   // Only the target's kill-key prefix is a fleet fact the runner uses; the simulator's knobs mean nothing here.
   const keyPrefix = t.redis?.keyPrefix;
-  const out = withLegs(cases, (c) => ({ ...c, scenario: { ...c.scenario, fleet: { ...c.scenario.fleet, bugs: [], overrides: keyPrefix ? { keyPrefix } : {} } } }));
+  // The peak is the target's: the scenario's fleet.peak is the simulated fleet's, never the external system's.
+  const out = withLegs(cases, (c) => {
+    const { peak: _simulated, ...fleet } = c.scenario.fleet;
+    return { ...c, scenario: { ...c.scenario, fleet: { ...fleet, bugs: [], overrides: keyPrefix ? { keyPrefix } : {}, ...(t.peak ? { peak: t.peak } : {}) } } };
+  });
+  const noPeak = peakRefusals(out, t.name, file);
+  if (noPeak.length) throw new TargetRefused(noPeak);
   return { cases: out, runtime, info: { file, kind: 'external', name: t.name, environment: t.environment } };
+}
+
+/** A case whose load.k6.rate is `<N>x-peak` on a target that declares no peak: refused, the peak never guessed. */
+function peakRefusals(cases: ScenarioCase[], name: string, file: string): string[] {
+  return cases.flatMap((c) =>
+    (c.legs ?? [c])
+      .filter((x) => typeof x.scenario.load.k6?.rate === 'string' && !x.scenario.fleet.peak)
+      .map((x) => `killdrill: ${c.file}${x.id === 'default' ? '' : ` [${x.id}]`}: load.k6.rate ${String(x.scenario.load.k6!.rate)} needs the target's measured peak, and target ${name} (${file}) declares none; add peak { brokerRequestsPerS, measured } to the target file, or give the case a constant rate`),
+  );
 }
 
 /** The change made to each case, made to a sequence's legs too (they run on the case's fleet). */

@@ -2,6 +2,7 @@
 // Times named `at`, `dispatchedAt`, `receivedAt`, `intentAt` are the fleet's, on the same clock.
 import type { RosterBot } from '../runner/in-scope.ts';
 import type { RateProfile } from '../load/profile.ts';
+import type { FromPeak } from '../load/peak.ts';
 
 export type LeverName = 'kill' | 'release';
 export type Outcome = 'passed' | 'failed' | 'errored' | 'interrupted';
@@ -43,7 +44,7 @@ export interface DurationReachedOp extends Base { type: 'duration-reached'; at: 
 /** A stop condition (`run --max-case-duration`, `--stop-on-no-restart`, `--guard`…) held: the case ends interrupted. */
 export interface StopConditionOp extends Base { type: 'stop-condition'; at: number; reason: string }
 /** k6 was started (harness/load/run-k6.ts): the script, its rate profile (harness/load/profile.ts), thresholds. */
-export interface LoadStartOp extends Base { type: 'load-start'; at: number; tool: 'k6'; script: string; profile: RateProfile; thresholds: Record<string, string[]>; pid: number | null; args: string[] }
+export interface LoadStartOp extends Base { type: 'load-start'; at: number; tool: 'k6'; script: string; profile: RateProfile; fromPeak?: FromPeak; thresholds: Record<string, string[]>; pid: number | null; args: string[] }
 /** k6's first request was sent: its executor's start, where the rate profile's time 0 is. */
 export interface LoadRunningOp extends Base { type: 'load-running'; at: number }
 /** One second of k6's requests, counted in the second each was sent (harness/load/k6-seconds.ts). */

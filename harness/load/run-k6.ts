@@ -9,6 +9,7 @@ import { bundleK6Script } from './bundle.ts';
 import { k6Seconds } from './k6-seconds.ts';
 import { k6Scenario, type RateProfile } from './profile.ts';
 import { crossedThresholds } from './summary.ts';
+import type { FromPeak } from './peak.ts';
 
 export interface K6Plan {
   /** As written in the scenario (a shipped script's name or a path). */
@@ -16,6 +17,8 @@ export interface K6Plan {
   /** Its absolute path. */
   scriptPath: string;
   profile: RateProfile;
+  /** A `2x-peak` rate: the factor and the target's declared peak it multiplies (peak.ts). */
+  fromPeak?: FromPeak;
   vus?: number;
   thresholds: Record<string, string[]>;
 }
@@ -65,7 +68,7 @@ export async function startK6(o: { plan: K6Plan; k6: string; runDir: string; hol
       resolve();
     });
   });
-  emit({ type: 'load-start', at: nowMs(), tool: 'k6', script: plan.script, profile: plan.profile, thresholds: plan.thresholds, pid: child.pid ?? null, args: args.slice(0, -1) });
+  emit({ type: 'load-start', at: nowMs(), tool: 'k6', script: plan.script, profile: plan.profile, ...(plan.fromPeak ? { fromPeak: plan.fromPeak } : {}), thresholds: plan.thresholds, pid: child.pid ?? null, args: args.slice(0, -1) });
 
   const seconds = k6Seconds();
   let offset = 0;

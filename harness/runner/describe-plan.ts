@@ -33,7 +33,8 @@ export function describePlan(c: ScenarioCase, plan: RunPlan, runtimeName: string
   lines.push(`  load: warm-up ${d(plan.warmupMs)}, hard cap (load.duration) ${d(plan.maxDurationMs)}`);
   const k6 = plan.load?.k6;
   if (k6) {
-    const rate = k6.profile.kind === 'constant' ? `${k6.profile.rate} requests/s` : `ramping from ${k6.profile.start} through ${k6.profile.stages.map((st) => `${st.target}/s in ${d(st.durationMs)}`).join(', ')}, the last held`;
+    const fromPeak = k6.fromPeak ? ` (${k6.fromPeak.factor}x the target's measured peak of ${k6.fromPeak.peak.brokerRequestsPerS} broker requests/s: ${k6.fromPeak.peak.measured})` : '';
+    const rate = k6.profile.kind === 'constant' ? `${k6.profile.rate} requests/s${fromPeak}` : `ramping from ${k6.profile.start} through ${k6.profile.stages.map((st) => `${st.target}/s in ${d(st.durationMs)}`).join(', ')}, the last held`;
     const where = findK6();
     lines.push(`  load.k6: script ${k6.script} (${k6.scriptPath}), ${rate}${Object.keys(k6.thresholds).length ? `, thresholds ${JSON.stringify(k6.thresholds)}` : ''}; started before the warm-up, stopped at the end; judged by load-held${judged('load-held')}; ${where ? `k6 is ${where}` : 'no k6 on the PATH: the run would error (exit 3); see docs/load.md'}`);
   }

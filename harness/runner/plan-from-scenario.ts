@@ -55,6 +55,6 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
     ),
     restartBudgetMs: restartBudgetMs(e),
     settleMs: SETTLE_MS,
-    ...(s.load.k6 ? { load: { k6: k6Plan(s.load.k6, c.file) } } : {}),
+    ...(s.load.k6 ? { load: { k6: k6Plan(s.load.k6, c.file, s.fleet.peak) } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
 import { loopbackUrlProblem } from '../../lib/loopback-url.ts';
+import { PEAK_RATE, peakFactor } from '../load/peak.ts';
 
 const duration = z
   .string()
@@ -98,15 +99,23 @@ const kill = z.strictObject({
 
 // load.k6: external load on the target's control plane, driven by k6 (docs/load.md).
 const k6Stage = z.strictObject({ target: z.number().min(0).max(100_000).describe('Requests/s at the end of this stage.'), duration });
+// The target's measured peak of control-plane traffic (docs/load.md "2x-peak"): what `<N>x-peak` multiplies.
+export const PeakSchema = z
+  .strictObject({
+    brokerRequestsPerS: z.number().gt(0, 'a peak above 0 requests/s').max(100_000).describe("The highest requests/s the broker API served in production over one second (e.g. the 1-s maximum of its request counter)."),
+    measured: z.string().min(10, 'say where, when and how the peak was measured (at least 10 characters)').describe('Where, when and how the peak was measured: a peak nobody measured is a guess.'),
+  })
+  .describe("The target's measured peak of control-plane traffic; load.k6.rate '2x-peak' runs at twice it.");
 const k6Rate = z
   .union([
+    z.string().regex(PEAK_RATE, "a rate: '2x-peak' (N times the target's measured peak, <N>x-peak), { constant: N } or { ramping: [...] }").describe("N times the target's measured peak (fleet.peak, or the target file's peak): '2x-peak'."),
     z.strictObject({ constant: z.number().gt(0, 'a rate above 0 requests/s').max(100_000).describe('Requests/s, held until the case ends.') }),
     z.strictObject({
       ramping: z.array(k6Stage).min(1, 'a ramping rate needs at least one stage ({target, duration})').max(100),
       start: z.number().min(0).max(100_000).optional().describe('Requests/s at the start (default 0).'),
     }),
   ])
-  .describe("Arrival rate (the shipped scripts make one request per iteration): { constant: N } or { ramping: [{target, duration}…], start? } (k6's ramping arrival rate; the last target is held until the case ends).");
+  .describe("Arrival rate (the shipped scripts make one request per iteration): '2x-peak' (twice the target's measured peak), { constant: N } or { ramping: [{target, duration}…], start? } (k6's ramping arrival rate; the last target is held until the case ends).");
 const loadK6 = z
   .strictObject({
     script: z.string().min(1).describe("A script shipped in load/ by name (e.g. 'broker-ui'), or a path to your own k6 script (.ts or .js), relative to this file."),
@@ -170,6 +179,7 @@ export const FleetSchema = z.strictObject({
   bots: z.number().int().min(1).max(20_000).optional(),
   bugs: z.array(z.enum(BUGS)).default([]),
   overrides: overrides.default({}),
+  peak: PeakSchema.optional(),
 });
 export const RuntimeSchema = z.enum(['process', 'docker']).default('process');
 
@@ -224,7 +234,9 @@ export const ScenarioSchema = z
       else if (ms(f.at) > sureUntil) add(['faults', i, 'at'], `the fault at ${f.at} comes after ${sureWhat}, the last moment the run is sure to still be running, so it might never be injected; move it to ${fmt(sureUntil)} or earlier${s.release ? ', or release later' : ', or add a release after it'}`);
     });
     const ramp = s.load.k6?.rate;
-    if (ramp && 'ramping' in ramp && ramp.ramping.length && Math.max(ramp.start ?? 0, ...ramp.ramping.map((r) => r.target)) <= 0) add(['load', 'k6', 'rate', 'ramping'], 'every stage targets 0 requests/s: no load would run; give a stage a target above 0');
+    if (ramp && peakFactor(ramp) === 0) add(['load', 'k6', 'rate'], `${ramp}: the factor must be above 0, e.g. 2x-peak`);
+    else if (ramp && peakFactor(ramp) !== null && !s.fleet.peak) add(['load', 'k6', 'rate'], `${ramp} is a multiple of the target's measured peak of broker API requests/s, and this fleet declares none; add fleet.peak { brokerRequestsPerS, measured } (where, when and how it was measured), or give a constant rate`);
+    if (ramp && typeof ramp === 'object' && 'ramping' in ramp && ramp.ramping.length && Math.max(ramp.start ?? 0, ...ramp.ramping.map((r) => r.target)) <= 0) add(['load', 'k6', 'rate', 'ramping'], 'every stage targets 0 requests/s: no load would run; give a stage a target above 0');
     if (s.skip && CHECKER_NAMES.every((c) => s.skip!.includes(c))) add(['skip'], 'every checker is skipped, so the case would judge nothing and could never fail; remove at least one checker from skip');
     const ids = s.faults.map((f, i) => f.id ?? `${f.kind}-${i + 1}`);
     ids.forEach((id, i) => {

@@ -4,7 +4,7 @@
 //   external  — a system killdrill did not start, reached only over its observable interface.
 // Tokens are never in the file: only the NAMES of the environment variables that hold them.
 import { z } from 'zod';
-import { FleetSchema, RuntimeSchema } from '../scenario/index.ts';
+import { FleetSchema, PeakSchema, RuntimeSchema } from '../scenario/index.ts';
 import { envNameProblem, urlProblem } from './field-rules.ts';
 
 const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
@@ -89,6 +89,7 @@ export const ExternalTargetSchema = z
       .optional(),
     phases,
     bots,
+    peak: PeakSchema.optional().describe("The system's measured peak of broker API requests/s (from its own monitoring, with where and when): what load.k6.rate '2x-peak' doubles; a case asking for it on a target without it is refused."),
     toxiproxy: z.strictObject({ url: httpUrl('A Toxiproxy API for network faults (optional: without it, no network fault can run)') }).optional(),
     hosts: z
       .strictObject({
