@@ -13,5 +13,11 @@ export const CHECKER_NAMES = [
   'fail-closed-within',
   'load-held',
   'no-partial-orders',
+  // The agent fleet's (seed 004, issue 14; opt-in: a scenario's expect names them).
+  'inflight-cancelled',
+  'queue-policy',
+  'timers-cancelled',
+  'children-stopped',
+  'capability-scope',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];
