@@ -1,7 +1,7 @@
 // The fleet's configuration (docs/contracts.md §1): one zod schema, resolved with defaults.
 import { z } from 'zod';
 import { loopbackUrlProblem } from '../lib/loopback-url.ts';
-import { BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
+import { AGENT_BUGS, BUGS, BOT_CLASSES, DEFAULT_CLASSES, DEFAULT_KEY_PREFIX, MODES, type BotClass, type ClassSpec } from './model.ts';
 
 const classSpec = z
   .object({
@@ -37,11 +37,17 @@ export const FleetConfigSchema = z
         if (p) ctx.addIssue({ code: 'custom', message: p });
       })
       .optional(),
+    /** Preset agents: the workers' load and provider settings (fleet-sim/agents/options.ts; each worker validates them at start). */
+    agents: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
-  // The catalog bugs are the bot daemons' code paths; the agent workers (preset agents) have none yet.
+  // The `agent-*` bugs are the agent workers' code paths, the others the bot daemons'.
   .superRefine((c, ctx) => {
-    if (c.preset === 'agents' && c.bugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers plant no catalog bug (${c.bugs.join(', ')} are the bot daemons'); drop bugs or use preset alphaswarm or principal` });
+    const agentBugs = c.bugs.filter((b) => AGENT_BUGS.includes(b));
+    const botBugs = c.bugs.filter((b) => !AGENT_BUGS.includes(b));
+    if (c.preset === 'agents' && botBugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers do not plant ${botBugs.join(', ')} (the bot daemons' bugs); use an agent-* bug or preset alphaswarm or principal` });
+    if (c.preset !== 'agents' && agentBugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `${agentBugs.join(', ')} are the agent workers' bugs; use preset agents` });
+    if (c.preset !== 'agents' && c.agents !== undefined) ctx.addIssue({ code: 'custom', path: ['agents'], message: 'agent options apply to preset agents only; drop agents' });
   });
 
 export type FleetConfigInput = z.input<typeof FleetConfigSchema>;

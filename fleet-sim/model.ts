@@ -22,8 +22,16 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  // The agent workers' (preset agents, fleet-sim/agents/worker.ts; docs/agents.md "Bug catalog").
+  'agent-awaits-inflight',
+  'agent-discard-drains',
+  'agent-retry-fires-after-kill',
+  'agent-children-after-kill',
+  'agent-ignores-capability',
 ] as const;
 export type Bug = (typeof BUGS)[number];
+/** The bugs the agent workers plant; the others are the bot daemons' code paths. */
+export const AGENT_BUGS: readonly Bug[] = BUGS.filter((b) => b.startsWith('agent-'));
 
 export interface Bot {
   slug: string;

@@ -21,6 +21,7 @@ import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './age
 import { CallLog, type CallRecord } from './call-log.ts';
 import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
 import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type TaskName } from './task-queue.ts';
+import { TaskLog, type TaskKind } from './task-log.ts';
 import { COMPLETIONS_URL, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
 import { join } from 'node:path';
 
@@ -29,6 +30,8 @@ type Waiter = { run: AgentRun; capability: string; ac: AbortController };
 
 export class AgentWorker {
   readonly calls: CallLog;
+  /** The queued work, as the harness reads it (`GET /tasks`). */
+  readonly tasks = new TaskLog();
   readonly runs = new Map<string, AgentRun>();
   readonly journal: Journal;
   timersSet = 0;
@@ -69,11 +72,14 @@ export class AgentWorker {
   private readonly roots: RunSpec[];
   private health: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** Catalog bugs planted in this worker (`agent-*`, docs/agents.md "Bug catalog"). */
+  private readonly bugs: ReadonlySet<string>;
 
   constructor(fleet: FleetFile, host: string, name: string, options: Partial<AgentOptions> = {}) {
     const c = fleet.config;
     this.o = { ...AGENT_DEFAULTS, ...options };
     this.tools = this.o.tools;
+    this.bugs = new Set(c.bugs);
     this.prefix = c.keyPrefix;
     this.seed = c.seed;
     this.pollIntervalS = c.pollIntervalS;
@@ -163,7 +169,8 @@ export class AgentWorker {
   private runKeys(spec: RunSpec): string[] {
     const capKey = killKey(this.prefix, 'capability', '');
     const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: spec.capability ?? '', run: spec.run_id }).filter((x) => x !== capKey);
-    if (spec.parent) k.push(killKey(this.prefix, 'run', spec.parent));
+    // Bug agent-children-after-kill: a child is gated by its own keys only, so its parent's run kill misses it.
+    if (spec.parent && !this.bugs.has('agent-children-after-kill')) k.push(killKey(this.prefix, 'run', spec.parent));
     return k;
   }
 
@@ -172,13 +179,16 @@ export class AgentWorker {
     const now = nowMs();
     const r = this.view.evaluate(this.runKeys(run.spec), now);
     if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
+    // Bug agent-ignores-capability: only `llm` is read; a tool's capability kill is never looked at.
+    if (this.bugs.has('agent-ignores-capability') && capability !== LLM_CAPABILITY) return { ok: true };
     const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
     return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
   };
 
   /** Aborts every in-flight call and wait in scope of a kill, clears its timers, moves the root runs' phases. */
   private reconcile(): void {
-    for (const w of this.waiting) {
+    // Bug agent-awaits-inflight: the calls in flight are left to finish (awaited), not aborted.
+    for (const w of this.bugs.has('agent-awaits-inflight') ? [] : this.waiting) {
       const g = this.gate(w.run, w.capability, 'in flight');
       if (!g.ok && !w.ac.signal.aborted) w.ac.abort(new Error(`killdrill: kill switch engaged (${g.reason})`));
     }
@@ -213,13 +223,28 @@ export class AgentWorker {
       spawn: (_p, child) => this.startRun(child),
       timer: (r, ms) => {
         this.timersSet++;
+        this.logTask(r.spec.run_id, 'timer', 'enqueued', ms);
         void this.queue.add('timer', { run_id: r.spec.run_id }, ms);
       },
       tools: this.tools,
     });
     this.runs.set(spec.run_id, run);
-    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
-    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+    if (spec.parent) {
+      this.logTask(spec.run_id, 'child', 'enqueued', 0, spec.parent);
+      void this.queue.spawn(spec.parent, spec.run_id);
+    } else this.enqueueStep(spec.run_id, run.thinkMs());
+  }
+
+  private enqueueStep(run_id: string, delayMs = 0): Promise<unknown> {
+    this.logTask(run_id, 'step', 'enqueued', delayMs);
+    return this.queue.add('step', { run_id }, delayMs);
+  }
+
+  private logTask(run_id: string, kind: TaskKind, event: 'enqueued' | 'started' | 'skipped', delayMs = 0, parent?: string): void {
+    const at = nowMs();
+    const spec = this.runs.get(run_id)?.spec;
+    const p = parent ?? spec?.parent;
+    this.tasks.add({ at, run_id, kind, event, ...(p ? { parent: p } : {}), ...(event === 'enqueued' ? { dueAt: at + Math.round(delayMs) } : {}) });
   }
 
   /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
@@ -230,25 +255,36 @@ export class AgentWorker {
       this.fanIns++; // the child's first step is done: nothing to do but count it
       return;
     }
+    const id = run.spec.run_id;
     if (task === 'retry') {
       // A delayed retry meets the kill state when it comes due, like any call.
-      if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
+      // Bug agent-retry-fires-after-kill: it fires without asking (and its call goes out ungated).
+      const ungated = this.bugs.has('agent-retry-fires-after-kill');
+      if (!data.tool || (!ungated && (run.parked || !this.gate(run, data.tool, 'retry fire').ok))) return this.logTask(id, 'retry', 'skipped');
       this.retriesFired++;
-      await this.toolCall(run, data.tool, data.attempt ?? 2);
+      this.logTask(id, 'retry', 'started');
+      await this.toolCall(run, data.tool, data.attempt ?? 2, ungated);
       return;
     }
     if (task === 'timer') {
       // The kill state at fire time: a timer set before a flip does nothing after it.
-      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return;
+      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return this.logTask(id, 'timer', 'skipped');
       this.timersFired++;
+      this.logTask(id, 'timer', 'started');
       await run.step();
       return;
     }
-    if (run.parked) return;
+    // A step (a child's first step is the child job of its flow): its work begins only if the gate lets it.
+    if (run.parked || !this.gate(run, LLM_CAPABILITY, 'step').ok) {
+      this.logTask(id, 'step', 'skipped');
+      if (!run.parked) run.parked = true;
+      return;
+    }
+    this.logTask(id, 'step', 'started');
     if (!(await run.step())) return void (run.parked = true);
     if (run.finished) return;
     if (!this.gate(run, LLM_CAPABILITY, 'enqueue').ok) return void (run.parked = true);
-    await this.queue.add('step', { run_id: run.spec.run_id }, run.thinkMs());
+    await this.enqueueStep(id, run.thinkMs());
   }
 
   /** Runs newly killed: apply the queue policy, cancel their timers. Runs released: resume them. */
@@ -272,19 +308,28 @@ export class AgentWorker {
     this.queueWork = this.queueWork.then(async () => {
       if (newly.length) {
         const inScope = new Set(newly);
+        // Bug agent-retry-fires-after-kill: the delayed retries are left on the queue.
+        const keepRetries = this.bugs.has('agent-retry-fires-after-kill');
+        const mine = (id: string, name: TaskName) => inScope.has(id) && !(keepRetries && name === 'retry');
         const policy = await this.policyFor(newly);
-        const removed = policy === 'discard' ? await this.queue.discard((id) => inScope.has(id)).catch(() => []) : [];
+        // Bug agent-discard-drains: the policy says discard, and nothing is removed (the queued work drains).
+        const removed = policy === 'discard' && !this.bugs.has('agent-discard-drains') ? await this.queue.discard(mine).catch(() => []) : [];
         for (const l of removed) {
+          this.tasks.add({ at: l.at, run_id: l.run_id, kind: taskKind(l.name), event: 'removed', policy: 'discard' });
           if (l.name === 'timer') this.timersCancelled++;
           if (l.name === 'retry') this.retriesCancelled++;
           this.notRun.set(l.run_id, [...(this.notRun.get(l.run_id) ?? []), l]);
           const r = this.runs.get(l.run_id);
           if (r && l.name === 'step') r.parked = true;
         }
-        const cancelled = await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => ({ timer: 0, retry: 0 }));
+        const cancelled = await this.queue.cancelTimers(mine).catch(() => ({ timer: 0, retry: 0, removed: [] }));
         this.timersCancelled += cancelled.timer;
         this.retriesCancelled += cancelled.retry;
-        this.discards.push({ at: nowMs(), runs: newly, policy, removed: removed.length });
+        const at = nowMs();
+        for (const r of cancelled.removed) this.tasks.add({ at, run_id: r.run_id, kind: r.name, event: 'removed', policy: 'timers' });
+        // The policy is applied: from here no job of these runs is queued (discard) or enqueued (either).
+        for (const id of newly) this.tasks.add({ at, run_id: id, kind: 'step', event: 'policy', policy });
+        this.discards.push({ at, runs: newly, policy, removed: removed.length });
       }
       for (const run of released) {
         this.resuming.delete(run.spec.run_id);
@@ -293,8 +338,10 @@ export class AgentWorker {
         const lines = this.notRun.get(run.spec.run_id) ?? [];
         this.notRun.delete(run.spec.run_id);
         // Resume: what the discard removed (its journal), or the next step the drain did not queue.
-        if (lines.some((l) => l.name === 'step')) await this.queue.resume(lines);
-        else await this.queue.add('step', { run_id: run.spec.run_id });
+        if (lines.some((l) => l.name === 'step')) {
+          for (const l of lines) if (l.name === 'step') this.logTask(l.run_id, 'step', 'enqueued');
+          await this.queue.resume(lines);
+        } else await this.enqueueStep(run.spec.run_id);
       }
     });
   }
@@ -327,19 +374,20 @@ export class AgentWorker {
   }
 
   /** A tool call: a failed attempt is retried later by a delayed `retry` job (the step goes on). */
-  private async toolCall(run: AgentRun, tool: string, attempt: number): Promise<CallOutcome> {
-    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt);
+  private async toolCall(run: AgentRun, tool: string, attempt: number, ungated = false): Promise<CallOutcome> {
+    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt, ungated);
     if (a.outcome !== 'retry') return a.outcome;
     if (attempt >= this.o.maxAttempts) return 'failed';
     if (!this.gate(run, tool, 'enqueue retry').ok) return 'killed';
     this.retriesSet++;
+    this.logTask(run.spec.run_id, 'retry', 'enqueued', a.delayMs);
     await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1 }, a.delayMs);
     return 'failed';
   }
 
   /** One attempt, gated first; 'retry' for a 429 (its retry-after), a 500 or a timeout, with the backoff to wait. */
-  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
-    if (!this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
+  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number, ungated = false): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
+    if (!ungated && !this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
     const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}:${attempt}`);
     let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
     const w = this.track(run, capability);
@@ -399,6 +447,10 @@ export function queuePolicyOf(raw: string): QueuePolicy {
   } catch {
     return 'discard';
   }
+}
+
+function taskKind(name: TaskName): TaskKind {
+  return name === 'fan-in' ? 'child' : name;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {

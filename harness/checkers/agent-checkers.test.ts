@@ -159,6 +159,16 @@ describe('queue-policy', () => {
   });
 });
 
+describe('the judged window', () => {
+  it('ends at the release: a child stepping, a timer firing or a write after it is the resume, not a violation', () => {
+    const rel = { type: 'lever-issued', lever: 'release', path: 'rest', scope: 'run', target: 'run-a', mode: 'freeze', at: 5000 };
+    const child = task('run-a.c1', 'child', 'enqueued', 500, { parent: 'run-a' });
+    expect(childrenStopped(build(base(), child, task('run-a.c1', 'step', 'started', 6000), rel, observed(9000)), {}).valid).toBe(true);
+    expect(childrenStopped(build(base(), child, task('run-a.c1', 'step', 'started', 4000), rel, observed(9000)), {}).valid).toBe(false);
+    expect(timersCancelled(build(base(), task('run-a', 'timer', 'enqueued', 900, { dueAt: 6000 }), task('run-a', 'timer', 'started', 6000), rel, observed(9000)), {}).valid).toBe(true);
+  });
+});
+
 describe('the agent checkers in the suite', () => {
   it('run only when the expect block names them, and an agents observer loss makes a pass unknown', () => {
     const h = build(base(), aborted('run-a', 500, 1150), observed(9000));

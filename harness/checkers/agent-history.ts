@@ -19,6 +19,8 @@ export interface AgentScope {
   calls: AgentCallOp[];
   tasks: AgentTaskOp[];
   queue: AgentQueueOp[];
+  /** The end of the judged window: the release's issuedAt (runs resume after it), else the observers' last look. */
+  until: number;
   /** The call is one the kill is over. */
   callIn(c: AgentCallOp): boolean;
   /** When the worker applied the kill to this run (its queue policy): the end of its propagation tail, or null. */
@@ -45,14 +47,18 @@ export function agentScope(h: History, checker: CheckerName): AgentScope | Verdi
   if (!roots.size && !tool) return unknown(checker, `the kill (${kill.scope}:${kill.target}) matches no agent run of the roster`);
   const runs = new Set<string>();
   for (const r of [...calls.map((c) => c.run), ...tasks.map((t) => t.run), ...roots]) if (roots.has(rootOf(r))) runs.add(r);
+  const rel = h.lever('release');
+  const until = rel && rel.issuedAt > kill.engagedAt ? rel.issuedAt : h.observedUntil();
   const applied = new Map<string, number>();
   for (const t of tasks) if (t.event === 'policy' && t.at >= kill.engagedAt && !applied.has(t.run)) applied.set(t.run, t.at);
   return {
     kill: kill as Lever & { engagedAt: number },
     runs,
     tool,
-    calls,
-    tasks,
+    // What happened after the release is the resume's, not the stop's.
+    calls: calls.filter((c) => c.startedAt < until),
+    tasks: tasks.filter((t) => t.at < until),
+    until,
     queue: h.ofType('agent-queue'),
     callIn: (c) => (tool ? c.capability === tool : runs.has(c.run)),
     appliedAt: (run) => applied.get(run) ?? null,
@@ -62,7 +68,7 @@ export function agentScope(h: History, checker: CheckerName): AgentScope | Verdi
 export const isAgentVerdict = (x: AgentScope | Verdict): x is Verdict => 'valid' in x;
 
 /**
- * After the flip, and past the worker's own propagation tail: later than engagedAt and later than
+ * After the flip (and before the release: `until`), and past the worker's own propagation tail: later than engagedAt and later than
  * both the moment the worker applied the kill to the run and engagedAt + budget. Work inside the
  * tail (the worker had not heard of the kill yet) is listed, not failed.
  */

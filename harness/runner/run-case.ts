@@ -205,6 +205,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       },
     };
     await path.engage(ep, leverReq, leverEmit('kill'));
+    // The agent workers' queues at T+0 (and T+60 s, armed here): not awaited, the watch starts now.
+    const queueT0 = obs.agents?.killConfirmed().catch(() => {});
 
     // Watch: every in-scope bot Stopped, or the budget ran out; then the release and the restart.
     const allIn = (phase: string) => inScope.every((s) => obs.phases.phases.get(s) === phase);
@@ -217,6 +219,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       // Decided or capped: release now (the fleet is left as it was found), without watching the restart.
       if (r === 'timeout') r = await watcher.watch('release', issuedAt + plan.releaseAfterMs, () => false);
       stage = 'release';
+      await queueT0;
+      await obs.agents?.laterRead('before-release').catch(() => {});
       pulled = null;
       await path.release(ep, leverReq, leverEmit('release'));
       if (r === 'timeout') {
