@@ -133,7 +133,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? b.tags ?? [] }));
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
-    if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
+    // A tool's capability (`capability:place-order`) is no bot's: on an agent fleet it freezes that tool's calls
+    // in every run while the runs go on (capability-scope judges it; the bot checkers have no bot to judge).
+    const toolKill = plan.kill.scope === 'capability' && !!ep.agents && Object.keys(ep.agents).length > 0;
+    if (inScope.length === 0 && !toolKill) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
 
     // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
     try {
