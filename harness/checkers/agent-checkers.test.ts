@@ -52,6 +52,12 @@ describe('inflight-cancelled', () => {
     expect(inflightCancelled(h, { 'inflight-cancelled': { budgetS: 2 } }).valid).toBe(true);
   });
 
+  it('counts a call aborted between issuedAt and engagedAt (the worker heard first) as open at the flip, not one that ended on its own then', () => {
+    const v = inflightCancelled(build(base(), aborted('run-a', 500, 1090), call('run-a', 500, 1050), observed(9000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details).toMatchObject({ openAtFlip: 1, aborted: 1, abortMs: { max: 0 } });
+  });
+
   it('is unknown with no call in scope open at the flip, without agent observation, and without a confirmed kill', () => {
     expect(inflightCancelled(build(base(), call('run-a', 100, 900), call('run-b', 900, 5000), observed(9000)), {}).valid).toBe('unknown');
     expect(inflightCancelled(build(roster(AGENTS), kill(1000, 1100, { scope: 'run', target: 'run-a' }), aborted('run-a', 500, 1150)), {}).summary).toMatch(/no agent worker was observed/);
@@ -132,7 +138,7 @@ describe('queue-policy', () => {
     const v = queuePolicy(build(base(), queued, queue('T+0', 1105, { 'run-a': { delayed: 2 }, 'run-b': { delayed: 1 } }), task('run-a', 'step', 'removed', 1108, { policy: 'discard' }), task('run-a', 'timer', 'removed', 1108, { policy: 'discard' }), applied('run-a', 1110), queue('before-release', 13_100, { 'run-b': { delayed: 1 } }, 2), observed(20_000)), {});
     expect(v.valid).toBe(true);
     expect(v.summary).toMatch(/discard honoured: .*2 job\(s\) removed and journaled as not run \(in scope: 2 queued at T\+0, 0 at before-release\)/);
-    expect(v.details).toMatchObject({ policy: 'discard', pendingAtFlip: 2 });
+    expect(v.details).toMatchObject({ policy: 'discard', pendingAtFlip: 1 });
   });
 
   it('discard: fails when the discard drained (jobs taken after it was applied, none journaled) and a job in scope is still queued later', () => {
@@ -156,6 +162,8 @@ describe('queue-policy', () => {
     const failed = { type: 'agent-queue', at: 13_000, label: 'before-release', sinceKillMs: 11_900, workers: [{ worker: 'agent-a-w1', ok: false, error: 'ECONNREFUSED' }] };
     expect(queuePolicy(build(base(), queued, queue('T+0', 1105, {}), failed, observed(20_000)), {}).summary).toMatch(/could not be read: agent-a-w1: ECONNREFUSED/);
     expect(queuePolicy(build(base(), queue('T+0', 1105, {}), queue('case-end', 9000, {}), observed(20_000)), {}).valid).toBe('unknown');
+    const timersOnly = queuePolicy(build(base(), task('run-a', 'timer', 'enqueued', 950, { dueAt: 5000 }), queue('T+0', 1105, { 'run-a': { delayed: 1 } }), task('run-a', 'timer', 'removed', 1108, { policy: 'timers' }), queue('case-end', 9000, {}), observed(20_000)), {});
+    expect(timersOnly.summary).toMatch(/no step of a run in scope was queued at the flip \(1 job\(s\) in scope at T\+0: timers and retries/);
   });
 });
 

@@ -48,13 +48,21 @@ export const queuePolicy: Checker = (h, e) => {
   const f1 = figures(second, s.runs);
   if (f0.failed.length || f1.failed.length) return unknown(name, `a worker's queue could not be read: ${[...f0.failed, ...f1.failed].join('; ')}`);
   const mine = s.tasks.filter((t) => s.runs.has(t.run) && t.kind !== 'child');
-  const before = mine.filter((t) => t.at <= E);
-  const pending = before.filter((t) => t.event === 'enqueued').length - before.filter((t) => t.event === 'started' || t.event === 'skipped' || t.event === 'removed').length;
-  if (pending <= 0 && f0.queuedInScope === 0) return unknown(name, 'nothing was queued in scope at the flip, so nothing proves the queue policy');
+  // Steps tell the policies apart: timers and retries are removed under either (timers-cancelled judges them).
+  // A child's first step is the child job of its flow: its spawn (`child` enqueued) is that step's enqueue.
+  const perRun = new Map<string, number>();
+  for (const t of s.tasks) {
+    if (!s.runs.has(t.run) || t.at > E) continue;
+    const enq = t.event === 'enqueued' && (t.kind === 'step' || t.kind === 'child');
+    const taken = t.kind === 'step' && (t.event === 'started' || t.event === 'skipped' || t.event === 'removed');
+    if (enq || taken) perRun.set(t.run, Math.max(0, (perRun.get(t.run) ?? 0) + (enq ? 1 : -1)));
+  }
+  const pending = [...perRun.values()].reduce((a, b) => a + b, 0);
+  if (pending <= 0) return unknown(name, `no step of a run in scope was queued at the flip (${f0.queuedInScope} job(s) in scope at T+0: timers and retries, which every kill removes), so nothing tells the queue policy apart`);
   const past = (t: { run: string; at: number }) => pastTail(s, t.run, t.at, budget) === 'after';
   const started = mine.filter((t) => t.event === 'started' && t.at > E && past(t));
   const problems: string[] = [];
-  const details: Record<string, unknown> = { policy, budgetMs: budget, pendingAtFlip: Math.max(0, pending), queue: [f0, f1], startedAfterFlip: started.length };
+  const details: Record<string, unknown> = { policy, budgetMs: budget, pendingAtFlip: pending /* steps */, queue: [f0, f1], startedAfterFlip: started.length };
   if (started.length) problems.push(`${started.length} queued job(s) in scope started their work after the flip`);
   if (policy === 'discard') {
     const taken = mine.filter((t) => t.event === 'skipped' && t.at > E && (s.appliedAt(t.run) === null ? past(t) : t.at > s.appliedAt(t.run)!));
