@@ -20,5 +20,10 @@ export const BUGS = [
   'resume-reruns-effect',
   'run-scope-at-start',
   'revoke-in-memory',
+  'agent-awaits-inflight',
+  'agent-discard-drains',
+  'agent-retry-fires-after-kill',
+  'agent-children-after-kill',
+  'agent-ignores-capability',
 ] as const;
 export type Bug = (typeof BUGS)[number];

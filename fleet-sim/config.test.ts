@@ -14,9 +14,13 @@ describe('FleetConfig.proxyUrl', () => {
 });
 
 describe('FleetConfig.preset agents', () => {
-  it("is accepted, and refuses the bot daemons' catalog bugs (the agent workers plant only their own), naming the field", () => {
+  it('is accepted with agent-* bugs and agent options; refuses the bot daemons\' bugs, and agent bugs or options on another preset, naming the field', () => {
     expect(parseFleetConfig({ preset: 'agents' }).preset).toBe('agents');
-    expect(() => parseFleetConfig({ preset: 'agents', bugs: ['fail-open'] })).toThrow(/bugs: the agents preset's workers plant only resume-reruns-effect, run-scope-at-start, revoke-in-memory \(fail-open are the bot daemons'/);
+    expect(parseFleetConfig({ preset: 'agents', bugs: ['agent-discard-drains'], agents: { thinkMs: 100 } }).bugs).toEqual(['agent-discard-drains']);
+    expect(() => parseFleetConfig({ preset: 'agents', bugs: ['fail-open'] })).toThrow(/bugs: the agents preset's workers do not plant fail-open/);
     expect(parseFleetConfig({ preset: 'agents', bugs: ['resume-reruns-effect'] }).bugs).toEqual(['resume-reruns-effect']);
+    expect(() => parseFleetConfig({ preset: 'alphaswarm', bugs: ['revoke-in-memory'] })).toThrow(/bugs: revoke-in-memory are the agent workers' bugs; use preset agents/);
+    expect(() => parseFleetConfig({ preset: 'alphaswarm', bugs: ['agent-awaits-inflight'] })).toThrow(/bugs: agent-awaits-inflight are the agent workers' bugs; use preset agents/);
+    expect(() => parseFleetConfig({ preset: 'alphaswarm', agents: {} })).toThrow(/agents: agent options apply to preset agents only/);
   });
 });

@@ -37,12 +37,17 @@ export const FleetConfigSchema = z
         if (p) ctx.addIssue({ code: 'custom', message: p });
       })
       .optional(),
+    /** Preset agents: the workers' load and provider settings (fleet-sim/agents/options.ts; each worker validates them at start). */
+    agents: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
-  // The catalog bugs are the bot daemons' code paths, but AGENT_BUGS, which only the agent workers (preset agents) plant.
+  // The `agent-*` bugs are the agent workers' code paths, the others the bot daemons'.
   .superRefine((c, ctx) => {
-    const other = c.bugs.filter((b) => !AGENT_BUGS.includes(b));
-    if (c.preset === 'agents' && other.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers plant only ${AGENT_BUGS.join(', ')} (${other.join(', ')} are the bot daemons'); drop them or use preset alphaswarm or principal` });
+    const agentBugs = c.bugs.filter((b) => AGENT_BUGS.includes(b));
+    const botBugs = c.bugs.filter((b) => !AGENT_BUGS.includes(b));
+    if (c.preset === 'agents' && botBugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `the agents preset's workers do not plant ${botBugs.join(', ')} (the bot daemons' bugs); use the agent workers' own (${AGENT_BUGS.join(', ')}) or preset alphaswarm or principal` });
+    if (c.preset !== 'agents' && agentBugs.length) ctx.addIssue({ code: 'custom', path: ['bugs'], message: `${agentBugs.join(', ')} are the agent workers' bugs; use preset agents` });
+    if (c.preset !== 'agents' && c.agents !== undefined) ctx.addIssue({ code: 'custom', path: ['agents'], message: 'agent options apply to preset agents only; drop agents' });
   });
 
 export type FleetConfigInput = z.input<typeof FleetConfigSchema>;

@@ -9,7 +9,10 @@ export {
 } from '../contracts/index.ts';
 
 /** The bugs the agent workers plant; every other is a bot daemon's code path. */
-export const AGENT_BUGS: readonly Bug[] = ['resume-reruns-effect', 'run-scope-at-start', 'revoke-in-memory'];
+export const AGENT_BUGS: readonly Bug[] = [
+  'resume-reruns-effect', 'run-scope-at-start', 'revoke-in-memory',
+  'agent-awaits-inflight', 'agent-discard-drains', 'agent-retry-fires-after-kill', 'agent-children-after-kill', 'agent-ignores-capability',
+];
 
 export interface Bot {
   slug: string;

@@ -147,7 +147,8 @@ release: { after: 12s }
 });
 
 describe('harness honesty: the bug catalog is covered by incident scenarios', () => {
-  const incidents = listScenarioFiles([join(ROOT, 'scenarios', 'incidents')]).map((f) => ({ file: f, s: loadScenarioFile(f).scenario }));
+  // The agent workers' bugs (agent-*) are reproduced in scenarios/agents/ (docs/agents.md "Bug catalog").
+  const incidents = listScenarioFiles([join(ROOT, 'scenarios', 'incidents'), join(ROOT, 'scenarios', 'agents')]).map((f) => ({ file: f, s: loadScenarioFile(f).scenario }));
   const reproductions = incidents.filter((x) => (x.s.detects?.length ?? 0) > 0);
 
   for (const bug of BUGS) {

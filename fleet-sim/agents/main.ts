@@ -1,7 +1,8 @@
 // An agent worker: `node fleet-sim/agents/main.ts <fleetFile> <host> <worker> [--port N] [--options JSON]`
 // runs one root run per topology bot with that host and daemon name. Its control port (127.0.0.1,
 // ephemeral unless --port) serves `GET /calls?after=SEQ&limit=N` (finished call records in the
-// order they ended, next SEQ, and the open calls), `GET /runs` and `GET /queue` (BullMQ job counts);
+// order they ended, next SEQ, and the open calls), `GET /tasks?after=SEQ` (the queued work: task-log.ts), `GET /runs`
+// and `GET /queue` (BullMQ job counts, also per run, and how many jobs a discard journaled as not run);
 // the ready line carries its URL.
 import { createServer } from 'node:http';
 import { readFleetFile } from '../fleet-file.ts';
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const [path, host, name] = args;
   if (!path || !host || !name) fatal('killdrill: usage: node fleet-sim/agents/main.ts <fleetFile> <host> <worker> [--port N] [--options JSON]');
-  const worker = new AgentWorker(readFleetFile(path), host, name, parseAgentOptions(flag(args, '--options')));
+  const fleet = readFleetFile(path);
+  // The fleet config's `agents` (a scenario's fleet.overrides.agents), then --options on top.
+  const fromConfig = fleet.config.agents ? parseAgentOptions(JSON.stringify(fleet.config.agents)) : {};
+  const worker = new AgentWorker(fleet, host, name, { ...fromConfig, ...parseAgentOptions(flag(args, '--options')) });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (code: number, body: unknown) => {
@@ -32,18 +36,24 @@ async function main(): Promise<void> {
       if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1) return send(400, { error: 'killdrill: after and limit must be non-negative integers (limit ≥ 1)' });
       return send(200, worker.calls.after(after, limit));
     }
+    if (url.pathname === '/tasks') {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      if (!Number.isInteger(after) || after < 0) return send(400, { error: 'killdrill: after must be a non-negative integer' });
+      return send(200, worker.tasks.after(after));
+    }
     if (url.pathname === '/runs') {
       const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked, pendingStep: r.pending?.step ?? null }));
       return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
     }
     if (url.pathname === '/queue') {
-      worker.queue.counts().then(
-        (counts) => send(200, { queue: worker.queue.name, at: Date.now(), counts }),
+      const at = Date.now();
+      Promise.all([worker.queue.counts(), worker.queue.countsByRun()]).then(
+        ([counts, byRun]) => send(200, { queue: worker.queue.name, at, counts, byRun, notRun: worker.queue.notRunCount }),
         (e: unknown) => send(503, { error: `killdrill: cannot read the queue (${(e as Error).message}); is Redis up?` }),
       );
       return;
     }
-    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /runs or /queue` });
+    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /tasks?after=0, /runs or /queue` });
   });
   const port = Number(flag(args, '--port') ?? 0);
   await new Promise<void>((resolve, reject) => {

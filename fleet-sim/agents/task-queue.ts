@@ -54,6 +54,8 @@ export class TaskQueue {
   private readonly queue: Queue<TaskData, void, TaskName>;
   private readonly worker: Worker<TaskData, void, TaskName>;
   private readonly flow: FlowProducer;
+  /** Jobs journaled as not run so far (the queue journal's not-run lines of this life). */
+  notRunCount = 0;
 
   constructor(o: TaskQueueOptions) {
     this.name = `agents-${o.host}-${o.worker}`.replace(/[^a-zA-Z0-9_-]/g, '-');
@@ -94,18 +96,19 @@ export class TaskQueue {
     return this.flow.add({ name: 'fan-in', queueName: this.name, data: { run_id: parentRun, child: childRun }, children: [{ name: 'step', queueName: this.name, data: { run_id: childRun } }] }).catch(() => null);
   }
 
-  /** Removes the waiting and delayed jobs of the runs `inScope` selects; each is journaled as not run. */
-  async discard(inScope: (run_id: string) => boolean): Promise<QueueJournalLine[]> {
+  /** Removes the waiting and delayed jobs `inScope` selects (by run and job name); each is journaled as not run. */
+  async discard(inScope: (run_id: string, name: TaskName) => boolean): Promise<QueueJournalLine[]> {
     const out: QueueJournalLine[] = [];
     for (const state of ['waiting', 'delayed', 'prioritized', 'waiting-children'] as const) {
       const jobs = await this.queue.getJobs([state]);
       for (const job of jobs) {
-        if (!job?.id || !inScope(job.data.run_id)) continue;
+        if (!job?.id || !inScope(job.data.run_id, job.name as TaskName)) continue;
         try {
           await job.remove();
         } catch {
           continue; // taken by the worker meanwhile: it meets the gate
         }
+        this.notRunCount++;
         const line: QueueJournalLine = { type: 'not-run', jobId: job.id, name: job.name as TaskName, run_id: job.data.run_id, state, at: nowMs() };
         appendFileSync(this.journalFile, `${JSON.stringify(line)}\n`);
         out.push(line);
@@ -124,18 +127,32 @@ export class TaskQueue {
   }
 
   /** Removes the delayed timers and retries of the runs in scope (cancelled under either policy). */
-  async cancelTimers(inScope: (run_id: string) => boolean): Promise<{ timer: number; retry: number }> {
-    const n = { timer: 0, retry: 0 };
+  async cancelTimers(inScope: (run_id: string, name: TaskName) => boolean): Promise<{ timer: number; retry: number; removed: Array<{ name: 'timer' | 'retry'; run_id: string }> }> {
+    const n = { timer: 0, retry: 0, removed: [] as Array<{ name: 'timer' | 'retry'; run_id: string }> };
     for (const job of await this.queue.getJobs(['delayed', 'waiting', 'prioritized'])) {
-      if (!job?.id || (job.name !== 'timer' && job.name !== 'retry') || !inScope(job.data.run_id)) continue;
+      if (!job?.id || (job.name !== 'timer' && job.name !== 'retry') || !inScope(job.data.run_id, job.name)) continue;
       try {
         await job.remove();
         n[job.name as 'timer' | 'retry']++;
+        n.removed.push({ name: job.name as 'timer' | 'retry', run_id: job.data.run_id });
       } catch {
         // already promoted or taken: its fire meets the gate
       }
     }
     return n;
+  }
+
+  /** The jobs not yet done, by run and state (waiting, active, delayed, prioritized, waiting-children). */
+  async countsByRun(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const state of ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const) {
+      for (const job of await this.queue.getJobs([state])) {
+        if (!job?.data?.run_id) continue;
+        const r = (out[job.data.run_id] ??= {});
+        r[state] = (r[state] ?? 0) + 1;
+      }
+    }
+    return out;
   }
 
   counts(): Promise<Record<string, number>> {

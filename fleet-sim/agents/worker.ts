@@ -21,6 +21,7 @@ import { AgentRun, type CallOutcome, type GateResult, type RunSpec } from './age
 import { CallLog, type CallRecord } from './call-log.ts';
 import { AGENT_DEFAULTS, type AgentOptions } from './options.ts';
 import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type TaskName } from './task-queue.ts';
+import { TaskLog, type TaskKind } from './task-log.ts';
 import { COMPLETIONS_URL, KEY_HEADER, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
 import { landedKeys, resumePoints, RunJournal, type ResumePoint } from './run-journal.ts';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ type Waiter = { run: AgentRun; capability: string; ac: AbortController };
 
 export class AgentWorker {
   readonly calls: CallLog;
+  /** The queued work, as the harness reads it (`GET /tasks`). */
+  readonly tasks = new TaskLog();
   readonly runs = new Map<string, AgentRun>();
   readonly journal: Journal;
   /** Each run's steps and plans (run-journal.ts): what a resume re-enters. */
@@ -39,6 +42,7 @@ export class AgentWorker {
   private readonly landed = new Set<string>();
   /** Runs adopted from an earlier life's run journal at start (`resumed` in the ready line). */
   resumed = 0;
+  /** Catalog bugs planted in this worker (AGENT_BUGS, docs/agents.md "Bug catalog"). */
   private readonly bugs: ReadonlySet<string>;
   private readonly revokeInMemory: boolean;
   /** Bug run-scope-at-start: each run's own scope as read when it started (the kill reason, or null). */
@@ -87,6 +91,7 @@ export class AgentWorker {
     const c = fleet.config;
     this.o = { ...AGENT_DEFAULTS, ...options };
     this.tools = this.o.tools;
+    this.bugs = new Set(c.bugs);
     this.prefix = c.keyPrefix;
     this.seed = c.seed;
     this.pollIntervalS = c.pollIntervalS;
@@ -103,7 +108,6 @@ export class AgentWorker {
     this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: storeBugs });
     this.journal = new Journal(c.dataDir, host, name);
     this.runJournal = new RunJournal(c.dataDir, host, name);
-    this.bugs = new Set<string>(c.bugs);
     this.phaseLog = new PhaseLog(c.dataDir, host, name);
     this.calls = new CallLog(`${host}.${name}`, join(c.dataDir, 'calls', `${host}.${name}.jsonl`), (rec) => this.journalCall(rec));
     const g = linkAddress(fleet, `bots-gateway.${host}`);
@@ -201,7 +205,7 @@ export class AgentWorker {
     });
     this.resumed++;
     if (!g.ok) run.parked = true;
-    else void this.queue.add('step', { run_id: spec.run_id });
+    else void this.enqueueStep(spec.run_id);
     return run;
   }
 
@@ -231,7 +235,8 @@ export class AgentWorker {
   private runKeys(spec: RunSpec): string[] {
     const capKey = killKey(this.prefix, 'capability', '');
     const k = keysForBot(this.prefix, { slug: spec.slug, fleet: spec.feature, tenant: spec.tenant, group: spec.group as Group, asset: spec.asset, capability: spec.capability ?? '', run: spec.run_id }).filter((x) => x !== capKey);
-    if (spec.parent) k.push(killKey(this.prefix, 'run', spec.parent));
+    // Bug agent-children-after-kill: a child is gated by its own keys only, so its parent's run kill misses it.
+    if (spec.parent && !this.bugs.has('agent-children-after-kill')) k.push(killKey(this.prefix, 'run', spec.parent));
     return k;
   }
 
@@ -253,13 +258,16 @@ export class AgentWorker {
     }
     const r = this.view.evaluate(keys, now);
     if (r.killed) return { ok: false, runKilled: true, reason: r.reason };
+    // Bug agent-ignores-capability: only `llm` is read; a tool's capability kill is never looked at.
+    if (this.bugs.has('agent-ignores-capability') && capability !== LLM_CAPABILITY) return { ok: true };
     const c = this.view.evaluate([killKey(this.prefix, 'capability', capability)], now);
     return c.killed ? { ok: false, runKilled: false, reason: c.reason } : { ok: true };
   };
 
   /** Aborts every in-flight call and wait in scope of a kill, clears its timers, moves the root runs' phases. */
   private reconcile(): void {
-    for (const w of this.waiting) {
+    // Bug agent-awaits-inflight: the calls in flight are left to finish (awaited), not aborted.
+    for (const w of this.bugs.has('agent-awaits-inflight') ? [] : this.waiting) {
       const g = this.gate(w.run, w.capability, 'in flight');
       if (!g.ok && !w.ac.signal.aborted) w.ac.abort(new Error(`killdrill: kill switch engaged (${g.reason})`));
     }
@@ -288,8 +296,10 @@ export class AgentWorker {
 
   private startRun(spec: RunSpec): void {
     const run = this.newRun(spec);
-    if (spec.parent) void this.queue.spawn(spec.parent, spec.run_id);
-    else void this.queue.add('step', { run_id: spec.run_id }, run.thinkMs());
+    if (spec.parent) {
+      this.logTask(spec.run_id, 'child', 'enqueued', 0, spec.parent);
+      void this.queue.spawn(spec.parent, spec.run_id);
+    } else void this.enqueueStep(spec.run_id, run.thinkMs());
   }
 
   private newRun(spec: RunSpec): AgentRun {
@@ -301,6 +311,7 @@ export class AgentWorker {
       spawn: (_p, child) => this.startRun(child),
       timer: (r, ms) => {
         this.timersSet++;
+        this.logTask(r.spec.run_id, 'timer', 'enqueued', ms);
         void this.queue.add('timer', { run_id: r.spec.run_id }, ms);
       },
       tools: this.tools,
@@ -314,6 +325,18 @@ export class AgentWorker {
     return run;
   }
 
+  private enqueueStep(run_id: string, delayMs = 0): Promise<unknown> {
+    this.logTask(run_id, 'step', 'enqueued', delayMs);
+    return this.queue.add('step', { run_id }, delayMs);
+  }
+
+  private logTask(run_id: string, kind: TaskKind, event: 'enqueued' | 'started' | 'skipped', delayMs = 0, parent?: string): void {
+    const at = nowMs();
+    const spec = this.runs.get(run_id)?.spec;
+    const p = parent ?? spec?.parent;
+    this.tasks.add({ at, run_id, kind, event, ...(p ? { parent: p } : {}), ...(event === 'enqueued' ? { dueAt: at + Math.round(delayMs) } : {}) });
+  }
+
   /** A job: a step of its run (then the next one is queued), or a timer's follow-up step. */
   private async processTask(task: TaskName, data: TaskData): Promise<void> {
     const run = this.runs.get(data.run_id);
@@ -322,25 +345,36 @@ export class AgentWorker {
       this.fanIns++; // the child's first step is done: nothing to do but count it
       return;
     }
+    const id = run.spec.run_id;
     if (task === 'retry') {
       // A delayed retry meets the kill state when it comes due, like any call.
-      if (run.parked || !data.tool || !this.gate(run, data.tool, 'retry fire').ok) return;
+      // Bug agent-retry-fires-after-kill: it fires without asking (and its call goes out ungated).
+      const ungated = this.bugs.has('agent-retry-fires-after-kill');
+      if (!data.tool || (!ungated && (run.parked || !this.gate(run, data.tool, 'retry fire').ok))) return this.logTask(id, 'retry', 'skipped');
       this.retriesFired++;
-      await this.toolCall(run, data.tool, data.attempt ?? 2, data.key);
+      this.logTask(id, 'retry', 'started');
+      await this.toolCall(run, data.tool, data.attempt ?? 2, data.key, ungated);
       return;
     }
     if (task === 'timer') {
       // The kill state at fire time: a timer set before a flip does nothing after it.
-      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return;
+      if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return this.logTask(id, 'timer', 'skipped');
       this.timersFired++;
+      this.logTask(id, 'timer', 'started');
       await run.step();
       return;
     }
-    if (run.parked) return;
+    // A step (a child's first step is the child job of its flow): its work begins only if the gate lets it.
+    if (run.parked || !this.gate(run, LLM_CAPABILITY, 'step').ok) {
+      this.logTask(id, 'step', 'skipped');
+      if (!run.parked) run.parked = true;
+      return;
+    }
+    this.logTask(id, 'step', 'started');
     if (!(await run.step())) return void (run.parked = true);
     if (run.finished) return;
     if (!this.gate(run, LLM_CAPABILITY, 'enqueue').ok) return void (run.parked = true);
-    await this.queue.add('step', { run_id: run.spec.run_id }, run.thinkMs());
+    await this.enqueueStep(id, run.thinkMs());
   }
 
   /** Runs newly killed: apply the queue policy, cancel their timers. Runs released: resume them. */
@@ -364,19 +398,28 @@ export class AgentWorker {
     this.queueWork = this.queueWork.then(async () => {
       if (newly.length) {
         const inScope = new Set(newly);
+        // Bug agent-retry-fires-after-kill: the delayed retries are left on the queue.
+        const keepRetries = this.bugs.has('agent-retry-fires-after-kill');
+        const mine = (id: string, name: TaskName) => inScope.has(id) && !(keepRetries && name === 'retry');
         const policy = await this.policyFor(newly);
-        const removed = policy === 'discard' ? await this.queue.discard((id) => inScope.has(id)).catch(() => []) : [];
+        // Bug agent-discard-drains: the policy says discard, and nothing is removed (the queued work drains).
+        const removed = policy === 'discard' && !this.bugs.has('agent-discard-drains') ? await this.queue.discard(mine).catch(() => []) : [];
         for (const l of removed) {
+          this.tasks.add({ at: l.at, run_id: l.run_id, kind: taskKind(l.name), event: 'removed', policy: 'discard' });
           if (l.name === 'timer') this.timersCancelled++;
           if (l.name === 'retry') this.retriesCancelled++;
           this.notRun.set(l.run_id, [...(this.notRun.get(l.run_id) ?? []), l]);
           const r = this.runs.get(l.run_id);
           if (r && l.name === 'step') r.parked = true;
         }
-        const cancelled = await this.queue.cancelTimers((id) => inScope.has(id)).catch(() => ({ timer: 0, retry: 0 }));
+        const cancelled = await this.queue.cancelTimers(mine).catch(() => ({ timer: 0, retry: 0, removed: [] }));
         this.timersCancelled += cancelled.timer;
         this.retriesCancelled += cancelled.retry;
-        this.discards.push({ at: nowMs(), runs: newly, policy, removed: removed.length });
+        const at = nowMs();
+        for (const r of cancelled.removed) this.tasks.add({ at, run_id: r.run_id, kind: r.name, event: 'removed', policy: 'timers' });
+        // The policy is applied: from here no job of these runs is queued (discard) or enqueued (either).
+        for (const id of newly) this.tasks.add({ at, run_id: id, kind: 'step', event: 'policy', policy });
+        this.discards.push({ at, runs: newly, policy, removed: removed.length });
       }
       for (const run of released) {
         this.resuming.delete(run.spec.run_id);
@@ -385,8 +428,10 @@ export class AgentWorker {
         const lines = this.notRun.get(run.spec.run_id) ?? [];
         this.notRun.delete(run.spec.run_id);
         // Resume: what the discard removed (its journal), or the next step the drain did not queue.
-        if (lines.some((l) => l.name === 'step')) await this.queue.resume(lines);
-        else await this.queue.add('step', { run_id: run.spec.run_id });
+        if (lines.some((l) => l.name === 'step')) {
+          for (const l of lines) if (l.name === 'step') this.logTask(l.run_id, 'step', 'enqueued');
+          await this.queue.resume(lines);
+        } else await this.enqueueStep(run.spec.run_id);
       }
     });
   }
@@ -419,19 +464,20 @@ export class AgentWorker {
   }
 
   /** A tool call: a failed attempt is retried later by a delayed `retry` job (the step goes on). */
-  private async toolCall(run: AgentRun, tool: string, attempt: number, key?: string): Promise<CallOutcome> {
-    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt, key);
+  private async toolCall(run: AgentRun, tool: string, attempt: number, key?: string, ungated = false): Promise<CallOutcome> {
+    const a = await this.attempt(run, tool, toolUrl(tool), { run: run.spec.run_id, step: run.steps, attempt }, attempt, key, ungated);
     if (a.outcome !== 'retry') return a.outcome;
     if (attempt >= this.o.maxAttempts) return 'failed';
     if (!this.gate(run, tool, 'enqueue retry').ok) return 'killed';
     this.retriesSet++;
+    this.logTask(run.spec.run_id, 'retry', 'enqueued', a.delayMs);
     await this.queue.add('retry', { run_id: run.spec.run_id, tool, attempt: attempt + 1, ...(key ? { key } : {}) }, a.delayMs);
     return 'failed';
   }
 
   /** One attempt, gated first; 'retry' for a 429 (its retry-after), a 500 or a timeout, with the backoff to wait. */
-  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number, key?: string): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
-    if (!this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
+  private async attempt(run: AgentRun, capability: string, url: string, body: unknown, attempt: number, key?: string, ungated = false): Promise<{ outcome: CallOutcome | 'retry'; delayMs: number }> {
+    if (!ungated && !this.gate(run, capability, 'call').ok) return { outcome: 'killed', delayMs: 0 };
     const rng = rngFor(this.seed, `${run.spec.run_id}:${run.steps}:${capability}:${attempt}`);
     let delayMs = this.o.backoffMs * 2 ** (attempt - 1) * (1 + rng());
     const w = this.track(run, capability);
@@ -502,6 +548,10 @@ export function queuePolicyOf(raw: string): QueuePolicy {
   } catch {
     return 'discard';
   }
+}
+
+function taskKind(name: TaskName): TaskKind {
+  return name === 'fan-in' ? 'child' : name;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {

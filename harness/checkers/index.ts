@@ -17,6 +17,11 @@ import { withObserverLoss } from './observer-loss.ts';
 import { loadDeclared, loadHeld } from './load-held.ts';
 import { noPartialOrders } from './no-partial-orders.ts';
 import { resumeExercised, resumeRespectsHalt } from './resume-respects-halt.ts';
+import { inflightCancelled } from './inflight-cancelled.ts';
+import { queuePolicy } from './queue-policy.ts';
+import { timersCancelled } from './timers-cancelled.ts';
+import { childrenStopped } from './children-stopped.ts';
+import { capabilityScope } from './capability-scope.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -38,6 +43,11 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'load-held': loadHeld,
   'no-partial-orders': noPartialOrders,
   'resume-respects-halt': resumeRespectsHalt,
+  'inflight-cancelled': inflightCancelled,
+  'queue-policy': queuePolicy,
+  'timers-cancelled': timersCancelled,
+  'children-stopped': childrenStopped,
+  'capability-scope': capabilityScope,
 };
 
 /**
@@ -51,6 +61,12 @@ const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => bo
   'load-held': (h, e) => e['load-held'] !== undefined || loadDeclared(h),
   'no-partial-orders': (_h, e) => e['no-partial-orders'] !== undefined,
   'resume-respects-halt': (h, e) => e['resume-respects-halt'] !== undefined || resumeExercised(h),
+  // The agent fleet's: each judges what a scenario sets up for it (calls open at the flip, timers pending, fan-out).
+  'inflight-cancelled': (_h, e) => e['inflight-cancelled'] !== undefined,
+  'queue-policy': (_h, e) => e['queue-policy'] !== undefined,
+  'timers-cancelled': (_h, e) => e['timers-cancelled'] !== undefined,
+  'children-stopped': (_h, e) => e['children-stopped'] !== undefined,
+  'capability-scope': (_h, e) => e['capability-scope'] !== undefined,
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

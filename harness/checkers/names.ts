@@ -14,5 +14,11 @@ export const CHECKER_NAMES = [
   'load-held',
   'no-partial-orders',
   'resume-respects-halt',
+  // The agent fleet's (seed 004, issue 14; opt-in: a scenario's expect names them).
+  'inflight-cancelled',
+  'queue-policy',
+  'timers-cancelled',
+  'children-stopped',
+  'capability-scope',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

@@ -5,7 +5,7 @@
 import type { CheckerName } from './names.ts';
 
 /** The history's sources, one per observer (harness/runner/observe-*.ts, read-journal.ts). */
-export const OBSERVER_SOURCES = ['ledger', 'phases', 'claims', 'status', 'daemons', 'journal'] as const;
+export const OBSERVER_SOURCES = ['ledger', 'phases', 'claims', 'status', 'daemons', 'journal', 'agents'] as const;
 export type ObserverSource = (typeof OBSERVER_SOURCES)[number];
 
 export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
@@ -27,4 +27,10 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'no-partial-orders': ['journal', 'ledger', 'daemons'],
   // journal: the agent workers' run journal comes with it (agent-step, agent-resume).
   'resume-respects-halt': ['journal', 'ledger'],
+  // agents: the agent workers' GET /calls, /tasks and /queue (harness/runner/observe-agents.ts).
+  'inflight-cancelled': ['agents'],
+  'queue-policy': ['agents'],
+  'timers-cancelled': ['agents'],
+  'children-stopped': ['agents'],
+  'capability-scope': ['agents'],
 };

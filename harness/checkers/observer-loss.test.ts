@@ -82,7 +82,8 @@ describe('observer loss', () => {
     }
   });
 
-  for (const source of OBSERVER_SOURCES) {
+  // A source only opt-in checkers need (agents) is covered by their own tests (agent-checkers.test.ts).
+  for (const source of OBSERVER_SOURCES.filter((s) => RUN.some((n) => NEEDS[n]!.includes(s)))) {
     it(`an unrecovered ${source} failure makes exactly the checkers needing it unknown, with the source, error and range`, () => {
       const vs = byName(runCheckers(passing(failed(source, 4000, 20_000, false)), {}));
       const needing = RUN.filter((n) => NEEDS[n]!.includes(source));

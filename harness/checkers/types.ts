@@ -27,6 +27,13 @@ export interface Expectations {
   'load-held'?: Record<string, never>;
   'no-partial-orders'?: Record<string, never>;
   'resume-respects-halt'?: Record<string, never>;
+  /** budgetS: how long after engagedAt an open call may take to be aborted (default 1 s, seed 004). */
+  'inflight-cancelled'?: { budgetS?: number };
+  /** budgetS: the propagation tail (default 1 s): work a worker did after engagedAt but before it applied the kill, and within this, is listed, not failed. */
+  'queue-policy'?: { budgetS?: number };
+  'timers-cancelled'?: { budgetS?: number };
+  'children-stopped'?: { budgetS?: number };
+  'capability-scope'?: { budgetS?: number };
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -51,6 +51,20 @@ export interface LoadRunningOp extends Base { type: 'load-running'; at: number }
 export interface LoadSecondOp extends Base { type: 'load'; at: number; spanMs: number; requests: number; requestsPerS: number; errors: number; errorsPerS: number; p50Ms: number | null; p99Ms: number | null; dropped: number }
 /** k6 ended: stopped by the harness at the end of the case or on abort, or by itself (died, script error). */
 export interface LoadEndOp extends Base { type: 'load-end'; at: number; stoppedBy: 'harness' | 'itself'; exitCode: number | null; signal: string | null; thresholdsCrossed: string[]; summaryMissing?: boolean; late: number; error?: string }
+/** The agent workers' control APIs were read for this run (docs/agents.md "What the harness records"). */
+export interface AgentsObservedOp extends Base { type: 'agents-observed'; at: number; workers: string[] }
+/**
+ * One provider call of an agent worker (GET /calls): finished, or still open at the observers'
+ * last look (`endedAt` null, `open: true`). `name` is the model or the tool; `access` read | write (tools).
+ */
+export interface AgentCallOp extends Base { type: 'agent-call'; worker: string; id: string; run: string; kind: 'llm' | 'tool'; name: string; capability: string; access?: 'read' | 'write'; status: number | string; startedAt: number; endedAt: number | null; aborted: boolean; abortedAt: number | null; effectKey?: string; open?: boolean }
+/** One line of an agent worker's task log (GET /tasks): a step, timer, retry or child enqueued, started, skipped, removed, or a run's queue policy applied. */
+export interface AgentTaskOp extends Base { type: 'agent-task'; worker: string; seq: number; at: number; run: string; kind: 'step' | 'timer' | 'retry' | 'child'; event: 'enqueued' | 'started' | 'skipped' | 'removed' | 'policy'; parent?: string; dueAt?: number; policy?: string }
+/**
+ * The agent workers' queues (GET /queue) at `label`: `T+0` (the kill confirmed), then `T+60s`, or
+ * `before-release` / `case-end` when that came first. `byRun`: jobs not done by run and state; `notRun`: jobs journaled as not run.
+ */
+export interface AgentQueueOp extends Base { type: 'agent-queue'; at: number; label: 'T+0' | 'T+60s' | 'before-release' | 'case-end'; sinceKillMs: number; workers: Array<{ worker: string; ok: true; counts: Record<string, number>; byRun: Record<string, Record<string, number>>; notRun: number } | { worker: string; ok: false; error: string }> }
 export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reason?: string }
 /** Ops the checkers do not read (fleet-up, …). */
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
@@ -59,7 +73,8 @@ export type Op =
   | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
   | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
-  | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp;
+  | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp
+  | AgentsObservedOp | AgentCallOp | AgentTaskOp | AgentQueueOp;
 
 /** An op as handed to the recorder: everything but `t`. */
 export type OpInput = { type: string } & Record<string, unknown>;

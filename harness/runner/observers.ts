@@ -7,12 +7,15 @@ import { observePhases, type PhaseObserver } from './observe-phases.ts';
 import { observeLedger, type LedgerObserver } from './observe-ledger.ts';
 import { observeClaims, observeDaemons, observeStatus } from './observe-fleet.ts';
 import { observerHealth, type ObserverHealth } from './observer-health.ts';
+import { observeAgents, type AgentObserver } from './observe-agents.ts';
 import type { PollLoop } from './poll-loop.ts';
 import type { Emit } from './emit.ts';
 
 export interface Observers {
   phases: PhaseObserver;
   ledger: LedgerObserver;
+  /** The agent workers' calls, tasks and queues (a fleet with agent workers only). */
+  agents: AgentObserver | null;
   /** A source whose last read failed (its data since then is not in the history yet). */
   failing(): string[];
   /** One last read of every source, then stop; records the open failures and `observers-stopped`. */
@@ -35,6 +38,11 @@ export function startObservers(ep: TargetEndpoints, keyPrefix: string, emit: Emi
   const ch = hooks(track(observerHealth('claims', emit)));
   const sh = hooks(track(observerHealth('status', emit)));
   const loops: PollLoop[] = [ledger, observeDaemons(ep, emit, dh.onError, dh.onOk)];
+  let agents: AgentObserver | null = null;
+  if (ep.agents && Object.keys(ep.agents).length) {
+    const ah = hooks(track(observerHealth('agents', emit)));
+    loops.push((agents = observeAgents(ep.agents, emit, ah.onError, ah.onOk)));
+  }
   const broker = ep.brokerUrl;
   if (broker) loops.push(observeClaims({ brokerUrl: broker, token: ep.token }, emit, ch.onError, ch.onOk), observeStatus({ brokerUrl: broker, token: ep.token }, emit, sh.onError, sh.onOk));
   else {
@@ -47,8 +55,13 @@ export function startObservers(ep: TargetEndpoints, keyPrefix: string, emit: Emi
   return {
     phases,
     ledger,
+    agents,
     failing: () => [...failingNow],
     async stop() {
+      if (agents) {
+        await agents.laterRead('case-end').catch(() => {});
+        await agents.final();
+      }
       for (const l of loops) {
         await l.flush().catch(() => {});
         await l.stop();

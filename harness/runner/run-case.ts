@@ -130,7 +130,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? b.tags ?? [] }));
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
-    if (inScope.length === 0) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
+    // A tool's capability (`capability:place-order`) is no bot's: on an agent fleet it freezes that tool's calls
+    // in every run while the runs go on (capability-scope judges it; the bot checkers have no bot to judge).
+    const toolKill = plan.kill.scope === 'capability' && !!ep.agents && Object.keys(ep.agents).length > 0;
+    if (inScope.length === 0 && !toolKill) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
 
     // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
     try {
@@ -202,6 +205,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       },
     };
     await path.engage(ep, leverReq, leverEmit('kill'));
+    // The agent workers' queues at T+0 (and T+60 s, armed here): not awaited, the watch starts now.
+    const queueT0 = obs.agents?.killConfirmed().catch(() => {});
 
     // Watch: every in-scope bot Stopped, or the budget ran out; then the release and the restart.
     const allIn = (phase: string) => inScope.every((s) => obs.phases.phases.get(s) === phase);
@@ -214,6 +219,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
       // Decided or capped: release now (the fleet is left as it was found), without watching the restart.
       if (r === 'timeout') r = await watcher.watch('release', issuedAt + plan.releaseAfterMs, () => false);
       stage = 'release';
+      await queueT0;
+      await obs.agents?.laterRead('before-release').catch(() => {});
       pulled = null;
       await path.release(ep, leverReq, leverEmit('release'));
       if (r === 'timeout') {

@@ -21,6 +21,8 @@ export interface FleetEndpoints {
   runtime?: string;
   /** The docker runtime's per-run bridge network (absent with host networking or the process runtime). */
   network?: string;
+  /** Preset agents: each agent worker's control API (GET /calls, /tasks, /queue), by worker name. */
+  agents?: Record<string, string>;
 }
 
 export interface FleetRequest {
@@ -82,6 +84,8 @@ export interface TargetEndpoints {
   runtime?: string;
   network?: string;
   reads?: WireReads;
+  /** Agent workers' control APIs by worker name (preset agents). */
+  agents?: Record<string, string>;
   /** Set for an external target: killdrill did not start it, never stops it and never reads its disk. */
   external?: { name: string; environment: string };
 }

@@ -35,6 +35,7 @@ const overrides = z
     defaultMode: z.enum(MODES).optional(),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
+    agents: z.record(z.string(), z.unknown()).optional().describe('Preset agents: the agent workers\' load and provider settings (fleet-sim/agents/options.ts, e.g. { childRate: 0.5, chunkMs: 200 }); each worker refuses an unknown or bad one at start.'),
     proxyUrl: z
       .string()
       .superRefine((v, ctx) => {
@@ -171,6 +172,12 @@ const expect = z.strictObject({
     })
     .optional()
     .describe('Opt-in: this checker runs only when named here.'),
+  // The agent fleet's (preset agents, docs/agents.md "Checkers"): opt-in, each runs only when named here.
+  'inflight-cancelled': z.strictObject({ budgetS: budgetS.optional().describe('Every call in scope open at engagedAt aborted within this (default 1, seed 004).') }).optional().describe('Opt-in. Every LLM or tool call in scope open at the flip was aborted within the budget; one that ran to completion is listed with how long it bled.'),
+  'queue-policy': z.strictObject({ budgetS: budgetS.optional().describe('The propagation tail (default 1).') }).optional().describe("Opt-in. The kill's queue policy (discard by default) honoured for the runs in scope; the queue state at T+0 and T+60 s in the evidence."),
+  'timers-cancelled': z.strictObject({ budgetS: budgetS.optional().describe('The propagation tail (default 1).') }).optional().describe('Opt-in. No timer or delayed retry set before the flip fires after it.'),
+  'children-stopped': z.strictObject({ budgetS: budgetS.optional().describe('The propagation tail (default 1).') }).optional().describe('Opt-in. No child run in scope is spawned or steps after the flip.'),
+  'capability-scope': z.strictObject({ budgetS: budgetS.optional().describe('The propagation tail (default 1).') }).optional().describe('Opt-in. A capability kill: no write in scope starts after the flip; reads go on.'),
 });
 
 /** A simulated fleet: the scenario's `fleet:` (also the `simulated` target's fields, harness/target/schema.ts). */
