@@ -22,6 +22,7 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  'gateway-accepts-while-shutting-down',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

@@ -14,6 +14,12 @@ import type { NdjsonClient } from './ndjson-client.ts';
 export interface ShutdownGate {
   shuttingDown: boolean;
   inFlight: number;
+  /** The idempotency keys of the requests in flight (what a drain-timeout abandons). */
+  open: Set<string>;
+  /** New requests answered 503 since the request. */
+  refused: number;
+  /** The gateway-accepts-while-shutting-down bug: `shuttingDown` refuses nothing. */
+  leaky?: boolean;
 }
 
 export const SHUTTING_DOWN = 'killdrill: shutting_down: the gateway is stopping (SIGTERM) and accepts no new submission; send it again once it is back';
@@ -47,12 +53,22 @@ export function createGatewayServer(o: GatewayOptions): Server {
       }
     };
     const handle = async (req: EffectRequest) => {
-      if (o.gate?.shuttingDown) return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
-      if (o.gate) o.gate.inFlight++;
+      const g = o.gate;
+      if (g?.shuttingDown && !g.leaky) {
+        g.refused++;
+        return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
+      }
+      if (g) {
+        g.inFlight++;
+        g.open.add(req.key);
+      }
       try {
         await forward(req);
       } finally {
-        if (o.gate) o.gate.inFlight--;
+        if (g) {
+          g.inFlight--;
+          g.open.delete(req.key);
+        }
       }
     };
     const forward = async (req: EffectRequest) => {

@@ -29,7 +29,7 @@ export interface StatusDownOp extends Base { type: 'status'; ok: false; error: s
 export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
 /** A daemon's shutdown-gate record from its journal (docs/contracts.md §6), read with the journal after the run. */
-export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
+export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; /** 'gateway': the execution boundary's gate, not a bot daemon's. */ component?: 'gateway'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
 /** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
