@@ -16,6 +16,7 @@ import { failClosedWithin } from './fail-closed-within.ts';
 import { withObserverLoss } from './observer-loss.ts';
 import { loadDeclared, loadHeld } from './load-held.ts';
 import { noPartialOrders } from './no-partial-orders.ts';
+import { bootsHalted } from './boots-halted.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -36,6 +37,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'fail-closed-within': failClosedWithin,
   'load-held': loadHeld,
   'no-partial-orders': noPartialOrders,
+  'boots-halted': bootsHalted,
 };
 
 /**
@@ -46,6 +48,7 @@ const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => bo
   'fail-closed-within': (_h, e) => e['fail-closed-within'] !== undefined,
   'load-held': (h, e) => e['load-held'] !== undefined || loadDeclared(h),
   'no-partial-orders': (_h, e) => e['no-partial-orders'] !== undefined,
+  'boots-halted': (_h, e) => e['boots-halted'] !== undefined,
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

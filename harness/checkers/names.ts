@@ -13,5 +13,6 @@ export const CHECKER_NAMES = [
   'fail-closed-within',
   'load-held',
   'no-partial-orders',
+  'boots-halted',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

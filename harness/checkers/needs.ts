@@ -25,4 +25,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'load-held': ['phases'],
   // daemons: a life without a drained record ends at its daemon's next exit or start.
   'no-partial-orders': ['journal', 'ledger', 'daemons'],
+  // daemons: the starts judged; phases: each bot's boot phase; ledger: what it sent before Stopped.
+  'boots-halted': ['daemons', 'phases', 'ledger'],
 };

@@ -26,6 +26,7 @@ export interface Expectations {
   'fail-closed-within'?: { fault?: string; budgetS?: number };
   'load-held'?: Record<string, never>;
   'no-partial-orders'?: Record<string, never>;
+  'boots-halted'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

@@ -154,6 +154,7 @@ const expect = z.strictObject({
   'bot-gate-held': z.strictObject({}).optional(),
   'out-of-scope-unaffected': z.strictObject({}).optional(),
   'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
+  'boots-halted': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every bot daemon that starts while the kill is engaged reports its in-scope bots Stopped (never Running) before any effect the mode forbids.'),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
