@@ -23,6 +23,7 @@ export const BUGS = [
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
   'gateway-accepts-while-shutting-down',
+  'boots-running',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

@@ -15,6 +15,8 @@ import { rngFor } from './prng.ts';
 import { rogueFile } from './rogue.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
+/** The boots-running bug: the pod's default posture, taken before the first kill-state read. */
+const NOT_YET_READ: KillState = { killed: false, mode: 'cancel', reason: 'boot (kill state not read yet)' };
 const BOOT_WAIT_MS = 2000;
 /**
  * A pass runs every bot due within the next QUANTUM_MS (at most a quarter of the shortest
@@ -109,11 +111,25 @@ export class Daemon {
   async start(): Promise<void> {
     this.rogue = existsSync(rogueFile(this.fleet.config.dataDir, this.host, this.daemon));
     const ignoreHalt = this.bugs.includes('resume-ignores-halt');
+    if (this.bugs.includes('boots-running')) {
+      // The bug: every bot reports Running from the pod's default posture before the first read; the read drains them.
+      const t = nowMs();
+      for (const b of this.bots) b.boot(NOT_YET_READ, t);
+      await this.store.boot(true, BOOT_WAIT_MS);
+      this.booted = true;
+      this.reconcile();
+      return this.begin();
+    }
     await this.store.boot(!ignoreHalt, BOOT_WAIT_MS);
     // The resume-ignores-halt bug: the restarted daemon assumes all is well and resumes.
     if (ignoreHalt) this.view.assumeRead(nowMs());
     const now = nowMs();
     for (const b of this.bots) b.boot(this.killOf(b, now), now);
+    return this.begin();
+  }
+
+  /** Every bot has its boot phase: polling, the health check and the load start. */
+  private async begin(): Promise<void> {
     this.booted = true;
     this.store.startPolling();
     const checkMs = Math.max(20, Math.min(250, (this.fleet.config.pollIntervalS * 1000) / 4));

@@ -58,6 +58,15 @@ const faultBase = { at: duration.describe('When to inject, from the start of the
 const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('process-kill'), params: z.strictObject({ target: text.describe('A component or daemon name') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-term'), params: z.strictObject({ target: text.describe('A component or daemon: SIGTERM, its drain and exit, then started again') }) }),
+  z.strictObject({
+    ...faultBase,
+    kind: z.literal('crash-loop'),
+    params: z.strictObject({
+      target: text.describe('A daemon its supervisor restarts (KeepAlive)'),
+      times: z.number().int().min(1).max(20).optional().describe('SIGKILLs in all (default 3): the first at injection, then each time it comes back'),
+      upS: z.number().min(0).max(60).optional().describe('How long each restarted process lives before the next kill (default 1)'),
+    }),
+  }),
   z.strictObject({ ...faultBase, kind: z.literal('process-pause'), params: z.strictObject({ target: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),

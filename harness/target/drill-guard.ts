@@ -37,6 +37,8 @@ const CONTROL_API = 'through the simulator\'s control API (POST /components/…)
 /** Fault kinds that only a simulator can provide, and why. */
 const SIMULATOR_ONLY: Record<string, string> = {
   'process-kill': `kills a named component ${CONTROL_API}`,
+  'process-term': `restarts a named component ${CONTROL_API}`,
+  'crash-loop': `kills a named daemon again and again ${CONTROL_API}`,
   'process-pause': `pauses a named component ${CONTROL_API}`,
   'redis-down': `stops the Redis component ${CONTROL_API}`,
   'operator-down': `stops the operator component ${CONTROL_API}`,
