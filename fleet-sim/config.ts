@@ -25,6 +25,8 @@ export const FleetConfigSchema = z
     defaultMode: z.enum(MODES).default('cancel'),
     /** Seed 003's EXEC_SHUTDOWN_DRAIN_TIMEOUT_S: how long a daemon on SIGTERM waits for its in-flight submissions. */
     drainTimeoutS: z.number().min(0).max(600).default(8),
+    /** Bot daemons that get a standby replica `<daemon>-2` (a copy of their bots) for the scale-out fault (presets/scale-out.ts). */
+    scaleOut: z.array(z.string().min(1)).max(20).default([]),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),
     dataDir: z.string().min(1).optional(),
     /** Seed of the bots' pseudo-random choices (sides, quantities, jitter). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FleetConfig } from '../config.ts';
 import type { FleetFile, FleetNet } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
+import { withStandbyReplicas } from '../presets/scale-out.ts';
 import { freePorts } from '../../lib/ports.ts';
 import { linkUpstreams, type Links } from './links.ts';
 
@@ -33,7 +34,7 @@ export function networkAlias(component: string): string {
  * (process runtime) everything is 127.0.0.1 as before.
  */
 export async function planFleet(config: FleetConfig & { dataDir: string }, runId: string, network?: string): Promise<FleetPlan> {
-  const topology = topologyFor(config.preset, config.bots);
+  const topology = withStandbyReplicas(topologyFor(config.preset, config.bots), config.scaleOut);
   const hosts = topology.hosts.map((h) => h.name);
   const draft = linkUpstreams(topology, { redis: 0, gatewayTcp: 0, venueTcp: 0, supervisors: {} });
   const external = config.proxyUrl ?? null;

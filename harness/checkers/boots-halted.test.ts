@@ -55,4 +55,17 @@ describe('boots-halted', () => {
     expect(bootsHalted(build(roster(), kill(1000, null), start(3100), phase('mm-aapl', 'Stopped', 3300)), {}).valid).toBe('unknown');
     expect(bootsHalted(build(base().slice(1), start(3100), phase('mm-aapl', 'Stopped', 3300)), {}).valid).toBe('unknown');
   });
+
+  it('judges a scale-out replica\'s bots (roster-added), which the start-of-run roster does not have', () => {
+    const added = { type: 'roster-added', at: 12_000, bots: [{ slug: 'mm-aapl-r2', host: 'node-a', daemon: 'market-making-a-2', fleet: 'market-making', tenant: 'tenant-a', group: 'bots', class: 'hft', asset: 'AAPL', tags: ['trading'] }] };
+    const start2 = start(3100, 'market-making-a-2');
+    const good = bootsHalted(build(base(), start2, phase('mm-aapl-r2', 'Stopped', 3300), observed(10_000), added), {});
+    expect(good.valid).toBe(true);
+    expect(good.details).toMatchObject({ added: ['mm-aapl-r2'] });
+    const bad = bootsHalted(build(base(), start2, phase('mm-aapl-r2', 'Running', 3300), observed(10_000), added), {});
+    expect(bad.valid).toBe(false);
+    expect(bad.summary).toMatch(/mm-aapl-r2 \(node-a\/market-making-a-2 pid 42\)/);
+    // Without the roster-added op the replica's start has no in-scope bot: unknown.
+    expect(bootsHalted(build(base(), start2, phase('mm-aapl-r2', 'Running', 3300), observed(10_000)), {}).valid).toBe('unknown');
+  });
 });

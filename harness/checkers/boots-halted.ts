@@ -5,13 +5,15 @@
 // - the bot's first phase reported at or after the start (its boot phase) is not Running;
 // - no effect of that bot the kill's mode forbids was dispatched from the start until its first
 //   Stopped (the mode's own work — a cancel of an order its previous life left resting — may go).
-// Opt-in (expect names it). Unknown without an engaged kill, a roster, or a daemon start during
+// In scope: the roster's bots and those that joined during the case (`roster-added`: a scale-out
+// replica's). Opt-in (expect names it). Unknown without an engaged kill, a roster, or a daemon start during
 // the kill, and for a bot with no phase observed after its daemon's start (missing evidence).
 import type { Checker } from './types.ts';
 import { isVerdict, killAndScope, unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { modeAllows } from './spec/modes.ts';
 import { fmtMs } from './stats.ts';
+import { inScopeBots } from './spec/index.ts';
 
 interface Boot {
   daemon: string;
@@ -28,7 +30,10 @@ export const bootsHalted: Checker = (h) => {
   const name = 'boots-halted';
   const ready = killAndScope(h, name, { needEngaged: true });
   if (isVerdict(ready)) return ready;
-  const { kill, inScope } = ready;
+  const { kill } = ready;
+  // A replica the scale-out fault started has bots of its own, read after the case (roster-added).
+  const added = inScopeBots(h.rosterAdded(), kill);
+  const inScope = [...ready.inScope, ...added];
   const mode = h.killMode();
   if (!mode) return unknown(name, `the kill's mode '${kill.mode}' is not one of cancel, flatten, freeze, so what a halted bot may still send is unknown`);
   const engagedAt = kill.engagedAt!;
@@ -58,6 +63,7 @@ export const bootsHalted: Checker = (h) => {
   const unseen = boots.filter((b) => b.bootPhase === null);
   const details = {
     mode,
+    added: added.map((b) => b.slug),
     starts: judged.map((s) => ({ daemon: `${s.host}/${s.daemon}`, pid: s.pid, at: s.at })),
     boots: boots.slice(0, 50),
     bootedRunning: running.map((b) => b.bot),

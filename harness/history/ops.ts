@@ -12,6 +12,8 @@ interface Base {
 
 export interface RunStartOp extends Base { type: 'run-start'; runId: string; scenario: string; case: string; seed: number; config: Record<string, unknown> }
 export interface RosterOp extends Base { type: 'roster'; bots: RosterBot[] }
+/** Bots that joined during the case (a scale-out fault's replica), read from GET /bots after the observers stopped. */
+export interface RosterAddedOp extends Base { type: 'roster-added'; at: number; bots: RosterBot[] }
 export interface LeverIssuedOp extends Base { type: 'lever-issued'; lever: LeverName; path: string; scope: string; target: string; mode: string; level?: number; asset?: string; at: number; detail?: unknown }
 export interface LeverAckOp extends Base { type: 'lever-ack'; lever: LeverName; ok: boolean; detail: unknown; at: number }
 export interface LeverEngagedOp extends Base { type: 'lever-engaged'; lever: LeverName; at: number; detail?: unknown }
@@ -55,7 +57,7 @@ export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reas
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
-  | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
+  | RunStartOp | RosterOp | RosterAddedOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
   | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
   | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp;

@@ -35,6 +35,7 @@ const overrides = z
     defaultMode: z.enum(MODES).optional(),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
+    scaleOut: z.array(z.string().min(1)).max(20).optional().describe('Bot daemons that get a standby replica <daemon>-2 (a copy of their bots, slugs <slug>-r2), started only by the scale-out fault.'),
     proxyUrl: z
       .string()
       .superRefine((v, ctx) => {
@@ -67,6 +68,7 @@ const fault = z.discriminatedUnion('kind', [
       upS: z.number().min(0).max(60).optional().describe('How long each restarted process lives before the next kill (default 1)'),
     }),
   }),
+  z.strictObject({ ...faultBase, kind: z.literal('scale-out'), params: z.strictObject({ target: text.describe('A bot daemon named in fleet.overrides.scaleOut: its standby replica <target>-2 starts (a pod the HPA adds)') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-pause'), params: z.strictObject({ target: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),

@@ -38,6 +38,7 @@ const CONTROL_API = 'through the simulator\'s control API (POST /components/…)
 const SIMULATOR_ONLY: Record<string, string> = {
   'process-kill': `kills a named component ${CONTROL_API}`,
   'process-term': `restarts a named component ${CONTROL_API}`,
+  'scale-out': `starts a standby replica of a daemon ${CONTROL_API}`,
   'crash-loop': `kills a named daemon again and again ${CONTROL_API}`,
   'process-pause': `pauses a named component ${CONTROL_API}`,
   'redis-down': `stops the Redis component ${CONTROL_API}`,
