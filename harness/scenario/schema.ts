@@ -14,7 +14,7 @@ const duration = z
   .describe("A duration: '250ms', '10s', '1.5s', '5m', '1h'.");
 const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
 const checker = z.enum(CHECKER_NAMES);
-const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd'] as const;
+const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd', 'sigterm'] as const;
 const text = z.string().min(1);
 
 const target = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a bot slug, fleet, tenant, group, asset, capability or run name');
@@ -150,7 +150,7 @@ const expect = z.strictObject({
   'time-to-draining': z
     .strictObject({
       budgetS: budgetS.optional().describe("Every in-scope bot Draining within this (default: the path's promise, harness/checkers/propagation-budgets.ts: rest, crd, broker-level 1 s; redis 10 s)."),
-      byPath: z.partialRecord(z.enum(['rest', 'redis', 'broker-level', 'crd']), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
+      byPath: z.partialRecord(z.enum(KILL_PATHS), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
     })
     .optional(),
   'time-to-stop': z
