@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
-import { allowedWhileKilled, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
+import { allowedWhileKilled, strictest, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
 import { FlagStore } from './flag-store.ts';
@@ -13,6 +13,7 @@ import { PhaseWriter } from './phase-writer.ts';
 import { PhaseLog } from './phase-log.ts';
 import { rngFor } from './prng.ts';
 import { rogueFile } from './rogue.ts';
+import { HaltFileWatch, haltFilePath } from './halt-file.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
 /** The boots-running bug: the pod's default posture, taken before the first kill-state read. */
@@ -62,6 +63,8 @@ export class Daemon {
   private timerAt = Infinity;
   private healthTimer: NodeJS.Timeout | null = null;
   private n = 0;
+  /** Seed 003's EXECUTION_HALTED file, read (a stat, re-read on change) at every kill evaluation. */
+  private readonly haltFile: HaltFileWatch;
   /** Bots due within this many ms run in one pass: one wake-up and one socket write for all of them. */
   private readonly quantumMs: number;
   private readonly fleet: FleetFile;
@@ -73,6 +76,7 @@ export class Daemon {
     this.host = host;
     this.daemon = daemon;
     const c = fleet.config;
+    this.haltFile = new HaltFileWatch(haltFilePath(c));
     this.bugs = c.bugs;
     this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: c.bugs });
     this.journal = new Journal(c.dataDir, host, daemon);
@@ -133,6 +137,7 @@ export class Daemon {
     this.booted = true;
     this.store.startPolling();
     const checkMs = Math.max(20, Math.min(250, (this.fleet.config.pollIntervalS * 1000) / 4));
+    // The health check also applies a halt file written meanwhile to bots between ticks (within checkMs).
     this.healthTimer = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
     this.reschedule(true);
@@ -186,7 +191,16 @@ export class Daemon {
     return this.gateway.connected;
   }
 
-  private killOf = (b: BotRunner, now: number): KillState => (this.terminating ? TERMINATING : this.view.evaluate(b.keys, now));
+  private killOf = (b: BotRunner, now: number): KillState => {
+    if (this.terminating) return TERMINATING;
+    const v = this.view.evaluate(b.keys, now);
+    // The halt file is one more global key (in the fleet's defaultMode): a Redis kill with a stricter mode wins.
+    const halted = this.haltFile.current();
+    if (halted === null) return v;
+    const file = { mode: this.fleet.config.defaultMode, reason: `EXECUTION_HALTED file ${this.haltFile.path}: ${halted}` };
+    const w = strictest([file, v.killed ? { mode: v.mode, reason: v.reason } : null])!;
+    return { killed: true, mode: w.mode, reason: w.reason };
+  };
 
   /** Applies the current kill view to every bot at once (pub/sub engage → Draining without waiting for ticks). */
   private reconcile(): void {

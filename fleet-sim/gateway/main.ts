@@ -6,6 +6,7 @@ import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { NdjsonClient } from './ndjson-client.ts';
 import { createGatewayServer, type ShutdownGate } from './server.ts';
 import { gatewayShutdownJournal } from './shutdown-journal.ts';
+import { HaltFileWatch, haltFilePath } from '../daemon/halt-file.ts';
 import { nowMs } from '../model.ts';
 
 /** The gateway-accepts-while-shutting-down bug: its SIGTERM handler serves on for this fixed grace, then exits under what is in flight. */
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
   const venue = new NdjsonClient({ host: v.host, port: v.port, name: 'venue', timeoutMs: 5000 });
   const leaky = fleet.config.bugs.includes('gateway-accepts-while-shutting-down');
   const gate: ShutdownGate = { shuttingDown: false, inFlight: 0, open: new Set(), refused: 0, leaky };
-  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate });
+  const haltFile = new HaltFileWatch(haltFilePath(fleet.config));
+  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new Error(`killdrill: gateway cannot listen on ${bindHost(fleet)}:${fleet.ports.gatewayTcp}: ${(e as Error).message}`)));
     server.listen(fleet.ports.gatewayTcp, bindHost(fleet), () => resolve());

@@ -2,7 +2,8 @@
 // checked against the kill state (when gatewayCheck) and forwarded to the venue.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
-import type { Mode } from '../model.ts';
+import { allowedWhileKilled, type Mode } from '../model.ts';
+import type { HaltFileWatch } from '../daemon/halt-file.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from './ndjson.ts';
 import { KillChecker } from './kill-check.ts';
 import type { NdjsonClient } from './ndjson-client.ts';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   defaultMode: Mode;
   check: boolean;
   gate?: ShutdownGate;
+  /** Seed 003's EXECUTION_HALTED file (with `check`): halts every submission the default mode forbids. */
+  haltFile?: HaltFileWatch;
 }
 
 export function createGatewayServer(o: GatewayOptions): Server {
@@ -73,6 +76,9 @@ export function createGatewayServer(o: GatewayOptions): Server {
     };
     const forward = async (req: EffectRequest) => {
       if (o.check) {
+        const halted = o.haltFile?.current() ?? null;
+        if (halted !== null && !allowedWhileKilled(req.kind, o.defaultMode))
+          return reply({ id: req.id, ok: false, error: `killdrill: kill switch engaged (EXECUTION_HALTED file ${o.haltFile!.path}: ${halted}); ${req.kind} not allowed in ${o.defaultMode} mode`, retryable: false });
         const v = await checker.check(req);
         if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });
       }

@@ -7,6 +7,7 @@ import type { FleetConfig } from '../config.ts';
 import type { FleetFile, FleetNet } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
 import { withStandbyReplicas } from '../presets/scale-out.ts';
+import { haltFilePath, writeHaltFile } from '../daemon/halt-file.ts';
 import { freePorts } from '../../lib/ports.ts';
 import { linkUpstreams, type Links } from './links.ts';
 
@@ -76,6 +77,8 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
     ...(net ? { net } : {}),
   };
   for (const d of ['logs', 'redis', 'journal']) mkdirSync(join(config.dataDir, d), { recursive: true });
+  // The halt file (seed 003): 1 before anything starts when the fleet boots halted, else 0.
+  writeHaltFile(haltFilePath(config), config.bootHalted ? '1' : '0');
   const fleetPath = join(config.dataDir, 'fleet.json');
   writeFileSync(fleetPath, JSON.stringify(file, null, 2), { mode: 0o600 });
   return {

@@ -14,7 +14,7 @@ const duration = z
   .describe("A duration: '250ms', '10s', '1.5s', '5m', '1h'.");
 const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
 const checker = z.enum(CHECKER_NAMES);
-const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd', 'sigterm'] as const;
+const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd', 'sigterm', 'file'] as const;
 const text = z.string().min(1);
 
 const target = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a bot slug, fleet, tenant, group, asset, capability or run name');

@@ -61,6 +61,7 @@ const LEVER_NEEDS: Record<string, (t: ExternalTarget) => string | null> = {
   rest: (t) => (t.broker ? null : 'the rest path calls the broker\'s halt endpoints, and the target names no broker (url, tokenEnv)'),
   'broker-level': (t) => (t.broker ? null : 'the broker-level path calls the broker\'s /halt/level, and the target names no broker (url, tokenEnv)'),
   redis: (t) => (t.redis ? null : 'the redis path sets the kill key, and the target names no redis.url'),
+  file: () => 'the file path writes the EXECUTION_HALTED file a simulated fleet mounts; an external target\'s ConfigMap is not wired yet',
   sigterm: () => `the sigterm path stops and starts the daemons ${CONTROL_API}`,
   crd: (t) =>
     t.kubernetes
