@@ -35,6 +35,7 @@ const overrides = z
     defaultMode: z.enum(MODES).optional(),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
+    bootHalted: z.boolean().optional().describe("Kubernetes' default posture (EXECUTION_HALTED: \"1\"): the halt file says 1 before the fleet starts, so it boots halted (preflight then refuses: no bot is Running)."),
     scaleOut: z.array(z.string().min(1)).max(20).optional().describe('Bot daemons that get a standby replica <daemon>-2 (a copy of their bots, slugs <slug>-r2), started only by the scale-out fault.'),
     proxyUrl: z
       .string()
