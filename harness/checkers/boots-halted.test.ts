@@ -14,7 +14,7 @@ describe('boots-halted', () => {
   it('passes: the daemon killed at 3000 starts at 3100 and its bot boots Stopped; later effects after the release do not count', () => {
     const v = bootsHalted(build(base(), exit(3000), start(3100), phase('mm-aapl', 'Stopped', 3300), effect('mm-aapl', 'order', 9500), observed(10_000)), {});
     expect(v.valid).toBe(true);
-    expect(v.summary).toMatch(/1 daemon start\(s\) into the engaged kill: all 1 in-scope bot\(s\) booted Stopped/);
+    expect(v.summary).toMatch(/1 daemon start\(s\) into the engaged kill: all 1 in-scope bot boot\(s\) Stopped/);
     expect(v.details).toMatchObject({ mode: 'cancel', starts: [{ daemon: 'node-a/market-making-a', at: 3100 }] });
   });
 
@@ -49,6 +49,19 @@ describe('boots-halted', () => {
     const v = bootsHalted(build(base(), start(3100), observed(10_000)), {});
     expect(v.valid).toBe('unknown');
     expect(v.summary).toMatch(/1 in-scope bot\(s\) reported no phase after their daemon started into the kill \(mm-aapl\)/);
+  });
+
+  it('a process killed before its bots reported or sent anything never booted: not judged; only such lives is unknown', () => {
+    const killedEarly = [start(3100), exit(3900)];
+    const v = bootsHalted(build(base(), killedEarly, start(4100), phase('mm-aapl', 'Stopped', 4300), observed(10_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.summary).toMatch(/\(1 more exited before booting: nothing to judge\)/);
+    expect(v.details).toMatchObject({ notBooted: ['mm-aapl (pid 42)'] });
+    const only = bootsHalted(build(base(), killedEarly, observed(10_000)), {});
+    expect(only.valid).toBe('unknown');
+    expect(only.summary).toMatch(/exited before its bots reported a phase or sent anything/);
+    // An effect in that life is evidence: a forbidden one fails even without a phase.
+    expect(bootsHalted(build(base(), killedEarly, effect('mm-aapl', 'order', 3500), observed(10_000)), {}).valid).toBe(false);
   });
 
   it('is unknown without an engaged kill or without a roster', () => {
