@@ -16,6 +16,8 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  'gateway-accepts-while-shutting-down',
+  'boots-running',
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',

@@ -82,6 +82,11 @@ export interface JournalOutcome {
  */
 export interface JournalShutdown {
   type: 'shutdown';
+  /**
+   * Whose gate: absent for a bot daemon; 'gateway' for the execution boundary's own (its file
+   * `gateway.jsonl`, host and daemon both 'gateway'): it answers new submissions 503 once requested.
+   */
+  component?: 'gateway';
   event: 'shutdown-requested' | 'drained' | 'drain-timeout';
   at: number;
   host: string;

@@ -25,8 +25,14 @@ export const FleetConfigSchema = z
     defaultMode: z.enum(MODES).default('cancel'),
     /** Seed 003's EXEC_SHUTDOWN_DRAIN_TIMEOUT_S: how long a daemon on SIGTERM waits for its in-flight submissions. */
     drainTimeoutS: z.number().min(0).max(600).default(8),
+    /** Bot daemons that get a standby replica `<daemon>-2` (a copy of their bots) for the scale-out fault (presets/scale-out.ts). */
+    scaleOut: z.array(z.string().min(1)).max(20).default([]),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),
     dataDir: z.string().min(1).optional(),
+    /** Seed 003's EXECUTION_HALTED_FILE: the file every daemon watches (default <dataDir>/kill-switch/EXECUTION_HALTED; daemon/halt-file.ts). */
+    haltFile: z.string().min(1).optional(),
+    /** Kubernetes' default posture (EXECUTION_HALTED: "1"): the halt file says 1 before anything starts, so the fleet boots halted. */
+    bootHalted: z.boolean().default(false),
     /** Seed of the bots' pseudo-random choices (sides, quantities, jitter). */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     /** An external Toxiproxy (loopback http, lib/loopback-url.ts) to route the links through instead of the built-in fault proxy. */

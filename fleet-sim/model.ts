@@ -25,6 +25,8 @@ export interface Bot {
   asset: string;
   capability: string;
   run: string;
+  /** A bot of a standby replica (presets/scale-out.ts): not running until its daemon is scaled out. */
+  standby?: true;
 }
 
 export interface ClassSpec {

@@ -17,6 +17,7 @@ import { controlServer, listen } from './control/control-api.ts';
 import { humanSummary } from './orchestrator/summary.ts';
 import { parseOrExit, UsageError } from '../lib/cli.ts';
 import { simUpSpec } from './sim-up-spec.ts';
+import { haltFilePath } from './daemon/halt-file.ts';
 
 function parseSimArgs(args: string[]): { raw: Record<string, unknown>; json: boolean; runtime: string } | number {
   const p = parseOrExit(simUpSpec, args);
@@ -163,6 +164,8 @@ export async function simUp(args: string[]): Promise<number> {
       // The agents preset: each worker's control API (GET /calls, /runs, /queue), by daemon name.
       ...(f.ports.agents ? { agents: Object.fromEntries(Object.entries(f.ports.agents).map(([w, p]) => [w, `http://127.0.0.1:${p}`])) } : {}),
       dataDir,
+      // Seed 003's EXECUTION_HALTED file every daemon watches (the file lever writes it).
+      haltFile: haltFilePath(f.config),
       ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
       proxyUrl: plan.proxyUrl,
       // In the run's docker network the links are dialled by name inside it (their listeners are not published).

@@ -17,6 +17,8 @@ export interface DaemonEvent {
   at: number;
   /** shutdown records: how long the drain waited, the keys a drain-timeout abandoned. */
   waitedMs?: number;
+  /** 'gateway': the gateway's own shutdown gate (its row on the timeline), not a daemon's. */
+  component?: string;
   abandoned?: string[];
 }
 

@@ -1,6 +1,7 @@
 // The HTML timeline of one run: one self-contained file (inline CSS, JS and SVG, nothing loaded).
 // Summary on top; then the lever, fault windows, and a lane per bot grouped by host and fleet,
 // aggregated per daemon (click to expand) so that 1,000 bots stay readable.
+import { gatewayRowHtml } from './timeline-gateway.ts';
 import type { RunView } from './run-view.ts';
 import type { LaneGroup, Scale } from './timeline-layout.ts';
 import { CHART_W, layoutLanes, makeScale } from './timeline-layout.ts';
@@ -116,6 +117,7 @@ ${overlays(view, scale, 230)}
 <div class="row axis"><div class="label"></div>${axisSvg(scale)}</div>
 ${leverRows(view, scale)}
 ${loadRowHtml(view.load, scale, view.loadScript)}
+${gatewayRowHtml(view.daemons, scale)}
 ${body}
 ${agentRowsHtml(view.agents, scale)}
 </div>

@@ -20,7 +20,7 @@ export interface FixtureOptions {
   scope?: 'platform' | 'fleet' | 'bot';
   target?: string;
   mode?: 'cancel' | 'flatten' | 'freeze';
-  path?: 'rest' | 'redis' | 'crd' | 'broker-level';
+  path?: 'rest' | 'redis' | 'crd' | 'broker-level' | 'sigterm' | 'file';
   /** With path broker-level: the halt level (it implies its own mode). */
   level?: number;
   seed?: number;

@@ -123,7 +123,8 @@ export function buildRoutes(d: BrokerDeps): Map<string, Record<string, Handler>>
       const phases = await d.kill.phases();
       // Each bot's daemon's tags: what the halt levels select by (an external target drilled by level has no host to ask).
       const tags = new Map(d.file.topology.hosts.flatMap((h) => h.daemons.map((x) => [`${h.name}/${x.name}`, x.tags] as const)));
-      return d.file.topology.bots.map((b) => {
+      // A standby replica's bots (scale-out) are listed once they wrote a phase: a pod not yet scheduled has no bots.
+      return d.file.topology.bots.filter((b) => !b.standby || phases.has(b.slug)).map((b) => {
         const p = phases.get(b.slug);
         return { slug: b.slug, host: b.host, daemon: b.daemon, fleet: b.fleet, tenant: b.tenant, group: b.group, class: b.class, asset: b.asset, capability: b.capability, run: b.run, tags: tags.get(`${b.host}/${b.daemon}`) ?? [], phase: p?.phase ?? 'Unknown', since: p?.at ?? null };
       });

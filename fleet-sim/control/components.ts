@@ -40,7 +40,7 @@ export async function listComponents(fleet: Fleet): Promise<Component[]> {
   for (const h of fleet.plan.file.topology.hosts)
     for (const d of h.daemons) {
       const info = live.find((x) => x.name === d.name && x.host === h.name);
-      out.push({ name: d.name, kind: 'daemon', host: h.name, pid: info?.pid ?? null, state: info?.state ?? 'unknown' });
+      out.push({ name: d.name, kind: 'daemon', host: h.name, pid: info?.pid ?? null, state: info?.state ?? (d.standby ? 'standby' : 'unknown') });
     }
   const links = await linkStates(fleet.plan.proxyUrl);
   for (const name of Object.keys(fleet.plan.file.links)) out.push({ name, kind: 'link', pid: null, state: name in links ? (links[name] ? 'enabled' : 'disabled') : 'unknown' });
@@ -54,6 +54,12 @@ function signal(pid: number | null, sig: NodeJS.Signals): void {
 
 async function daemonAction(fleet: Fleet, host: string, name: string, action: Action): Promise<Record<string, unknown>> {
   const sup = fleet.supervisors.get(host)!;
+  // A standby replica (scale-out) is not loaded until its first start: that start loads it, as an HPA adds a pod.
+  const spec = fleet.plan.file.topology.hosts.find((h) => h.name === host)!.daemons.find((d) => d.name === name)!;
+  if (spec.standby && !(await sup.daemons()).some((d) => d.name === name)) {
+    if (action === 'start') return { ok: true, scaledOut: true, ...(await fleet.loadDaemon(host, spec)) };
+    throw new HttpError(409, `'${name}' is a standby replica that was never started (scale-out); start it first`);
+  }
   const current = async () => (await sup.daemons()).find((d) => d.name === name)?.pid ?? null;
   switch (action) {
     case 'disconnect':

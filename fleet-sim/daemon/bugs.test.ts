@@ -106,4 +106,32 @@ describe('bot bugs', () => {
       { pollIntervalS: 2, daemons: false },
     );
   });
+
+  it('boots-running: a daemon started while halted reports its bots Running first, then drains them at its first read', async () => {
+    await withFleet(
+      ['boots-running'],
+      async (t) => {
+        await t.redis.set(PLATFORM, 'halted before the start');
+        await t.startDaemon('node-a', 'd1');
+        await waitFor('mm-a Stopped', async () => (await t.phases())['mm-a']?.phase === 'Stopped');
+        const mine = (await t.redis.xrange('alphaswarm:bots:phases', '-', '+')).map(([, f]) => f).filter((f) => f[1] === 'mm-a').map((f) => f[3]);
+        expect(mine.slice(0, 3)).toEqual(['Running', 'Draining', 'Stopped']);
+      },
+      { pollIntervalS: 2, daemons: false },
+    );
+  });
+
+  it('without boots-running the same start reports Stopped first', async () => {
+    await withFleet(
+      [],
+      async (t) => {
+        await t.redis.set(PLATFORM, 'halted before the start');
+        await t.startDaemon('node-a', 'd1');
+        await waitFor('mm-a Stopped', async () => (await t.phases())['mm-a']?.phase === 'Stopped');
+        const mine = (await t.redis.xrange('alphaswarm:bots:phases', '-', '+')).map(([, f]) => f).filter((f) => f[1] === 'mm-a').map((f) => f[3]);
+        expect(mine[0]).toBe('Stopped');
+      },
+      { pollIntervalS: 2, daemons: false },
+    );
+  });
 });

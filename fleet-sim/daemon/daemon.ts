@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { linkAddress, type FleetFile } from '../fleet-file.ts';
-import { allowedWhileKilled, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
+import { allowedWhileKilled, strictest, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
 import { FlagStore } from './flag-store.ts';
@@ -13,8 +13,11 @@ import { PhaseWriter } from './phase-writer.ts';
 import { PhaseLog } from './phase-log.ts';
 import { rngFor } from './prng.ts';
 import { rogueFile } from './rogue.ts';
+import { HaltFileWatch, haltFilePath } from './halt-file.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
+/** The boots-running bug: the pod's default posture, taken before the first kill-state read. */
+const NOT_YET_READ: KillState = { killed: false, mode: 'cancel', reason: 'boot (kill state not read yet)' };
 const BOOT_WAIT_MS = 2000;
 /**
  * A pass runs every bot due within the next QUANTUM_MS (at most a quarter of the shortest
@@ -62,6 +65,8 @@ export class Daemon {
   private n = 0;
   /** Fills an earlier process sent whose outcome it never saw: their effect on the positions it adopted is unknown (reported at ready). */
   uncertainFills = 0;
+  /** Seed 003's EXECUTION_HALTED file, read (a stat, re-read on change) at every kill evaluation. */
+  private readonly haltFile: HaltFileWatch;
   /** Bots due within this many ms run in one pass: one wake-up and one socket write for all of them. */
   private readonly quantumMs: number;
   private readonly fleet: FleetFile;
@@ -73,6 +78,7 @@ export class Daemon {
     this.host = host;
     this.daemon = daemon;
     const c = fleet.config;
+    this.haltFile = new HaltFileWatch(haltFilePath(c));
     this.bugs = c.bugs;
     this.view = new KillView({ pollIntervalS: c.pollIntervalS, defaultMode: c.defaultMode, bugs: c.bugs });
     this.journal = new Journal(c.dataDir, host, daemon);
@@ -115,14 +121,29 @@ export class Daemon {
   async start(): Promise<void> {
     this.rogue = existsSync(rogueFile(this.fleet.config.dataDir, this.host, this.daemon));
     const ignoreHalt = this.bugs.includes('resume-ignores-halt');
+    if (this.bugs.includes('boots-running')) {
+      // The bug: every bot reports Running from the pod's default posture before the first read; the read drains them.
+      const t = nowMs();
+      for (const b of this.bots) b.boot(NOT_YET_READ, t);
+      await this.store.boot(true, BOOT_WAIT_MS);
+      this.booted = true;
+      this.reconcile();
+      return this.begin();
+    }
     await this.store.boot(!ignoreHalt, BOOT_WAIT_MS);
     // The resume-ignores-halt bug: the restarted daemon assumes all is well and resumes.
     if (ignoreHalt) this.view.assumeRead(nowMs());
     const now = nowMs();
     for (const b of this.bots) b.boot(this.killOf(b, now), now);
+    return this.begin();
+  }
+
+  /** Every bot has its boot phase: polling, the health check and the load start. */
+  private async begin(): Promise<void> {
     this.booted = true;
     this.store.startPolling();
     const checkMs = Math.max(20, Math.min(250, (this.fleet.config.pollIntervalS * 1000) / 4));
+    // The health check also applies a halt file written meanwhile to bots between ticks (within checkMs).
     this.healthTimer = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
     this.reschedule(true);
@@ -176,7 +197,16 @@ export class Daemon {
     return this.gateway.connected;
   }
 
-  private killOf = (b: BotRunner, now: number): KillState => (this.terminating ? TERMINATING : this.view.evaluate(b.keys, now));
+  private killOf = (b: BotRunner, now: number): KillState => {
+    if (this.terminating) return TERMINATING;
+    const v = this.view.evaluate(b.keys, now);
+    // The halt file is one more global key (in the fleet's defaultMode): a Redis kill with a stricter mode wins.
+    const halted = this.haltFile.current();
+    if (halted === null) return v;
+    const file = { mode: this.fleet.config.defaultMode, reason: `EXECUTION_HALTED file ${this.haltFile.path}: ${halted}` };
+    const w = strictest([file, v.killed ? { mode: v.mode, reason: v.reason } : null])!;
+    return { killed: true, mode: w.mode, reason: w.reason };
+  };
 
   /** Applies the current kill view to every bot at once (pub/sub engage → Draining without waiting for ticks). */
   private reconcile(): void {

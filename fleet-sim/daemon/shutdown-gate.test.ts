@@ -100,25 +100,54 @@ describe('shutdown gate', () => {
     expect(j.filter((x) => x.type === 'intent' && !outcomes.has(x.key)).length).toBeGreaterThan(0);
   });
 
-  it('gateway: SIGTERM answers new submissions 503 shutting_down, finishes the one in flight, exits 0', async () => {
-    t = await startTestFleet([], {}, { gateway: false, daemons: false });
+  async function gatewayAgainstSlowVenue(config: Record<string, unknown> = {}, holdMs: number | null = 300) {
+    t = await startTestFleet([], config, { gateway: false, daemons: false });
     const venue = t.procs.get('venue')!;
     venue.child.kill('SIGKILL');
     await venue.exited;
-    far = await slowServer(t.fleet.ports.venueTcp, 300);
+    far = await slowServer(t.fleet.ports.venueTcp, holdMs);
     const gw = await t.startGateway();
     const c = new NdjsonClient({ host: '127.0.0.1', port: t.fleet.ports.gatewayTcp, name: 'gateway' });
+    await c.waitConnected(5000);
+    const base = { bot: 'mm-a', fleet: 'mm', tenant: 'tenant-a', group: 'bots', asset: 'AAPL', capability: 'cap', run: 'run-mm-a', side: 'buy', qty: 1 };
+    const send = (key: string) => c.request({ ...base, key, kind: 'order', dispatchedAt: Date.now() });
+    return { t, gw, c, send };
+  }
+
+  it('gateway: SIGTERM answers new submissions 503 shutting_down, finishes the one in flight, journals shutdown-requested and drained, exits 0', async () => {
+    const { t, gw, c, send } = await gatewayAgainstSlowVenue();
     try {
-      await c.waitConnected(5000);
-      const base = { bot: 'mm-a', fleet: 'mm', tenant: 'tenant-a', group: 'bots', asset: 'AAPL', capability: 'cap', run: 'run-mm-a', side: 'buy', qty: 1 };
-      const first = c.request({ ...base, key: 'g1', kind: 'order', dispatchedAt: Date.now() });
+      const first = send('g1');
       await new Promise((r) => setTimeout(r, 50));
       gw.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 50));
-      const second = await c.request({ ...base, key: 'g2', kind: 'order', dispatchedAt: Date.now() });
+      const second = await send('g2');
       expect(second).toMatchObject({ ok: true, reply: { ok: false, status: 503, code: 'shutting_down', retryable: true } });
       expect(await first).toMatchObject({ ok: true, reply: { ok: true } });
       expect(await gw.exited).toEqual({ code: 0, signal: null });
+      const j = t.journal() as Line[];
+      expect(j.map((x) => x.event)).toEqual(['shutdown-requested', 'drained']);
+      expect(j[0]).toMatchObject({ type: 'shutdown', component: 'gateway', host: 'gateway', daemon: 'gateway', inFlight: 1, reason: 'SIGTERM' });
+      expect(j[1]).toMatchObject({ component: 'gateway', refused: 1 });
+      expect(j[1].waitedMs).toBeGreaterThan(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('gateway-accepts-while-shutting-down: after SIGTERM new submissions are forwarded, and the gateway exits under them after its grace (drain-timeout)', async () => {
+    // A venue that never answers: whatever the gateway accepted is still in flight when it exits.
+    const { t, gw, c, send } = await gatewayAgainstSlowVenue({ bugs: ['gateway-accepts-while-shutting-down'] }, null);
+    try {
+      gw.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 100));
+      const sent = [send('g1'), send('g2')];
+      expect(await gw.exited).toEqual({ code: 0, signal: null });
+      for (const r of await Promise.all(sent)) expect(r.ok).toBe(false); // the connection closed under them
+      const j = t.journal() as Line[];
+      expect(j.map((x) => x.event)).toEqual(['shutdown-requested', 'drain-timeout']);
+      expect(j[1]).toMatchObject({ component: 'gateway', refused: 0 });
+      expect([...(j[1].abandoned as string[])].sort()).toEqual(['g1', 'g2']);
     } finally {
       c.close();
     }

@@ -5,6 +5,12 @@ import { bindHost, linkAddress, readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { NdjsonClient } from './ndjson-client.ts';
 import { createGatewayServer, type ShutdownGate } from './server.ts';
+import { gatewayShutdownJournal } from './shutdown-journal.ts';
+import { HaltFileWatch, haltFilePath } from '../daemon/halt-file.ts';
+import { nowMs } from '../model.ts';
+
+/** The gateway-accepts-while-shutting-down bug: its SIGTERM handler serves on for this fixed grace, then exits under what is in flight. */
+const BUGGY_GRACE_MS = 1000;
 
 async function main(): Promise<void> {
   const path = process.argv[2];
@@ -24,22 +30,33 @@ async function main(): Promise<void> {
   });
   redis.on('error', () => {}); // reconnects on its own; checks fail closed meanwhile
   const venue = new NdjsonClient({ host: v.host, port: v.port, name: 'venue', timeoutMs: 5000 });
-  const gate: ShutdownGate = { shuttingDown: false, inFlight: 0 };
-  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate });
+  const leaky = fleet.config.bugs.includes('gateway-accepts-while-shutting-down');
+  const gate: ShutdownGate = { shuttingDown: false, inFlight: 0, open: new Set(), refused: 0, leaky };
+  const haltFile = new HaltFileWatch(haltFilePath(fleet.config));
+  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new Error(`killdrill: gateway cannot listen on ${bindHost(fleet)}:${fleet.ports.gatewayTcp}: ${(e as Error).message}`)));
     server.listen(fleet.ports.gatewayTcp, bindHost(fleet), () => resolve());
   });
-  // SIGTERM: new submissions are answered 503 shutting_down, the ones in flight finish (up to drainTimeoutS), then exit.
-  onShutdown(() => {
+  const bootId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const journal = gatewayShutdownJournal(fleet.config.dataDir);
+  // SIGTERM: new submissions are answered 503 shutting_down, the ones in flight finish (up to drainTimeoutS),
+  // journaled shutdown-requested then drained (or drain-timeout), then exit.
+  onShutdown((why) => {
+    const t0 = nowMs();
+    journal({ event: 'shutdown-requested', at: t0, pid: process.pid, bootId, reason: why, inFlight: gate.inFlight });
     gate.shuttingDown = true;
-    const t0 = Date.now();
-    const limitMs = fleet.config.drainTimeoutS * 1000;
+    const limitMs = leaky ? BUGGY_GRACE_MS : fleet.config.drainTimeoutS * 1000;
     const poll = setInterval(() => {
-      if (gate.inFlight > 0 && Date.now() - t0 < limitMs) return;
+      // The bug's handler only waits out its grace (it never closed the gate, so there is always something in flight).
+      if ((leaky || gate.inFlight > 0) && nowMs() - t0 < limitMs) return;
       clearInterval(poll);
       // Let the last replies leave (they are written on the next turn).
       setImmediate(() => {
+        const at = nowMs();
+        const base = { at, pid: process.pid, bootId, waitedMs: Math.round(at - t0), refused: gate.refused };
+        if (gate.inFlight === 0) journal({ event: 'drained', ...base });
+        else journal({ event: 'drain-timeout', ...base, abandoned: [...gate.open] });
         venue.close();
         redis.disconnect();
         process.exit(0);

@@ -2,7 +2,8 @@
 // checked against the kill state (when gatewayCheck) and forwarded to the venue.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
-import type { Mode } from '../model.ts';
+import { allowedWhileKilled, type Mode } from '../model.ts';
+import type { HaltFileWatch } from '../daemon/halt-file.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from './ndjson.ts';
 import { KillChecker } from './kill-check.ts';
 import type { NdjsonClient } from './ndjson-client.ts';
@@ -14,6 +15,12 @@ import type { NdjsonClient } from './ndjson-client.ts';
 export interface ShutdownGate {
   shuttingDown: boolean;
   inFlight: number;
+  /** The idempotency keys of the requests in flight (what a drain-timeout abandons). */
+  open: Set<string>;
+  /** New requests answered 503 since the request. */
+  refused: number;
+  /** The gateway-accepts-while-shutting-down bug: `shuttingDown` refuses nothing. */
+  leaky?: boolean;
 }
 
 export const SHUTTING_DOWN = 'killdrill: shutting_down: the gateway is stopping (SIGTERM) and accepts no new submission; send it again once it is back';
@@ -25,6 +32,8 @@ export interface GatewayOptions {
   defaultMode: Mode;
   check: boolean;
   gate?: ShutdownGate;
+  /** Seed 003's EXECUTION_HALTED file (with `check`): halts every submission the default mode forbids. */
+  haltFile?: HaltFileWatch;
 }
 
 export function createGatewayServer(o: GatewayOptions): Server {
@@ -47,16 +56,29 @@ export function createGatewayServer(o: GatewayOptions): Server {
       }
     };
     const handle = async (req: EffectRequest) => {
-      if (o.gate?.shuttingDown) return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
-      if (o.gate) o.gate.inFlight++;
+      const g = o.gate;
+      if (g?.shuttingDown && !g.leaky) {
+        g.refused++;
+        return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
+      }
+      if (g) {
+        g.inFlight++;
+        g.open.add(req.key);
+      }
       try {
         await forward(req);
       } finally {
-        if (o.gate) o.gate.inFlight--;
+        if (g) {
+          g.inFlight--;
+          g.open.delete(req.key);
+        }
       }
     };
     const forward = async (req: EffectRequest) => {
       if (o.check) {
+        const halted = o.haltFile?.current() ?? null;
+        if (halted !== null && !allowedWhileKilled(req.kind, o.defaultMode))
+          return reply({ id: req.id, ok: false, error: `killdrill: kill switch engaged (EXECUTION_HALTED file ${o.haltFile!.path}: ${halted}); ${req.kind} not allowed in ${o.defaultMode} mode`, retryable: false });
         const v = await checker.check(req);
         if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });
       }

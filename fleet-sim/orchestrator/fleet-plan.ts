@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { FleetConfig } from '../config.ts';
 import type { FleetFile, FleetNet } from '../fleet-file.ts';
 import { topologyFor } from '../presets/index.ts';
+import { withStandbyReplicas } from '../presets/scale-out.ts';
+import { haltFilePath, writeHaltFile } from '../daemon/halt-file.ts';
 import { freePorts } from '../../lib/ports.ts';
 import { linkUpstreams, type Links } from './links.ts';
 
@@ -33,7 +35,7 @@ export function networkAlias(component: string): string {
  * (process runtime) everything is 127.0.0.1 as before.
  */
 export async function planFleet(config: FleetConfig & { dataDir: string }, runId: string, network?: string): Promise<FleetPlan> {
-  const topology = topologyFor(config.preset, config.bots);
+  const topology = withStandbyReplicas(topologyFor(config.preset, config.bots), config.scaleOut);
   const hosts = topology.hosts.map((h) => h.name);
   const draft = linkUpstreams(topology, { redis: 0, gatewayTcp: 0, venueTcp: 0, supervisors: {} });
   const external = config.proxyUrl ?? null;
@@ -75,6 +77,8 @@ export async function planFleet(config: FleetConfig & { dataDir: string }, runId
     ...(net ? { net } : {}),
   };
   for (const d of ['logs', 'redis', 'journal']) mkdirSync(join(config.dataDir, d), { recursive: true });
+  // The halt file (seed 003): 1 before anything starts when the fleet boots halted, else 0.
+  writeHaltFile(haltFilePath(config), config.bootHalted ? '1' : '0');
   const fleetPath = join(config.dataDir, 'fleet.json');
   writeFileSync(fleetPath, JSON.stringify(file, null, 2), { mode: 0o600 });
   return {

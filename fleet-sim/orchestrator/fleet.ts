@@ -111,14 +111,20 @@ export class Fleet {
 
   private async loadDaemons(host: string): Promise<void> {
     const h = this.plan.file.topology.hosts.find((x) => x.name === host)!;
+    for (const d of h.daemons) if (!d.standby) await this.loadDaemon(host, d);
+  }
+
+  /** Loads (and so starts) one daemon into its host's supervisor; a standby replica's when it is scaled out. */
+  async loadDaemon(host: string, d: DaemonSpec): Promise<Record<string, unknown>> {
     const sup = this.supervisors.get(host)!;
-    for (const d of h.daemons) {
+    {
       const args = d.kind === 'broker' || d.kind === 'operator' ? [this.plan.fleetPath] : [this.plan.fleetPath, host, d.name];
       // An agent worker's control port is fixed by the plan: the URL in sim up's line survives a restart.
       const port = d.kind === 'agents' ? this.plan.file.ports.agents?.[d.name] : undefined;
       if (port !== undefined) args.push('--port', String(port));
       const info = await sup.load({ name: d.name, module: daemonModule(d), args, env: {}, keepAlive: d.keepAlive, tags: d.tags });
       if (info.pid) this.pids.add({ name: d.name, kind: 'daemon', host, pid: info.pid });
+      return info as unknown as Record<string, unknown>;
     }
   }
 

@@ -61,7 +61,8 @@ export async function apiserverReady(port: number, kubeconfig: string | undefine
 export function readyChecks(file: FleetFile, logOf: (name: string) => string): { checks: ReadyCheck[]; missingBots: () => string[]; close: () => void } {
   const redis = new Redis({ host: file.redis.host, port: file.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 200 });
   redis.on('error', () => {});
-  let missing = file.topology.bots.map((b) => b.slug);
+  // A standby replica's bots (the scale-out fault's) write no phase until it is started.
+  let missing = file.topology.bots.filter((b) => !b.standby).map((b) => b.slug);
   const phases: ReadyCheck = {
     what: 'bot phases',
     log: '',
@@ -69,7 +70,7 @@ export function readyChecks(file: FleetFile, logOf: (name: string) => string): {
       try {
         if (redis.status === 'wait') await redis.connect();
         const have = new Set(await redis.hkeys(phaseHashKey(file.config.keyPrefix)));
-        missing = file.topology.bots.map((b) => b.slug).filter((s) => !have.has(s));
+        missing = file.topology.bots.filter((b) => !b.standby).map((b) => b.slug).filter((s) => !have.has(s));
         return missing.length === 0;
       } catch {
         return false;

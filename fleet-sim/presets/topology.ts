@@ -12,6 +12,8 @@ export interface DaemonSpec {
   /** Tags used by halt levels: trading, agents, watchdog, broker. */
   tags: string[];
   keepAlive: KeepAlive;
+  /** A standby replica (presets/scale-out.ts): not started with the fleet, only by the control API's start. */
+  standby?: true;
 }
 
 export interface HostSpec {

@@ -22,6 +22,7 @@ import { queuePolicy } from './queue-policy.ts';
 import { timersCancelled } from './timers-cancelled.ts';
 import { childrenStopped } from './children-stopped.ts';
 import { capabilityScope } from './capability-scope.ts';
+import { bootsHalted } from './boots-halted.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -48,6 +49,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'timers-cancelled': timersCancelled,
   'children-stopped': childrenStopped,
   'capability-scope': capabilityScope,
+  'boots-halted': bootsHalted,
 };
 
 /**
@@ -67,6 +69,7 @@ const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => bo
   'timers-cancelled': (_h, e) => e['timers-cancelled'] !== undefined,
   'children-stopped': (_h, e) => e['children-stopped'] !== undefined,
   'capability-scope': (_h, e) => e['capability-scope'] !== undefined,
+  'boots-halted': (_h, e) => e['boots-halted'] !== undefined,
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

@@ -20,5 +20,6 @@ export const CHECKER_NAMES = [
   'timers-cancelled',
   'children-stopped',
   'capability-scope',
+  'boots-halted',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];

@@ -33,4 +33,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'timers-cancelled': ['agents'],
   'children-stopped': ['agents'],
   'capability-scope': ['agents'],
+  // daemons: the starts judged; phases: each bot's boot phase; ledger: what it sent before Stopped.
+  'boots-halted': ['daemons', 'phases', 'ledger'],
 };

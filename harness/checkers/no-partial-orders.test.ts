@@ -16,7 +16,7 @@ describe('no-partial-orders', () => {
   it('passes: nothing started after shutdown-requested but the drain\'s cancels, everything in flight ended, drained', () => {
     const v = noPartialOrders(build(clean(), observed(9000), read), {});
     expect(v.valid).toBe(true);
-    expect(v.summary).toMatch(/1 shutdown\(s\) drained.*longest drain 200 ms, 2 in flight/);
+    expect(v.summary).toMatch(/1 daemon shutdown\(s\) drained.*longest drain 200 ms, 2 in flight/);
     expect(v.details).toMatchObject({ startedAfterRequest: 0, leftOpen: 0, shutdowns: [{ daemon: 'node-a/market-making-a', end: 'drained' }] });
   });
 
@@ -54,11 +54,34 @@ describe('no-partial-orders', () => {
     expect(v.summary).toMatch(/never journaled drained or drain-timeout \(node-a\/market-making-a\)/);
   });
 
+  // The gateway's own gate (component 'gateway'): SIGTERM at 1000, drained at 1100.
+  const gw = (event: string, at: number, extra: Record<string, unknown> = {}) => ({ type: 'shutdown', component: 'gateway', event, at, host: 'gateway', daemon: 'gateway', pid: 9, bootId: 'g1', ...extra });
+  it('passes a gateway shutdown: what reached the venue after the request was dispatched before it, drained; no roster needed', () => {
+    const ops = [gw('shutdown-requested', 1000, { inFlight: 1 }), effect('mm-aapl', 'order', 990, 1050), effect('mm-aapl', 'order', 1200, 1300), gw('drained', 1100, { waitedMs: 100 })];
+    const v = noPartialOrders(build(ops, observed(9000), read), {});
+    expect(v.valid).toBe(true);
+    expect(v.summary).toMatch(/1 gateway shutdown\(s\) drained/);
+  });
+
+  it('fails a gateway that forwarded a submission dispatched after its shutdown-requested (a cancel too: the gateway refuses every new one)', () => {
+    const ops = [gw('shutdown-requested', 1000), effect('mm-aapl', 'cancel', 1010, 1020), effect('sa-msft', 'order', 1500, 1510), gw('drain-timeout', 2000, { waitedMs: 1000, abandoned: ['x'] })];
+    const v = noPartialOrders(build(ops, observed(9000), read), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/the gateway forwarded 2 submission\(s\) dispatched after its shutdown-requested \(the last 500 ms after it\)/);
+    expect(v.details).toMatchObject({ gatewayAccepted: 2, gatewayShutdowns: [{ end: 'drain-timeout' }] });
+  });
+
+  it('fails a gateway shutdown that never journaled drained; its life ends at the run\'s end', () => {
+    const v = noPartialOrders(build(gw('shutdown-requested', 1000), effect('mm-aapl', 'order', 3000, 3010), observed(9000), read), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/gateway forwarded 1 .*; 1 gateway shutdown\(s\) never journaled drained/);
+  });
+
   it('is unknown when the journal was not read, when no daemon journaled a shutdown, and with no roster', () => {
     expect(noPartialOrders(build(clean(), observed(9000)), {}).valid).toBe('unknown');
     const none = noPartialOrders(build(roster(), intent('mm-aapl', 'order', 500), observed(9000), read), {});
     expect(none.valid).toBe('unknown');
-    expect(none.summary).toMatch(/no daemon journaled a shutdown-requested/);
+    expect(none.summary).toMatch(/no daemon and no gateway journaled a shutdown-requested/);
     expect(noPartialOrders(build(clean().slice(1), observed(9000), read), {}).valid).toBe('unknown');
   });
 });

@@ -8,12 +8,16 @@
 // A life ends at its `drained`/`drain-timeout` record, else at its daemon's next exit or start (the
 // supervisor's events), else at the end of the observed run. Opt-in (expect names it). Unknown when
 // the journal was not read or no daemon journaled a shutdown.
+// The gateway's own gate (records with component 'gateway', gateway-shutdowns.ts): no effect
+// dispatched at or after its shutdown-requested reached the venue before its drained, and it
+// journaled drained or drain-timeout.
 import type { JournalOp, ShutdownOp } from '../history/index.ts';
 import type { Checker } from './types.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { modeAllows } from './spec/modes.ts';
 import { fmtMs } from './stats.ts';
+import { gatewayLeaks, gatewayLives } from './gateway-shutdowns.ts';
 
 interface Life {
   host: string;
@@ -30,11 +34,13 @@ interface Life {
 export const noPartialOrders: Checker = (h) => {
   const name = 'no-partial-orders';
   if (!h.journalRead()) return unknown(name, 'the journals were not read after the run (the fleet never came up, or the run was cut short), so no shutdown can be judged');
-  const records = h.shutdowns();
+  const all = h.shutdowns();
+  const records = all.filter((r) => r.component !== 'gateway');
   const requests = records.filter((r) => r.event === 'shutdown-requested');
-  if (!requests.length) return unknown(name, 'no daemon journaled a shutdown-requested: no shutdown happened in this run (or the daemons have no shutdown gate), so nothing proves the drain');
+  const gateways = gatewayLives(all, h.observedUntil());
+  if (!requests.length && !gateways.length) return unknown(name, 'no daemon and no gateway journaled a shutdown-requested: no shutdown happened in this run (or they have no shutdown gate), so nothing proves the drain');
   const roster = h.roster();
-  if (!roster.length) return unknown(name, 'no roster was recorded, so which bots each daemon runs is unknown');
+  if (requests.length && !roster.length) return unknown(name, 'no roster was recorded, so which bots each daemon runs is unknown');
   const daemonOf = new Map(roster.map((b) => [b.slug, `${b.host}/${b.daemon}`]));
   const events = h.daemonEvents();
   const until = h.observedUntil();
@@ -77,8 +83,12 @@ export const noPartialOrders: Checker = (h) => {
     }
   }
   const timeouts = lives.filter((l) => l.end === 'drain-timeout');
+  const leaks = gatewayLeaks(gateways, effects);
   const details = {
     shutdowns: lives.map((l) => ({ daemon: `${l.host}/${l.daemon}`, bootId: l.bootId, requestedAt: l.requestedAt, endAt: l.endAt, end: l.end, waitedMs: l.waitedMs, inFlightAtRequest: l.inFlight })),
+    gatewayShutdowns: gateways.map((l) => ({ bootId: l.bootId, requestedAt: l.requestedAt, endAt: l.endAt, end: l.end, waitedMs: l.waitedMs, inFlightAtRequest: l.inFlight })),
+    gatewayAccepted: leaks.length,
+    firstGatewayAccepted: leaks.slice(0, 20),
     startedAfterRequest: afterRequest.length,
     firstAfterRequest: afterRequest.slice(0, 20),
     leftOpen: leftOpen.length,
@@ -96,12 +106,22 @@ export const noPartialOrders: Checker = (h) => {
   }
   const noEnd = lives.filter((l) => l.end !== 'drained' && l.end !== 'drain-timeout');
   if (noEnd.length) problems.push(`${noEnd.length} shutdown(s) never journaled drained or drain-timeout (${list(noEnd.map((l) => `${l.host}/${l.daemon}`))}): the daemon exited without its drain`);
+  if (leaks.length) {
+    const worst = Math.max(...leaks.map((a) => a.afterMs));
+    problems.push(`the gateway forwarded ${leaks.length} submission(s) dispatched after its shutdown-requested (the last ${fmtMs(worst)} after it) to the venue: it accepted new submissions while shutting down`);
+  }
+  const gwNoEnd = gateways.filter((l) => l.end !== 'drained' && l.end !== 'drain-timeout');
+  if (gwNoEnd.length) problems.push(`${gwNoEnd.length} gateway shutdown(s) never journaled drained or drain-timeout: the gateway exited without its drain`);
   if (problems.length) return { checker: name, valid: false, summary: problems.join('; '), details };
-  const waited = lives.map((l) => l.waitedMs ?? 0);
+  const waited = [...lives, ...gateways].map((l) => l.waitedMs ?? 0);
+  const parts = [
+    ...(lives.length ? [`${lives.length} daemon shutdown(s) drained: no submission started after shutdown-requested, every one in flight landed or was rejected before exit`] : []),
+    ...(gateways.length ? [`${gateways.length} gateway shutdown(s) drained: nothing dispatched after shutdown-requested reached the venue`] : []),
+  ];
   return {
     checker: name,
     valid: true,
-    summary: `${lives.length} shutdown(s) drained: no submission started after shutdown-requested, every one in flight landed or was rejected before exit (longest drain ${fmtMs(Math.max(...waited))}, ${lives.reduce((n, l) => n + (l.inFlight ?? 0), 0)} in flight at the requests)`,
+    summary: `${parts.join('; ')} (longest drain ${fmtMs(Math.max(...waited))}, ${[...lives, ...gateways].reduce((n, l) => n + (l.inFlight ?? 0), 0)} in flight at the requests)`,
     details,
   };
 };

@@ -16,6 +16,10 @@ export const PROPAGATION_BUDGETS_S: Record<string, number> = {
   crd: PUBSUB_BUDGET_S,
   'broker-level': PUBSUB_BUDGET_S,
   redis: POLL_BUDGET_S,
+  // A rolling SIGTERM: daemon after daemon, each drained before the next; seed 000's drill bar.
+  sigterm: DRAINING_BUDGET_S,
+  // Every daemon re-reads the EXECUTION_HALTED file with its health check (every ≤ 250 ms).
+  file: PUBSUB_BUDGET_S,
 };
 
 /** The path's promised time to Draining, in seconds; a path this table does not know gets the poll budget. */

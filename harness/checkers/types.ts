@@ -34,6 +34,7 @@ export interface Expectations {
   'timers-cancelled'?: { budgetS?: number };
   'children-stopped'?: { budgetS?: number };
   'capability-scope'?: { budgetS?: number };
+  'boots-halted'?: Record<string, never>;
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

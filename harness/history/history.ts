@@ -92,6 +92,11 @@ export class History {
     };
   }
 
+  /** Bots that joined during the case (scale-out), not in the roster: only boots-halted judges them. */
+  rosterAdded(): RosterBot[] {
+    return this.ofType('roster-added').flatMap((o) => o.bots);
+  }
+
   /** Bots the kill lever must stop (empty without a kill or a roster). */
   inScope(): RosterBot[] {
     const k = this.lever('kill');

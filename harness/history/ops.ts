@@ -13,6 +13,8 @@ interface Base {
 
 export interface RunStartOp extends Base { type: 'run-start'; runId: string; scenario: string; case: string; seed: number; config: Record<string, unknown> }
 export interface RosterOp extends Base { type: 'roster'; bots: RosterBot[] }
+/** Bots that joined during the case (a scale-out fault's replica), read from GET /bots after the observers stopped. */
+export interface RosterAddedOp extends Base { type: 'roster-added'; at: number; bots: RosterBot[] }
 export interface LeverIssuedOp extends Base { type: 'lever-issued'; lever: LeverName; path: string; scope: string; target: string; mode: string; level?: number; asset?: string; at: number; detail?: unknown }
 export interface LeverAckOp extends Base { type: 'lever-ack'; lever: LeverName; ok: boolean; detail: unknown; at: number }
 export interface LeverEngagedOp extends Base { type: 'lever-engaged'; lever: LeverName; at: number; detail?: unknown }
@@ -30,7 +32,7 @@ export interface StatusDownOp extends Base { type: 'status'; ok: false; error: s
 export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
 /** A daemon's shutdown-gate record from its journal (docs/contracts.md §6), read with the journal after the run. */
-export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
+export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; /** 'gateway': the execution boundary's gate, not a bot daemon's. */ component?: 'gateway'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
 /** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
@@ -70,7 +72,7 @@ export interface RunEndOp extends Base { type: 'run-end'; outcome: Outcome; reas
 export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
-  | RunStartOp | RosterOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
+  | RunStartOp | RosterOp | RosterAddedOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
   | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
   | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp

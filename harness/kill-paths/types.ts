@@ -20,7 +20,7 @@ export type LeverEvent =
   | { type: 'lever-failed'; at: number; error: string };
 
 export interface KillPath {
-  name: 'rest' | 'redis' | 'broker-level' | 'crd';
+  name: 'rest' | 'redis' | 'broker-level' | 'crd' | 'sigterm' | 'file';
   engage(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
   release(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEvent) => void): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { earlyEnd } from './early-end.ts';
 import { observeVenueBook } from './observe-venue-book.ts';
 import { inScopeBots, type RosterBot } from './in-scope.ts';
 import { readJournal } from './read-journal.ts';
+import { readRosterAdded } from './roster-added.ts';
 import type { RunPlan } from './plan.ts';
 import type { Emit } from './emit.ts';
 import type { Progress } from './progress.ts';
@@ -80,6 +81,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
   let load: LoadRun | null = null;
   const timers: NodeJS.Timeout[] = [];
   let inScope: string[] = [];
+  let rosterAtStart: RosterBot[] = [];
   const secrets: string[] = [];
   /** The kill this run pulled and has not released: an abort releases it (issue 12 item 3). */
   let pulled: { release: () => Promise<void> } | null = null;
@@ -128,6 +130,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     const untagged = levelNeedsTags(plan.kill, bots, tags);
     if (untagged) throw new InputError(`killdrill: ${plan.file}: ${untagged}`);
     const roster = bots.map((b) => ({ ...b, tags: tags.get(`${b.host}/${b.daemon}`) ?? b.tags ?? [] }));
+    rosterAtStart = roster;
     emit({ type: 'roster', bots: roster.map(({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags }) => ({ slug, host, daemon, fleet, tenant, group, class: cls, asset, capability, run, tags })) });
     inScope = inScopeBots(roster, plan.kill).map((b) => b.slug);
     // A tool's capability (`capability:place-order`) is no bot's: on an agent fleet it freezes that tool's calls
@@ -255,6 +258,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // The lease goes; the record of what this run holds goes too unless a fault or the kill was left behind.
     if (pf) await pf.end().catch(() => undefined);
     if (observers) await observers.stop();
+    // A scale-out fault added bots: read who joined (boots-halted judges them).
+    if (completed && fleet && plan.faults.some((f) => f.kind === 'scale-out')) await readRosterAdded(readsOf(fleet.endpoints).bots, rosterAtStart, emit);
     if (completed && fleet) await readJournal(readsOf(fleet.endpoints).journal, emit);
     progress.done();
     if (fleet) await fleet.stop();

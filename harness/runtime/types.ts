@@ -14,6 +14,8 @@ export interface FleetEndpoints {
   controlUrl: string;
   hosts: Record<string, string>;
   dataDir: string;
+  /** Seed 003's EXECUTION_HALTED file every daemon watches (the file lever writes it). */
+  haltFile?: string;
   kubeconfig?: string;
   /** The fault proxy's Toxiproxy API (docs/contracts.md §12). */
   proxyUrl?: string;
@@ -75,6 +77,8 @@ export interface TargetEndpoints {
   /** The hosts' supervisors' token, when it is not `token` (an external target's hosts.tokenEnv). */
   hostsToken?: string;
   dataDir?: string;
+  /** Seed 003's EXECUTION_HALTED file every daemon watches (a simulated fleet's; the file lever writes it). */
+  haltFile?: string;
   kubeconfig?: string;
   /** The kubeconfig context to use (default: the file's current-context). */
   kubeContext?: string;

@@ -14,7 +14,7 @@ const duration = z
   .describe("A duration: '250ms', '10s', '1.5s', '5m', '1h'.");
 const name = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and dashes');
 const checker = z.enum(CHECKER_NAMES);
-const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd'] as const;
+const KILL_PATHS = ['rest', 'redis', 'broker-level', 'crd', 'sigterm', 'file'] as const;
 const text = z.string().min(1);
 
 const target = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a bot slug, fleet, tenant, group, asset, capability or run name');
@@ -36,6 +36,8 @@ const overrides = z
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).optional(),
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
     agents: z.record(z.string(), z.unknown()).optional().describe('Preset agents: the agent workers\' load and provider settings (fleet-sim/agents/options.ts, e.g. { childRate: 0.5, chunkMs: 200 }); each worker refuses an unknown or bad one at start.'),
+    bootHalted: z.boolean().optional().describe("Kubernetes' default posture (EXECUTION_HALTED: \"1\"): the halt file says 1 before the fleet starts, so it boots halted (preflight then refuses: no bot is Running)."),
+    scaleOut: z.array(z.string().min(1)).max(20).optional().describe('Bot daemons that get a standby replica <daemon>-2 (a copy of their bots, slugs <slug>-r2), started only by the scale-out fault.'),
     proxyUrl: z
       .string()
       .superRefine((v, ctx) => {
@@ -59,6 +61,16 @@ const faultBase = { at: duration.describe('When to inject, from the start of the
 const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('process-kill'), params: z.strictObject({ target: text.describe('A component or daemon name') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-term'), params: z.strictObject({ target: text.describe('A component or daemon: SIGTERM, its drain and exit, then started again') }) }),
+  z.strictObject({
+    ...faultBase,
+    kind: z.literal('crash-loop'),
+    params: z.strictObject({
+      target: text.describe('A daemon its supervisor restarts (KeepAlive)'),
+      times: z.number().int().min(1).max(20).optional().describe('SIGKILLs in all (default 3): the first at injection, then each time it comes back'),
+      upS: z.number().min(0).max(60).optional().describe('How long each restarted process lives before the next kill (default 1)'),
+    }),
+  }),
+  z.strictObject({ ...faultBase, kind: z.literal('scale-out'), params: z.strictObject({ target: text.describe('A bot daemon named in fleet.overrides.scaleOut: its standby replica <target>-2 starts (a pod the HPA adds)') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-pause'), params: z.strictObject({ target: text }) }),
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),
@@ -148,7 +160,7 @@ const expect = z.strictObject({
   'time-to-draining': z
     .strictObject({
       budgetS: budgetS.optional().describe("Every in-scope bot Draining within this (default: the path's promise, harness/checkers/propagation-budgets.ts: rest, crd, broker-level 1 s; redis 10 s)."),
-      byPath: z.partialRecord(z.enum(['rest', 'redis', 'broker-level', 'crd']), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
+      byPath: z.partialRecord(z.enum(KILL_PATHS), budgetS).optional().describe('Budget per kill path (for a matrix over kill.path); wins over budgetS for that path.'),
     })
     .optional(),
   'time-to-stop': z
@@ -164,6 +176,7 @@ const expect = z.strictObject({
   'out-of-scope-unaffected': z.strictObject({}).optional(),
   'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
   'resume-respects-halt': z.strictObject({}).optional().describe('Runs when named here or when an agent worker resumed a run from its run journal while the kill may have held it (preset agents, a process-kill of a worker). A run resumed while halted did nothing until the release, then resumed from its journal; no planned effect landed twice.'),
+  'boots-halted': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every bot daemon that starts while the kill is engaged reports its in-scope bots Stopped (never Running) before any effect the mode forbids.'),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({

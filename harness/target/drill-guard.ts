@@ -37,6 +37,9 @@ const CONTROL_API = 'through the simulator\'s control API (POST /components/…)
 /** Fault kinds that only a simulator can provide, and why. */
 const SIMULATOR_ONLY: Record<string, string> = {
   'process-kill': `kills a named component ${CONTROL_API}`,
+  'process-term': `restarts a named component ${CONTROL_API}`,
+  'scale-out': `starts a standby replica of a daemon ${CONTROL_API}`,
+  'crash-loop': `kills a named daemon again and again ${CONTROL_API}`,
   'process-pause': `pauses a named component ${CONTROL_API}`,
   'redis-down': `stops the Redis component ${CONTROL_API}`,
   'operator-down': `stops the operator component ${CONTROL_API}`,
@@ -58,6 +61,8 @@ const LEVER_NEEDS: Record<string, (t: ExternalTarget) => string | null> = {
   rest: (t) => (t.broker ? null : 'the rest path calls the broker\'s halt endpoints, and the target names no broker (url, tokenEnv)'),
   'broker-level': (t) => (t.broker ? null : 'the broker-level path calls the broker\'s /halt/level, and the target names no broker (url, tokenEnv)'),
   redis: (t) => (t.redis ? null : 'the redis path sets the kill key, and the target names no redis.url'),
+  file: () => 'the file path writes the EXECUTION_HALTED file a simulated fleet mounts; an external target\'s ConfigMap is not wired yet',
+  sigterm: () => `the sigterm path stops and starts the daemons ${CONTROL_API}`,
   crd: (t) =>
     t.kubernetes
       ? t.redis
