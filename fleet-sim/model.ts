@@ -22,6 +22,7 @@ export const BUGS = [
   'flatten-keeps-position',
   'ignores-agent-scopes',
   'sigterm-abandons-inflight',
+  'kill-keys-not-persisted',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 

@@ -62,6 +62,7 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('broker-restart'), params: z.strictObject({}).optional() }),
+  z.strictObject({ ...faultBase, kind: z.literal('redis-failover'), params: z.strictObject({}).optional() }).describe('Seed 001 "Stateful service failover": redis-server SIGKILLed and started again at once (the StatefulSet brings the pod back); it comes back from its append-only file, or empty when the fleet does not persist (bug kill-keys-not-persisted).'),
   z.strictObject({ ...faultBase, kind: z.literal('link-latency'), params: z.strictObject({ link: linkName, latencyMs: nonNeg, jitterMs: nonNeg.optional() }) }),
   z.strictObject({ ...faultBase, kind: z.literal('link-down'), params: z.strictObject({ link: linkName }) }),
   z.strictObject({
