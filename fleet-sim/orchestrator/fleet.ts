@@ -13,6 +13,7 @@ import { SupervisorClient } from '../supervisor/client.ts';
 import { redisArgs, redisPing } from '../redis/redis-server.ts';
 import type { DaemonSpec } from '../presets/index.ts';
 import { apiserverReady, tcpAccepts } from './ready.ts';
+import { AuthProvider } from '../auth/jwks.ts';
 
 export class StartError extends Error {
   override name = 'StartError';
@@ -32,6 +33,8 @@ export class Fleet {
   readonly procs = new Map<string, ManagedProcess>();
   readonly supervisors = new Map<string, SupervisorClient>();
   readonly pids: PidRegistry;
+  /** The auth provider whose JWKS sim up's control server serves (fleet-sim/auth/jwks.ts). */
+  readonly auth = new AuthProvider();
   private readonly redisServer: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly launch: ProcessLauncher;

@@ -4,10 +4,11 @@ import { linkLatency, linkDown, pubsubDrop, partition } from './link-faults.ts';
 import { rogueBot } from './rogue-bot.ts';
 import { flagStoreSilent } from './flag-store-silent.ts';
 import { redisFailover } from './redis-failover.ts';
+import { authOutage } from './auth-outage.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, redisFailover].map((f) => [f.kind, f]),
+  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, redisFailover, authOutage].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {

@@ -11,7 +11,7 @@ import type { ComponentInfo } from './types.ts';
 export function presetComponents(preset: PresetName, bots?: number): ComponentInfo[] {
   const topology = topologyFor(preset, bots);
   const c = (name: string, kind: string, host?: string): ComponentInfo => ({ name, kind, ...(host ? { host } : {}), pid: null, state: 'planned' });
-  const out: ComponentInfo[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver'].map((n) => c(n, n));
+  const out: ComponentInfo[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver', 'auth'].map((n) => c(n, n));
   for (const h of topology.hosts) {
     out.push(c(`supervisor.${h.name}`, 'supervisor', h.name));
     for (const d of h.daemons) out.push(c(d.name, 'daemon', h.name));
