@@ -18,6 +18,7 @@ export const BUGS = [
   'sigterm-abandons-inflight',
   'gateway-accepts-while-shutting-down',
   'boots-running',
+  'kill-keys-not-persisted',
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',

@@ -13,7 +13,7 @@ export interface PlannedComponent {
 export function plannedComponents(preset: PresetName, bots?: number): PlannedComponent[] {
   const topology = topologyFor(preset, bots);
   const c = (name: string, kind: string, host?: string): PlannedComponent => ({ name, kind, ...(host ? { host } : {}) });
-  const out: PlannedComponent[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver'].map((n) => c(n, n));
+  const out: PlannedComponent[] = ['redis', 'proxy', 'venue', 'gateway', 'apiserver', 'auth'].map((n) => c(n, n));
   for (const h of topology.hosts) {
     out.push(c(`supervisor.${h.name}`, 'supervisor', h.name));
     for (const d of h.daemons) out.push(c(d.name, 'daemon', h.name));

@@ -128,7 +128,9 @@ export function targetFromHistory(start: HistoryOp | undefined): RunTarget | nul
 }
 
 function leverFromHistory(history: HistoryOp[]): LeverSummary {
-  const first = (type: string, lever: string) => history.find((o) => o.type === type && o.lever === lever);
+  // After a lever-fallback (kill.fallback) the kill is the fallback path's lever, the one issued after it.
+  const from = history.findLastIndex((o) => o.type === 'lever-fallback') + 1;
+  const first = (type: string, lever: string) => history.find((o, i) => o.type === type && o.lever === lever && (lever !== 'kill' || i >= from));
   const issued = first('lever-issued', 'kill');
   const t = (o: HistoryOp | undefined) => (o ? at(o) : null);
   return {

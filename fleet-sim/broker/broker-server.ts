@@ -7,6 +7,7 @@ import { nowMs } from '../model.ts';
 import { BrokerDb } from './broker-db.ts';
 import { HaltController } from './halt-controller.ts';
 import { MemoryHaltState, SqliteHaltState } from './halt-state.ts';
+import { requireJwks, jwksUrlOf } from './jwks-check.ts';
 import { authenticate, HttpError, parseJsonBody, readBody, sendError, sendJson } from './http-io.ts';
 import { KillStore } from './kill-store.ts';
 import { buildRoutes, type Handler, type RouteContext } from './routes.ts';
@@ -27,6 +28,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, file: FleetFile
       throw new HttpError(400, 'the request target is not a valid URL path');
     }
     const raw = await readBody(req);
+    await requireJwks(jwksUrlOf(file));
     const role = authenticate(req, file.token, file.releaseToken);
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const route = routes.get(path);

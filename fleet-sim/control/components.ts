@@ -36,6 +36,7 @@ export async function listComponents(fleet: Fleet): Promise<Component[]> {
   const out: Component[] = [];
   for (const p of fleet.procs.values()) out.push({ name: p.spec.name, kind: p.spec.kind, ...(p.spec.host ? { host: p.spec.host } : {}), pid: p.pid, state: networkMember(p)?.isDisconnected ? 'disconnected' : p.state });
   if (!fleet.procs.has('proxy')) out.push({ name: 'proxy', kind: 'proxy', pid: null, state: 'external' });
+  out.push({ name: 'auth', kind: 'auth', pid: null, state: fleet.auth.outage ? 'outage' : 'serving' });
   const live = await daemonsOf(fleet);
   for (const h of fleet.plan.file.topology.hosts)
     for (const d of h.daemons) {
@@ -154,12 +155,21 @@ async function linkAction(fleet: Fleet, name: string, action: Action): Promise<R
   throw new HttpError(400, `a link cannot be ${action === 'pause' ? 'paused' : `given '${action}'`}; use stop/start (disable/enable) or a link fault with a timeout toxic`);
 }
 
+/** The auth provider (fleet-sim/auth/jwks.ts): stop = its JWKS answers 503 (the auth-outage fault), start = serves again. */
+function authAction(fleet: Fleet, action: Action): Record<string, unknown> {
+  if (action === 'stop' || action === 'kill') fleet.auth.outage = true;
+  else if (action === 'start' || action === 'resume') fleet.auth.outage = false;
+  else throw new HttpError(400, `the auth provider takes stop (its JWKS answers 503) or start; not '${action}'`);
+  return { ok: true, outage: fleet.auth.outage, served: fleet.auth.served, refused: fleet.auth.refused };
+}
+
 export async function controlComponent(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
   const base = { component: name, action };
   if (fleet.procs.has(name)) {
     const p = fleet.procs.get(name)!;
     return { ...base, kind: p.spec.kind, ...(await processAction(fleet, name, action)) };
   }
+  if (name === 'auth') return { ...base, kind: 'auth', ...authAction(fleet, action) };
   if (name === 'proxy') throw new HttpError(409, 'the proxy is external (proxyUrl); this fleet does not control its process');
   const host = fleet.plan.file.topology.hosts.find((h) => h.daemons.some((d) => d.name === name));
   if (host) return { ...base, kind: 'daemon', host: host.name, ...(await daemonAction(fleet, host.name, name, action)) };

@@ -3,12 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { Fleet } from '../orchestrator/fleet.ts';
 import { checkBearer, guarded, HttpError, readJson, sendJson } from '../orchestrator/http-util.ts';
 import { ACTIONS, controlComponent, listComponents, type Action } from './components.ts';
+import { JWKS_PATH } from '../auth/jwks.ts';
 
 export function controlServer(fleet: Fleet): Server {
   // One action at a time: a restart racing a stop of the same process helps no one.
   let queue: Promise<unknown> = Promise.resolve();
   return createServer((req, res) => {
     void guarded(res, async () => {
+      // The auth provider's key set is public (no bearer), as a JWKS is.
+      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === JWKS_PATH) return fleet.auth.answer(res);
       checkBearer(req, fleet.plan.file.token);
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);

@@ -13,6 +13,7 @@ import { SupervisorClient } from '../supervisor/client.ts';
 import { redisArgs, redisPing } from '../redis/redis-server.ts';
 import type { DaemonSpec } from '../presets/index.ts';
 import { apiserverReady, tcpAccepts } from './ready.ts';
+import { AuthProvider } from '../auth/jwks.ts';
 
 export class StartError extends Error {
   override name = 'StartError';
@@ -32,6 +33,8 @@ export class Fleet {
   readonly procs = new Map<string, ManagedProcess>();
   readonly supervisors = new Map<string, SupervisorClient>();
   readonly pids: PidRegistry;
+  /** The auth provider whose JWKS sim up's control server serves (fleet-sim/auth/jwks.ts). */
+  readonly auth = new AuthProvider();
   private readonly redisServer: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly launch: ProcessLauncher;
@@ -47,7 +50,7 @@ export class Fleet {
     this.env = { ...process.env, KILLDRILL_RUN_ID: plan.file.runId, [OWNER_ENV]: ownerTag() };
     const { file, fleetPath } = plan;
     const node = (name: string, kind: string, module: string, args: string[], host?: string): ProcessSpec => ({ name, kind, host, command: process.execPath, args: nodeArgv(module, args), env: this.env, logFile: this.logOf(name) });
-    this.add({ name: 'redis', kind: 'redis', command: '/bin/sh', args: [MODULES.redisGuard, redisServer, ...redisArgs(file.redis.port, join(file.config.dataDir, 'redis'), file.net?.bind)], env: this.env, logFile: this.logOf('redis'), reportsPid: true });
+    this.add({ name: 'redis', kind: 'redis', command: '/bin/sh', args: [MODULES.redisGuard, redisServer, ...redisArgs(file.redis.port, join(file.config.dataDir, 'redis'), file.net?.bind, !file.config.bugs.includes('kill-keys-not-persisted'))], env: this.env, logFile: this.logOf('redis'), reportsPid: true });
     // In the run's docker network the proxy binds 0.0.0.0 and may dial (only) the run's container aliases.
     const proxyNet = file.net ? ['--host', file.net.bind, '--network-names', Object.values(file.net.aliases).join(',')] : [];
     if (plan.proxyPort !== null) this.add(node('proxy', 'proxy', MODULES.proxy, ['--port', String(plan.proxyPort), '--json', ...proxyNet]));

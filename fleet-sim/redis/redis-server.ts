@@ -21,15 +21,19 @@ export function findRedisServer(): string | null {
   return null;
 }
 
-/** `bind` is 127.0.0.1, or 0.0.0.0 inside the run's docker network (no protected mode there: the bridge gateway is not loopback; the port is published on 127.0.0.1 only). */
-export function redisArgs(port: number, dir: string, bind = '127.0.0.1'): string[] {
+/**
+ * `bind` is 127.0.0.1, or 0.0.0.0 inside the run's docker network (no protected mode there: the bridge gateway is not loopback; the port is published on 127.0.0.1 only).
+ * `persist: false` is the `kill-keys-not-persisted` bug: no append-only file and no snapshot, so a Redis that
+ * comes back after a failover (the `redis-failover` fault) comes back empty.
+ */
+export function redisArgs(port: number, dir: string, bind = '127.0.0.1', persist = true): string[] {
   return [
     '--port', String(port),
     '--bind', bind,
     '--protected-mode', bind === '127.0.0.1' ? 'yes' : 'no',
     '--daemonize', 'no',
     '--dir', dir,
-    '--appendonly', 'yes',
+    '--appendonly', persist ? 'yes' : 'no',
     '--appendfsync', 'always',
     '--save', '',
     '--logfile', '',

@@ -116,6 +116,19 @@ describe('halt-state-durable', () => {
     expect(lost.valid).toBe(false);
   });
 
+  it('a Redis failover that came back without the kill keys fails it, and says so; one that kept them passes', () => {
+    const redisKill = kill(1000, 1100, { path: 'redis', scope: 'platform', target: 'platform' });
+    const failover = (detail: Record<string, unknown>) => ({ type: 'fault-injected', id: 'redis-failover-1', kind: 'redis-failover', params: {}, at: 6000, ok: true, detail });
+    const key = `${P}:platform:platform`;
+    const lost = haltStateDurable(build(roster(), redisKill, status(4000, 0, false, [key]), failover({ cameBack: 'empty' }), { type: 'status', ok: false, error: 'ECONNREFUSED', at: 6100 }, status(7000, 0, false, []), release(15_000), observed(20_000)), {});
+    expect(lost.valid).toBe(false);
+    expect(lost.summary).toMatch(/did not survive the Redis failover \(redis-failover-1, 4\.90 s after engagedAt; Redis came back empty\): 1 of 2 status view\(s\) lost the halt.*not engaged: alphaswarm:bots:killswitch:platform:platform/);
+    expect(lost.details).toMatchObject({ failover: 'redis-failover-1', unreachable: 1 });
+    const kept = haltStateDurable(build(roster(), redisKill, status(4000, 0, false, [key]), failover({ cameBack: 'aof' }), { type: 'status', ok: false, error: 'ECONNREFUSED', at: 6100 }, status(7000, 0, false, [key]), release(15_000), observed(20_000)), {});
+    expect(kept.valid).toBe(true);
+    expect(kept.details).toMatchObject({ judged: 2, unreachable: 1 });
+  });
+
   it('is unknown without an engaged kill or without any status view during the halt', () => {
     expect(haltStateDurable(build(roster(), kill(1000, null), status(4000, 0, false)), {}).valid).toBe('unknown');
     expect(haltStateDurable(build(roster(PRINCIPAL), level(2), { type: 'status', ok: false, error: 'down', at: 6000 }, observed(20_000)), {}).valid).toBe('unknown');

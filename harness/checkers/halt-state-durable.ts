@@ -1,6 +1,7 @@
 // halt-state-durable: from engagedAt (+ graceS) until the release, every status the broker gave
 // still shows the halt: the level and an open incident (halt levels), or the engaged kill keys
-// (the other paths). A status with a new bootId that forgot the halt mid-halt is amnesia.
+// (the other paths). A status with a new bootId that forgot the halt mid-halt is amnesia; one that
+// lost the kill keys after a redis-failover fault is a flag store that came back without them.
 import { DEFAULT_KEY_PREFIX, GROUPS, killKey } from '../../contracts/index.ts';
 import { LEVEL1_DEFAULT_ASSET } from './spec/in-scope.ts';
 import type { History, Lever, StatusOkOp } from '../history/index.ts';
@@ -25,6 +26,11 @@ function missing(s: StatusOkOp, k: Lever, keys: string[]): string | null {
   const absent = keys.filter((key) => !s.engaged.includes(key));
   if (absent.length) gaps.push(`not engaged: ${absent.join(', ')}`);
   return gaps.length ? gaps.join(', ') : null;
+}
+
+function cameBackOf(detail: unknown): string {
+  const c = (detail as { cameBack?: unknown } | undefined)?.cameBack;
+  return typeof c === 'string' ? `; Redis came back ${c === 'aof' ? 'from its append-only file' : c}` : '';
 }
 
 export const haltStateDurable: Checker = (h, e) => {
@@ -55,10 +61,14 @@ export const haltStateDurable: Checker = (h, e) => {
   if (bad.length) {
     const first = bad[0];
     const amnesia = bad.find((b) => b.amnesia);
+    // A Redis failover between the engagement and the first view that lost the halt: the kill keys did not survive it.
+    const failover = h.ofType('fault-injected').filter((f) => f.kind === 'redis-failover' && f.ok !== false && f.at >= engagedAt && f.at <= first.at).at(-1);
     const summary = amnesia
       ? `the broker restarted (new bootId ${amnesia.bootId}) ${fmtMs(amnesia.at - kill.engagedAt)} after engagedAt and forgot the halt: ${amnesia.gap}`
-      : `${bad.length} of ${judged.length} status view(s) during the halt lost it, first ${fmtMs(first.at - kill.engagedAt)} after engagedAt: ${first.gap}`;
-    return { checker: name, valid: false, summary, details };
+      : failover
+        ? `the kill keys did not survive the Redis failover (${failover.id}, ${fmtMs(failover.at - kill.engagedAt)} after engagedAt${cameBackOf(failover.detail)}): ${bad.length} of ${judged.length} status view(s) lost the halt, first ${fmtMs(first.at - kill.engagedAt)} after engagedAt: ${first.gap}`
+        : `${bad.length} of ${judged.length} status view(s) during the halt lost it, first ${fmtMs(first.at - kill.engagedAt)} after engagedAt: ${first.gap}`;
+    return { checker: name, valid: false, summary, details: { ...details, ...(failover ? { failover: failover.id } : {}) } };
   }
   if (!judged.length) return unknown(name, `no broker status was observed between engagedAt + ${fmtMs(grace)} and the release${down ? ` (${down} view(s): broker unreachable)` : ''}`, details);
   return { checker: name, valid: true, summary: `all ${judged.length} status view(s) during the halt kept it${down ? ` (${down} unreachable, not judged)` : ''}`, details };

@@ -5,10 +5,12 @@ import { rogueBot } from './rogue-bot.ts';
 import { flagStoreSilent } from './flag-store-silent.ts';
 import { crashLoop } from './crash-loop.ts';
 import { scaleOut } from './scale-out.ts';
+import { redisFailover } from './redis-failover.ts';
+import { authOutage } from './auth-outage.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, crashLoop, scaleOut].map((f) => [f.kind, f]),
+  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, crashLoop, scaleOut, redisFailover, authOutage].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {

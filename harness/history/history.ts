@@ -71,7 +71,9 @@ export class History {
   #levers = new Map<LeverName, Lever | null>();
 
   #lever(name: LeverName): Lever | null {
-    const issued = this.ofType('lever-issued').find((o) => o.lever === name);
+    // After a lever-fallback the kill is the fallback path's lever (issued after it); the failed one is in killAttempts().
+    const fellBack = name === 'kill' ? this.ofType('lever-fallback').at(-1) : undefined;
+    const issued = this.ofType('lever-issued').find((o) => o.lever === name && (!fellBack || o.t > fellBack.t));
     if (!issued) return null;
     const after = (type: 'lever-ack' | 'lever-engaged' | 'lever-failed') => this.ofType(type).find((o) => o.lever === name && o.t >= issued.t) as { at: number; error?: string } | undefined;
     const ack = after('lever-ack');
@@ -95,6 +97,17 @@ export class History {
   /** Bots that joined during the case (scale-out), not in the roster: only boots-halted judges them. */
   rosterAdded(): RosterBot[] {
     return this.ofType('roster-added').flatMap((o) => o.bots);
+  }
+
+  /** Every kill path tried, in order (more than one when kill.fallback was pulled): which path worked. */
+  killAttempts(): Array<{ path: string; issuedAt: number; engagedAt: number | null; failed: string | null }> {
+    const issued = this.ofType('lever-issued').filter((o) => o.lever === 'kill');
+    return issued.map((o, i) => {
+      const next = issued[i + 1]?.t ?? Infinity;
+      const within = (type: 'lever-engaged' | 'lever-failed') => this.ofType(type).find((x) => x.lever === 'kill' && x.t >= o.t && x.t < next) as { at: number; error?: string } | undefined;
+      const failed = within('lever-failed');
+      return { path: o.path, issuedAt: o.at, engagedAt: within('lever-engaged')?.at ?? null, failed: failed ? failed.error ?? 'lever failed' : null };
+    });
   }
 
   /** Bots the kill lever must stop (empty without a kill or a roster). */

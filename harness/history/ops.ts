@@ -45,6 +45,8 @@ export interface CaseDecidedOp extends Base { type: 'case-decided'; at: number; 
 export interface DurationReachedOp extends Base { type: 'duration-reached'; at: number; stage: string; durationMs: number }
 /** A stop condition (`run --max-case-duration`, `--stop-on-no-restart`, `--guard`…) held: the case ends interrupted. */
 export interface StopConditionOp extends Base { type: 'stop-condition'; at: number; reason: string }
+/** The kill lever failed and the scenario's kill.fallback path is pulled next (the runbook's fallback): from here on the kill is the fallback's lever. */
+export interface LeverFallbackOp extends Base { type: 'lever-fallback'; at: number; from: string; to: string; reason: string }
 /** k6 was started (harness/load/run-k6.ts): the script, its rate profile (harness/load/profile.ts), thresholds. */
 export interface LoadStartOp extends Base { type: 'load-start'; at: number; tool: 'k6'; script: string; profile: RateProfile; fromPeak?: FromPeak; thresholds: Record<string, string[]>; pid: number | null; args: string[] }
 /** k6's first request was sent: its executor's start, where the rate profile's time 0 is. */
@@ -74,7 +76,7 @@ export interface OtherOp extends Base { type: string; [k: string]: unknown }
 export type Op =
   | RunStartOp | RosterOp | RosterAddedOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
   | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
-  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp
+  | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp | LeverFallbackOp
   | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp
   | AgentsObservedOp | AgentCallOp | AgentTaskOp | AgentQueueOp;
 

@@ -55,6 +55,8 @@ export interface RunResult {
     notLanded: number | null;
   };
   faults: Array<{ id: string; kind: string; params: Record<string, unknown>; injectedAt: number; healedAt: number | null }>;
+  /** The kill paths tried in order when kill.fallback was pulled (the first failed): which path worked. */
+  killAttempts?: Array<{ path: string; issuedAt: number; engagedAt: number | null; failed: string | null }>;
   /** The runner stopped watching once the case was decided (not with --observe-full): when, in which watch, why. */
   endedEarly?: { at: number; afterKillMs: number | null; stage: string; outcome: string; reason: string };
   /** load.duration ran out before the timeline's end: the checkers still waiting are unknown. */
@@ -141,6 +143,7 @@ export function buildResult(r: ResultInput): RunResult {
       notLanded: jc && typeof jc.details.notLandedCount === 'number' ? (jc.details.notLandedCount as number) : null,
     },
     faults: injected.map((f) => ({ id: f.id, kind: f.kind, params: f.params, injectedAt: f.at, healedAt: healed.find((x) => x.id === f.id)?.at ?? null })),
+    ...(h.ofType('lever-fallback').length ? { killAttempts: h.killAttempts() } : {}),
     ...endings(h, kill?.issuedAt ?? null),
   };
   return withoutSecrets(result);

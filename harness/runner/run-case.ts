@@ -189,7 +189,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // The lever.
     await sleepUntil(t0 + plan.kill.atMs);
     stage = 'kill';
-    const path = killPathByName(plan.kill.path, keyPrefix);
+    let path = killPathByName(plan.kill.path, keyPrefix);
     const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset };
     const leverEmit = (name: 'kill' | 'release') => (e: LeverEvent) => emit({ ...e, lever: name, ...(e.type === 'lever-issued' ? lever : {}) });
     const leverReq = { ...plan.kill, runId: ctx.runId, reason: leverReason(ctx.runId, plan.scenarioName, plan.caseId) };
@@ -207,7 +207,20 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
         if (failed) throw new Error(failed);
       },
     };
-    await path.engage(ep, leverReq, leverEmit('kill'));
+    let killFailed: string | null = null;
+    await path.engage(ep, leverReq, (e) => {
+      if (e.type === 'lever-failed') killFailed = e.error;
+      leverEmit('kill')(e);
+    });
+    if (killFailed !== null && plan.kill.fallback) {
+      // The runbook's fallback (kill.fallback): pulled at once with the same scope, target and mode;
+      // from here the kill is its lever (History.lever('kill')), and the release goes by it.
+      const fallback = killPathByName(plan.kill.fallback, keyPrefix);
+      emit({ type: 'lever-fallback', at: nowMs(), from: plan.kill.path, to: plan.kill.fallback, reason: killFailed });
+      lever.path = plan.kill.fallback;
+      path = fallback;
+      await path.engage(ep, leverReq, leverEmit('kill'));
+    }
     // The agent workers' queues at T+0 (and T+60 s, armed here): not awaited, the watch starts now.
     const queueT0 = obs.agents?.killConfirmed().catch(() => {});
 

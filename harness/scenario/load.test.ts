@@ -55,6 +55,15 @@ describe('scenario loader', () => {
     expect(i.line).toBe(15);
   });
 
+  it('kill.fallback: another path than the kill\'s, not a halt level', () => {
+    const withFb = (p: string) => BASE.replace('  mode: cancel\n', `  mode: cancel\n  fallback: { path: ${p} }\n`);
+    expect(parseScenarioText(withFb('redis'), 'x.yaml').scenario.kill.fallback).toEqual({ path: 'redis' });
+    expect(issues(withFb('rest'))[0]).toMatchObject({ field: 'kill.fallback.path' });
+    expect(issues(withFb('rest'))[0].message).toMatch(/the fallback is the kill path itself/);
+    expect(issues(withFb('broker-level'))[0].message).toMatch(/not a halt level/);
+    expect(issues(withFb('ssh'))[0]).toMatchObject({ field: 'kill.fallback.path' });
+  });
+
   it('rejects a kill before the warm-up ends', () => {
     const [i] = issues(BASE.replace('  at: 3s', '  at: 2s'));
     expect(i).toMatchObject({ field: 'kill.at', line: 9 });

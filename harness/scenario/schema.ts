@@ -75,6 +75,8 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('redis-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('operator-down'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('broker-restart'), params: z.strictObject({}).optional() }),
+  z.strictObject({ ...faultBase, kind: z.literal('auth-outage'), params: z.strictObject({}).optional() }).describe('Seed 001 scenario D: the auth provider\'s JWKS answers 503 until the heal; every authenticated broker request fails closed (503 jwks_unreachable). Process runtime.'),
+  z.strictObject({ ...faultBase, kind: z.literal('redis-failover'), params: z.strictObject({}).optional() }).describe('Seed 001 "Stateful service failover": redis-server SIGKILLed and started again at once (the StatefulSet brings the pod back); it comes back from its append-only file, or empty when the fleet does not persist (bug kill-keys-not-persisted).'),
   z.strictObject({ ...faultBase, kind: z.literal('link-latency'), params: z.strictObject({ link: linkName, latencyMs: nonNeg, jitterMs: nonNeg.optional() }) }),
   z.strictObject({ ...faultBase, kind: z.literal('link-down'), params: z.strictObject({ link: linkName }) }),
   z.strictObject({
@@ -108,6 +110,10 @@ const kill = z.strictObject({
   mode: z.enum(MODES).default('cancel'),
   level: z.number().int().min(1).max(4).optional().describe('Halt level 1–4; required for path broker-level, ignored by the other paths (so a matrix over kill.path can carry it).'),
   asset: z.string().min(1).optional().describe('Level 1 only: the asset to halt (default DOGE-USD).'),
+  fallback: z
+    .strictObject({ path: z.enum(KILL_PATHS).describe('The runbook\'s fallback path, with the same scope, target and mode.') })
+    .optional()
+    .describe('Pulled at once when the kill path fails (its lever-failed): the drill records which path worked (lever-fallback, result.killAttempts); budgets run from the fallback\'s issue, and the release goes by it.'),
 });
 
 // load.k6: external load on the target's control plane, driven by k6 (docs/load.md).
@@ -272,6 +278,10 @@ export const ScenarioSchema = z
     if (s.kill.scope === 'platform' && s.kill.target !== undefined && s.kill.target !== 'platform') add(['kill', 'target'], "the platform scope's target is 'platform'");
     const both = (s.detects ?? []).filter((c) => (s.skip ?? []).includes(c));
     if (both.length) add(['skip'], `${both.join(', ')} cannot be both detected and skipped`);
+    const fb = s.kill.fallback?.path;
+    if (fb !== undefined && fb === s.kill.path) add(['kill', 'fallback', 'path'], `the fallback is the kill path itself (${fb}); name another path (the runbook's fallback, e.g. redis)`);
+    if (fb === 'broker-level') add(['kill', 'fallback', 'path'], 'a fallback takes the kill\'s scope, target and mode, not a halt level; use rest, redis or crd');
+    if (fb !== undefined && s.sequence) add(['kill', 'fallback'], 'a sequence names each leg\'s path; drop the fallback, or the sequence');
     if (s.sequence) sequenceIssues(s, add);
     const dup = (s.detects ?? []).filter((c, i, a) => a.indexOf(c) !== i);
     if (dup.length) add(['detects'], `${dup.join(', ')} listed twice`);

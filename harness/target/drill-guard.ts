@@ -44,6 +44,8 @@ const SIMULATOR_ONLY: Record<string, string> = {
   'redis-down': `stops the Redis component ${CONTROL_API}`,
   'operator-down': `stops the operator component ${CONTROL_API}`,
   'broker-restart': `restarts the broker component ${CONTROL_API}`,
+  'auth-outage': `makes the simulator's auth provider answer 503 ${CONTROL_API}`,
+  'redis-failover': `kills and restarts the Redis component ${CONTROL_API}`,
   'rogue-bot': `turns a bot daemon rogue ${CONTROL_API}`,
 };
 /** Network faults: toxics on named proxies, which need the target's own Toxiproxy. */
