@@ -105,6 +105,18 @@ describe('halt-state-durable', () => {
     expect(v.details).toMatchObject({ judged: 1, unreachable: 1 });
   });
 
+  it('never carries a view taken before engagedAt into the window (it cannot show the halt); one after engagedAt is judged', () => {
+    const groups = ['agents', 'quant-agents', 'paper', 'bots', 'rl', 'workflows'].map((g) => `${P}:group:${g}`);
+    // kill() engages at 1100: the only view before the window (1100 + grace) was taken at -400 ms, with no key.
+    const before = haltStateDurable(build(roster(), status(700, 0, false, []), kill(), status(9000, 0, false, groups), release(15_000), observed(20_000)), {});
+    expect(before.valid).toBe(true);
+    expect(before.details).toMatchObject({ judged: 1 });
+    // Without a view inside the window either: nothing to judge, unknown (never a pass).
+    expect(haltStateDurable(build(roster(), status(700, 0, false, []), kill(), release(15_000), observed(20_000)), {}).valid).toBe('unknown');
+    // The same view lacking the keys, taken after engagedAt: it is carried and fails.
+    expect(haltStateDurable(build(roster(), kill(), status(1500, 0, false, []), release(15_000), observed(20_000)), {}).valid).toBe(false);
+  });
+
   it('never judges a view taken after the release, even when the halt was shorter than the grace', () => {
     // engagedAt 3000, grace 2 s: the window would open at 5000, but the release came at 4000.
     const redisKill = kill(1000, 3000, { path: 'redis', scope: 'platform', target: 'platform' });

@@ -45,8 +45,10 @@ export const haltStateDurable: Checker = (h, e) => {
   const statuses = h.statuses();
   const engagedAt = kill.engagedAt;
   const bootBefore = statuses.filter((s) => s.ok && s.at <= engagedAt).at(-1) as StatusOkOp | undefined;
-  // The view current when the window opens — unless it was taken after the release (a short halt).
-  const carried = statuses.filter((s) => s.at <= from && s.at < to).at(-1);
+  // The view current when the window opens — unless it was taken after the release (a short halt),
+  // or before engagedAt: a view older than the engagement cannot have shown it (seen on a busy stand-in:
+  // the last view before the window was 1.5 s before engagedAt, and the case failed on it).
+  const carried = statuses.filter((s) => s.at >= engagedAt && s.at <= from && s.at < to).at(-1);
   const inside = statuses.filter((s) => s.at > from && s.at < to);
   const views = [...(carried ? [carried] : []), ...inside];
   const judged = views.filter((s): s is StatusOkOp => s.ok);
