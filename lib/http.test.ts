@@ -61,3 +61,33 @@ describe('getJson', () => {
     await expect(getJson(`${base}/slow`, { timeoutMs: 100 })).rejects.toThrow();
   });
 });
+
+describe('a reset connection', () => {
+  // The server resets the connection of the first `resets` requests (a kept-alive socket closed as it
+  // was reused looks the same to the client: ECONNRESET), then answers.
+  async function resetting(resets: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+    let hits = 0;
+    const s = createServer((req, res) => {
+      hits++;
+      if (hits <= resets) return void req.socket.destroy();
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/x`, hits: () => hits, close: () => new Promise((r) => (s.closeAllConnections(), s.close(() => r()))) };
+  }
+
+  it('a GET is sent once more on a fresh connection; a second reset, or any POST, is not retried', async () => {
+    const once = await resetting(1);
+    expect(await getJson(once.url)).toEqual({ ok: true });
+    expect(once.hits()).toBe(2);
+    await once.close();
+    const twice = await resetting(2);
+    await expect(getJson(twice.url)).rejects.toThrow(/^killdrill: GET http:\/\/127\.0\.0\.1:\d+\/x got no answer: fetch failed \((ECONNRESET|UND_ERR_SOCKET)\)$/);
+    expect(twice.hits()).toBe(2);
+    await twice.close();
+    const post = await resetting(1);
+    await expect(request(post.url, { method: 'POST', json: {} })).rejects.toThrow(/fetch failed/);
+    expect(post.hits()).toBe(1);
+    await post.close();
+  });
+});

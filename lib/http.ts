@@ -18,12 +18,30 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A kept-alive socket the server closed as it was reused: the request never reached it. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
+/**
+ * fetch, once more on a fresh connection when a GET (idempotent) met a kept-alive socket the server
+ * had just closed (its idle timeout racing our reuse: seen as a bare "fetch failed" on a busy stand-in
+ * between two cases). Never for other methods, never for a timeout or a refused connection.
+ */
+async function fetchIdempotent(url: string, init: RequestInit & { method: string }): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const code = (err as Error & { cause?: { code?: string } }).cause?.code;
+    if (init.method !== 'GET' || code === undefined || !STALE_SOCKET.has(code) || init.signal?.aborted) throw err;
+    return fetch(url, init);
+  }
+}
+
 /** One request; resolves with any status, rejects only when there is no answer (unreachable, timeout). */
 export async function request(url: string, o: RequestOptions = {}): Promise<HttpResponse> {
   const headers: Record<string, string> = {};
   if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
   if (o.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, {
+  const res = await fetchIdempotent(url, {
     method: o.method ?? 'GET',
     headers,
     body: o.json === undefined ? undefined : typeof o.json === 'string' ? o.json : JSON.stringify(o.json),
@@ -47,9 +65,14 @@ export interface GetJsonOptions {
   error?: (status: number, text: string, path: string) => string;
 }
 
-/** GET a JSON document; throws on a non-2xx answer (and when there is no answer). */
+/** GET a JSON document; throws on a non-2xx answer, and when there is no answer (naming the URL and the cause). */
 export async function getJson<T>(url: string, o: GetJsonOptions = {}): Promise<T> {
-  const res = await fetch(url, { headers: o.token !== undefined ? { authorization: `Bearer ${o.token}` } : {}, signal: AbortSignal.timeout(o.timeoutMs ?? 5_000) });
+  let res: Response;
+  try {
+    res = await fetchIdempotent(url, { method: 'GET', headers: o.token !== undefined ? { authorization: `Bearer ${o.token}` } : {}, signal: AbortSignal.timeout(o.timeoutMs ?? 5_000) });
+  } catch (err) {
+    throw new Error(`killdrill: GET ${url.replace(/\?.*$/, '')} got no answer: ${describeError(err)}`, { cause: err });
+  }
   if (!res.ok) {
     const path = new URL(url).pathname;
     const text = await res.text();

@@ -62,6 +62,7 @@ describe('readHostDaemons', () => {
     const bad = await rejection(readHostDaemons(ep({ bad: `${base}/bad` })));
     expect(bad).toMatch(/not valid JSON/);
     expect(bad).toBe(await rejection(getJson(`${base}/bad/daemons`)));
-    expect(await rejection(readHostDaemons(ep({ gone: `http://127.0.0.1:${await freePort()}` })))).toBe('fetch failed');
+    const port = await freePort();
+    expect(await rejection(readHostDaemons(ep({ gone: `http://127.0.0.1:${port}` })))).toBe(`killdrill: host gone's supervisor (GET http://127.0.0.1:${port}/daemons) got no answer: fetch failed (ECONNREFUSED)`);
   });
 });

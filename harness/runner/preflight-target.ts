@@ -155,7 +155,9 @@ export async function readHostDaemons(ep: TargetEndpoints): Promise<HostDaemons>
   for (const [host, base] of Object.entries(ep.hosts)) {
     const url = `${base}/daemons`;
     const at = nowMs();
-    const res = await request(url, { timeoutMs: 5000, ...(token !== undefined ? { token } : {}) });
+    const res = await request(url, { timeoutMs: 5000, ...(token !== undefined ? { token } : {}) }).catch((err: unknown) => {
+      throw new Error(`killdrill: host ${host}'s supervisor (GET ${url}) got no answer: ${describeError(err)}`, { cause: err });
+    });
     if (res.status < 200 || res.status >= 300) throw new Error(`killdrill: GET ${new URL(url).pathname} answered ${res.status}: ${res.text.slice(0, 200)}`);
     const daemons = JSON.parse(res.text) as Array<{ name: string; tags?: string[] }>;
     checks.push({ endpoint: `host ${host}`, url: url.replace(/\?.*$/, ''), ok: true, status: res.status, ms: nowMs() - at });
