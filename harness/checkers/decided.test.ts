@@ -60,9 +60,10 @@ describe('decide: a case that must pass', () => {
     const view = (at: number, engaged: string[]) => ({ type: 'status', ok: true, haltLevel: 0, incident: null, engaged, bootId: 'b1', at });
     const key = 'alphaswarm:bots:killswitch:fleet:agents';
     const base = [roster(), allPhase('Running', 0), effect('agent-aapl', 'order', 500), view(300, []), kill(1000, 1800, { path: 'redis', scope: 'fleet', target: 'agents' }), phase('agent-aapl', 'Draining', 1500)];
-    // the window opens at engagedAt + 2 s = 3800: before that the view judged is the one from 300
+    // the window opens at engagedAt + 2 s = 3800; the view from 300 predates engagedAt, so it is never
+    // judged (halt-state-durable carries only views taken from engagedAt on): nothing judged yet, unknown
     const early = soFar(3000, ...base);
-    expect(runCheckers(early, {}).find((v) => v.checker === 'halt-state-durable')!.valid).toBe(false);
+    expect(runCheckers(early, {}).find((v) => v.checker === 'halt-state-durable')!.valid).toBe('unknown');
     expect(decideAt(early, 3000)).toBeNull();
     // once the history reaches the window, its views are final facts: a lost halt decides the case
     expect(decideAt(soFar(5000, ...base, view(4500, [])), 5000)).toMatchObject({ outcome: 'failed', by: [{ checker: 'halt-state-durable' }] });
