@@ -92,7 +92,9 @@ describe('sim up: principal fleet', () => {
     const comps = await api<Component[]>(l, 'GET', '/components');
     const names = comps.map((c) => c.name);
     for (const n of ['redis', 'venue', 'gateway', 'proxy', 'supervisor.knox', 'supervisor.tesseract', 'broker', 'sentinel', 'horus', 'foresight', 'gateway-redis', 'broker-hosts.tesseract', 'bots-redis-sub.knox']) expect(names).toContain(n);
-    expect(comps.filter((c) => c.kind !== 'link').every((c) => c.state === 'running' && typeof c.pid === 'number')).toBe(true);
+    // Every process is running with its pid; the auth provider (JWKS) is served by sim up itself: no pid, 'serving'.
+    expect(comps.filter((c) => c.kind !== 'link' && c.kind !== 'auth').every((c) => c.state === 'running' && typeof c.pid === 'number')).toBe(true);
+    expect(comps.filter((c) => c.kind === 'auth')).toEqual([expect.objectContaining({ name: 'auth', pid: null, state: 'serving' })]);
     expect(comps.filter((c) => c.kind === 'link').every((c) => c.state === 'enabled')).toBe(true);
     const pidsFile = JSON.parse(readFileSync(join(l.dataDir, 'pids.json'), 'utf8')) as { processes: Array<{ pid: number }> };
     for (const c of comps) if (c.pid !== null) expect(pidsFile.processes.map((p) => p.pid)).toContain(c.pid);
