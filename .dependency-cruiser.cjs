@@ -4,7 +4,8 @@
 
 /**
  * The harness's only imports of fleet-sim, each file → what it may import: the CLI that hosts the
- * `killdrill sim` command. Nothing else in harness/ may import fleet-sim/, and no checker ever may.
+ * `killdrill sim` command, and the load-time fault check's component list. Nothing else in harness/
+ * may import fleet-sim/, and no checker ever may.
  */
 const HARNESS_FLEET_EXCEPTIONS = [
   // `killdrill sim …`: the CLI hands the subcommand to the simulator's own command (simMain) — the one
@@ -13,6 +14,11 @@ const HARNESS_FLEET_EXCEPTIONS = [
   { from: '^harness/cli/main\\.ts$', to: '^fleet-sim/index\\.ts$' },
   // `killdrill --help` lists the `sim` subcommands' options from their option tables (the tables alone, no fleet code).
   { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-(up|components)-spec\\.ts$' },
+  // The load-time fault check: the components a preset's fleet will have, from the simulator's plan (a pure
+  // function; `killdrill sim components` prints the same). Imported, not run as a child, because a dry run and
+  // `validate` start no process (test/dry-run.test.ts). Issue 12's one remaining import: it goes when the
+  // presets' topology (hosts, daemons) becomes part of contracts/.
+  { from: '^harness/faults/static-check\\.ts$', to: '^fleet-sim/planned-components\\.ts$' },
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

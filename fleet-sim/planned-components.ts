@@ -4,6 +4,8 @@
 // lists the same names.
 import { topologyFor, type PresetName } from './presets/index.ts';
 
+export type { PresetName };
+
 export interface PlannedComponent {
   name: string;
   kind: string;

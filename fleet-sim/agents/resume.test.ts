@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 async function scenario(bugs: Bug[]) {
-  t = await startTestFleet([testBot('agent-a', 'agent', { daemon: 'w1', tenant: 'tenant-a', fleet: 'support' })], { pollIntervalS: 1, bugs }, { daemons: false });
+  t = await startTestFleet([testBot('agent-a', 'agent', { daemon: 'w1', tenant: 'tenant-a', fleet: 'support' })], { preset: 'agents', pollIntervalS: 1, bugs }, { daemons: false });
   const fleet = t;
   const start = async () => {
     const proc = await startProc([join(import.meta.dirname, 'main.ts'), fleet.fleetPath, 'node-a', 'w1', '--options', JSON.stringify(options)], fleet.fleet.runId);

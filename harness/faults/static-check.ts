@@ -1,35 +1,22 @@
 // Fault targets checked before anything starts: the components a preset's fleet will have
-// (docs/contracts.md §8 names, §12 links), asked of the simulator through its command —
-// `killdrill sim components --json`, as a user would; the harness imports nothing of it — so a
-// fault aimed at a component, daemon, link or host the fleet does not have is rejected at load
-// time (exit 2). One answer per preset and bot count, kept for the process. The runner checks
-// again against the live fleet's GET /components.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+// (docs/contracts.md §8 names, §12 links), so a fault aimed at a component, daemon, link or host the
+// fleet does not have is rejected at load time (exit 2). The list is the simulator's own plan
+// (fleet-sim/planned-components.ts: a pure function of preset and bot count, the one import of the
+// simulator besides the CLI's — `killdrill sim components --json` prints the same list, and
+// test/sim-components.test.ts proves it equals the live GET /components). It is imported, not asked of
+// that command in a child process, because a dry run and `validate` start no process and write nothing
+// (test/dry-run.test.ts runs them under Node's permission model). The runner checks again against the
+// live fleet's GET /components.
+import { plannedComponents, type PresetName } from '../../fleet-sim/planned-components.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { faultByKind } from './catalog.ts';
 import { needsKilldrillProxy } from './external-proxy.ts';
 import type { ComponentInfo } from './types.ts';
 
-export type PresetName = 'alphaswarm' | 'principal' | 'agents';
-
-const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
-const planned = new Map<string, ComponentInfo[]>();
+export type { PresetName };
 
 export function presetComponents(preset: PresetName, bots?: number): ComponentInfo[] {
-  const key = `${preset}:${bots ?? ''}`;
-  const known = planned.get(key);
-  if (known) return known;
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [CLI, 'sim', 'components', '--json', '--preset', preset, ...(bots !== undefined ? ['--bots', String(bots)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`killdrill: the simulator could not list the components of a ${preset} fleet${bots !== undefined ? ` of ${bots} bots` : ''}: ${(e.stderr ?? e.message).trim()}`);
-  }
-  const list = (JSON.parse(out) as Array<{ name: string; kind: string; host?: string }>).map((c): ComponentInfo => ({ ...c, pid: null, state: 'planned' }));
-  planned.set(key, list);
-  return list;
+  return plannedComponents(preset, bots).map((c): ComponentInfo => ({ ...c, pid: null, state: 'planned' }));
 }
 
 /**
