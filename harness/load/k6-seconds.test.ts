@@ -1,7 +1,7 @@
 // k6's json lines → one load op a second; rate profiles → k6 executors and targets; load.k6 input refused with file:line.
 import { describe, expect, it } from 'vitest';
 import { k6Seconds } from './k6-seconds.ts';
-import { k6Scenario, targetRateAt } from './profile.ts';
+import { defaultVus, k6Scenario, targetRateAt } from './profile.ts';
 import { parseScenarioText, ScenarioError } from '../scenario/index.ts';
 
 const T0 = Date.parse('2026-12-02T20:00:00Z');
@@ -54,7 +54,8 @@ describe('rate profiles', () => {
   });
 
   it('becomes a k6 arrival-rate executor that runs until the harness stops it', () => {
-    expect(k6Scenario({ kind: 'constant', rate: 50 }, 70_000)).toEqual({ executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '70s', preAllocatedVUs: 10, maxVUs: 10 });
+    expect(k6Scenario({ kind: 'constant', rate: 50 }, 70_000)).toEqual({ executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '70s', preAllocatedVUs: 50, maxVUs: 50 });
+    expect([1, 10, 11, 50, 400, 5000].map(defaultVus)).toEqual([10, 10, 11, 50, 400, 400]);
     const r = k6Scenario({ kind: 'ramping', start: 0, stages: [{ target: 200, durationMs: 1500 }] }, 60_000, 80);
     expect(r).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 0, maxVUs: 80, stages: [{ target: 200, duration: '1500ms' }, { target: 200, duration: '60s' }] });
   });

@@ -24,14 +24,22 @@ export function targetRateAt(p: RateProfile, sinceMs: number): number {
 
 export const peakRate = (p: RateProfile) => (p.kind === 'constant' ? p.rate : Math.max(p.start, ...p.stages.map((s) => s.target)));
 
+/** Most VUs a default k6 load may need: one per request per second of its peak (each iteration may take a whole second), at least 10, at most 400. */
+export const DEFAULT_VUS_CAP = 400;
+export function defaultVus(peak: number): number {
+  // peak/5 (an iteration may take 200 ms) dropped 6 iterations in a second around the flip in CI
+  // (path-rest-k6 at 50/s, 44/s held, 'no free VU'): a busy 2-core machine stalls the broker's
+  // answers past 200 ms. A second's worth is what the load-held verdict's one-second buckets need.
+  return Math.min(DEFAULT_VUS_CAP, Math.max(10, Math.ceil(peak)));
+}
+
 /**
  * k6 `options.scenarios` for the profile. The load runs until the harness stops it: the constant
  * executor for `holdMs`, a ramp's last target held for `holdMs` after its stages (k6 ends a test
  * when its executors end; the harness stops it at the case's end, well before).
  */
 export function k6Scenario(p: RateProfile, holdMs: number, vus?: number): Record<string, unknown> {
-  const peak = peakRate(p);
-  const maxVUs = vus ?? Math.max(10, Math.ceil(peak / 5));
+  const maxVUs = vus ?? defaultVus(peakRate(p));
   // Every VU set up before the first iteration: one k6 starts mid-test costs a script compile, and the
   // iterations it misses meanwhile are dropped (seen on a busy 2-core machine: 12 dropped in 2 s at 50/s).
   const preAllocatedVUs = maxVUs;

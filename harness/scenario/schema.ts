@@ -139,7 +139,7 @@ const loadK6 = z
   .strictObject({
     script: z.string().min(1).describe("A script shipped in load/ by name (e.g. 'broker-ui'), or a path to your own k6 script (.ts or .js), relative to this file."),
     rate: k6Rate,
-    vus: z.number().int().min(1).max(10_000).optional().describe('Most VUs k6 may use to hold the rate (default max(10, peak/5)).'),
+    vus: z.number().int().min(1).max(10_000).optional().describe('Most VUs k6 may use to hold the rate (default: the peak rate in requests/s, at least 10, at most 400).'),
     thresholds: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional().describe("k6 thresholds, e.g. { http_req_failed: ['rate<0.01'] }: one crossed fails load-held, so the case."),
   })
   .describe('Drive load with k6 from before the warm-up to the end of the case; judged by load-held.');
