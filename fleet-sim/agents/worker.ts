@@ -24,6 +24,7 @@ import { TaskQueue, type QueueJournalLine, type QueuePolicy, type TaskData, type
 import { TaskLog, type TaskKind } from './task-log.ts';
 import { COMPLETIONS_URL, KEY_HEADER, LLM_CAPABILITY, RUN_HEADER, startProviders, toolUrl, type ToolSpec } from './providers.ts';
 import { landedKeys, resumePoints, RunJournal, type ResumePoint } from './run-journal.ts';
+import { OncePerKey } from './once-per-key.ts';
 import { join } from 'node:path';
 
 const BOOT_WAIT_MS = 2000;
@@ -40,6 +41,8 @@ export class AgentWorker {
   readonly runJournal: RunJournal;
   /** Idempotency keys this worker (or an earlier life of it) saw land. */
   private readonly landed = new Set<string>();
+  /** One dispatch per key at a time, none after it landed (once-per-key.ts). */
+  private readonly once = new OncePerKey(this.landed);
   /** Runs adopted from an earlier life's run journal at start (`resumed` in the ready line). */
   resumed = 0;
   /** Catalog bugs planted in this worker (AGENT_BUGS, docs/agents.md "Bug catalog"). */
@@ -523,6 +526,10 @@ export class AgentWorker {
   private async dispatch(call: CallRecord, key: string): Promise<boolean> {
     const run = this.runs.get(call.run_id);
     if (!run || !this.gate(run, call.capability, 'effect').ok) return false;
+    return this.once.dispatch(key, () => this.send(run, call, key), this.bugs.has('resume-reruns-effect'));
+  }
+
+  private async send(run: AgentRun, call: CallRecord, key: string): Promise<boolean> {
     const s = run.spec;
     const at = nowMs();
     this.journal.intent(key, s.slug, 'action', at);
