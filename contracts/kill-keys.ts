@@ -9,6 +9,13 @@ export type Scope = (typeof SCOPES)[number];
 export const MODES = ['cancel', 'flatten', 'freeze'] as const;
 export type Mode = (typeof MODES)[number];
 
+/**
+ * A kill's queue policy for an agent fleet's queued work (seed 004: drained or discarded, decided up
+ * front): the kill value's optional `queue` field. Absent: `discard`.
+ */
+export const QUEUE_POLICIES = ['discard', 'drain'] as const;
+export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
+
 export const GROUPS = ['agents', 'quant-agents', 'paper', 'bots', 'rl', 'workflows'] as const;
 export type Group = (typeof GROUPS)[number];
 

@@ -2,13 +2,16 @@
 // runs one root run per topology bot with that host and daemon name. Its control port (127.0.0.1,
 // ephemeral unless --port) serves `GET /calls?after=SEQ&limit=N` (finished call records in the
 // order they ended, next SEQ, and the open calls), `GET /tasks?after=SEQ` (the queued work: task-log.ts), `GET /runs`
-// and `GET /queue` (BullMQ job counts, also per run, and how many jobs a discard journaled as not run);
+// `GET /queue` (BullMQ job counts, also per run, and how many jobs a discard journaled as not run) and
+// `GET /capabilities` (its tools, the LLM's capability, the queue policies it honours);
 // the ready line carries its URL.
 import { createServer } from 'node:http';
 import { readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { parseAgentOptions } from './options.ts';
 import { AgentWorker } from './worker.ts';
+import { LLM_CAPABILITY } from './providers.ts';
+import { QUEUE_POLICIES } from '../../contracts/index.ts';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -45,6 +48,10 @@ async function main(): Promise<void> {
       const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked, pendingStep: r.pending?.step ?? null }));
       return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
     }
+    if (url.pathname === '/capabilities') {
+      // What a kill of scope capability can name here besides a run's own: each tool, and the LLM; the queue policies it honours.
+      return send(200, { tools: worker.tools.map((t) => ({ name: t.name, access: t.access })), llm: LLM_CAPABILITY, queuePolicies: QUEUE_POLICIES });
+    }
     if (url.pathname === '/queue') {
       const at = Date.now();
       Promise.all([worker.queue.counts(), worker.queue.countsByRun()]).then(
@@ -53,7 +60,7 @@ async function main(): Promise<void> {
       );
       return;
     }
-    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /tasks?after=0, /runs or /queue` });
+    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /tasks?after=0, /runs, /queue or /capabilities` });
   });
   const port = Number(flag(args, '--port') ?? 0);
   await new Promise<void>((resolve, reject) => {

@@ -75,7 +75,7 @@ export class AgentWorker {
   private readonly pollIntervalS: number;
   private readonly host: string;
   private readonly name: string;
-  private readonly tools: readonly ToolSpec[];
+  readonly tools: readonly ToolSpec[];
   private readonly waiting = new Set<Waiter>();
   /** Runs whose scope was seen killed (the queue policy is applied once, on the transition). */
   private readonly killed = new Set<string>();

@@ -78,6 +78,22 @@ describe('broker REST API', () => {
     await expect.poll(() => events.map((e) => e.op).join(',')).toBe('engage,release');
   });
 
+  it("a kill's queue policy (agent fleets) goes into the kill value; an unknown one is 422 naming the field", async () => {
+    const r = await api(f.url, 'POST', '/killswitch', f.file.token, { scope: 'tenant', target: 'acme', mode: 'freeze', reason: 'q', queue: 'drain' });
+    expect(r.status).toBe(200);
+    expect(JSON.parse((await redis.get(r.body.key))!)).toMatchObject({ mode: 'freeze', reason: 'q', queue: 'drain' });
+    const g = await api(f.url, 'POST', '/agents/halt', f.file.token, { mode: 'freeze', queue: 'discard' });
+    expect(g.status).toBe(200);
+    expect(JSON.parse((await redis.get(g.body.key))!)).toMatchObject({ queue: 'discard' });
+    const bad = await api(f.url, 'POST', '/killswitch', f.file.token, { scope: 'tenant', target: 'acme', queue: 'flush' });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toMatch(/queue/);
+    for (const [scope, target, key] of [['tenant', 'acme', r.body.key], ['group', 'agents', g.body.key]]) {
+      expect((await api(f.url, 'POST', '/killswitch/release', f.file.releaseToken, { scope, target })).status).toBe(200);
+      expect(await redis.exists(key)).toBe(0);
+    }
+  });
+
   it('GET /status reports halt level, incident, boot identity', async () => {
     const s = await api(f.url, 'GET', '/status', f.file.token);
     expect(s.status).toBe(200);

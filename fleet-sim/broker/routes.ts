@@ -51,9 +51,9 @@ export function buildRoutes(d: BrokerDeps): Map<string, Record<string, Handler>>
     const b = validate(HaltBody, ctx.body, `POST ${path}`);
     const key = d.kill.key('group', group);
     const at = nowMs();
-    const value = { mode: b.mode ?? d.file.config.defaultMode, reason: b.reason ?? `${path} (REST halt)`, by: `broker:${ctx.role}`, at };
+    const value = { mode: b.mode ?? d.file.config.defaultMode, reason: b.reason ?? `${path} (REST halt)`, by: `broker:${ctx.role}`, at, ...(b.queue ? { queue: b.queue } : {}) };
     await d.kill.engage(key, value, at);
-    d.db.audit(nowMs(), actor(ctx), 'engage', { key, scope: 'group', target: group, mode: value.mode, reason: value.reason, via: path });
+    d.db.audit(nowMs(), actor(ctx), 'engage', { key, scope: 'group', target: group, mode: value.mode, reason: value.reason, ...(b.queue ? { queue: b.queue } : {}), via: path });
     return { ok: true, key };
   };
   for (const [path, group] of Object.entries(HALT_ENDPOINTS)) routes.set(path, { POST: engageGroup(group, path) });
@@ -63,9 +63,9 @@ export function buildRoutes(d: BrokerDeps): Map<string, Record<string, Handler>>
       const b = validate(EngageBody, ctx.body, 'POST /killswitch');
       const key = d.kill.key(b.scope, b.target);
       const at = nowMs();
-      const value = { mode: b.mode ?? d.file.config.defaultMode, reason: b.reason ?? 'engaged via broker', by: `broker:${ctx.role}`, at, ...(b.ttlS ? { ttlS: b.ttlS } : {}) };
+      const value = { mode: b.mode ?? d.file.config.defaultMode, reason: b.reason ?? 'engaged via broker', by: `broker:${ctx.role}`, at, ...(b.queue ? { queue: b.queue } : {}), ...(b.ttlS ? { ttlS: b.ttlS } : {}) };
       await d.kill.engage(key, value, at);
-      d.db.audit(nowMs(), actor(ctx), 'engage', { key, scope: b.scope, target: b.target, mode: value.mode, reason: value.reason, ttlS: b.ttlS ?? null, via: '/killswitch' });
+      d.db.audit(nowMs(), actor(ctx), 'engage', { key, scope: b.scope, target: b.target, mode: value.mode, reason: value.reason, ...(b.queue ? { queue: b.queue } : {}), ttlS: b.ttlS ?? null, via: '/killswitch' });
       return { ok: true, key };
     },
   });

@@ -2,6 +2,7 @@
 // fields and wrong types are 422 with the field named.
 import { z } from 'zod';
 import { LEVEL4_CONFIRMATION, MODES, SCOPES } from '../model.ts';
+import { QUEUE_POLICIES } from '../../contracts/index.ts';
 import { HttpError } from './http-io.ts';
 
 const target = z
@@ -11,7 +12,10 @@ const target = z
   .regex(/^[A-Za-z0-9_.@/+-][A-Za-z0-9_.:@/+-]*$/, 'letters, digits and _ . : @ / + - only (a bot slug, fleet, asset …)');
 const reason = z.string().max(1000);
 
-export const HaltBody = z.object({ mode: z.enum(MODES).optional(), reason: reason.optional() }).strict();
+/** The kill value's queue policy (agent fleets, seed 004): passed on in the value, absent means discard. */
+const queue = z.enum(QUEUE_POLICIES);
+
+export const HaltBody = z.object({ mode: z.enum(MODES).optional(), reason: reason.optional(), queue: queue.optional() }).strict();
 
 export const EngageBody = z
   .object({
@@ -19,6 +23,7 @@ export const EngageBody = z
     target,
     mode: z.enum(MODES).optional(),
     reason: reason.optional(),
+    queue: queue.optional(),
     ttlS: z.number().positive().max(31_536_000).optional(),
   })
   .strict()

@@ -157,6 +157,20 @@ describe('queue-policy', () => {
     expect(bad.summary).toMatch(/drain: 1 new job\(s\) in scope enqueued after the flip under drain/);
   });
 
+  it('drain: fails when the worker discarded anyway (a queued step removed, the policy applied was discard)', () => {
+    const drain = [roster(AGENTS), seen, kill(1000, 1100, { scope: 'run', target: 'run-a', queue: 'drain' })];
+    const v = queuePolicy(build(drain, queued, queue('T+0', 1105, { 'run-a': { delayed: 2 } }), task('run-a', 'step', 'removed', 1108, { policy: 'discard' }), applied('run-a', 1110, 'discard'), queue('T+60s', 61_100, {}, 1), observed(70_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/the kill said drain and 1 run\(s\) in scope had discard applied \(run-a\)/);
+    expect(v.summary).toMatch(/1 queued step\(s\) in scope removed under drain/);
+  });
+
+  it('discard: fails when the worker applied drain to a run in scope', () => {
+    const v = queuePolicy(build(base(), queued, queue('T+0', 1105, { 'run-a': { delayed: 2 } }), task('run-a', 'step', 'removed', 1108, { policy: 'discard' }), applied('run-a', 1110, 'drain'), queue('before-release', 13_100, {}, 1), observed(20_000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/the kill said discard and 1 run\(s\) in scope had drain applied/);
+  });
+
   it('is unknown without both queue reads, with a failed read, and with nothing queued in scope at the flip', () => {
     expect(queuePolicy(build(base(), queued, queue('T+0', 1105, {}), observed(9000)), {}).summary).toMatch(/not read at both T\+0 and later \(T\+0\)/);
     const failed = { type: 'agent-queue', at: 13_000, label: 'before-release', sinceKillMs: 11_900, workers: [{ worker: 'agent-a-w1', ok: false, error: 'ECONNREFUSED' }] };

@@ -64,6 +64,9 @@ export const queuePolicy: Checker = (h, e) => {
   const problems: string[] = [];
   const details: Record<string, unknown> = { policy, budgetMs: budget, pendingAtFlip: pending /* steps */, queue: [f0, f1], startedAfterFlip: started.length };
   if (started.length) problems.push(`${started.length} queued job(s) in scope started their work after the flip`);
+  // The policy each worker says it applied to a run (its task log's `policy` line) must be the kill's.
+  const otherPolicy = s.tasks.filter((t) => s.runs.has(t.run) && t.event === 'policy' && t.at > E && t.policy !== undefined && t.policy !== policy);
+  if (otherPolicy.length) problems.push(`the kill said ${policy} and ${new Set(otherPolicy.map((t) => t.run)).size} run(s) in scope had ${[...new Set(otherPolicy.map((t) => t.policy))].join(', ')} applied (${[...new Set(otherPolicy.map((t) => t.run))].slice(0, 3).join(', ')})`);
   if (policy === 'discard') {
     const taken = mine.filter((t) => t.event === 'skipped' && t.at > E && (s.appliedAt(t.run) === null ? past(t) : t.at > s.appliedAt(t.run)!));
     const removed = mine.filter((t) => t.event === 'removed' && t.policy === 'discard' && t.at > E).length;
@@ -73,8 +76,11 @@ export const queuePolicy: Checker = (h, e) => {
     if (f1.notRun < removed) problems.push(`${removed} job(s) removed by the discard but only ${f1.notRun} journaled as not run`);
   } else {
     const enq = mine.filter((t) => t.event === 'enqueued' && t.at > E && past(t));
-    details.enqueuedAfterFlip = enq.length;
+    // Drain keeps what was queued (taken when due, doing nothing): a queued step removed is a discard.
+    const removedSteps = mine.filter((t) => t.event === 'removed' && t.kind === 'step' && t.at > E).length;
+    Object.assign(details, { enqueuedAfterFlip: enq.length, stepsRemoved: removedSteps });
     if (enq.length) problems.push(`${enq.length} new job(s) in scope enqueued after the flip under drain`);
+    if (removedSteps) problems.push(`${removedSteps} queued step(s) in scope removed under drain (a discard: drain lets them be taken and do nothing)`);
   }
   const fig = `in scope: ${f0.queuedInScope} queued at T+0, ${f1.queuedInScope} at ${f1.label}`;
   if (problems.length) return { checker: name, valid: false, summary: `${policy}: ${problems.join('; ')} (${fig})`, details };

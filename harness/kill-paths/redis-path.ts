@@ -25,7 +25,7 @@ async function act(fleet: TargetEndpoints, req: LeverRequest, emit: (e: LeverEve
   emit({ type: 'lever-issued', at: nowMs(), detail: { command: release ? 'DEL' : 'SET', key } });
   try {
     const reply = await withRedis(fleet.redisUrl, (r) =>
-      release ? r.del(key).then(String) : r.set(key, JSON.stringify({ mode: req.mode, reason: req.reason, by: 'killdrill', at: Date.now() })).then(String),
+      release ? r.del(key).then(String) : r.set(key, JSON.stringify({ mode: req.mode, reason: req.reason, ...(req.queue ? { queue: req.queue } : {}), by: 'killdrill', at: Date.now() })).then(String),
     );
     const at = nowMs();
     const ok = release || reply === 'OK';

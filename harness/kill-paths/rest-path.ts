@@ -4,15 +4,17 @@ import { nowMs, HALT_ENDPOINTS } from '../../contracts/index.ts';
 import { describeError, postJson, type HttpResponse } from '../../lib/http.ts';
 import { brokerOf, type KillPath, type LeverRequest, type LeverEvent } from './types.ts';
 
+const queueOf = (req: LeverRequest) => (req.queue ? { queue: req.queue } : {});
+
 function calls(req: LeverRequest): Array<{ path: string; body: unknown; release: { scope: string; target: string } }> {
   if (req.scope === 'platform') {
     return Object.entries(HALT_ENDPOINTS).map(([path, group]) => ({
       path,
-      body: { mode: req.mode, reason: req.reason },
+      body: { mode: req.mode, reason: req.reason, ...queueOf(req) },
       release: { scope: 'group', target: group },
     }));
   }
-  return [{ path: '/killswitch', body: { scope: req.scope, target: req.target, mode: req.mode, reason: req.reason }, release: { scope: req.scope, target: req.target } }];
+  return [{ path: '/killswitch', body: { scope: req.scope, target: req.target, mode: req.mode, reason: req.reason, ...queueOf(req) }, release: { scope: req.scope, target: req.target } }];
 }
 
 async function fanOut(

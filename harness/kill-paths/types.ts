@@ -8,6 +8,8 @@ export interface LeverRequest {
   level?: number;
   asset?: string;
   reason: string;
+  /** An agent fleet's queue policy (kill.queue), written into the kill value; absent: the fleet's default (discard). */
+  queue?: 'discard' | 'drain';
   /** The run that pulls the lever (run-marks.ts): a KillSwitch is named and labelled by it. */
   runId?: string;
 }

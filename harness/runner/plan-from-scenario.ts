@@ -44,6 +44,7 @@ export function planFromScenario(c: ScenarioCase, seed?: number): RunPlan {
       mode: s.kill.mode,
       ...(broker ? { level: s.kill.level } : {}),
       ...(broker && s.kill.level === 1 ? { asset: s.kill.asset ?? 'DOGE-USD' } : {}),
+      ...(s.kill.queue ? { queue: s.kill.queue } : {}),
       ...(s.kill.fallback ? { fallback: s.kill.fallback.path } : {}),
     },
     releaseAfterMs: s.release ? ms(s.release.after) : null,

@@ -20,7 +20,7 @@ export interface RunPlan {
   /** Hard cap on the whole run. */
   maxDurationMs: number;
   faults: FaultPlan[];
-  kill: { atMs: number; path: string; scope: string; target: string; mode: 'cancel' | 'flatten' | 'freeze'; level?: number; asset?: string; /** kill.fallback: the path pulled when this one fails. */ fallback?: string };
+  kill: { atMs: number; path: string; scope: string; target: string; mode: 'cancel' | 'flatten' | 'freeze'; level?: number; asset?: string; /** kill.queue: the agent fleet's queue policy, in the kill value. */ queue?: 'discard' | 'drain'; /** kill.fallback: the path pulled when this one fails. */ fallback?: string };
   /** Release this long after the kill engaged; null = no release. */
   releaseAfterMs: number | null;
   /** How long to wait for every in-scope bot to stop (max class budget). */

@@ -29,6 +29,7 @@ const K6_HOLD_PAST_DURATION_MS = 30_000;
 /** How long k6 may take from its start to its first request. */
 const K6_START_TIMEOUT_MS = 30_000;
 import { preflight, PreflightInputError, type PreflightPass } from './preflight.ts';
+import { agentKillProblem, readCapabilities } from './agent-kill-check.ts';
 import { readHostDaemons } from './preflight-target.ts';
 
 export interface CaseContext {
@@ -137,6 +138,10 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // in every run while the runs go on (capability-scope judges it; the bot checkers have no bot to judge).
     const toolKill = plan.kill.scope === 'capability' && !!ep.agents && Object.keys(ep.agents).length > 0;
     if (inScope.length === 0 && !toolKill) throw new InfraError(`killdrill: the kill (${plan.kill.scope}:${plan.kill.target}) matches no bot of this fleet; check kill.target against the preset's bots`);
+    if (toolKill || plan.kill.queue !== undefined) {
+      const problem = agentKillProblem(plan.kill, inScope.length, new Set(roster.map((b) => b.capability).filter((c): c is string => !!c)), await readCapabilities(ep.agents));
+      if (problem) throw new InputError(`killdrill: ${plan.file}: ${problem}`);
+    }
 
     // Preflight: a dead run's levers and faults cleared; endpoints, bots Running, nothing engaged, the clock; the lease.
     try {
@@ -190,7 +195,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     await sleepUntil(t0 + plan.kill.atMs);
     stage = 'kill';
     let path = killPathByName(plan.kill.path, keyPrefix);
-    const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset };
+    const lever = { path: plan.kill.path, scope: plan.kill.scope, target: plan.kill.target, mode: plan.kill.mode, level: plan.kill.level, asset: plan.kill.asset, ...(plan.kill.queue ? { queue: plan.kill.queue } : {}) };
     const leverEmit = (name: 'kill' | 'release') => (e: LeverEvent) => emit({ ...e, lever: name, ...(e.type === 'lever-issued' ? lever : {}) });
     const leverReq = { ...plan.kill, runId: ctx.runId, reason: leverReason(ctx.runId, plan.scenarioName, plan.caseId) };
     // Budgets and the release run from when the lever was pulled, not from when it answered.

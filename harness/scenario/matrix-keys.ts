@@ -6,6 +6,7 @@ export const MATRIX_KEYS = [
   'kill.mode',
   'kill.level',
   'kill.asset',
+  'kill.queue',
   'kill.at',
   'release.after',
   'fleet.preset',

@@ -1,7 +1,7 @@
 // THE scenario schema (DESIGN.md §3): one zod schema; scenarios/schema.json is generated from it
 // (`npm run scenario-schema`). Unknown fields are errors everywhere.
 import { z } from 'zod';
-import { BOT_CLASSES, BUGS, MODES, SCOPES } from '../../contracts/index.ts';
+import { BOT_CLASSES, BUGS, MODES, QUEUE_POLICIES, SCOPES } from '../../contracts/index.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
@@ -110,6 +110,10 @@ const kill = z.strictObject({
   mode: z.enum(MODES).default('cancel'),
   level: z.number().int().min(1).max(4).optional().describe('Halt level 1–4; required for path broker-level, ignored by the other paths (so a matrix over kill.path can carry it).'),
   asset: z.string().min(1).optional().describe('Level 1 only: the asset to halt (default DOGE-USD).'),
+  queue: z
+    .enum(QUEUE_POLICIES)
+    .optional()
+    .describe("An agent fleet's queued work under this kill (seed 004): discard removes it (journaled as not run, re-queued on release), drain lets it be taken and do nothing. Written into the kill value's `queue` field by the rest and redis paths; absent: discard. Preset agents only."),
   fallback: z
     .strictObject({ path: z.enum(KILL_PATHS).describe('The runbook\'s fallback path, with the same scope, target and mode.') })
     .optional()
@@ -244,6 +248,7 @@ export const ScenarioSchema = z
     const total = ms(s.load.duration);
     const killAt = ms(s.kill.at);
     if (warmup > total) add(['load', 'warmup'], `the warm-up (${s.load.warmup}) is longer than the whole load (${s.load.duration})`);
+    for (const problem of queuePolicyProblems(s.kill, s.fleet.preset)) add(['kill', 'queue'], problem);
     if (killAt < warmup) add(['kill', 'at'], `the kill at ${s.kill.at} comes before the warm-up ends (${s.load.warmup}); move it to ${s.load.warmup} or later`);
     if (killAt >= total) add(['kill', 'at'], `the kill at ${s.kill.at} is not inside the load (${s.load.duration})`);
     if (s.release) {
@@ -311,3 +316,20 @@ export type FaultSpec = Scenario['faults'][number];
 export type KillSpec = Scenario['kill'];
 export type Expectations = Scenario['expect'];
 export type SequenceLeg = NonNullable<Scenario['sequence']>[number];
+
+/** The kill paths whose kill value can carry a queue policy: the broker's REST body and a raw SET. */
+export const QUEUE_POLICY_PATHS = ['rest', 'redis'] as const;
+
+/**
+ * Why a kill's queue policy cannot be honoured: only an agent fleet has queued work, and only the rest
+ * and redis paths write the policy (the KillSwitch resource and the halt levels have no field for it).
+ */
+export function queuePolicyProblems(k: { queue?: string; path: string; fallback?: { path: string } }, preset: string): string[] {
+  if (k.queue === undefined) return [];
+  const out: string[] = [];
+  if (preset !== 'agents') out.push(`kill.queue '${k.queue}': preset ${preset} has no queued work (its bots run no job queue); a queue policy applies to preset agents (seed 004) — remove kill.queue`);
+  for (const path of [k.path, ...(k.fallback ? [k.fallback.path] : [])]) {
+    if (!(QUEUE_POLICY_PATHS as readonly string[]).includes(path)) out.push(`kill.queue '${k.queue}': the ${path} path cannot carry a queue policy (${path === 'crd' ? 'the KillSwitch resource has no field for it' : 'its lever writes no kill value'}); use path ${QUEUE_POLICY_PATHS.join(' or ')}`);
+  }
+  return out;
+}
