@@ -3,17 +3,12 @@
 // fleet-sim only through it. test/import-rules.test.ts proves each rule fires.
 
 /**
- * The harness's only imports of fleet-sim, each file → what it may import: the CLI that hosts the
- * `killdrill sim` command, and the load-time fault check's component list. Nothing else in harness/
- * may import fleet-sim/, and no checker ever may.
+ * The harness's only import of fleet-sim, file → what it may import. The `killdrill` command itself
+ * (cli/main.ts, cli/command-specs.ts) is the composition root outside harness/: it hands `killdrill
+ * sim …` to the simulator's own command and lists its option tables. Nothing else in harness/ may
+ * import fleet-sim/, and no checker ever may.
  */
 const HARNESS_FLEET_EXCEPTIONS = [
-  // `killdrill sim …`: the CLI hands the subcommand to the simulator's own command (simMain) — the one
-  // door to the simulator: the runtimes start fleets through `killdrill sim up --json` and the load-time
-  // fault check asks `killdrill sim components --json`, each in a child process, as a user would.
-  { from: '^harness/cli/main\\.ts$', to: '^fleet-sim/index\\.ts$' },
-  // `killdrill --help` lists the `sim` subcommands' options from their option tables (the tables alone, no fleet code).
-  { from: '^harness/cli/command-specs\\.ts$', to: '^fleet-sim/sim-(up|components)-spec\\.ts$' },
   // The load-time fault check: the components a preset's fleet will have, from the simulator's plan (a pure
   // function; `killdrill sim components` prints the same). Imported, not run as a child, because a dry run and
   // `validate` start no process (test/dry-run.test.ts). Issue 12's one remaining import: it goes when the
@@ -40,6 +35,13 @@ module.exports = {
       from: { path: e.from },
       to: { path: '^fleet-sim/', pathNot: e.to },
     })),
+    {
+      name: 'cli-is-the-root',
+      comment: 'cli/ (the killdrill command) composes harness, fleet-sim and fault-proxy; none of them imports it back (tests may).',
+      severity: 'error',
+      from: { path: '^(harness|fleet-sim|fault-proxy|contracts|lib|reports|bench)/' },
+      to: { path: '^cli/' },
+    },
     {
       name: 'checkers-not-to-fleet-sim',
       comment: 'A checker never borrows a definition from the fleet it judges (DESIGN.md §1): no exception.',

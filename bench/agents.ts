@@ -23,7 +23,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || !(WARMUP_S >= 0) || !(AFTER_S >= 0) |
   process.stderr.write('killdrill: --runs must be a positive integer, --warmup-s and --after-s non-negative numbers, --queue drain or discard\n');
   process.exit(2);
 }
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
+const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
 
 interface Call { id: string; run_id: string; kind: string; name: string; startedAt: number; endedAt: number | null; aborted: boolean; abortedAt: number | null }
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url, { signal: AbortSignal.timeout(30_000) })).json()) as T;

@@ -18,7 +18,7 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || !(SECONDS >= 0)) {
   process.stderr.write('killdrill: --rounds must be a positive integer and --seconds a non-negative number\n');
   process.exit(2);
 }
-const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
+const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
 const TICK = 100; // USER_HZ on Linux
 
 /** CPU seconds of this process's waited-for descendants (fields cutime, cstime of /proc/self/stat). */

@@ -15,7 +15,7 @@ const jobs = j >= 0 ? argv.splice(j, 2)[1] : '3';
 const dirs = argv.length ? argv : ['scenarios/'];
 const out = mkdtempSync(join(tmpdir(), 'killdrill-bench-suite-'));
 const t0 = Date.now();
-const r = spawnSync(process.execPath, [join(root, 'harness/cli/main.ts'), 'run', ...dirs, '--out', out, '--jobs', jobs], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+const r = spawnSync(process.execPath, [join(root, 'cli/main.ts'), 'run', ...dirs, '--out', out, '--jobs', jobs], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
 const wallS = (Date.now() - t0) / 1000;
 const runs = existsSync(join(out, 'runs')) ? readdirSync(join(out, 'runs')) : [];
 const rows = runs

@@ -8,4 +8,4 @@ if (major < 24) {
   );
   process.exit(2);
 }
-await import('../harness/cli/main.ts');
+await import('../cli/main.ts');

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandSpecs } from '../harness/cli/command-specs.ts';
+import { commandSpecs } from '../cli/command-specs.ts';
 import { optionNames } from '../lib/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
+const CLI = join(ROOT, 'cli', 'main.ts');
 
 /** The README's `- \`npx killdrill <command> …\`` lines: command → the --options they name. */
 function readmeOptions(readme: string): Map<string, string[]> {

@@ -13,7 +13,7 @@ import { dockerRuntime, processRuntime, type Runtime } from '../harness/runtime/
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'out');
-const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
+const CLI = join(ROOT, 'cli', 'main.ts');
 const INCIDENT = join(ROOT, 'scenarios', 'incidents', 'broker-amnesia.yaml');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = join(import.meta.dirname, '..', 'harness', 'cli', 'main.ts');
+export const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
 export const ROOT = join(import.meta.dirname, '..');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

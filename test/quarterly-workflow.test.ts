@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { commandSpecs } from '../harness/cli/command-specs.ts';
+import { commandSpecs } from '../cli/command-specs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FILE = join(ROOT, '.github/workflows/quarterly-drill.yml');

@@ -28,7 +28,7 @@ describe('the replay line of a failing case', () => {
     writeFileSync(file, source.replace(/^detects: .*$/m, '') + 'matrix:\n  kill.scope: [platform]\n  kill.mode: [cancel, freeze]\n');
     const env = { ...process.env, CI: 'true' };
 
-    const first = spawnSync(process.execPath, [join(ROOT, 'harness/cli/main.ts'), 'run', file, '--case', CASE, '--seed', '2', '--out', join(tmp, 'out1')], { cwd: ROOT, encoding: 'utf8', env, timeout: 110_000 });
+    const first = spawnSync(process.execPath, [join(ROOT, 'cli/main.ts'), 'run', file, '--case', CASE, '--seed', '2', '--out', join(tmp, 'out1')], { cwd: ROOT, encoding: 'utf8', env, timeout: 110_000 });
     expect(first.status, first.stdout + first.stderr).toBe(1);
     const line = /^ {2}replay: (.+)$/m.exec(first.stdout)?.[1];
     expect(line, first.stdout).toBeDefined();

@@ -20,7 +20,7 @@ const walk = (p: string): string[] => (statSync(p).isDirectory() ? readdirSync(p
 
 describe('reports of a real run', () => {
   it('timeline, evidence and Allure HTML from killdrill run on kill-state-cached-at-boot', { timeout: 180_000 }, async () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'harness/cli/main.ts'), 'run', 'scenarios/incidents/kill-state-cached-at-boot.yaml', '--out', tmp], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 170_000 });
+    const run = spawnSync(process.execPath, [join(ROOT, 'cli/main.ts'), 'run', 'scenarios/incidents/kill-state-cached-at-boot.yaml', '--out', tmp], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 170_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const [id] = readdirSync(join(tmp, 'runs'));
     const dir = join(tmp, 'runs', id);

@@ -9,7 +9,7 @@ import { HARNESS_ENV, ownerTag } from '../../contracts/index.ts';
 import { PORT_BLOCK_ENV } from '../../lib/ports.ts';
 import { InfraError, type FleetEndpoints, type FleetHandle, type FleetRequest, type Runtime } from './types.ts';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.ts');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'main.ts');
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = join(import.meta.dirname, '..', '..', 'harness', 'cli', 'main.ts');
+export const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 
 export interface SimUpChild<L> {
   child: ChildProcessWithoutNullStreams;

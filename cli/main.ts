@@ -1,4 +1,6 @@
-// `killdrill` command dispatcher. Each subcommand lives in its own module.
+// `killdrill` command dispatcher, the composition root: each subcommand lives in its own module —
+// run, validate and evidence in harness/cli, sim in fleet-sim, proxy in fault-proxy. It is the one
+// place that reaches all of them; nothing imports it (.dependency-cruiser.cjs).
 import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ const [command, ...args] = process.argv.slice(2);
 /** `killdrill --help`: every command with every option (each command's own --help says more). */
 async function topUsage(): Promise<string> {
   const { commandSpecs } = await import('./command-specs.ts');
-  const { synopsis } = await import('../../lib/cli.ts');
+  const { synopsis } = await import('../lib/cli.ts');
   return [
     'usage: killdrill <command> [options]     (killdrill <command> --help: its options in full)',
     '',
@@ -29,23 +31,23 @@ async function topUsage(): Promise<string> {
 async function main(): Promise<number> {
   switch (command) {
     case 'sim': {
-      const { simMain } = await import('../../fleet-sim/index.ts');
+      const { simMain } = await import('../fleet-sim/index.ts');
       return simMain(args);
     }
     case 'proxy': {
-      const { proxyMain } = await import('../../fault-proxy/index.ts');
+      const { proxyMain } = await import('../fault-proxy/index.ts');
       return proxyMain(args);
     }
     case 'run': {
-      const { runMain } = await import('./run-command.ts');
+      const { runMain } = await import('../harness/cli/run-command.ts');
       return runMain(args);
     }
     case 'evidence': {
-      const { evidenceMain } = await import('./evidence-command.ts');
+      const { evidenceMain } = await import('../harness/cli/evidence-command.ts');
       return evidenceMain(args);
     }
     case 'validate': {
-      const { validateMain } = await import('./validate-command.ts');
+      const { validateMain } = await import('../harness/cli/validate-command.ts');
       return validateMain(args);
     }
     case undefined:
