@@ -1,20 +1,7 @@
 // Import rules (issue 12 item 1, DESIGN.md §1), checked by `npm run depcruise` in `npm test`:
 // the wire vocabulary fleet-sim and the harness share lives in contracts/, and the harness reaches
-// fleet-sim only through it. test/import-rules.test.ts proves each rule fires.
-
-/**
- * The harness's only import of fleet-sim, file → what it may import. The `killdrill` command itself
- * (cli/main.ts, cli/command-specs.ts) is the composition root outside harness/: it hands `killdrill
- * sim …` to the simulator's own command and lists its option tables. Nothing else in harness/ may
- * import fleet-sim/, and no checker ever may.
- */
-const HARNESS_FLEET_EXCEPTIONS = [
-  // The load-time fault check: the components a preset's fleet will have, from the simulator's plan (a pure
-  // function; `killdrill sim components` prints the same). Imported, not run as a child, because a dry run and
-  // `validate` start no process (test/dry-run.test.ts). Issue 12's one remaining import: it goes when the
-  // presets' topology (hosts, daemons) becomes part of contracts/.
-  { from: '^harness/faults/static-check\\.ts$', to: '^fleet-sim/planned-components\\.ts$' },
-];
+// fleet-sim only through it, with no exception. The `killdrill` command (cli/) is the one place that
+// composes the two. test/import-rules.test.ts proves each rule fires.
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -22,19 +9,11 @@ module.exports = {
     {
       name: 'harness-not-to-fleet-sim',
       comment:
-        'The harness imports fleet-sim only through contracts/ (the wire vocabulary both share). Import it from contracts/index.ts, or move the shared definition there; HARNESS_FLEET_EXCEPTIONS in .dependency-cruiser.cjs lists what cannot move yet.',
+        'The harness imports fleet-sim only through contracts/ (the wire vocabulary both share), with no exception: import it from contracts/index.ts, move the shared definition there, or have the killdrill command (cli/, the composition root) pass the simulator\'s part in, as it passes the component plan.',
       severity: 'error',
-      from: { path: '^harness/', pathNot: HARNESS_FLEET_EXCEPTIONS.map((e) => e.from) },
+      from: { path: '^harness/' },
       to: { path: '^fleet-sim/' },
     },
-    ...HARNESS_FLEET_EXCEPTIONS.map((e) => ({
-      // Named by the file it allows (not its position), so adding an exception renames none.
-      name: `harness-fleet-exception:${e.from.replace(/^\^|\\|\$$/g, '')}`,
-      comment: `${e.from} may import only ${e.to} of fleet-sim (HARNESS_FLEET_EXCEPTIONS in .dependency-cruiser.cjs).`,
-      severity: 'error',
-      from: { path: e.from },
-      to: { path: '^fleet-sim/', pathNot: e.to },
-    })),
     {
       name: 'cli-is-the-root',
       comment: 'cli/ (the killdrill command) composes harness, fleet-sim and fault-proxy; none of them imports it back (tests may).',

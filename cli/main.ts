@@ -4,6 +4,7 @@
 import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PresetName } from '../fleet-sim/planned-components.ts';
 
 // A fleet is ~20 Node processes that each compile the same TypeScript at boot: V8's compile
 // cache (shared on disk, inherited by every child through the env) halves their start-up CPU.
@@ -28,6 +29,15 @@ async function topUsage(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * The simulator's plan of a preset's components, for the harness's load-time fault check: wired here,
+ * where the command composes the two, so the harness imports no simulator code. A preset the
+ * simulator does not know is refused by the scenario schema first.
+ */
+function simulatorPlan(plan: (preset: PresetName, bots?: number) => ReadonlyArray<{ name: string; kind: string; host?: string }>) {
+  return (preset: string, bots?: number) => plan(preset as PresetName, bots);
+}
+
 async function main(): Promise<number> {
   switch (command) {
     case 'sim': {
@@ -39,16 +49,16 @@ async function main(): Promise<number> {
       return proxyMain(args);
     }
     case 'run': {
-      const { runMain } = await import('../harness/cli/run-command.ts');
-      return runMain(args);
+      const [{ runMain, defaultRunDeps }, { plannedComponents }] = await Promise.all([import('../harness/cli/run-command.ts'), import('../fleet-sim/planned-components.ts')]);
+      return runMain(args, { ...defaultRunDeps, components: simulatorPlan(plannedComponents) });
     }
     case 'evidence': {
       const { evidenceMain } = await import('../harness/cli/evidence-command.ts');
       return evidenceMain(args);
     }
     case 'validate': {
-      const { validateMain } = await import('../harness/cli/validate-command.ts');
-      return validateMain(args);
+      const [{ validateMain }, { plannedComponents }] = await Promise.all([import('../harness/cli/validate-command.ts'), import('../fleet-sim/planned-components.ts')]);
+      return validateMain(args, undefined, { components: simulatorPlan(plannedComponents) });
     }
     case undefined:
     case '-h':

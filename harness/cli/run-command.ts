@@ -2,6 +2,7 @@
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
 import { listScenarioFiles, loadScenarioFile, parseDuration, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
+import type { ComponentPlanner } from '../faults/index.ts';
 import { DEFAULT_MAX_CLOCK_OFFSET_MS } from '../runner/preflight-rules.ts';
 import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.ts';
 import { applyTarget, TargetRefused } from './run-target.ts';
@@ -28,9 +29,11 @@ export interface RunDeps {
   interrupts: { on(fn: () => void): () => void };
   /** Where an external target's token variables are read (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The simulator's component plan, for the load-time fault check (the killdrill command passes fleet-sim's). */
+  components?: ComponentPlanner;
 }
 
-const defaults: RunDeps = {
+export const defaultRunDeps: RunDeps = {
   io: { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') },
   runtimeByName,
   runCase: runScenarioCase,
@@ -87,7 +90,7 @@ export const runSpec: CommandSpec = {
   epilogue: 'exit codes: 0 all passed, 1 a scenario failed, 2 invalid input, 3 the fleet or infrastructure broke (a failed preflight too), 130 interrupted (Ctrl-C, SIGTERM or a stop condition)\nstop conditions, preflight and --dry-run: docs/safety.md',
 };
 
-function select(argv: string[], io: Io): Selected | number {
+function select(argv: string[], io: Io, components?: ComponentPlanner): Selected | number {
   try {
     const { help, positionals, values } = parseCommand(runSpec, argv);
     if (help) {
@@ -123,7 +126,7 @@ function select(argv: string[], io: Io): Selected | number {
     let bad = 0;
     for (const f of files) {
       try {
-        cases.push(...loadScenarioFile(f).cases);
+        cases.push(...loadScenarioFile(f, { ...(components ? { components } : {}) }).cases);
       } catch (err) {
         bad++;
         io.err(err instanceof ScenarioError ? err.message : `killdrill: ${f}: ${err instanceof Error ? err.message : String(err)}`);
@@ -142,16 +145,16 @@ function select(argv: string[], io: Io): Selected | number {
   }
 }
 
-export async function runMain(argv: string[], deps: RunDeps = defaults): Promise<number> {
+export async function runMain(argv: string[], deps: RunDeps = defaultRunDeps): Promise<number> {
   const { io } = deps;
-  const sel = select(argv, io);
+  const sel = select(argv, io, deps.components);
   if (typeof sel === 'number') return sel;
   // A target file, checked whole before anything starts: any refusal is exit 2 with every reason.
   let external: AnyRuntime | undefined;
   let targetInfo: RunScenarioOptions['target'];
   if (sel.target !== undefined) {
     try {
-      const t = applyTarget(sel.target, sel.cases, { ...(sel.confirm !== undefined ? { confirm: sel.confirm } : {}), jobs: sel.jobs, env: deps.env ?? process.env });
+      const t = applyTarget(sel.target, sel.cases, { ...(sel.confirm !== undefined ? { confirm: sel.confirm } : {}), jobs: sel.jobs, env: deps.env ?? process.env, ...(deps.components ? { components: deps.components } : {}) });
       sel.cases = t.cases;
       external = t.runtime;
       targetInfo = t.info;

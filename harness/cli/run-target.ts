@@ -5,7 +5,7 @@
 //               --confirm, lacks a token variable, or a case needs what only a simulator can provide.
 import { loadTargetFile, safetyRefusals, externalRefusals, externalRuntime, TargetEnvError, TargetError, type Target } from '../target/index.ts';
 import type { AnyRuntime } from '../runtime/index.ts';
-import { checkFaultsAgainstPreset } from '../faults/index.ts';
+import { checkFaultsAgainstPreset, type ComponentPlanner } from '../faults/index.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
 import type { ScenarioCase } from '../scenario/index.ts';
 import type { RunScenarioOptions } from '../runner/run-scenario.ts';
@@ -27,7 +27,7 @@ export class TargetRefused extends Error {
   }
 }
 
-export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm?: string; jobs: number; env: Record<string, string | undefined> }): Targeted {
+export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm?: string; jobs: number; env: Record<string, string | undefined>; components?: ComponentPlanner }): Targeted {
   let t: Target;
   try {
     t = loadTargetFile(file);
@@ -40,7 +40,7 @@ export function applyTarget(file: string, cases: ScenarioCase[], opts: { confirm
     const out = withLegs(cases, (c) => ({ ...c, scenario: { ...c.scenario, fleet, runtime: t.runtime } }));
     const reasons = [...peakRefusals(out, t.name, file)];
     reasons.push(...out.flatMap((c) =>
-      checkFaultsAgainstPreset(fleet, c.scenario.faults).map(([i, p]) => `killdrill: ${c.file}${c.id === 'default' ? '' : ` [${c.id}]`}: fault '${c.scenario.faults[i].kind}' cannot be injected into target ${t.name} (${t.preset}): ${p}`),
+      checkFaultsAgainstPreset(fleet, c.scenario.faults, opts.components).map(([i, p]) => `killdrill: ${c.file}${c.id === 'default' ? '' : ` [${c.id}]`}: fault '${c.scenario.faults[i].kind}' cannot be injected into target ${t.name} (${t.preset}): ${p}`),
     ));
     if (reasons.length) throw new TargetRefused(reasons);
     return { cases: out, info: { file, kind: 'simulated', name: t.name } };

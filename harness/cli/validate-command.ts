@@ -1,5 +1,5 @@
 // `killdrill validate <file|dir>… [--target FILE]`: check scenario files (and a target file) against their schemas (exit 0 valid, 2 invalid).
-import { listScenarioFiles, loadScenarioFile, ScenarioError } from '../scenario/index.ts';
+import { listScenarioFiles, loadScenarioFile, ScenarioError, type LoadOptions } from '../scenario/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseCommand, usage, UsageError, type CommandSpec } from '../../lib/cli.ts';
 import { validateTarget } from './validate-target.ts';
@@ -20,7 +20,8 @@ export const validateSpec: CommandSpec = {
   },
 };
 
-export async function validateMain(argv: string[], io: Io = stdio): Promise<number> {
+/** `load.components`: the simulator's component plan for the load-time fault check (the killdrill command passes it). */
+export async function validateMain(argv: string[], io: Io = stdio, load: LoadOptions = {}): Promise<number> {
   let files: string[];
   let targetOk = true;
   try {
@@ -44,7 +45,7 @@ export async function validateMain(argv: string[], io: Io = stdio): Promise<numb
   let bad = 0;
   for (const f of files) {
     try {
-      const l = loadScenarioFile(f);
+      const l = loadScenarioFile(f, load);
       io.out(`ok ${f} (${l.scenario.name}, ${l.cases.length} case${l.cases.length === 1 ? '' : 's'}${l.scenario.sequence ? `, a sequence of ${l.scenario.sequence.length} legs on one fleet` : ''})`);
     } catch (err) {
       bad++;

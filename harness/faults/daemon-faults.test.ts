@@ -2,9 +2,9 @@
 // fleet); the faults themselves run against a real fleet in scenarios/incidents/{crash-loop,scale-out}-during-halt.yaml.
 import { describe, expect, it } from 'vitest';
 import { crashLoop } from './crash-loop.ts';
-import { presetComponents } from './static-check.ts';
+import { ALPHASWARM_COMPONENTS } from './alphaswarm-components.fixture.ts';
 
-const c = presetComponents('alphaswarm');
+const c = ALPHASWARM_COMPONENTS;
 describe('crash-loop check', () => {
   it('takes a daemon with optional times and upS', () => {
     expect(crashLoop.check({ target: 'market-making-a' }, c, '')).toBeNull();

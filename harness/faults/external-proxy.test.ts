@@ -9,7 +9,8 @@ import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { startRealToxiproxy, type RealToxiproxy } from '../../fault-proxy/real-toxiproxy.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
-import { faultByKind, needsKilldrillProxy, presetComponents, type ActiveFault, type ComponentInfo } from './index.ts';
+import { faultByKind, needsKilldrillProxy, type ActiveFault, type ComponentInfo } from './index.ts';
+import { ALPHASWARM_COMPONENTS } from './alphaswarm-components.fixture.ts';
 
 interface Toxic {
   name: string;
@@ -27,7 +28,7 @@ interface Proxy {
 
 let tp: RealToxiproxy;
 let echo: Server;
-const components: ComponentInfo[] = presetComponents('alphaswarm', 12);
+const components: ComponentInfo[] = ALPHASWARM_COMPONENTS;
 const links = components.filter((c) => c.kind === 'link').map((c) => c.name);
 
 async function proxies(): Promise<Record<string, Proxy>> {

@@ -1,10 +1,10 @@
 // flag-store-silent's check(): what it accepts and refuses, against the alphaswarm preset's components.
 import { describe, expect, it } from 'vitest';
 import { flagStoreSilent } from './flag-store-silent.ts';
-import { presetComponents } from './static-check.ts';
+import { ALPHASWARM_COMPONENTS } from './alphaswarm-components.fixture.ts';
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 
-const c = presetComponents('alphaswarm', 12);
+const c = ALPHASWARM_COMPONENTS;
 
 describe('flag-store-silent check', () => {
   it('accepts freeze (the default) and blackhole, on every host or one', () => {

@@ -12,7 +12,7 @@ import { startProxyServer, type ProxyServerHandle } from '../../fault-proxy/inde
 import { DEFAULT_KEY_PREFIX, eventsChannel } from '../../contracts/index.ts';
 import type { FleetEndpoints } from '../runtime/index.ts';
 import { pubsubDrop } from './link-faults.ts';
-import { presetComponents } from './static-check.ts';
+import { ALPHASWARM_COMPONENTS } from './alphaswarm-components.fixture.ts';
 import type { ComponentInfo } from './types.ts';
 import { freePort } from '../../lib/ports.ts';
 
@@ -21,7 +21,7 @@ const LINK = 'bots-redis-sub.node-a';
 const components: ComponentInfo[] = [{ name: LINK, kind: 'link', pid: null, state: 'running' }];
 
 describe('pubsub-drop check', () => {
-  const c = presetComponents('alphaswarm', 12);
+  const c = ALPHASWARM_COMPONENTS;
   it('accepts the channel form without a channel, or naming the events channel of the prefix', () => {
     expect(pubsubDrop.check({ form: 'channel' }, c, CUSTOM)).toBeNull();
     expect(pubsubDrop.check({ form: 'channel', channel: `${CUSTOM}:events` }, c, CUSTOM)).toBeNull();

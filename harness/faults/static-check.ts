@@ -1,35 +1,37 @@
-// Fault targets checked before anything starts: the components a preset's fleet will have
-// (docs/contracts.md §8 names, §12 links), so a fault aimed at a component, daemon, link or host the
-// fleet does not have is rejected at load time (exit 2). The list is the simulator's own plan
-// (fleet-sim/planned-components.ts: a pure function of preset and bot count, the one import of the
-// simulator besides the CLI's — `killdrill sim components --json` prints the same list, and
-// test/sim-components.test.ts proves it equals the live GET /components). It is imported, not asked of
-// that command in a child process, because a dry run and `validate` start no process and write nothing
-// (test/dry-run.test.ts runs them under Node's permission model). The runner checks again against the
-// live fleet's GET /components.
-import { plannedComponents, type PresetName } from '../../fleet-sim/planned-components.ts';
+// Fault targets checked before anything starts: the components a simulated fleet of the scenario's
+// preset will have (docs/contracts.md §8 names, §12 links), so a fault aimed at a component, daemon,
+// link or host the fleet does not have is rejected at load time (exit 2). The list comes from the
+// caller: the `killdrill` command (cli/, the composition root) passes the simulator's own plan
+// (fleet-sim/planned-components.ts, a pure function of preset and bot count; `killdrill sim components
+// --json` prints the same list, and test/sim-components.test.ts proves it equals the live GET
+// /components). The harness imports no simulator code for it; a dry run and `validate` still start no
+// process. Without a planner (a library caller that passes none) this check is not made here, and the
+// runner's check against the live fleet's GET /components still refuses the fault before it is injected.
 import { DEFAULT_KEY_PREFIX } from '../../contracts/index.ts';
 import { faultByKind } from './catalog.ts';
 import { needsKilldrillProxy } from './external-proxy.ts';
 import type { ComponentInfo } from './types.ts';
 
-export type { PresetName };
-
-export function presetComponents(preset: PresetName, bots?: number): ComponentInfo[] {
-  return plannedComponents(preset, bots).map((c): ComponentInfo => ({ ...c, pid: null, state: 'planned' }));
-}
+/** The components a simulated fleet of `preset` with `bots` bots will have; throws `killdrill: …` for a bad preset or count. */
+export type ComponentPlanner = (preset: string, bots?: number) => ReadonlyArray<{ name: string; kind: string; host?: string }>;
 
 /**
  * Problems of a scenario's faults against its preset's fleet: `[index, message]` per bad fault.
  * With an external Toxiproxy (overrides.proxyUrl) a fault only killdrill's proxy can drive is one.
  */
 export function checkFaultsAgainstPreset(
-  fleet: { preset: PresetName; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
+  fleet: { preset: string; bots?: number; overrides?: { keyPrefix?: string; proxyUrl?: string } },
   faults: ReadonlyArray<{ kind: string; params?: Record<string, unknown> }>,
+  planner: ComponentPlanner | undefined,
 ): Array<[number, string]> {
+  // Without the plan, only what needs no component list: a fault only killdrill's proxy can drive.
+  if (!planner) return fleet.overrides?.proxyUrl ? faults.flatMap((f, i): Array<[number, string]> => {
+    const p = needsKilldrillProxy(f);
+    return p ? [[i, p]] : [];
+  }) : [];
   let components: ComponentInfo[];
   try {
-    components = presetComponents(fleet.preset, fleet.bots);
+    components = planner(fleet.preset, fleet.bots).map((c): ComponentInfo => ({ ...c, pid: null, state: 'planned' }));
   } catch (err) {
     return faults.map((_, i): [number, string] => [i, (err as Error).message.replace(/^killdrill: /, '')]);
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText, loadScenarioFile, ScenarioError, scenarioJsonSchema, listScenarioFiles } from './index.ts';
-import { scenarioIssues } from './scenario-issues.ts';
+import { fixturePlanner, scenarioIssues } from './scenario-issues.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -97,8 +97,8 @@ describe('scenario loader', () => {
     expect(i.field).toBe('faults[0]');
     expect(i.message).toMatch(/kill events channel is 'acme:desk:halt:events'/);
     expect(i.line).toBeGreaterThan(1);
-    expect(parseScenarioText(custom + drop('acme:desk:halt:events'), 'x.yaml').scenario.faults).toHaveLength(1);
-    expect(parseScenarioText(BASE + drop('alphaswarm:bots:killswitch:events'), 'x.yaml').scenario.faults).toHaveLength(1);
+    expect(parseScenarioText(custom + drop('acme:desk:halt:events'), 'x.yaml', { components: fixturePlanner }).scenario.faults).toHaveLength(1);
+    expect(parseScenarioText(BASE + drop('alphaswarm:bots:killswitch:events'), 'x.yaml', { components: fixturePlanner }).scenario.faults).toHaveLength(1);
   });
 
   it('reports YAML syntax errors with their position', () => {

@@ -7,7 +7,7 @@ import { ScenarioSchema, type Scenario } from './schema.ts';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { expandMatrix, matrixKeyFor, withPath, type MatrixCase, type MatrixValue } from './matrix.ts';
 import { resolveTarget } from './targets.ts';
-import { checkFaultsAgainstPreset } from '../faults/index.ts';
+import { checkFaultsAgainstPreset, type ComponentPlanner } from '../faults/index.ts';
 import { resolveScript } from '../load/scripts.ts';
 
 const SCHEMA_HINT = 'scenarios/schema.json';
@@ -41,20 +41,25 @@ export interface LoadedScenario {
   cases: ScenarioCase[];
 }
 
-export function loadScenarioFile(file: string): LoadedScenario {
-  const r = readTextFile(file);
-  if (!r.ok) throw new ScenarioError(r.issues);
-  return parseScenarioText(r.text, file);
+/** What a loader may be given: the simulator's component plan, for the load-time fault check (static-check.ts). */
+export interface LoadOptions {
+  components?: ComponentPlanner;
 }
 
-export function parseScenarioText(text: string, file: string): LoadedScenario {
+export function loadScenarioFile(file: string, o: LoadOptions = {}): LoadedScenario {
+  const r = readTextFile(file);
+  if (!r.ok) throw new ScenarioError(r.issues);
+  return parseScenarioText(r.text, file, o);
+}
+
+export function parseScenarioText(text: string, file: string, o: LoadOptions = {}): LoadedScenario {
   const src = parseYamlSource(text, file);
   if (!src.ok) throw new ScenarioError(src.issues);
-  return parseScenarioObject(src.raw, file, src.where);
+  return parseScenarioObject(src.raw, file, src.where, o);
 }
 
 /** Validate an already-parsed object (no source positions: everything is at 1:1 unless a locator is given). */
-export function parseScenarioObject(raw: unknown, file: string, where: Locator = () => ({ line: 1, col: 1 })): LoadedScenario {
+export function parseScenarioObject(raw: unknown, file: string, where: Locator = () => ({ line: 1, col: 1 }), o: LoadOptions = {}): LoadedScenario {
   const at = issueAt(file, where);
   if (raw === null || raw === undefined) throw new ScenarioError([at([], 'the file is empty; a scenario needs at least name, description, fleet, load and kill')]);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError([at([], 'a scenario is a YAML mapping (name: …, fleet: …, kill: …), not a list or a scalar')]);
@@ -88,7 +93,7 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
     const s = r.data;
     // A fault aimed at a component, link or host this preset's fleet does not have: rejected now, not after the fleet started.
     const inCase = mc.id === 'default' ? '' : `in matrix case '${mc.id}': `;
-    for (const [i, problem] of checkFaultsAgainstPreset(s.fleet, s.faults)) issues.push(at(['faults', i], `${inCase}fault '${s.faults[i].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
+    for (const [i, problem] of checkFaultsAgainstPreset(s.fleet, s.faults, o.components)) issues.push(at(['faults', i], `${inCase}fault '${s.faults[i].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
     if (s.load.k6) {
       const script = resolveScript(s.load.k6.script, file);
       if ('error' in script) issues.push(at(['load', 'k6', 'script'], `${inCase}${script.error}`));
@@ -105,7 +110,7 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
       cases.push({ file, id: mc.id, values: mc.values, scenario: s, target });
       continue;
     }
-    const legs = sequenceLegs(obj, mc, s.sequence, file, where, at);
+    const legs = sequenceLegs(obj, mc, s.sequence, file, where, at, o.components);
     if ('issues' in legs) issues.push(...legs.issues);
     else cases.push({ file, id: mc.id, values: mc.values, scenario: s, target, legs: legs.legs });
   }
@@ -119,7 +124,7 @@ export function parseScenarioObject(raw: unknown, file: string, where: Locator =
 const LEG_FIELDS = ['path', 'scope', 'target', 'mode', 'level', 'asset'] as const;
 
 /** The legs of a sequence case: kill: with each leg's fields, validated as a scenario of its own. */
-function sequenceLegs(obj: Record<string, unknown>, mc: MatrixCase, legs: NonNullable<Scenario['sequence']>, file: string, where: Locator, at: ReturnType<typeof issueAt>): { legs: LegCase[] } | { issues: ScenarioIssue[] } {
+function sequenceLegs(obj: Record<string, unknown>, mc: MatrixCase, legs: NonNullable<Scenario['sequence']>, file: string, where: Locator, at: ReturnType<typeof issueAt>, planner: ComponentPlanner | undefined): { legs: LegCase[] } | { issues: ScenarioIssue[] } {
   const { sequence: _s, ...base } = obj;
   const issues: ScenarioIssue[] = [];
   const out: LegCase[] = [];
@@ -136,7 +141,7 @@ function sequenceLegs(obj: Record<string, unknown>, mc: MatrixCase, legs: NonNul
       return;
     }
     const s = r.data;
-    for (const [fi, problem] of checkFaultsAgainstPreset(s.fleet, s.faults)) issues.push(at(['faults', fi], `${inLeg}fault '${s.faults[fi].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
+    for (const [fi, problem] of checkFaultsAgainstPreset(s.fleet, s.faults, planner)) issues.push(at(['faults', fi], `${inLeg}fault '${s.faults[fi].kind}' cannot be injected into this ${s.fleet.preset} fleet: ${problem}`));
     const target = resolveTarget({ preset: s.fleet.preset, fileScope, scope: s.kill.scope, target: s.kill.target, targetFromMatrix: l.target !== undefined || 'kill.target' in mc.values, targets: s.kill.targets });
     const id = `${mc.id === 'default' ? '' : `${mc.id},`}leg=${i + 1},kill.path=${l.path}`;
     const place = where(['sequence', i]);
