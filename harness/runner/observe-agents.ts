@@ -30,7 +30,7 @@ export function observeAgents(workers: Record<string, string>, emit: Emit, onErr
   const get = <T>(w: string, path: string) => getJson<T>(`${workers[w]}${path}`, { timeoutMs: 5000, error: (status, _t, p) => `killdrill: agent worker ${w}'s GET ${p} answered ${status}` });
   const call = (w: string, c: CallRec, open: boolean) =>
     emit({ type: 'agent-call', worker: w, id: c.id, run: c.run_id, kind: c.kind, name: c.name, capability: c.capability, ...(c.access ? { access: c.access } : {}), status: c.status, startedAt: c.startedAt, endedAt: c.endedAt, aborted: c.aborted, abortedAt: c.abortedAt, ...(c.effectKey ? { effectKey: c.effectKey } : {}), ...(open ? { open: true } : {}) });
-  const read = async (recordOpen: boolean) => {
+  const readOnce = async (recordOpen: boolean) => {
     for (const w of names) {
       const cur = cursor.get(w)!;
       const page = await get<{ calls: CallRec[]; next: number; open: CallRec[] }>(w, `/calls?after=${cur.calls}`);
@@ -41,6 +41,14 @@ export function observeAgents(workers: Record<string, string>, emit: Emit, onErr
       for (const x of t.tasks) emit({ type: 'agent-task', worker: w, seq: x.seq, at: x.at, run: x.run_id, kind: x.kind, event: x.event, ...(x.parent ? { parent: x.parent } : {}), ...(x.dueAt !== undefined ? { dueAt: x.dueAt } : {}), ...(x.policy ? { policy: x.policy } : {}) });
       cur.tasks = t.next;
     }
+  };
+  // One read at a time: the last read (final) overlapping a poll still in flight read the same cursor
+  // and recorded a finished call twice (seen on a busy machine in observe-agents.test.ts).
+  let reading: Promise<void> = Promise.resolve();
+  const read = (recordOpen: boolean): Promise<void> => {
+    const p = reading.then(() => readOnce(recordOpen));
+    reading = p.catch(() => {});
+    return p;
   };
   const loop = pollLoop(intervalMs, () => read(false), onError, onOk);
   let killAt: number | null = null;
