@@ -39,6 +39,20 @@ export function startEcho(): Promise<TcpServer> {
   return listen(server, sockets);
 }
 
+/**
+ * Answers a client's half-close late: `ms` after the client's FIN it sends `payload` and ends. Through a
+ * proxy that keeps the other direction open the client gets it; through one that closes the connection on
+ * the client's FIN (Toxiproxy) it does not.
+ */
+export function startLateReply(payload: Buffer, ms: number): Promise<TcpServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => {
+    s.resume();
+    s.on('end', () => setTimeout(() => s.end(payload), ms));
+  });
+  return listen(server, sockets);
+}
+
 /** Sends `payload` to each client, then ends. */
 export function startSource(payload: Buffer): Promise<TcpServer> {
   const sockets = new Set<Socket>();
