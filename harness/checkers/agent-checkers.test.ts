@@ -163,6 +163,10 @@ describe('queue-policy', () => {
     expect(v.valid).toBe(false);
     expect(v.summary).toMatch(/the kill said drain and 1 run\(s\) in scope had discard applied \(run-a\)/);
     expect(v.summary).toMatch(/1 queued step\(s\) in scope removed under drain/);
+    // The worker heard the kill before the harness heard the lever's answer: still judged.
+    const early = queuePolicy(build(drain, queued, queue('T+0', 1105, { 'run-a': { delayed: 2 } }), task('run-a', 'step', 'removed', 1040, { policy: 'discard' }), applied('run-a', 1050, 'discard'), queue('T+60s', 61_100, {}, 1), observed(70_000)), {});
+    expect(early.valid).toBe(false);
+    expect(early.summary).toMatch(/the kill said drain and 1 run\(s\) in scope had discard applied/);
   });
 
   it('discard: fails when the worker applied drain to a run in scope', () => {

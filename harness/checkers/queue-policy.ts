@@ -58,15 +58,20 @@ export const queuePolicy: Checker = (h, e) => {
     if (enq || taken) perRun.set(t.run, Math.max(0, (perRun.get(t.run) ?? 0) + (enq ? 1 : -1)));
   }
   const pending = [...perRun.values()].reduce((a, b) => a + b, 0);
+  // The policy each worker says it applied to a run (its task log's `policy` line) must be the kill's.
+  // From the lever's issue: a worker often hears the kill before the harness hears the lever's answer.
+  const I = s.kill.issuedAt;
+  const otherPolicy = s.tasks.filter((t) => s.runs.has(t.run) && t.event === 'policy' && t.at >= I && t.policy !== undefined && t.policy !== policy);
+  const mismatch = otherPolicy.length ? `the kill said ${policy} and ${new Set(otherPolicy.map((t) => t.run)).size} run(s) in scope had ${[...new Set(otherPolicy.map((t) => t.policy))].join(', ')} applied (${[...new Set(otherPolicy.map((t) => t.run))].slice(0, 3).join(', ')})` : null;
+  // A worker that applied another policy than the kill said fails whatever was queued.
+  if (pending <= 0 && mismatch) return { checker: name, valid: false, summary: `${policy}: ${mismatch}`, details: { policy, pendingAtFlip: 0 } };
   if (pending <= 0) return unknown(name, `no step of a run in scope was queued at the flip (${f0.queuedInScope} job(s) in scope at T+0: timers and retries, which every kill removes), so nothing tells the queue policy apart`);
   const past = (t: { run: string; at: number }) => pastTail(s, t.run, t.at, budget) === 'after';
   const started = mine.filter((t) => t.event === 'started' && t.at > E && past(t));
   const problems: string[] = [];
   const details: Record<string, unknown> = { policy, budgetMs: budget, pendingAtFlip: pending /* steps */, queue: [f0, f1], startedAfterFlip: started.length };
   if (started.length) problems.push(`${started.length} queued job(s) in scope started their work after the flip`);
-  // The policy each worker says it applied to a run (its task log's `policy` line) must be the kill's.
-  const otherPolicy = s.tasks.filter((t) => s.runs.has(t.run) && t.event === 'policy' && t.at > E && t.policy !== undefined && t.policy !== policy);
-  if (otherPolicy.length) problems.push(`the kill said ${policy} and ${new Set(otherPolicy.map((t) => t.run)).size} run(s) in scope had ${[...new Set(otherPolicy.map((t) => t.policy))].join(', ')} applied (${[...new Set(otherPolicy.map((t) => t.run))].slice(0, 3).join(', ')})`);
+  if (mismatch) problems.push(mismatch);
   if (policy === 'discard') {
     const taken = mine.filter((t) => t.event === 'skipped' && t.at > E && (s.appliedAt(t.run) === null ? past(t) : t.at > s.appliedAt(t.run)!));
     const removed = mine.filter((t) => t.event === 'removed' && t.policy === 'discard' && t.at > E).length;
@@ -77,7 +82,7 @@ export const queuePolicy: Checker = (h, e) => {
   } else {
     const enq = mine.filter((t) => t.event === 'enqueued' && t.at > E && past(t));
     // Drain keeps what was queued (taken when due, doing nothing): a queued step removed is a discard.
-    const removedSteps = mine.filter((t) => t.event === 'removed' && t.kind === 'step' && t.at > E).length;
+    const removedSteps = mine.filter((t) => t.event === 'removed' && t.kind === 'step' && t.at >= I).length;
     Object.assign(details, { enqueuedAfterFlip: enq.length, stepsRemoved: removedSteps });
     if (enq.length) problems.push(`${enq.length} new job(s) in scope enqueued after the flip under drain`);
     if (removedSteps) problems.push(`${removedSteps} queued step(s) in scope removed under drain (a discard: drain lets them be taken and do nothing)`);
