@@ -27,6 +27,8 @@ export interface Effect {
   asset: string;
   capability: string;
   run: string;
+  /** A child run's parent run (seed 004: a child is in its parent's run scope): the boundary checks its run key too. */
+  parentRun?: string;
   kind: EffectKind;
   side?: 'buy' | 'sell';
   qty?: number;

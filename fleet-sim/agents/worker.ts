@@ -533,7 +533,9 @@ export class AgentWorker {
     const s = run.spec;
     const at = nowMs();
     this.journal.intent(key, s.slug, 'action', at);
-    const r = await this.gateway.request({ key, bot: s.slug, fleet: s.feature, tenant: s.tenant, group: s.group, asset: s.asset, capability: call.capability, run: s.run_id, kind: 'action', dispatchedAt: at });
+    // Bug agent-children-after-kill: the child's lineage is lost, so the boundary does not see its parent's run kill either.
+    const parentRun = s.parent && !this.bugs.has('agent-children-after-kill') ? { parentRun: s.parent } : {};
+    const r = await this.gateway.request({ key, bot: s.slug, fleet: s.feature, tenant: s.tenant, group: s.group, asset: s.asset, capability: call.capability, run: s.run_id, ...parentRun, kind: 'action', dispatchedAt: at });
     const t = nowMs();
     if (r.ok && r.reply.ok === true) {
       this.journal.outcome(key, s.slug, 'landed', t, r.reply.seq as number);

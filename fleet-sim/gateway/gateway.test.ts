@@ -55,6 +55,28 @@ describe('gateway with gatewayCheck', () => {
     expect(landed.filter((e) => e.bot === 'mm-a' && e.kind === 'order')).toHaveLength(2);
   });
 
+  it("checks a child run's effect against its parent's run key (seed 004: a child is in its parent's scope)", async () => {
+    const child = { run: 'run-mm-a.c0', parentRun: 'run-mm-a' };
+    expect(await send(c, 'action', child)).toMatchObject({ ok: true });
+    await t.redis.set(`${PREFIX}:run:run-mm-a`, JSON.stringify({ mode: 'freeze', reason: 'parent run kill' }));
+    try {
+      const r = await send(c, 'action', child);
+      expect(r).toMatchObject({ ok: false, retryable: false });
+      expect(String(r.error)).toMatch(/run:run-mm-a,/);
+      // Without its lineage (bug agent-children-after-kill) the boundary cannot know: it lands.
+      expect(await send(c, 'action', { run: 'run-mm-a.c0' })).toMatchObject({ ok: true });
+      // Another run's child is not in scope.
+      expect(await send(c, 'action', { bot: 'other', run: 'run-other.c0', parentRun: 'run-other' })).toMatchObject({ ok: true });
+    } finally {
+      await t.redis.del(`${PREFIX}:run:run-mm-a`);
+    }
+    for (const bad of ['', 7]) {
+      const r = await send(c, 'action', { ...child, parentRun: bad });
+      expect(r).toMatchObject({ ok: false, retryable: false });
+      expect(String(r.error)).toMatch(/^killdrill: parentRun, when sent, must be a non-empty string/);
+    }
+  });
+
   it('survives garbage lines', async () => {
     const s = connect({ host: '127.0.0.1', port: t.fleet.ports.gatewayTcp });
     const lines = createInterface({ input: s });

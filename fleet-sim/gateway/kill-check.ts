@@ -1,9 +1,9 @@
 // The execution boundary's kill check (seed 003, contracts §5): every request's in-scope kill
-// keys are read from Redis after it arrived and before it is forwarded; strictest mode wins;
+// keys (a child run's: its parent's run key too) are read from Redis after it arrived and before it is forwarded; strictest mode wins;
 // an unreachable flag store fails closed (only cancels pass). Requests arriving in the same
 // event-loop turn share one MGET of the union of their keys (same guarantee, far less overhead).
 import type { Redis } from 'ioredis';
-import { allowedWhileKilled, keysForBot, parseKillValue, strictest, type Group, type KillValue, type Mode } from '../model.ts';
+import { allowedWhileKilled, keysForBot, killKey, parseKillValue, strictest, type Group, type KillValue, type Mode } from '../model.ts';
 import type { EffectRequest } from './ndjson.ts';
 
 export type Verdict = { pass: true } | { pass: false; error: string; retryable: boolean };
@@ -28,6 +28,9 @@ export class KillChecker {
 
   check(req: EffectRequest): Promise<Verdict> {
     const keys = keysForBot(this.prefix, { slug: req.bot, fleet: req.fleet, tenant: req.tenant, group: req.group as Group, asset: req.asset, capability: req.capability, run: req.run });
+    // A child run's effect is in its parent's run scope too (seed 004): without this a parent's run
+    // kill that the child's worker has not seen yet (a raw SET, before its poll) let the child's writes land.
+    if (req.parentRun) keys.push(killKey(this.prefix, 'run', req.parentRun));
     return new Promise((resolve) => {
       if (this.batch.length === 0) setImmediate(() => void this.run());
       this.batch.push({ req, keys, resolve });

@@ -60,6 +60,7 @@ export function requestError(o: Record<string, unknown>): string | null {
   if (typeof o.id !== 'number' && typeof o.id !== 'string') return 'killdrill: request needs an id (number or string)';
   if (typeof o.key !== 'string' || o.key === '') return 'killdrill: request needs a non-empty idempotency key';
   for (const f of SCOPE_FIELDS) if (typeof o[f] !== 'string' || o[f] === '') return `killdrill: request needs a non-empty string '${f}'`;
+  if (o.parentRun !== undefined && (typeof o.parentRun !== 'string' || o.parentRun === '')) return "killdrill: parentRun, when sent, must be a non-empty string (the child run's parent run)";
   if (!(EFFECT_KINDS as readonly unknown[]).includes(o.kind)) return `killdrill: request kind must be one of ${EFFECT_KINDS.join(', ')}`;
   if (typeof o.dispatchedAt !== 'number' || !Number.isFinite(o.dispatchedAt)) return 'killdrill: request needs dispatchedAt (epoch ms)';
   if (o.side !== undefined && o.side !== 'buy' && o.side !== 'sell') return "killdrill: side must be 'buy' or 'sell'";
