@@ -25,6 +25,11 @@ export const FleetConfigSchema = z
     defaultMode: z.enum(MODES).default('cancel'),
     /** Seed 003's EXEC_SHUTDOWN_DRAIN_TIMEOUT_S: how long a daemon on SIGTERM waits for its in-flight submissions. */
     drainTimeoutS: z.number().min(0).max(600).default(8),
+    /**
+     * The gateway's bound on submissions accepted and not yet answered (its throttle): past it a new
+     * order or action is refused at once (503 `overloaded`, retryable); cancels and closes always pass.
+     */
+    gatewayMaxInFlight: z.number().int().min(1).max(1_000_000).default(4096),
     /** Bot daemons that get a standby replica `<daemon>-2` (a copy of their bots) for the scale-out fault (presets/scale-out.ts). */
     scaleOut: z.array(z.string().min(1)).max(20).default([]),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { bindHost, linkAddress, readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { NdjsonClient } from './ndjson-client.ts';
-import { createGatewayServer, type ShutdownGate } from './server.ts';
+import { createGatewayServer, type ShutdownGate, type Throttle } from './server.ts';
 import { gatewayShutdownJournal } from './shutdown-journal.ts';
 import { HaltFileWatch, haltFilePath } from '../daemon/halt-file.ts';
 import { nowMs } from '../model.ts';
@@ -33,7 +33,15 @@ async function main(): Promise<void> {
   const leaky = fleet.config.bugs.includes('gateway-accepts-while-shutting-down');
   const gate: ShutdownGate = { shuttingDown: false, inFlight: 0, open: new Set(), refused: 0, leaky };
   const haltFile = new HaltFileWatch(haltFilePath(fleet.config));
-  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile });
+  const throttle: Throttle = { maxInFlight: fleet.config.gatewayMaxInFlight, shed: 0 };
+  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile, throttle });
+  // Said once a second while it sheds, so an overloaded run is visible in the gateway's log.
+  let shedSaid = 0;
+  setInterval(() => {
+    if (throttle.shed === shedSaid) return;
+    process.stderr.write(`killdrill: gateway: refused ${throttle.shed - shedSaid} submission(s) in the last second as overloaded (gatewayMaxInFlight ${throttle.maxInFlight} open); the offer is above what the venue takes\n`);
+    shedSaid = throttle.shed;
+  }, 1000).unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new Error(`killdrill: gateway cannot listen on ${bindHost(fleet)}:${fleet.ports.gatewayTcp}: ${(e as Error).message}`)));
     server.listen(fleet.ports.gatewayTcp, bindHost(fleet), () => resolve());

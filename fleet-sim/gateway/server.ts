@@ -23,6 +23,15 @@ export interface ShutdownGate {
   leaky?: boolean;
 }
 
+/** Answered to an order or action while `maxInFlight` submissions are open (cancels and closes always pass). */
+export const OVERLOADED = 'killdrill: overloaded: the gateway has as many submissions open as its gatewayMaxInFlight allows; send it again later';
+
+/** The gateway's throttle: its bound, and how many submissions it refused as overloaded. */
+export interface Throttle {
+  maxInFlight: number;
+  shed: number;
+}
+
 export const SHUTTING_DOWN = 'killdrill: shutting_down: the gateway is stopping (SIGTERM) and accepts no new submission; send it again once it is back';
 
 export interface GatewayOptions {
@@ -34,10 +43,17 @@ export interface GatewayOptions {
   gate?: ShutdownGate;
   /** Seed 003's EXECUTION_HALTED file (with `check`): halts every submission the default mode forbids. */
   haltFile?: HaltFileWatch;
+  /**
+   * Bounds the submissions open at once (accepted, not yet answered, over every connection). Without
+   * it an offer above what the venue takes queued without bound: gigabytes in the gateway and
+   * effects landing minutes after they were dispatched, past any kill check made at arrival.
+   */
+  throttle?: Throttle;
 }
 
 export function createGatewayServer(o: GatewayOptions): Server {
   const checker = new KillChecker(o.redis, o.prefix, o.defaultMode);
+  let open = 0;
   return createServer({ noDelay: true }, (socket: Socket) => {
     socket.on('error', () => {});
     let out: string[] = [];
@@ -61,13 +77,21 @@ export function createGatewayServer(o: GatewayOptions): Server {
         g.refused++;
         return reply({ id: req.id, ok: false, error: SHUTTING_DOWN, retryable: true, status: 503, code: 'shutting_down' });
       }
+      // The throttle: the kill's own work (cancels, closes) is never refused for load.
+      const t = o.throttle;
+      if (t && open >= t.maxInFlight && req.kind !== 'cancel' && req.kind !== 'close') {
+        t.shed++;
+        return reply({ id: req.id, ok: false, error: OVERLOADED, retryable: true, status: 503, code: 'overloaded' });
+      }
       if (g) {
         g.inFlight++;
         g.open.add(req.key);
       }
+      open++;
       try {
         await forward(req);
       } finally {
+        open--;
         if (g) {
           g.inFlight--;
           g.open.delete(req.key);
