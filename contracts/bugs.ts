@@ -28,5 +28,6 @@ export const BUGS = [
   'agent-retry-fires-after-kill',
   'agent-children-after-kill',
   'agent-ignores-capability',
+  'agent-accepts-tasks-while-halted',
 ] as const;
 export type Bug = (typeof BUGS)[number];

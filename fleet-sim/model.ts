@@ -12,6 +12,7 @@ export {
 export const AGENT_BUGS: readonly Bug[] = [
   'resume-reruns-effect', 'run-scope-at-start', 'revoke-in-memory',
   'agent-awaits-inflight', 'agent-discard-drains', 'agent-retry-fires-after-kill', 'agent-children-after-kill', 'agent-ignores-capability',
+  'agent-accepts-tasks-while-halted',
 ];
 
 export interface Bot {

@@ -3,9 +3,10 @@
 // ephemeral unless --port) serves `GET /calls?after=SEQ&limit=N` (finished call records in the
 // order they ended, next SEQ, and the open calls), `GET /tasks?after=SEQ` (the queued work: task-log.ts), `GET /runs`
 // `GET /queue` (BullMQ job counts, also per run, and how many jobs a discard journaled as not run) and
-// `GET /capabilities` (its tools, the LLM's capability, the queue policies it honours);
+// `GET /capabilities` (its tools, the LLM's capability, the queue policies it honours) and
+// `POST /tasks` (`{"run_id"}`: a task submitted from outside, refused 409 while its run is halted);
 // the ready line carries its URL.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { parseAgentOptions } from './options.ts';
@@ -16,6 +17,36 @@ import { QUEUE_POLICIES } from '../../contracts/index.ts';
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The largest POST /tasks body read (`{"run_id": "…"}` is far smaller). */
+const MAX_TASK_BODY = 4096;
+
+/** POST /tasks `{"run_id": "<run>"}`: 202 accepted, 409 refused (its run is halted), 404 unknown run, 400/413 bad body. */
+function submitTask(worker: AgentWorker, req: IncomingMessage, send: (code: number, body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_TASK_BODY) over = true;
+    else chunks.push(c);
+  });
+  req.on('end', () => {
+    if (over) return send(413, { error: `killdrill: a task body is at most ${MAX_TASK_BODY} bytes: send {"run_id": "<run>"}` });
+    let o: unknown;
+    try {
+      o = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(400, { error: 'killdrill: the body is not JSON; send {"run_id": "<run>"} (GET /runs lists the runs)' });
+    }
+    const keys = o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : null;
+    const runId = keys ? (o as { run_id?: unknown }).run_id : undefined;
+    if (!keys || typeof runId !== 'string' || runId === '' || keys.some((k) => k !== 'run_id')) return send(400, { error: 'killdrill: send exactly {"run_id": "<run>"}, a non-empty string (GET /runs lists the runs)' });
+    const r = worker.submit(runId);
+    send(r.status, r.body);
+  });
+  req.on('error', () => {});
 }
 
 async function main(): Promise<void> {
@@ -32,7 +63,8 @@ async function main(): Promise<void> {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'GET') return send(405, { error: 'killdrill: GET only' });
+    if (url.pathname === '/tasks' && req.method === 'POST') return void submitTask(worker, req, send);
+    if (req.method !== 'GET') return send(405, { error: 'killdrill: GET only (and POST /tasks)' });
     if (url.pathname === '/calls') {
       const after = Number(url.searchParams.get('after') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 10_000);
@@ -46,7 +78,7 @@ async function main(): Promise<void> {
     }
     if (url.pathname === '/runs') {
       const runs = [...worker.runs.values()].map((r) => ({ run_id: r.spec.run_id, parent: r.spec.parent ?? null, steps: r.steps, parked: r.parked, pendingStep: r.pending?.step ?? null }));
-      return send(200, { runs, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
+      return send(200, { runs, submissions: worker.submissions, timersSet: worker.timersSet, timersCancelled: worker.timersCancelled, timersFired: worker.timersFired, retriesSet: worker.retriesSet, retriesCancelled: worker.retriesCancelled, retriesFired: worker.retriesFired, fanIns: worker.fanIns, discards: worker.discards });
     }
     if (url.pathname === '/capabilities') {
       // What a kill of scope capability can name here besides a run's own: each tool, and the LLM; the queue policies it honours.
@@ -60,8 +92,12 @@ async function main(): Promise<void> {
       );
       return;
     }
-    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /tasks?after=0, /runs, /queue or /capabilities` });
+    send(404, { error: `killdrill: no route ${url.pathname}; try /calls?after=0, /tasks?after=0, /runs, /queue, /capabilities or POST /tasks` });
   });
+  // Keep idle keep-alive connections longer than a client's idle gap (k6 reuses them): with Node's 5 s
+  // default the server closed one just as k6 sent on it, and k6 saw "connection reset by peer".
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = Number(flag(args, '--port') ?? 0);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new Error(`killdrill: agent worker cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`)));

@@ -23,6 +23,8 @@ export interface TaskData {
   key?: string;
   /** `fan-in`: the child run whose first step it waits for (a BullMQ flow: parent job, child job). */
   child?: string;
+  /** `timer` due at once: a task submitted from outside (POST /tasks), a follow-up step of its run. */
+  submitted?: boolean;
 }
 export type QueuePolicy = 'drain' | 'discard';
 export const QUEUE_POLICIES: readonly QueuePolicy[] = ['drain', 'discard'];

@@ -53,6 +53,8 @@ export class AgentWorker {
   timersSet = 0;
   timersCancelled = 0;
   timersFired = 0;
+  /** Tasks submitted from outside (POST /tasks): accepted, refused while their run's scope is killed, and started. */
+  readonly submissions = { accepted: 0, refused: 0, started: 0 };
   retriesSet = 0;
   retriesCancelled = 0;
   retriesFired = 0;
@@ -297,6 +299,28 @@ export class AgentWorker {
     this.phases.push(e);
   }
 
+  /**
+   * A task submitted from outside (POST /tasks, e.g. k6's agent-tasks load): a follow-up step of the
+   * run, queued as a `timer` job due at once, so the kill covers it as it covers timers (removed under
+   * either policy, the gate asked when it fires). Refused (409) while the run's scope is killed or the
+   * run is parked: new work is never accepted into a halted run.
+   */
+  submit(runId: string): { status: 202 | 404 | 409; body: Record<string, unknown> } {
+    const run = this.runs.get(runId);
+    if (!run) return { status: 404, body: { error: `killdrill: no run '${runId}' on this worker; GET /runs lists its runs` } };
+    // Bug agent-accepts-tasks-while-halted: the submission path never asks the gate (the step's own gate still runs when it fires).
+    const g: GateResult = this.bugs.has('agent-accepts-tasks-while-halted') ? { ok: true } : this.gate(run, LLM_CAPABILITY, 'submit');
+    if (!g.ok || (run.parked && !this.bugs.has('agent-accepts-tasks-while-halted')) || run.finished) {
+      this.submissions.refused++;
+      const why = !g.ok ? `its scope is killed (${g.reason})` : run.finished ? 'it has finished' : 'it is parked until a release';
+      return { status: 409, body: { error: `killdrill: run '${runId}' takes no task: ${why}`, run_id: runId } };
+    }
+    this.submissions.accepted++;
+    this.logTask(runId, 'timer', 'enqueued', 0);
+    void this.queue.add('timer', { run_id: runId, submitted: true }, 0);
+    return { status: 202, body: { accepted: true, run_id: runId } };
+  }
+
   private startRun(spec: RunSpec): void {
     const run = this.newRun(spec);
     if (spec.parent) {
@@ -362,7 +386,8 @@ export class AgentWorker {
     if (task === 'timer') {
       // The kill state at fire time: a timer set before a flip does nothing after it.
       if (run.parked || !this.gate(run, LLM_CAPABILITY, 'timer fire').ok) return this.logTask(id, 'timer', 'skipped');
-      this.timersFired++;
+      if (data.submitted) this.submissions.started++;
+      else this.timersFired++;
       this.logTask(id, 'timer', 'started');
       await run.step();
       return;

@@ -115,7 +115,8 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // the timeline (warm-up, faults, lever) starts once it sends, so a slow k6 start cannot eat the warm-up.
     if (plan.load?.k6 && k6) {
       if (!ep.brokerUrl) throw new InfraError(`killdrill: ${plan.file}: load.k6 drives the broker API and the target names no broker URL; name it in the target file, or drop load.k6`);
-      const env: Record<string, string> = { BROKER_URL: ep.brokerUrl, BROKER_TOKEN: ep.token ?? '', KILLDRILL_RUN_ID: ctx.runId, ...(ep.venueUrl ? { VENUE_URL: ep.venueUrl } : {}) };
+      const agentUrls = Object.values(ep.agents ?? {});
+      const env: Record<string, string> = { BROKER_URL: ep.brokerUrl, BROKER_TOKEN: ep.token ?? '', KILLDRILL_RUN_ID: ctx.runId, ...(ep.venueUrl ? { VENUE_URL: ep.venueUrl } : {}), ...(agentUrls.length ? { AGENT_URLS: agentUrls.join(',') } : {}) };
       const run = (load = await startK6({ plan: plan.load.k6, k6, runDir: ctx.runDir ?? dirname(ctx.dataDir), holdMs: plan.maxDurationMs + K6_HOLD_PAST_DURATION_MS, env, emit }));
       let wait: NodeJS.Timeout | undefined;
       const sent = await Promise.race([run.sending, new Promise<null>((r) => (wait = setTimeout(() => r(null), K6_START_TIMEOUT_MS)))]);
