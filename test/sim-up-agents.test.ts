@@ -6,12 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { runPids, simUpChild } from './support/sim-up-child.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Line {
   runId: string;
+  redisUrl: string;
   preset: string;
   brokerUrl: string;
   venueUrl: string;
@@ -68,6 +71,42 @@ describe('sim up --preset agents', () => {
       const bot = bots.find((b) => b.run === landed!.run.split('.')[0]);
       expect(landed).toMatchObject({ kind: 'action', tenant: bot?.tenant, fleet: bot?.fleet });
       expect(['place-order', 'send-email']).toContain(landed!.capability);
+
+      // POST /tasks: a task for a run is queued (202); into a run whose scope is killed it is refused (409);
+      // an unknown run is 404; any other body 400 (413 over 4 KiB), never a 5xx, and the worker answers on.
+      const [worker0, url0] = Object.entries(l.agents)[0];
+      const post = (body: string | Uint8Array) => fetch(`${url0}/tasks`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000) });
+      const root = (await getJson<{ runs: Array<{ run_id: string; parent: string | null }> }>(`${url0}/runs`)).runs.find((r) => r.parent === null)!.run_id;
+      const accepted = await post(JSON.stringify({ run_id: root }));
+      expect(accepted.status, worker0).toBe(202);
+      expect(await accepted.json()).toEqual({ accepted: true, run_id: root });
+      expect((await post(JSON.stringify({ run_id: 'run-nobody' }))).status).toBe(404);
+      const bad = ['', 'null', '[]', '"x"', '{}', '{"run_id":""}', '{"run_id":7}', `{"run_id":"${root}","extra":1}`, '{"run_id":', '\u0000\u00ff'];
+      for (const b of bad) {
+        const r = await post(b);
+        expect(r.status, b).toBe(400);
+        expect(((await r.json()) as { error: string }).error).toMatch(/^killdrill: /);
+      }
+      expect((await post('{"run_id":"' + 'x'.repeat(5000) + '"}')).status).toBe(413);
+      for (let i = 0; i < 50; i++) expect([400, 413]).toContain((await post(randomBytes(1 + Math.floor(Math.random() * 300)))).status);
+      const redis = new Redis(l.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await redis.connect();
+      try {
+        await redis.set(`alphaswarm:bots:killswitch:run:${root}`, JSON.stringify({ mode: 'freeze', reason: 'tasks test' }));
+        let refused: Response | undefined;
+        for (let i = 0; i < 40 && refused?.status !== 409; i++) {
+          await sleep(250);
+          refused = await post(JSON.stringify({ run_id: root }));
+        }
+        expect(refused?.status).toBe(409);
+        expect(((await refused!.json()) as { error: string }).error).toMatch(/^killdrill: run '.*' takes no task: its scope is killed/);
+      } finally {
+        await redis.del(`alphaswarm:bots:killswitch:run:${root}`);
+        redis.disconnect();
+      }
+      const counted = await getJson<{ submissions: { accepted: number; refused: number } }>(`${url0}/runs`);
+      expect(counted.submissions.accepted).toBeGreaterThanOrEqual(1);
+      expect(counted.submissions.refused).toBeGreaterThanOrEqual(1);
 
       expect(runPids(runId).length).toBeGreaterThan(10);
     } finally {
