@@ -117,6 +117,20 @@ describe('halt-state-durable', () => {
     expect(haltStateDurable(build(roster(), kill(), status(1500, 0, false, []), release(15_000), observed(20_000)), {}).valid).toBe(false);
   });
 
+  it('places a view at the time its GET was sent: an answer that left before engagedAt and came after it is not judged', () => {
+    const key = `${P}:platform:platform`;
+    const redisKill = kill(1000, 1100, { path: 'redis', scope: 'platform', target: 'platform' });
+    // Sent at 800 (before engagedAt 1100), answered at 1500 without the key: it shows the state before the flip.
+    const late = { ...status(1500, 0, false, []), requestedAt: 800 };
+    const v = haltStateDurable(build(roster(), redisKill, late, { ...status(4000, 0, false, [key]), requestedAt: 3990 }, release(15_000), observed(20_000)), {});
+    expect(v.valid).toBe(true);
+    expect(v.details).toMatchObject({ judged: 1 });
+    // The same answer sent after engagedAt lost the halt: it fails.
+    const lost = haltStateDurable(build(roster(), redisKill, { ...late, requestedAt: 1200 }, { ...status(4000, 0, false, [key]), requestedAt: 3990 }, release(15_000), observed(20_000)), {});
+    expect(lost.valid).toBe(false);
+    expect(lost.summary).toMatch(/1 of 2 status view\(s\) during the halt lost it/);
+  });
+
   it('never judges a view taken after the release, even when the halt was shorter than the grace', () => {
     // engagedAt 3000, grace 2 s: the window would open at 5000, but the release came at 4000.
     const redisKill = kill(1000, 3000, { path: 'redis', scope: 'platform', target: 'platform' });

@@ -44,12 +44,17 @@ export const haltStateDurable: Checker = (h, e) => {
   const to = release ? release.issuedAt : h.observedUntil();
   const statuses = h.statuses();
   const engagedAt = kill.engagedAt;
+  // A view is placed at the time its GET was sent: the broker's answer shows a state from after that,
+  // and an answer that came late (a busy broker) can show the state from before engagedAt. Placed at
+  // the answer's time, a GET sent 0.4 s before engagedAt and answered after it "lost the halt"
+  // (seen 2026-12-03 beside three other fleets). Histories without requestedAt fall back to `at`.
+  const sent = (s: (typeof statuses)[number]) => ('requestedAt' in s && typeof s.requestedAt === 'number' ? s.requestedAt : s.at);
   const bootBefore = statuses.filter((s) => s.ok && s.at <= engagedAt).at(-1) as StatusOkOp | undefined;
   // The view current when the window opens — unless it was taken after the release (a short halt),
   // or before engagedAt: a view older than the engagement cannot have shown it (seen on a busy stand-in:
   // the last view before the window was 1.5 s before engagedAt, and the case failed on it).
-  const carried = statuses.filter((s) => s.at >= engagedAt && s.at <= from && s.at < to).at(-1);
-  const inside = statuses.filter((s) => s.at > from && s.at < to);
+  const carried = statuses.filter((s) => sent(s) >= engagedAt && sent(s) <= from && sent(s) < to).at(-1);
+  const inside = statuses.filter((s) => sent(s) > from && sent(s) < to);
   const views = [...(carried ? [carried] : []), ...inside];
   const judged = views.filter((s): s is StatusOkOp => s.ok);
   const down = views.length - judged.length;

@@ -27,7 +27,8 @@ export interface PhaseOp extends Base { type: 'phase'; slug: string; phase: stri
 export interface EffectOp extends Base { type: 'effect'; seq: number; key: string; bot: string; kind: string; dispatchedAt: number; receivedAt: number }
 export interface DaemonOp extends Base { type: 'daemon'; host: string; daemon: string; event: 'start' | 'exit'; pid: number; code?: number | null; signal?: string | null; at: number }
 export interface ClaimOp extends Base { type: 'claim'; source: 'broker'; action: string; host: string; daemon: string; ok: boolean; at: number }
-export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: number; incident: { id: string; level?: number } | null; engaged: string[]; bootId: string; at: number }
+/** `at`: when the answer came; `requestedAt`: when the GET was sent (the answer shows a state from between the two). */
+export interface StatusOkOp extends Base { type: 'status'; ok: true; haltLevel: number; incident: { id: string; level?: number } | null; engaged: string[]; bootId: string; at: number; requestedAt?: number }
 export interface StatusDownOp extends Base { type: 'status'; ok: false; error: string; at: number }
 export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }

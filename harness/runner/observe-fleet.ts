@@ -58,13 +58,14 @@ export function observeStatus(fleet: BrokerSource, emit: Emit, onError: (e: unkn
   let last = '';
   let lastEmitAt = 0;
   return pollLoop(250, async () => {
+    const requestedAt = nowMs();
     try {
       const s = await getJson<Status>(`${fleet.brokerUrl}/status`, { token: fleet.token, timeoutMs: 2000 });
       const view = { haltLevel: s.haltLevel, incident: s.incident, engaged: s.engaged.map((e) => e.key).sort(), bootId: s.bootId };
       const sig = JSON.stringify(view);
       const now = nowMs();
       if (sig !== last || now - lastEmitAt >= 2000) {
-        emit({ type: 'status', ok: true, ...view, at: now });
+        emit({ type: 'status', ok: true, ...view, at: now, requestedAt });
         lastEmitAt = now;
       }
       last = sig;
