@@ -147,7 +147,8 @@ describe('agent workers', () => {
     const killE = await engage('run', 'run-agent-e'); // no queue field: discard
     const notRun = await waitFor('its queued step journaled as not run', () => queueJournal().find((l) => l.type === 'not-run' && l.run_id === 'run-agent-e'));
     expect(notRun.name).toBe('step');
-    expect((await runs()).discards.find((d) => d.runs.includes('run-agent-e'))).toMatchObject({ policy: 'discard' });
+    // The discard is recorded once the timers are cancelled too, after the journal line: wait for it (a busy machine shows the gap).
+    expect(await waitFor('the discard recorded', async () => (await runs()).discards.find((d) => d.runs.includes('run-agent-e')))).toMatchObject({ policy: 'discard' });
 
     await waitFor('run-agent-f between steps', idle('run-agent-f'));
     const killF = await engage('run', 'run-agent-f', 'drain');
