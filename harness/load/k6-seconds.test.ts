@@ -92,7 +92,7 @@ describe('load.k6 input', () => {
   });
 
   it('refuses an unknown script, a rate ≤ 0, a ramp without stages, at their line', () => {
-    expect(problems('    script: no-such\n    rate: { constant: 50 }')).toEqual([expect.stringMatching(/^9: no shipped k6 script is named 'no-such' \(load\/ has: broker-ui\)/)]);
+    expect(problems('    script: no-such\n    rate: { constant: 50 }')).toEqual([expect.stringMatching(/^9: no shipped k6 script is named 'no-such' \(load\/ has: agent-tasks, broker-ui\)/)]);
     expect(problems('    script: ./missing.ts\n    rate: { constant: 50 }')).toEqual([expect.stringMatching(/^9: the k6 script .*missing\.ts does not exist/)]);
     expect(problems('    script: broker-ui\n    rate: { constant: 0 }')).toEqual([expect.stringMatching(/^10: a rate above 0/)]);
     expect(problems('    script: broker-ui\n    rate: { ramping: [] }')).toEqual([expect.stringMatching(/^10: a ramping rate needs at least one stage/)]);
