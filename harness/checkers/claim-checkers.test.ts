@@ -129,6 +129,11 @@ describe('halt-state-durable', () => {
     const lost = haltStateDurable(build(roster(), redisKill, { ...late, requestedAt: 1200 }, { ...status(4000, 0, false, [key]), requestedAt: 3990 }, release(15_000), observed(20_000)), {});
     expect(lost.valid).toBe(false);
     expect(lost.summary).toMatch(/1 of 2 status view\(s\) during the halt lost it/);
+    // A GET sent before the release and answered after it shows the released state: not judged.
+    const straddles = { ...status(15_100, 0, false, []), requestedAt: 14_990 };
+    const ok = haltStateDurable(build(roster(), redisKill, { ...status(4000, 0, false, [key]), requestedAt: 3990 }, straddles, release(15_000), observed(20_000)), {});
+    expect(ok.valid).toBe(true);
+    expect(ok.details).toMatchObject({ judged: 1 });
   });
 
   it('never judges a view taken after the release, even when the halt was shorter than the grace', () => {

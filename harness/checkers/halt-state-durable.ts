@@ -53,8 +53,11 @@ export const haltStateDurable: Checker = (h, e) => {
   // The view current when the window opens — unless it was taken after the release (a short halt),
   // or before engagedAt: a view older than the engagement cannot have shown it (seen on a busy stand-in:
   // the last view before the window was 1.5 s before engagedAt, and the case failed on it).
-  const carried = statuses.filter((s) => sent(s) >= engagedAt && sent(s) <= from && sent(s) < to).at(-1);
-  const inside = statuses.filter((s) => sent(s) > from && sent(s) < to);
+  // Both ends: sent after engagedAt (it can show the halt), answered before the release was issued
+  // (it cannot show the release). A GET sent just before the release and answered after it shows the
+  // released state: judged by its send time alone it failed every halt in CI (2026-12-03).
+  const carried = statuses.filter((s) => sent(s) >= engagedAt && sent(s) <= from && s.at < to).at(-1);
+  const inside = statuses.filter((s) => sent(s) > from && s.at < to);
   const views = [...(carried ? [carried] : []), ...inside];
   const judged = views.filter((s): s is StatusOkOp => s.ok);
   const down = views.length - judged.length;
