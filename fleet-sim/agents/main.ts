@@ -13,6 +13,7 @@ import { parseAgentOptions } from './options.ts';
 import { AgentWorker } from './worker.ts';
 import { LLM_CAPABILITY } from './providers.ts';
 import { QUEUE_POLICIES } from '../../contracts/index.ts';
+import { HttpError, readBody } from '../broker/http-io.ts';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -22,31 +23,25 @@ function flag(args: string[], name: string): string | undefined {
 /** The largest POST /tasks body read (`{"run_id": "…"}` is far smaller). */
 const MAX_TASK_BODY = 4096;
 
-/** POST /tasks `{"run_id": "<run>"}`: 202 accepted, 409 refused (its run is halted), 404 unknown run, 400/413 bad body. */
-function submitTask(worker: AgentWorker, req: IncomingMessage, send: (code: number, body: unknown) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  req.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size > MAX_TASK_BODY) over = true;
-    else chunks.push(c);
-  });
-  req.on('end', () => {
-    if (over) return send(413, { error: `killdrill: a task body is at most ${MAX_TASK_BODY} bytes: send {"run_id": "<run>"}` });
-    let o: unknown;
-    try {
-      o = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return send(400, { error: 'killdrill: the body is not JSON; send {"run_id": "<run>"} (GET /runs lists the runs)' });
-    }
-    const keys = o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : null;
-    const runId = keys ? (o as { run_id?: unknown }).run_id : undefined;
-    if (!keys || typeof runId !== 'string' || runId === '' || keys.some((k) => k !== 'run_id')) return send(400, { error: 'killdrill: send exactly {"run_id": "<run>"}, a non-empty string (GET /runs lists the runs)' });
-    const r = worker.submit(runId);
-    send(r.status, r.body);
-  });
-  req.on('error', () => {});
+/** POST /tasks `{"run_id": "<run>"}`: 202 accepted (queued), 409 refused (its run is halted), 404 unknown run, 400/413 bad body, 503 the queue did not take it. */
+async function submitTask(worker: AgentWorker, req: IncomingMessage, send: (code: number, body: unknown) => void): Promise<void> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_TASK_BODY, '{"run_id": "<run>"}');
+  } catch (e) {
+    return send(e instanceof HttpError ? e.status : 400, { error: (e as Error).message });
+  }
+  let o: unknown;
+  try {
+    o = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return send(400, { error: 'killdrill: the body is not JSON; send {"run_id": "<run>"} (GET /runs lists the runs)' });
+  }
+  const keys = o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : null;
+  const runId = keys ? (o as { run_id?: unknown }).run_id : undefined;
+  if (!keys || typeof runId !== 'string' || runId === '' || keys.some((k) => k !== 'run_id')) return send(400, { error: 'killdrill: send exactly {"run_id": "<run>"}, a non-empty string (GET /runs lists the runs)' });
+  const r = await worker.submit(runId);
+  send(r.status, r.body);
 }
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ export interface TaskRecord {
   parent?: string;
   /** enqueued: when it comes due (at + delay). */
   dueAt?: number;
-  /** removed: what removed it (`discard`, or `timers`: the timers and retries every kill removes); policy: `drain` | `discard`. */
+  /** removed: what removed it (`discard`; `timers`: the timers and retries every kill removes; `not-queued`: a submitted task the queue refused, answered 503); policy: `drain` | `discard`. */
   policy?: string;
 }
 

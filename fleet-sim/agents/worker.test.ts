@@ -86,6 +86,30 @@ describe('agent workers', () => {
     expect((await t.phases())['agent-b'].phase).toBe('Running');
   });
 
+  it('POST /tasks: a task for a running run is queued and taken (its step runs); into the killed run it is refused and nothing is queued', async () => {
+    type Tasks = { tasks: Array<{ run_id: string; kind: string; event: string; at: number }> };
+    const tasks = async () => ((await (await fetch(`${workers.get('w1')!.url}/tasks?after=0`)).json()) as Tasks).tasks;
+    const post = (run: string) => fetch(`${workers.get('w1')!.url}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run_id: run }) });
+    const before = nowMs();
+    const ok = await post('run-agent-b');
+    expect(ok.status).toBe(202);
+    // A worker that answers 202 and drops the task fails here: the task is a timer job due at once, taken and started.
+    await waitFor('the submitted task enqueued and started', async () => {
+      const mine = (await tasks()).filter((x) => x.run_id === 'run-agent-b' && x.kind === 'timer' && x.at >= before);
+      return mine.some((x) => x.event === 'enqueued') && mine.some((x) => x.event === 'started') ? true : null;
+    });
+    type Runs = { submissions: { accepted: number; refused: number; started: number } };
+    const counted = async () => ((await (await fetch(`${workers.get('w1')!.url}/runs`)).json()) as Runs).submissions;
+    expect(await counted()).toMatchObject({ accepted: 1, started: 1 });
+
+    // run-agent-a is killed (the case above): refused, counted, and nothing of it enqueued.
+    const refused = await post('run-agent-a');
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^killdrill: run 'run-agent-a' takes no task: its scope is killed/);
+    expect((await counted()).refused).toBe(1);
+    expect((await tasks()).filter((x) => x.run_id === 'run-agent-a' && x.event === 'enqueued' && x.at >= before)).toEqual([]);
+  });
+
   it('a capability kill after a write committed aborts it, its effect is in the ledger, reads go on', async () => {
     const ledgerHas = async (key: string) => (await t.ledger()).find((e) => e.key === key);
     const open = await waitFor('a committed, still open place-order call', async () => {

@@ -305,19 +305,27 @@ export class AgentWorker {
    * either policy, the gate asked when it fires). Refused (409) while the run's scope is killed or the
    * run is parked: new work is never accepted into a halted run.
    */
-  submit(runId: string): { status: 202 | 404 | 409; body: Record<string, unknown> } {
+  async submit(runId: string): Promise<{ status: 202 | 404 | 409 | 503; body: Record<string, unknown> }> {
     const run = this.runs.get(runId);
     if (!run) return { status: 404, body: { error: `killdrill: no run '${runId}' on this worker; GET /runs lists its runs` } };
-    // Bug agent-accepts-tasks-while-halted: the submission path never asks the gate (the step's own gate still runs when it fires).
-    const g: GateResult = this.bugs.has('agent-accepts-tasks-while-halted') ? { ok: true } : this.gate(run, LLM_CAPABILITY, 'submit');
-    if (!g.ok || (run.parked && !this.bugs.has('agent-accepts-tasks-while-halted')) || run.finished) {
+    // Bug agent-accepts-tasks-while-halted: the submission path never asks the gate nor looks at the park (the step's own gate still runs when it fires).
+    const heeds = !this.bugs.has('agent-accepts-tasks-while-halted');
+    const g: GateResult = heeds ? this.gate(run, LLM_CAPABILITY, 'submit') : { ok: true };
+    const why = !g.ok ? `its scope is killed (${g.reason})` : run.finished ? 'it has finished' : heeds && run.parked ? 'it is parked until a release' : null;
+    if (why) {
       this.submissions.refused++;
-      const why = !g.ok ? `its scope is killed (${g.reason})` : run.finished ? 'it has finished' : 'it is parked until a release';
       return { status: 409, body: { error: `killdrill: run '${runId}' takes no task: ${why}`, run_id: runId } };
     }
-    this.submissions.accepted++;
+    // Queued before the 202: an accepted task is never lost to a queue that failed to take it.
+    // Logged before the add (a job due at once can be taken before the add resolves).
     this.logTask(runId, 'timer', 'enqueued', 0);
-    void this.queue.add('timer', { run_id: runId, submitted: true }, 0);
+    try {
+      await this.queue.add('timer', { run_id: runId, submitted: true }, 0);
+    } catch (e) {
+      this.tasks.add({ at: nowMs(), run_id: runId, kind: 'timer', event: 'removed', policy: 'not-queued' });
+      return { status: 503, body: { error: `killdrill: the task for run '${runId}' could not be queued (${(e as Error).message}); send it again`, run_id: runId } };
+    }
+    this.submissions.accepted++;
     return { status: 202, body: { accepted: true, run_id: runId } };
   }
 

@@ -32,24 +32,25 @@ export function sendError(res: ServerResponse, err: HttpError): void {
 }
 
 /**
- * Reads the whole body, at most MAX_BODY_BYTES. Over the limit → 413 after draining what
- * the client still sends (so it sees the answer instead of a reset), cut off past 64 MiB.
+ * Reads the whole body, at most `max` bytes (MAX_BODY_BYTES unless said). Over the limit → 413
+ * after draining what the client still sends (so it sees the answer instead of a reset), cut off
+ * past 64 MiB. `expected` names what to send instead in the 413.
  */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage, max = MAX_BODY_BYTES, expected = 'a JSON object under 1 MiB'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     const tooBig = (): HttpError =>
-      new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes; send a JSON object under 1 MiB`, { headers: { connection: 'close' } });
+      new HttpError(413, `request body over ${max} bytes; send ${expected}`, { headers: { connection: 'close' } });
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
+    let over = Number.isFinite(declared) && declared > max;
     if (over && declared > MAX_DRAIN_BYTES) {
       reject(tooBig());
       return;
     }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) over = true;
+      if (size > max) over = true;
       if (!over) chunks.push(chunk);
       else if (size > MAX_DRAIN_BYTES) {
         req.destroy();

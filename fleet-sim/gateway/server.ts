@@ -53,7 +53,8 @@ export interface GatewayOptions {
 
 export function createGatewayServer(o: GatewayOptions): Server {
   const checker = new KillChecker(o.redis, o.prefix, o.defaultMode);
-  let open = 0;
+  // One count of what is in flight, the gate's (a gateway without one keeps its own for the throttle).
+  const flight: ShutdownGate = o.gate ?? { shuttingDown: false, inFlight: 0, open: new Set(), refused: 0 };
   return createServer({ noDelay: true }, (socket: Socket) => {
     socket.on('error', () => {});
     let out: string[] = [];
@@ -79,23 +80,17 @@ export function createGatewayServer(o: GatewayOptions): Server {
       }
       // The throttle: the kill's own work (cancels, closes) is never refused for load.
       const t = o.throttle;
-      if (t && open >= t.maxInFlight && req.kind !== 'cancel' && req.kind !== 'close') {
+      if (t && flight.inFlight >= t.maxInFlight && req.kind !== 'cancel' && req.kind !== 'close') {
         t.shed++;
         return reply({ id: req.id, ok: false, error: OVERLOADED, retryable: true, status: 503, code: 'overloaded' });
       }
-      if (g) {
-        g.inFlight++;
-        g.open.add(req.key);
-      }
-      open++;
+      flight.inFlight++;
+      flight.open.add(req.key);
       try {
         await forward(req);
       } finally {
-        open--;
-        if (g) {
-          g.inFlight--;
-          g.open.delete(req.key);
-        }
+        flight.inFlight--;
+        flight.open.delete(req.key);
       }
     };
     const forward = async (req: EffectRequest) => {
