@@ -19,6 +19,8 @@ export const BUGS = [
   'gateway-accepts-while-shutting-down',
   'boots-running',
   'kill-keys-not-persisted',
+  'breaker-trusts-stale-bars',
+  'breaker-baseline-overlaps',
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',

@@ -105,7 +105,35 @@ export interface JournalShutdown {
   abandoned?: string[];
 }
 
-export type JournalEntry = JournalIntent | JournalOutcome | JournalShutdown;
+/** The per-strategy circuit breakers a bot daemon runs (seed 003; fleet config `breakers`, off by default). */
+export const BREAKERS = ['market-data', 'volatility'] as const;
+export type BreakerName = (typeof BREAKERS)[number];
+
+/**
+ * A circuit breaker's record (seed 003, docs/contracts.md §6): a bot daemon's journal line, one per
+ * bot and transition. `tripped`: from `at` the bot opens nothing on its asset, cancels its resting
+ * orders and closes its position (seed 003's forced `flat` decision); `reset`: the condition cleared,
+ * it trades again; `error`: the breaker could not evaluate (seed 003 logs and trades on: a finding).
+ */
+export interface JournalBreaker {
+  type: 'breaker';
+  bot: string;
+  asset: string;
+  breaker: BreakerName;
+  event: 'tripped' | 'reset' | 'error';
+  at: number;
+  /** What the breaker saw, in words ("newest AAPL bar 2.10 s old, stale past 1.00 s", "σ ratio 7.9 > 4"). */
+  detail: string;
+  /** volatility: σrecent/σbaseline at the evaluation. */
+  ratio?: number;
+  /** market-data: the newest bar of the asset the bot had (null: none). */
+  lastBarAt?: number | null;
+  host: string;
+  daemon: string;
+  pid: number;
+}
+
+export type JournalEntry = JournalIntent | JournalOutcome | JournalShutdown | JournalBreaker;
 
 /** A phase transition: the fields of a phase-stream entry (§2) and of a phase-log line (§6). */
 export interface PhaseEntry {

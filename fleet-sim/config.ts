@@ -30,6 +30,34 @@ export const FleetConfigSchema = z
      * order or action is refused at once (503 `overloaded`, retryable); cancels and closes always pass.
      */
     gatewayMaxInFlight: z.number().int().min(1).max(1_000_000).default(4096),
+    /** The venue's market-data feed (fleet-sim/venue/market-data.ts): one bar per asset every barMs, a seeded random walk. */
+    market: z
+      .object({
+        barMs: z.number().int().min(20).max(60_000).default(250),
+        /** The per-bar standard deviation of the log return. */
+        sigma: z.number().min(0).max(0.5).default(0.001),
+        /** The price-shock fault multiplies sigma by this while it lasts. */
+        shockFactor: z.number().min(1).max(1000).default(8),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Seed 003's per-strategy circuit breakers (fleet-sim/daemon/breakers.ts), off by default (0): a
+     * tripped breaker makes the bot go flat on its asset until the condition clears.
+     */
+    breakers: z
+      .object({
+        /** Missing market data: no bar of the bot's asset newer than this (ms). 0: off. */
+        marketDataStaleMs: z.number().int().min(0).max(600_000).default(0),
+        /** STRATEGY_CB_VOL_RATIO_THRESHOLD: σrecent/σbaseline above it trips. 0: off. */
+        volRatioThreshold: z.number().min(0).max(1000).default(0),
+        /** STRATEGY_CB_VOL_RECENT_N. */
+        volRecentN: z.number().int().min(2).max(1000).default(5),
+        /** STRATEGY_CB_VOL_BASELINE_N. */
+        volBaselineN: z.number().int().min(2).max(5000).default(30),
+      })
+      .strict()
+      .prefault({}),
     /** Bot daemons that get a standby replica `<daemon>-2` (a copy of their bots) for the scale-out fault (presets/scale-out.ts). */
     scaleOut: z.array(z.string().min(1)).max(20).default([]),
     classes: z.partialRecord(z.enum(BOT_CLASSES), classSpec).default({}),

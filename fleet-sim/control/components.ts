@@ -4,8 +4,11 @@ import { linkStates, setLinkEnabled } from '../orchestrator/links.ts';
 import { HttpError } from '../orchestrator/http-util.ts';
 import type { DaemonInfo } from '../supervisor/client.ts';
 import { setRogue } from '../daemon/rogue.ts';
+import { readFeedFaults, writeFeedFaults } from '../venue/market-data.ts';
 
-export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect', 'rogue', 'obey'] as const;
+export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect', 'rogue', 'obey', 'gap', 'feed', 'shock', 'calm'] as const;
+/** The venue's market-data feed (fleet-sim/venue/market-data.ts): gap/feed stop and resume its bars, shock/calm its volatility; `?assets=A,B` (absent: every asset). */
+const FEED_ACTIONS = ['gap', 'feed', 'shock', 'calm'] as const;
 
 /** A component container on the run's docker network (fleet-sim/docker/container-process.ts): a partition is a network disconnect. */
 interface NetworkMember {
@@ -93,6 +96,11 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
       if (pid !== null) process.kill(pid, 'SIGUSR2');
       return { ok: true, pid, rogue: action === 'rogue', file };
     }
+    case 'gap':
+    case 'feed':
+    case 'shock':
+    case 'calm':
+      throw new HttpError(400, `'${action}' is for the venue's market-data feed; '${name}' is a bot daemon`);
     case 'restart': {
       const stopped = await sup.action(name, 'disable');
       const started = await sup.action(name, 'start');
@@ -101,9 +109,35 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
   }
 }
 
-async function processAction(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
+/** A market-data fault on the venue's feed: the control file, then SIGUSR2 so the running venue reads it now. */
+function feedAction(fleet: Fleet, action: Action, query: URLSearchParams): Record<string, unknown> {
+  const raw = query.get('assets');
+  const assets = raw === null || raw === '' || raw === '*' ? ['*'] : raw.split(',').map((a) => a.trim()).filter(Boolean);
+  if (assets.some((a) => !/^[A-Za-z0-9_.-]{1,40}$/.test(a) && a !== '*')) throw new HttpError(400, `assets must be a comma-separated list of asset names (or absent for every asset), got '${raw!.slice(0, 60)}'`);
+  const dataDir = fleet.plan.file.config.dataDir;
+  const f = readFeedFaults(dataDir);
+  const list = action === 'gap' || action === 'feed' ? 'gap' : 'shock';
+  if (action === 'gap' || action === 'shock') f[list] = [...new Set([...f[list], ...assets])];
+  else f[list] = assets.includes('*') ? [] : f[list].filter((a) => !assets.includes(a));
+  const file = writeFeedFaults(dataDir, f);
+  const pid = fleet.procs.get('venue')!.pid;
+  if (pid !== null) process.kill(pid, 'SIGUSR2');
+  return { ok: true, pid, feed: f, file };
+}
+
+async function processAction(fleet: Fleet, name: string, action: Action, query: URLSearchParams): Promise<Record<string, unknown>> {
   const p = fleet.procs.get(name)!;
+  if ((FEED_ACTIONS as readonly string[]).includes(action)) {
+    if (p.spec.kind !== 'venue') throw new HttpError(400, `'${action}' is for the venue's market-data feed; '${name}' is a ${p.spec.kind}`);
+    if (networkMember(p)) throw new HttpError(409, `the market-data faults run on the process runtime only (the venue container is not signalled); drop --runtime docker`);
+    return feedAction(fleet, action, query);
+  }
   switch (action) {
+    case 'gap':
+    case 'feed':
+    case 'shock':
+    case 'calm':
+      throw new HttpError(400, `'${action}' is for the venue's market-data feed`);
     case 'rogue':
     case 'obey':
       throw new HttpError(400, `'${action}' is for a bot daemon; '${name}' is a ${p.spec.kind}`);
@@ -163,11 +197,11 @@ function authAction(fleet: Fleet, action: Action): Record<string, unknown> {
   return { ok: true, outage: fleet.auth.outage, served: fleet.auth.served, refused: fleet.auth.refused };
 }
 
-export async function controlComponent(fleet: Fleet, name: string, action: Action): Promise<Record<string, unknown>> {
+export async function controlComponent(fleet: Fleet, name: string, action: Action, query: URLSearchParams = new URLSearchParams()): Promise<Record<string, unknown>> {
   const base = { component: name, action };
   if (fleet.procs.has(name)) {
     const p = fleet.procs.get(name)!;
-    return { ...base, kind: p.spec.kind, ...(await processAction(fleet, name, action)) };
+    return { ...base, kind: p.spec.kind, ...(await processAction(fleet, name, action, query)) };
   }
   if (name === 'auth') return { ...base, kind: 'auth', ...authAction(fleet, action) };
   if (name === 'proxy') throw new HttpError(409, 'the proxy is external (proxyUrl); this fleet does not control its process');

@@ -25,7 +25,7 @@ export function controlServer(fleet: Fleet): Server {
         if (method !== 'POST') throw new HttpError(405, `use POST /components/${name}/${action}`);
         if (!(ACTIONS as readonly string[]).includes(action)) throw new HttpError(404, `unknown action '${action}'; use one of ${ACTIONS.join(', ')}`);
         await readJson(req);
-        const run = queue.then(() => controlComponent(fleet, name, action as Action));
+        const run = queue.then(() => controlComponent(fleet, name, action as Action, url.searchParams));
         queue = run.catch(() => {});
         return sendJson(res, 200, await run);
       }

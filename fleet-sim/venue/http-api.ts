@@ -1,14 +1,16 @@
 // The venue's HTTP API (contracts §5): GET /ledger?after=SEQ&limit=N, GET /orders?open=1[&bot=SLUG],
-// GET /positions[?bot=SLUG], GET /health. Unknown or malformed query parameters are a 400.
+// GET /positions[?bot=SLUG], GET /bars[?asset=A&n=N] (the market-data feed), GET /health. Unknown or malformed query parameters are a 400.
 import { createServer, type Server } from 'node:http';
 import type { Ledger } from './ledger.ts';
 import type { Book } from './book.ts';
+import type { MarketFeed } from './market-data.ts';
+import { MAX_BARS } from './market-data.ts';
 
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 10_000;
-const ENDPOINTS = ['/ledger', '/orders', '/positions', '/health'];
+const ENDPOINTS = ['/ledger', '/orders', '/positions', '/bars', '/health'];
 /** Query parameters each endpoint accepts. */
-const PARAMS: Record<string, string[]> = { '/ledger': ['after', 'limit'], '/orders': ['open', 'bot'], '/positions': ['bot'], '/health': [] };
+const PARAMS: Record<string, string[]> = { '/ledger': ['after', 'limit'], '/orders': ['open', 'bot'], '/positions': ['bot'], '/bars': ['asset', 'n'], '/health': [] };
 
 function intParam(v: string | null, name: string, dflt: number, min: number, max: number): number | string {
   if (v === null) return dflt;
@@ -26,7 +28,7 @@ function botParam(q: URLSearchParams): string | undefined | { error: string } {
   return all[0];
 }
 
-export function createVenueHttp(ledger: Ledger, book: Book, startedAt: number): Server {
+export function createVenueHttp(ledger: Ledger, book: Book, startedAt: number, feed?: MarketFeed): Server {
   return createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -45,6 +47,14 @@ export function createVenueHttp(ledger: Ledger, book: Book, startedAt: number): 
     const q = url.searchParams;
     for (const k of q.keys()) if (!PARAMS[p].includes(k)) return send(400, { error: `killdrill: unknown query parameter '${k.slice(0, 40)}' for ${p}${PARAMS[p].length ? `; use ${PARAMS[p].join(' and ')}` : ''}` });
     if (p === '/health') return send(200, { ok: true, pid: process.pid, startedAt, effects: ledger.lastSeq });
+    if (p === '/bars') {
+      if (!feed) return send(404, { error: 'killdrill: this venue has no market-data feed' });
+      const n = intParam(q.get('n'), 'n', 40, 1, MAX_BARS);
+      if (typeof n === 'string') return send(400, { error: n });
+      const asset = q.get('asset') ?? undefined;
+      if (asset !== undefined && !feed.assets.includes(asset)) return send(404, { error: `killdrill: no market data for asset '${asset.slice(0, 40)}'; the feed has ${feed.assets.join(', ')}` });
+      return send(200, { barMs: feed.barMs, bars: feed.latest(n, asset) });
+    }
     if (p === '/orders' || p === '/positions') {
       const bot = botParam(q);
       if (typeof bot === 'object') return send(400, bot);

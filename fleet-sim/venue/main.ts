@@ -10,6 +10,7 @@ import { Ledger } from './ledger.ts';
 import { Book } from './book.ts';
 import { createVenueHttp } from './http-api.ts';
 import { createVenueTcp } from './tcp-api.ts';
+import { MarketFeed, readFeedFaults } from './market-data.ts';
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -25,11 +26,20 @@ async function main(): Promise<void> {
   mkdirSync(fleet.config.dataDir, { recursive: true });
   const ledger = new Ledger(join(fleet.config.dataDir, 'ledger.jsonl'));
   const book = Book.fromLedger(ledger);
-  const http = createVenueHttp(ledger, book, nowMs());
+  // The market-data feed: the assets the fleet's trading bots trade (agents trade none).
+  const m = fleet.config.market;
+  const assets = [...new Set(fleet.topology.bots.filter((b) => b.class !== 'agent').map((b) => b.asset))].sort();
+  const feed = new MarketFeed({ assets, seed: fleet.config.seed, barMs: m.barMs, sigma: m.sigma, shockFactor: m.shockFactor, now: nowMs() });
+  feed.setFaults(readFeedFaults(fleet.config.dataDir));
+  // SIGUSR2: the control API changed the feed's faults (market-data-gap, price-shock); read them now.
+  process.on('SIGUSR2', () => feed.setFaults(readFeedFaults(fleet.config.dataDir)));
+  feed.start(nowMs);
+  const http = createVenueHttp(ledger, book, nowMs(), feed);
   const tcp = createVenueTcp(ledger, book);
   await listen(http, fleet.ports.venueHttp, bindHost(fleet));
   await listen(tcp, fleet.ports.venueTcp, bindHost(fleet));
   onShutdown(() => {
+    feed.stop();
     ledger.close();
     process.exit(0);
   });

@@ -21,5 +21,7 @@ export const CHECKER_NAMES = [
   'children-stopped',
   'capability-scope',
   'boots-halted',
+  // Seed 003's circuit breakers (opt-in).
+  'breaker-tripped',
 ] as const;
 export type CheckerName = (typeof CHECKER_NAMES)[number];
