@@ -10,6 +10,7 @@ import type { EffectKind, OrderType } from '../gateway/ndjson.ts';
 import type { KillState } from './kill-view.ts';
 import type { Rng } from './prng.ts';
 import { nowMs } from '../clock.ts';
+import type { BreakerName } from '../../contracts/index.ts';
 
 export interface EffectFields {
   kind: EffectKind;
@@ -44,6 +45,8 @@ export interface BotDeps {
   wake: () => void;
   /** The rogue-bot fault (contracts §8): the daemon's bots ignore their kill state, their load ticks in every phase. */
   rogue?: () => boolean;
+  /** Seed 003's circuit breakers (breaker-board.ts): the breaker tripped for this bot now, null to trade. */
+  breaker?: (bot: BotRunner, now: number) => BreakerName | null;
 }
 
 export class BotRunner {
@@ -153,6 +156,8 @@ export class BotRunner {
       const st = this.d.killOf(this, now);
       if (st.killed) return this.startDrain(st, now);
     }
+    // A tripped circuit breaker: seed 003's forced flat decision for the bot's asset, nothing opened.
+    if (this.phase === 'Running' && this.d.breaker?.(this, now)) return this.goFlat();
     switch (this.bot.class) {
       case 'hft': {
         if (this.working.length >= MAX_WORKING || (this.working.length > 0 && this.rng() < 0.25)) {
@@ -287,18 +292,30 @@ export class BotRunner {
       });
     }
     // The flatten-keeps-position bug: the close is never sent.
-    if (this.drainMode === 'flatten' && this.position !== 0 && !this.closing && !this.flattenKeepsPosition && allowed('close')) {
-      const qty = Math.abs(this.position);
-      const side = this.position > 0 ? 'sell' : 'buy';
-      this.closing = true;
-      this.send({ kind: 'close', side, qty }, (s) => {
-        this.closing = false;
-        if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
+    if (this.drainMode === 'flatten' && this.position !== 0 && !this.closing && !this.flattenKeepsPosition && allowed('close'))
+      this.closePosition((s) => {
         // A fill that landed while this close was on its way is closed too.
         if (s === 'landed' && this.phase === 'Draining') this.drainWork(nowMs());
-        this.d.wake();
       });
-    }
+  }
+
+  /** Sends one close of the whole net position; `then` runs once its reply is in `position`. */
+  private closePosition(then: (s: DispatchStatus) => void = () => {}): void {
+    const qty = Math.abs(this.position);
+    const side = this.position > 0 ? 'sell' : 'buy';
+    this.closing = true;
+    this.send({ kind: 'close', side, qty }, (s) => {
+      this.closing = false;
+      if (s === 'landed') this.position += side === 'buy' ? qty : -qty;
+      then(s);
+      this.d.wake();
+    });
+  }
+
+  /** A tripped breaker: cancel the resting orders, close the position (again at the next tick for what landed meanwhile). */
+  private goFlat(): void {
+    for (const orderKey of this.working.splice(0)) this.sendOrder({ kind: 'cancel', orderKey }, (s) => s !== 'landed' && this.working.push(orderKey));
+    if (this.position !== 0 && !this.closing) this.closePosition();
   }
 
   private finishDrain(now: number): void {

@@ -2,7 +2,7 @@
 // pair, one pipelined gateway connection, one coalesced scheduler and one journal.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { linkAddress, type FleetFile } from '../fleet-file.ts';
+import { bindHost, linkAddress, type FleetFile } from '../fleet-file.ts';
 import { allowedWhileKilled, strictest, keysForBot, nowMs, phaseHashKey, phaseStreamKey, type Bug } from '../model.ts';
 import { NdjsonClient } from '../gateway/ndjson-client.ts';
 import { BotRunner, type Dispatch, type DispatchStatus, type PhaseSink } from './bot-runner.ts';
@@ -14,6 +14,9 @@ import { PhaseLog } from './phase-log.ts';
 import { rngFor } from './prng.ts';
 import { rogueFile } from './rogue.ts';
 import { HaltFileWatch, haltFilePath } from './halt-file.ts';
+import { barsNeeded, breakersOn } from './breakers.ts';
+import { BreakerBoard } from './breaker-board.ts';
+import { MarketFeedClient } from './market-feed-client.ts';
 
 const TERMINATING: KillState = { killed: true, mode: 'cancel', reason: 'SIGTERM: daemon stopping' };
 /** The boots-running bug: the pod's default posture, taken before the first kill-state read. */
@@ -69,6 +72,8 @@ export class Daemon {
   private readonly haltFile: HaltFileWatch;
   /** Bots due within this many ms run in one pass: one wake-up and one socket write for all of them. */
   private readonly quantumMs: number;
+  /** Seed 003's circuit breakers and the market data they read (fleet config `breakers`; null when off). */
+  private readonly feed: MarketFeedClient | null = null;
   private readonly fleet: FleetFile;
   private readonly host: string;
   private readonly daemon: string;
@@ -89,7 +94,15 @@ export class Daemon {
     this.quantumMs = Math.max(1, Math.min(QUANTUM_MS, Math.floor(minTick / 4)));
     const mine = fleet.topology.bots.filter((b) => b.host === host && b.daemon === daemon);
     const keys = new Set<string>();
-    const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true), rogue: () => this.rogue };
+    let breaker: ((b: BotRunner, now: number) => ReturnType<BreakerBoard['check']>) | undefined;
+    if (breakersOn(c.breakers)) {
+      // The venue's HTTP directly (not a link: the feed is not yet a link of the fault proxy; process runtime).
+      this.feed = new MarketFeedClient(`http://${bindHost(fleet)}:${fleet.ports.venueHttp}`, barsNeeded(c.breakers), c.market.barMs);
+      const board = new BreakerBoard(c.breakers, this.feed, c.bugs, (r) => this.journal.breaker({ ...r, host, daemon, pid: process.pid }));
+      // Trading strategies only: an agent's actions have no market.
+      breaker = (b, now) => (b.bot.class === 'agent' ? null : board.check(b.bot, now));
+    }
+    const deps = { dispatch: this.dispatch, phase: this.onPhase, killOf: this.killOf, bugs: c.bugs, wake: () => this.reschedule(true), rogue: () => this.rogue, breaker };
     this.bots = mine.map((b) => {
       const k = keysForBot(c.keyPrefix, b).filter((key) => !ignoredKey(c.bugs, c.keyPrefix, key));
       for (const x of k) keys.add(x);
@@ -146,6 +159,11 @@ export class Daemon {
     // The health check also applies a halt file written meanwhile to bots between ticks (within checkMs).
     this.healthTimer = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
+    // The breakers judge the first tick on bars read, not on none yet.
+    if (this.feed) {
+      await this.feed.read();
+      this.feed.start();
+    }
     this.reschedule(true);
   }
 
@@ -180,6 +198,7 @@ export class Daemon {
   private close(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.healthTimer) clearInterval(this.healthTimer);
+    this.feed?.close();
     this.journal.close();
     this.phaseLog.close();
     this.gateway.close();

@@ -4,7 +4,7 @@
 // Everything written survives a SIGKILL of the process.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalIntent, JournalOutcome, JournalShutdown, OutcomeStatus } from '../../contracts/index.ts';
+import type { JournalBreaker, JournalIntent, JournalOutcome, JournalShutdown, OutcomeStatus } from '../../contracts/index.ts';
 
 // The line formats are the wire contract's (contracts/records.ts): the harness reads them back.
 export type { OutcomeStatus };
@@ -37,6 +37,16 @@ export class Journal {
 
   outcome(key: string, bot: string, status: OutcomeStatus, at: number, seq?: number): void {
     const line: JournalOutcome = seq === undefined ? { type: 'outcome', key, bot, status, at } : { type: 'outcome', key, bot, status, seq, at };
+    this.buf.push(JSON.stringify(line));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** A circuit breaker's transition or failed evaluation (seed 003): written within this event-loop turn. */
+  breaker(rec: Omit<JournalBreaker, 'type'>): void {
+    const line: JournalBreaker = { type: 'breaker', ...rec };
     this.buf.push(JSON.stringify(line));
     if (!this.scheduled) {
       this.scheduled = true;
