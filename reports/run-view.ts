@@ -5,6 +5,7 @@ import type { EffectOp, FaultSummary, HistoryOp, JournalOp, LeverSummary, Percen
 import { checkerFigures, figureVerdicts, type CheckerFigures } from './checker-figures.ts';
 import { loadSeconds, type LoadSecond } from './load-seconds.ts';
 import { agentTimeline, type AgentTimeline } from './agent-runs.ts';
+import { breakerEvents, type BreakerEvent } from './breaker-events.ts';
 
 /** A supervisor's start/exit of a daemon, or the daemon's own shutdown-gate record from its journal (shutdown-requested, drained, drain-timeout). */
 export interface DaemonEvent {
@@ -60,6 +61,8 @@ export interface RunView {
   /** k6's load, one entry a second (load.k6; empty without it), and its script. */
   load: LoadSecond[];
   loadScript: string | null;
+  /** The bots' circuit-breaker records (seed 003: tripped, reset, error), in time order; empty without any. */
+  breakers: BreakerEvent[];
   /** The agent fleet's runs (calls, children) and queue depth, from its run journal; null without one. */
   agents: AgentTimeline | null;
   /** The history's `load-start` (its profile and, for `2x-peak`, the peak it multiplied); null without load.k6. */
@@ -237,5 +240,6 @@ export function buildView(run: RunData): RunView {
     loadStart: (history.find((o) => o.type === 'load-start') as unknown as RunView['loadStart'] | undefined) ?? null,
     preflight: preflightFromHistory(history),
     agents: agentTimeline(history),
+    breakers: breakerEvents(history),
   };
 }

@@ -2,6 +2,7 @@
 // Summary on top; then the lever, fault windows, and a lane per bot grouped by host and fleet,
 // aggregated per daemon (click to expand) so that 1,000 bots stay readable.
 import { gatewayRowHtml } from './timeline-gateway.ts';
+import { BREAKER_CSS, breakerRowsHtml } from './timeline-breakers.ts';
 import type { RunView } from './run-view.ts';
 import type { LaneGroup, Scale } from './timeline-layout.ts';
 import { CHART_W, layoutLanes, makeScale } from './timeline-layout.ts';
@@ -102,7 +103,7 @@ export function renderTimeline(view: RunView): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title><style>${TIMELINE_CSS}${view.agents ? AGENT_CSS : ''}</style></head>
+<title>${esc(title)}</title><style>${TIMELINE_CSS}${view.agents ? AGENT_CSS : ''}${view.breakers.length ? BREAKER_CSS : ''}</style></head>
 <body>
 <h1>${esc(title)} <span class="badge ${esc(view.outcome)}">${esc(view.outcome)}</span></h1>
 <p>run <code>${esc(view.runId)}</code> · started ${esc(new Date(view.startedAt).toISOString())} · times relative to the kill issued</p>
@@ -118,6 +119,7 @@ ${overlays(view, scale, 230)}
 ${leverRows(view, scale)}
 ${loadRowHtml(view.load, scale, view.loadScript)}
 ${gatewayRowHtml(view.daemons, scale)}
+${breakerRowsHtml(view.breakers, scale)}
 ${body}
 ${agentRowsHtml(view.agents, scale)}
 </div>

@@ -23,6 +23,7 @@ import { timersCancelled } from './timers-cancelled.ts';
 import { childrenStopped } from './children-stopped.ts';
 import { capabilityScope } from './capability-scope.ts';
 import { bootsHalted } from './boots-halted.ts';
+import { breakerTripped } from './breaker-tripped.ts';
 
 export * from './types.ts';
 export { CHECKER_NAMES, type CheckerName } from './names.ts';
@@ -50,6 +51,7 @@ export const CHECKERS: Record<CheckerName, Checker> = {
   'children-stopped': childrenStopped,
   'capability-scope': capabilityScope,
   'boots-halted': bootsHalted,
+  'breaker-tripped': breakerTripped,
 };
 
 /**
@@ -70,6 +72,8 @@ const RUNS_WHEN: Partial<Record<CheckerName, (h: History, e: Expectations) => bo
   'children-stopped': (_h, e) => e['children-stopped'] !== undefined,
   'capability-scope': (_h, e) => e['capability-scope'] !== undefined,
   'boots-halted': (_h, e) => e['boots-halted'] !== undefined,
+  // Seed 003's circuit breakers: judged only where a scenario drills one (a market-data-gap or price-shock fault).
+  'breaker-tripped': (_h, e) => e['breaker-tripped'] !== undefined,
 };
 export const OPT_IN = Object.keys(RUNS_WHEN) as readonly CheckerName[];
 

@@ -35,4 +35,6 @@ export const NEEDS: Partial<Record<CheckerName, readonly ObserverSource[]>> = {
   'capability-scope': ['agents'],
   // daemons: the starts judged; phases: each bot's boot phase; ledger: what it sent before Stopped.
   'boots-halted': ['daemons', 'phases', 'ledger'],
+  // journal: the breaker records (read with it after the run); ledger: what a tripped bot sent, its book.
+  'breaker-tripped': ['journal', 'ledger'],
 };

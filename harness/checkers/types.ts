@@ -35,6 +35,8 @@ export interface Expectations {
   'children-stopped'?: { budgetS?: number };
   'capability-scope'?: { budgetS?: number };
   'boots-halted'?: Record<string, never>;
+  /** Seed 003's circuit breakers: which one is drilled; budgetS from the fault's injection to the trip, and from the trip to flat (default 2). */
+  'breaker-tripped'?: { breaker: 'market-data' | 'volatility'; budgetS?: number };
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

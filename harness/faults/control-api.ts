@@ -1,7 +1,7 @@
 // The fleet's process control API (docs/contracts.md §8): what containers are to the docker runtime.
 import type { ComponentInfo } from './types.ts';
 import type { TargetEndpoints } from '../runtime/index.ts';
-import { getJson, request } from '../../lib/http.ts';
+import { getJson, request, withQuery } from '../../lib/http.ts';
 
 function controlUrl(fleet: TargetEndpoints): string {
   if (!fleet.controlUrl) throw new Error('killdrill: this target has no control API (an external target: killdrill never starts, stops or pauses its processes), so no component can be listed or controlled');
@@ -12,8 +12,12 @@ export async function listComponents(fleet: TargetEndpoints): Promise<ComponentI
   return getJson<ComponentInfo[]>(`${controlUrl(fleet)}/components`, { token: fleet.token, timeoutMs: 5000, error: (status) => `killdrill: fleet control API answered ${status} to GET /components` });
 }
 
-export async function controlComponent(fleet: TargetEndpoints, name: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey'): Promise<Record<string, unknown>> {
-  const { status, text } = await request(`${controlUrl(fleet)}/components/${encodeURIComponent(name)}/${action}`, { method: 'POST', token: fleet.token, timeoutMs: 60_000 });
+export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey' | 'gap' | 'feed' | 'shock' | 'calm';
+
+/** `query`: the action's parameters (the venue's feed actions take `assets`, §8). */
+export async function controlComponent(fleet: TargetEndpoints, name: string, action: ControlAction, query?: Record<string, string>): Promise<Record<string, unknown>> {
+  const url = `${controlUrl(fleet)}/components/${encodeURIComponent(name)}/${action}`;
+  const { status, text } = await request(query && Object.keys(query).length ? withQuery(url, query) : url, { method: 'POST', token: fleet.token, timeoutMs: 60_000 });
   if (status < 200 || status > 299) throw new Error(`killdrill: could not ${action} component '${name}': ${status} ${text.slice(0, 300)}`);
   try {
     return JSON.parse(text) as Record<string, unknown>;

@@ -20,6 +20,9 @@ export interface ComponentInfo {
   state: string;
 }
 
+/** The bots a fault may be aimed at (the run's roster, GET /bots): what check() reads of them. */
+export type FaultRoster = ReadonlyArray<{ slug: string; asset?: string; class?: string }>;
+
 export interface ActiveFault {
   /** What was done, for the history. */
   detail: Record<string, unknown>;
@@ -30,8 +33,9 @@ export interface Fault {
   kind: string;
   /**
    * Reject parameters or targets the fleet does not have, before anything starts. Returns a problem or null.
-   * `keyPrefix`: the fleet's kill-key prefix, as in FaultContext.
+   * `keyPrefix`: the fleet's kill-key prefix, as in FaultContext. `roster`: the fleet's bots, when
+   * known (the runner's check against the live fleet; not at load time).
    */
-  check(params: Record<string, unknown>, components: ComponentInfo[], keyPrefix: string): string | null;
+  check(params: Record<string, unknown>, components: ComponentInfo[], keyPrefix: string, roster?: FaultRoster): string | null;
   inject(ctx: FaultContext, params: Record<string, unknown>): Promise<ActiveFault>;
 }

@@ -1,7 +1,7 @@
 // History: the read-only view of one run's ops, in record order, with the helpers checkers need.
 import { asKillMode, inScopeBots, LEVEL_MODE, type KillMode, type RosterBot } from '../checkers/spec/index.ts';
 import type {
-  ClaimOp, DaemonOp, EffectOp, JournalOp, ShutdownOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
+  BreakerOp, ClaimOp, DaemonOp, EffectOp, JournalOp, ShutdownOp, LeverName, Op, OtherOp, PhaseOp, RunEndOp, RunStartOp, StatusOp,
   ObserverFailedOp,
 } from './ops.ts';
 
@@ -22,6 +22,9 @@ export interface Lever {
 }
 
 export type { KillMode };
+
+/** Ops recorded after the observers' last look (the journal, read after the run), so no measure of how long the fleet was watched. */
+const AFTER_THE_WATCH = new Set(['run-end', 'journal', 'shutdown', 'breaker', 'journal-read']);
 
 export class History {
   readonly ops: readonly Op[];
@@ -180,6 +183,11 @@ export class History {
     return this.ofType('shutdown');
   }
 
+  /** The bots' circuit-breaker transitions (journal `breaker` lines), in journal order (each daemon's file order). */
+  breakers(): BreakerOp[] {
+    return this.ofType('breaker');
+  }
+
   /** Observer failure episodes (recovered or not), in record order. */
   observerFailures(): ObserverFailedOp[] {
     return this.ofType('observer-failed');
@@ -193,7 +201,7 @@ export class History {
   observedUntil(): number {
     const stopped = this.ofType('observers-stopped').at(-1);
     if (stopped) return stopped.at;
-    const last = this.ops.filter((o) => o.type !== 'run-end' && o.type !== 'journal' && o.type !== 'shutdown' && o.type !== 'journal-read').at(-1);
+    const last = this.ops.filter((o) => !AFTER_THE_WATCH.has(o.type)).at(-1);
     return last ? last.t : 0;
   }
 }

@@ -3,6 +3,7 @@
 import type { RosterBot } from '../runner/in-scope.ts';
 import type { RateProfile } from '../load/profile.ts';
 import type { FromPeak } from '../load/peak.ts';
+import type { BreakerName } from '../../contracts/index.ts';
 
 export type LeverName = 'kill' | 'release';
 export type Outcome = 'passed' | 'failed' | 'errored' | 'interrupted';
@@ -34,6 +35,11 @@ export type StatusOp = StatusOkOp | StatusDownOp;
 export interface JournalOp extends Base { type: 'journal'; bot: string; key: string; kind: string; intentAt: number | null; outcome: 'landed' | 'rejected' | 'failed' | null; seq: number | null; /** Later intents under the same key (retries), when there were any. */ reintentsAt?: number[] }
 /** A daemon's shutdown-gate record from its journal (docs/contracts.md §6), read with the journal after the run. */
 export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-requested' | 'drained' | 'drain-timeout'; /** 'gateway': the execution boundary's gate, not a bot daemon's. */ component?: 'gateway'; at: number; host: string; daemon: string; pid: number; bootId: string; reason?: string; inFlight?: number; waitedMs?: number; refused?: number; abandoned?: string[] }
+/**
+ * A bot's circuit-breaker transition (seed 003, docs/contracts.md §6): its daemon's journal line, read
+ * with the journal after the run; `at` is the daemon's clock. `error`: the breaker could not evaluate.
+ */
+export interface BreakerOp extends Base { type: 'breaker'; bot: string; asset: string; breaker: BreakerName; event: 'tripped' | 'reset' | 'error'; at: number; detail: string; ratio?: number; lastBarAt?: number | null; host: string; daemon: string; pid: number }
 /** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
@@ -76,7 +82,7 @@ export interface OtherOp extends Base { type: string; [k: string]: unknown }
 
 export type Op =
   | RunStartOp | RosterOp | RosterAddedOp | LeverIssuedOp | LeverAckOp | LeverEngagedOp | LeverFailedOp | FaultInjectedOp | FaultHealedOp | PhaseOp | EffectOp
-  | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | JournalReadOp | ObserversStoppedOp | RunEndOp
+  | DaemonOp | ClaimOp | StatusOp | JournalOp | ShutdownOp | BreakerOp | JournalReadOp | ObserversStoppedOp | RunEndOp
   | ObserverFailedOp | CaseDecidedOp | DurationReachedOp | StopConditionOp | LeverFallbackOp
   | LoadStartOp | LoadRunningOp | LoadSecondOp | LoadEndOp
   | AgentsObservedOp | AgentCallOp | AgentTaskOp | AgentQueueOp;

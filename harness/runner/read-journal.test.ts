@@ -60,6 +60,14 @@ describe('emitJournalOps', () => {
     expect(ops).toEqual([rec]);
   });
 
+  it('passes a bot\'s circuit-breaker record (contracts §6, seed 003) on as a breaker op, beside the intents', () => {
+    const ops: Array<Record<string, unknown>> = [];
+    const rec = { type: 'breaker', bot: 'mm-aapl', asset: 'AAPL', breaker: 'market-data', event: 'tripped', at: 7, detail: 'newest AAPL bar 2.10 s old, stale past 1.00 s', lastBarAt: 1, host: 'node-a', daemon: 'd1', pid: 1 };
+    expect(emitJournalOps([rec, ...lines], (o) => void ops.push(o))).toBe(2);
+    expect(ops[0]).toEqual(rec);
+    expect(ops.filter((o) => o.type === 'journal')).toHaveLength(2);
+  });
+
   it('passes an agent worker\'s run journal lines (agent-step, agent-resume, …) on as ops of their type', () => {
     const ops: Array<Record<string, unknown>> = [];
     const step = { type: 'agent-step', run_id: 'r', slug: 'a', step: 1, plan: [{ slot: '1.1', tool: 'place-order', access: 'write', key: 'r:s1.1' }], worker: 'h.w1', pid: 1, at: 5 };

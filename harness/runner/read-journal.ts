@@ -1,6 +1,7 @@
 // Reads the bots' journals (docs/contracts.md §6) over the wire — the broker's `GET /journal?after=`
 // (§3) — after the observers stopped and before the fleet stops, and turns them into `journal` ops:
-// one per intent, with its outcome if recorded. The harness never reads the fleet's disk for them.
+// one per intent, with its outcome if recorded; the daemons' shutdown-gate and circuit-breaker
+// records pass through as ops of their type. The harness never reads the fleet's disk for them.
 import { nowMs } from '../../contracts/index.ts';
 import { describeError, withQuery } from '../../lib/http.ts';
 import type { Emit } from './emit.ts';
@@ -91,6 +92,10 @@ export function emitJournalOps(entries: unknown[], emit: Emit): number {
     const e = raw as Entry;
     if (e && typeof e === 'object' && (e as { type?: unknown }).type === 'shutdown') {
       emit(e as unknown as { type: string }); // a daemon's shutdown-gate record (§6): no-partial-orders reads it
+      continue;
+    }
+    if (e && typeof e === 'object' && (e as { type?: unknown }).type === 'breaker') {
+      emit(e as unknown as { type: string }); // a bot's circuit-breaker transition (§6, seed 003): breaker-tripped reads it
       continue;
     }
     if (e && typeof e === 'object' && typeof (e as { type?: unknown }).type === 'string' && (e as { type: string }).type.startsWith('agent-')) {

@@ -179,7 +179,7 @@ export async function runCase(plan: RunPlan, ctx: CaseContext): Promise<CaseRun>
     // Faults at their times (checked against the fleet's components before the lever).
     const components = await componentsOf(ep);
     for (const f of plan.faults) {
-      const problem = faultByKind(f.kind).check(f.params, components, keyPrefix);
+      const problem = faultByKind(f.kind).check(f.params, components, keyPrefix, rosterAtStart);
       if (problem) throw new InputError(`killdrill: ${plan.file}: fault '${f.kind}' (${f.id}): ${problem}`);
     }
     faults = scheduleFaults(plan.faults, t0, { fleet: ep, components, keyPrefix }, emit);

@@ -1,7 +1,7 @@
 // THE scenario schema (DESIGN.md §3): one zod schema; scenarios/schema.json is generated from it
 // (`npm run scenario-schema`). Unknown fields are errors everywhere.
 import { z } from 'zod';
-import { BOT_CLASSES, BUGS, MODES, QUEUE_POLICIES, SCOPES } from '../../contracts/index.ts';
+import { BOT_CLASSES, BREAKERS, BUGS, MODES, QUEUE_POLICIES, SCOPES } from '../../contracts/index.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
@@ -58,6 +58,16 @@ const heal = z
 const nonNeg = z.number().min(0).max(600_000);
 const linkName = z.string().min(1).describe('A proxy name from docs/contracts.md §12, e.g. bots-redis-sub.node-a');
 const faultBase = { at: duration.describe('When to inject, from the start of the load.'), heal, id: name.optional() };
+const feedAssets = z
+  .strictObject({
+    assets: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'an asset name such as AAPL or DOGE-USD'))
+      .min(1, 'name at least one asset, or leave assets out for every asset')
+      .max(100)
+      .optional()
+      .describe("The assets whose feed the fault hits (assets the roster's bots trade); absent: every asset."),
+  })
+  .optional();
 const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('process-kill'), params: z.strictObject({ target: text.describe('A component or daemon name') }) }),
   z.strictObject({ ...faultBase, kind: z.literal('process-term'), params: z.strictObject({ target: text.describe('A component or daemon: SIGTERM, its drain and exit, then started again') }) }),
@@ -77,6 +87,8 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('broker-restart'), params: z.strictObject({}).optional() }),
   z.strictObject({ ...faultBase, kind: z.literal('auth-outage'), params: z.strictObject({}).optional() }).describe('Seed 001 scenario D: the auth provider\'s JWKS answers 503 until the heal; every authenticated broker request fails closed (503 jwks_unreachable). Process runtime.'),
   z.strictObject({ ...faultBase, kind: z.literal('redis-failover'), params: z.strictObject({}).optional() }).describe('Seed 001 "Stateful service failover": redis-server SIGKILLed and started again at once (the StatefulSet brings the pod back); it comes back from its append-only file, or empty when the fleet does not persist (bug kill-keys-not-persisted).'),
+  z.strictObject({ ...faultBase, kind: z.literal('market-data-gap'), params: feedAssets }).describe("Seed 003's market-data breaker: the venue's market-data feed (GET /bars) gives no new bar of the assets until the heal (control API venue gap/feed). Process runtime."),
+  z.strictObject({ ...faultBase, kind: z.literal('price-shock'), params: feedAssets }).describe("Seed 003's volatility breaker: the assets' per-bar volatility is multiplied by the fleet's market.shockFactor until the heal (control API venue shock/calm). Process runtime."),
   z.strictObject({ ...faultBase, kind: z.literal('link-latency'), params: z.strictObject({ link: linkName, latencyMs: nonNeg, jitterMs: nonNeg.optional() }) }),
   z.strictObject({ ...faultBase, kind: z.literal('link-down'), params: z.strictObject({ link: linkName }) }),
   z.strictObject({
@@ -187,6 +199,13 @@ const expect = z.strictObject({
   'no-partial-orders': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every daemon that journaled shutdown-requested started no submission after it and left none open at exit.'),
   'resume-respects-halt': z.strictObject({}).optional().describe('Runs when named here or when an agent worker resumed a run from its run journal while the kill may have held it (preset agents, a process-kill of a worker). A run resumed while halted did nothing until the release, then resumed from its journal; no planned effect landed twice.'),
   'boots-halted': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every bot daemon that starts while the kill is engaged reports its in-scope bots Stopped (never Running) before any effect the mode forbids.'),
+  'breaker-tripped': z
+    .strictObject({
+      breaker: z.enum(BREAKERS).describe("Which circuit breaker is drilled: market-data (by a market-data-gap fault) or volatility (by a price-shock fault)."),
+      budgetS: budgetS.optional().describe("Every affected bot's breaker trips within this of the fault's injection, and the bot is flat by then plus this (default 2; for volatility include the breaker's recent window)."),
+    })
+    .optional()
+    .describe("Opt-in: runs only when named here. Seed 003's circuit breakers: after the first market-data-gap (market-data) or price-shock (volatility) fault, every non-agent bot trading its assets journals its breaker tripped within budgetS, opens nothing while tripped, and is flat (no net position, no resting order) within budgetS of the trip; a breaker error (could not evaluate) fails."),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
@@ -276,6 +295,9 @@ export const ScenarioSchema = z
     const fcw = s.expect['fail-closed-within'];
     if (fcw?.fault !== undefined && !ids.includes(fcw.fault)) add(['expect', 'fail-closed-within', 'fault'], `no fault has id '${fcw.fault}' (fault ids: ${ids.join(', ') || 'none'})`);
     if (fcw && fcw.fault === undefined && !s.faults.some((f) => f.kind === 'flag-store-silent' || f.kind === 'redis-down')) add(['expect', 'fail-closed-within'], 'no flag-store-silent or redis-down fault to measure from: add one, or name a fault id in fault');
+    const bt = s.expect['breaker-tripped'];
+    const drill = bt?.breaker === 'volatility' ? 'price-shock' : 'market-data-gap';
+    if (bt && !s.faults.some((f) => f.kind === drill)) add(['expect', 'breaker-tripped'], `no ${drill} fault to drill the ${bt.breaker} breaker with: add one to faults (e.g. { at: 4s, kind: ${drill}, heal: 5s }), or drop breaker-tripped`);
     if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
       add(['fleet', 'overrides', 'proxyUrl'], "an external Toxiproxy cannot be reached from the docker runtime's run network (docs/docker.md); use runtime: process with proxyUrl, or drop proxyUrl");
     if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');

@@ -1,0 +1,160 @@
+// breaker-tripped (seed 003's per-strategy circuit breakers, opt-in: expect names it). From the history
+// only: the first successful `market-data-gap` fault (breaker market-data) or `price-shock`
+// (volatility) at F, on its `params.assets` (absent: every asset). Every roster bot that is not an
+// agent and trades one of them must
+// - journal its breaker `tripped` at T in [F, F + budget];
+// - open nothing while tripped: no `order` effect dispatched after T until its own `reset` of that
+//   breaker, or the window's end W (the fault's heal, a kill lever issued after F, else the end of
+//   observation) — it knew at T;
+// - be flat at min(T + budget, W, its reset): the venue's book rebuilt from the ledger (venue-book.ts,
+//   effects received by then) holds no net position and no resting order of it.
+// A breaker `error` (it could not evaluate; seed 003 logs and trades on) of any bot during the case
+// fails: a breaker that cannot evaluate protects nothing. Trips before F are listed, not judged; a bot
+// still tripped at F counts from that trip. Unknown: no such fault, no affected bot, the journals not
+// read, no effect recorded, effects without the venue's book fields (flatness), and a window that
+// ended before the budget ran out with the bot not yet tripped or not yet flat (heal later).
+import type { BreakerOp, FaultInjectedOp, History } from '../history/index.ts';
+import type { Checker, Expectations, Verdict } from './types.ts';
+import { unknown } from './prerequisites.ts';
+import { list } from './phase-latency.ts';
+import { fmtMs, spread } from './stats.ts';
+import { BOOK_KINDS, BotBook, type BookEffect } from './venue-book.ts';
+
+const name = 'breaker-tripped' as const;
+export const DEFAULT_BREAKER_BUDGET_S = 2;
+/** The fault that drills each breaker. */
+export const BREAKER_FAULT = { 'market-data': 'market-data-gap', volatility: 'price-shock' } as const;
+const MAX_LISTED = 20;
+
+export interface BotBreaker {
+  asset: string;
+  tripAt: number | null;
+  /** From the fault's injection to the trip; null when the bot was already tripped at the injection. */
+  latencyMs: number | null;
+  alreadyTripped: boolean;
+  resetAt: number | null;
+  openedWhileTripped: string[];
+  judgedAt: number | null;
+  netAtJudge: number | null;
+  resting: string[];
+  /** Why the bot failed; `pending`: why it could not be judged (missing evidence, a window cut short). */
+  problem: string | null;
+  pending: string | null;
+}
+
+interface Window {
+  fault: FaultInjectedOp;
+  from: number;
+  end: number;
+  budgetMs: number;
+}
+
+export const breakerTripped: Checker = (h, e) => {
+  const breaker = e['breaker-tripped']?.breaker ?? 'market-data';
+  const kind = BREAKER_FAULT[breaker];
+  const budgetMs = budgetOf(e);
+  const caseStart = h.runStart()?.t ?? Number.NEGATIVE_INFINITY;
+  const errors = h.breakers().filter((b) => b.event === 'error' && b.at >= caseStart);
+  const errorProblem = errors.length ? `${errors.length} breaker evaluation(s) failed: ${list(errors.map((b) => `${b.bot} ${b.breaker} (${b.detail})`), 3)}; a breaker that cannot evaluate protects nothing (seed 003 logs and trades on)` : null;
+  const errorDetails = errors.slice(0, MAX_LISTED).map((b) => ({ bot: b.bot, breaker: b.breaker, at: b.at, detail: b.detail }));
+  // A violation seen stands: an error fails even when the rest cannot be judged.
+  const cannot = (why: string, details: Record<string, unknown> = {}): Verdict =>
+    errorProblem ? { checker: name, valid: false as const, summary: `${errorProblem}; besides, ${why}`, details: { ...details, errors: errorDetails } } : unknown(name, why, details);
+
+  if (!h.journalRead()) {
+    const failed = h.observerFailures().find((f) => f.source === 'journal');
+    return cannot(`the journals were not read after the run${failed ? ` (${failed.error})` : ' (the fleet never came up, or the run was cut short)'}, so no breaker record was seen`);
+  }
+  const fault = h.ofType('fault-injected').find((f) => f.kind === kind && f.ok !== false);
+  if (!fault) return cannot(`no ${kind} was injected, so no ${breaker} breaker was drilled`);
+  const assets = Array.isArray(fault.params?.assets) ? (fault.params.assets as unknown[]).map(String) : null;
+  if (!h.roster().length) return cannot("no roster was recorded, so the bots trading the fault's assets are unknown");
+  const affected = h.roster().filter((b) => b.class !== 'agent' && (assets === null || assets.includes(b.asset)));
+  if (!affected.length) return cannot(`no bot but agents trades ${assets ? assets.join(', ') : 'any asset'}, so no ${breaker} breaker was in the fault's reach`);
+  const effects = [...new Map((h.effects() as BookEffect[]).map((x) => [x.seq, x])).values()].sort((a, b) => a.seq - b.seq);
+  if (!effects.length) return cannot('the ledger recorded no effect at all, so what the bots did while tripped is unknown');
+
+  const w = windowOf(h, fault, budgetMs);
+  const breakers = h.breakers().filter((b) => b.breaker === breaker && b.at >= caseStart);
+  const perBot: Record<string, BotBreaker> = {};
+  for (const b of affected) perBot[b.slug] = judgeBot(b.asset, breakers.filter((x) => x.bot === b.slug), effects.filter((x) => x.bot === b.slug), w);
+  const trippedBeforeFault = breakers.filter((b) => b.event === 'tripped' && b.at < w.from).slice(0, MAX_LISTED).map((b) => ({ bot: b.bot, at: b.at, beforeFaultMs: w.from - b.at }));
+  const latencies = Object.values(perBot).flatMap((p) => (p.latencyMs !== null ? [p.latencyMs] : []));
+  const stats = spread(latencies);
+  const details = {
+    breaker, budgetMs, errors: errorDetails,
+    fault: { id: fault.id, kind, assets: assets ?? '*', injectedAt: w.from },
+    windowEnd: w.end, affected: affected.length, stats, trippedBeforeFault,
+    perBot: Object.fromEntries(Object.entries(perBot).slice(0, 200)),
+  };
+  const bots = Object.entries(perBot);
+  const failed = bots.filter(([, p]) => p.problem !== null);
+  const pending = bots.filter(([, p]) => p.problem === null && p.pending !== null);
+  const latency = `trip latency p50 ${fmtMs(stats.p50)}, max ${fmtMs(stats.max)}`;
+  const problems = [...(errorProblem ? [errorProblem] : []), ...(failed.length ? [`${failed.length} of ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} failed the ${breaker} breaker drill: ${list(failed.map(([s, p]) => `${s} ${p.problem}`), 5)}`] : [])];
+  if (problems.length) return { checker: name, valid: false, summary: `${problems.join('; ')} (${latency})`, details };
+  if (pending.length) return unknown(name, `${pending.length} of ${affected.length} bot(s) could not be judged: ${list(pending.map(([s, p]) => `${s} ${p.pending}`), 5)}`, details);
+  const already = bots.filter(([, p]) => p.alreadyTripped).length;
+  return {
+    checker: name,
+    valid: true,
+    summary: `all ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} tripped their ${breaker} breaker within ${fmtMs(budgetMs)} of the ${kind} (${latency}${already ? `; ${already} already tripped at the injection` : ''}), opened nothing while tripped and were flat within ${fmtMs(budgetMs)} of the trip${trippedBeforeFault.length ? `; ${trippedBeforeFault.length} trip(s) before the fault listed, not judged` : ''}`,
+    details,
+  };
+};
+
+const budgetOf = (e: Expectations) => (e['breaker-tripped']?.budgetS ?? DEFAULT_BREAKER_BUDGET_S) * 1000;
+
+/** From the injection to the earliest of its heal, a kill lever issued after it, the end of observation. */
+function windowOf(h: History, fault: FaultInjectedOp, budgetMs: number): Window {
+  const from = fault.at;
+  const healed = h.ofType('fault-healed').find((f) => f.id === fault.id && f.ok !== false && f.at >= from);
+  const kill = h.ofType('lever-issued').find((l) => l.lever === 'kill' && l.at >= from);
+  return { fault, from, end: Math.min(healed?.at ?? Infinity, kill?.at ?? Infinity, h.observedUntil()), budgetMs };
+}
+
+function judgeBot(asset: string, mine: BreakerOp[], effects: BookEffect[], w: Window): BotBreaker {
+  const r: BotBreaker = { asset, tripAt: null, latencyMs: null, alreadyTripped: false, resetAt: null, openedWhileTripped: [], judgedAt: null, netAtJudge: null, resting: [], problem: null, pending: null };
+  const deadline = w.from + w.budgetMs;
+  const before = mine.filter((b) => b.at < w.from && b.event !== 'error').at(-1);
+  const trip = before?.event === 'tripped' ? before : mine.find((b) => b.event === 'tripped' && b.at >= w.from && b.at <= Math.min(deadline, w.end));
+  if (!trip) {
+    const late = mine.find((b) => b.event === 'tripped' && b.at > w.from);
+    if (w.end < deadline && (!late || late.at <= deadline)) r.pending = `had not tripped when the window ended ${fmtMs(w.end - w.from)} after the injection, before the ${fmtMs(w.budgetMs)} budget ran out (heal later)`;
+    else if (!late) r.problem = 'never tripped';
+    else {
+      r.tripAt = late.at;
+      r.latencyMs = late.at - w.from;
+      r.problem = `tripped only after ${fmtMs(r.latencyMs)}`;
+    }
+    return r;
+  }
+  const T = trip.at;
+  r.tripAt = T;
+  r.alreadyTripped = trip === before;
+  r.latencyMs = r.alreadyTripped ? null : T - w.from;
+  const reset = mine.find((b) => b.event === 'reset' && b.at > T);
+  r.resetAt = reset?.at ?? null;
+  const until = Math.min(reset?.at ?? Infinity, w.end);
+  r.openedWhileTripped = effects.filter((x) => x.kind === 'order' && x.dispatchedAt > T && x.dispatchedAt < until).map((x) => x.key);
+  const problems: string[] = [];
+  if (r.openedWhileTripped.length) problems.push(`opened ${r.openedWhileTripped.length} order(s) while tripped (${list(r.openedWhileTripped, 3)})`);
+  const judgeAt = Math.min(T + w.budgetMs, until);
+  r.judgedAt = judgeAt;
+  const seen = effects.filter((x) => x.receivedAt <= judgeAt);
+  const silent = seen.filter((x) => BOOK_KINDS.has(x.kind) && x.book === undefined);
+  if (silent.length) r.pending = `its effects carry no 'book' field (e.g. seq ${silent[0].seq}: the venue does not say what it did with them, docs/contracts.md §5), so whether it went flat is unknown`;
+  else {
+    const book = BotBook.of(seen);
+    r.netAtJudge = book.net;
+    r.resting = [...book.open.keys()].slice(0, MAX_LISTED);
+    if (book.net !== 0 || book.open.size) {
+      const what = `net ${book.net > 0 ? '+' : ''}${book.net}${book.open.size ? `, ${book.open.size} order(s) resting (${list(r.resting, 3)})` : ''}`;
+      // Judged before the budget ran out (the window ended or the breaker reset): not flat yet is not a failure.
+      if (judgeAt < T + w.budgetMs) r.pending = `not flat yet (${what}) when ${reset && reset.at <= w.end ? 'its breaker reset' : 'the window ended'} ${fmtMs(judgeAt - T)} after its trip, before the ${fmtMs(w.budgetMs)} budget (heal later)`;
+      else problems.push(`not flat ${fmtMs(w.budgetMs)} after its trip (${what})`);
+    }
+  }
+  if (problems.length) r.problem = problems.join(', ');
+  return r;
+}
