@@ -37,6 +37,14 @@ const overrides = z
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/, 'a colon-separated Redis key prefix such as alphaswarm:bots:killswitch').optional(),
     agents: z.record(z.string(), z.unknown()).optional().describe('Preset agents: the agent workers\' load and provider settings (fleet-sim/agents/options.ts, e.g. { childRate: 0.5, chunkMs: 200 }); each worker refuses an unknown or bad one at start.'),
     bootHalted: z.boolean().optional().describe("Kubernetes' default posture (EXECUTION_HALTED: \"1\"): the halt file says 1 before the fleet starts, so it boots halted (preflight then refuses: no bot is Running)."),
+    market: z
+      .strictObject({ barMs: z.number().int().min(20).max(60_000).optional(), sigma: z.number().min(0).max(0.5).optional(), shockFactor: z.number().min(1).max(1000).optional() })
+      .optional()
+      .describe("The venue's market-data feed: a bar per asset every barMs (250), log-return σ (0.001), the price-shock fault's σ multiplier (8)."),
+    breakers: z
+      .strictObject({ marketDataStaleMs: z.number().int().min(0).max(600_000).optional(), volRatioThreshold: z.number().min(0).max(1000).optional(), volRecentN: z.number().int().min(2).max(1000).optional(), volBaselineN: z.number().int().min(2).max(5000).optional() })
+      .optional()
+      .describe("Seed 003's circuit breakers (off: 0): market-data trips when no bar of a bot's asset is newer than marketDataStaleMs; volatility when σ of the last volRecentN returns over σ of the volBaselineN before them exceeds volRatioThreshold. Process runtime only."),
     scaleOut: z.array(z.string().min(1)).max(20).optional().describe('Bot daemons that get a standby replica <daemon>-2 (a copy of their bots, slugs <slug>-r2), started only by the scale-out fault.'),
     proxyUrl: z
       .string()
@@ -298,6 +306,9 @@ export const ScenarioSchema = z
     const bt = s.expect['breaker-tripped'];
     const drill = bt?.breaker === 'volatility' ? 'price-shock' : 'market-data-gap';
     if (bt && !s.faults.some((f) => f.kind === drill)) add(['expect', 'breaker-tripped'], `no ${drill} fault to drill the ${bt.breaker} breaker with: add one to faults (e.g. { at: 4s, kind: ${drill}, heal: 5s }), or drop breaker-tripped`);
+    const br = s.fleet.overrides.breakers;
+    if (br && ((br.marketDataStaleMs ?? 0) > 0 || (br.volRatioThreshold ?? 0) > 0) && s.runtime === 'docker')
+      add(['fleet', 'overrides', 'breakers'], "the circuit breakers read the venue's market data on 127.0.0.1, which the docker runtime's containers do not reach; use runtime: process, or turn the breakers off");
     if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
       add(['fleet', 'overrides', 'proxyUrl'], "an external Toxiproxy cannot be reached from the docker runtime's run network (docs/docker.md); use runtime: process with proxyUrl, or drop proxyUrl");
     if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');
