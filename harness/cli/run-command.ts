@@ -1,7 +1,7 @@
 // `killdrill run <file|dir>…` (options: runSpec below).
 // Validates every file first (any invalid → exit 2, nothing runs), then runs the cases, in turn
 // or --jobs N side by side (each with its own fleet and its own block of ports).
-import { listScenarioFiles, loadScenarioFile, parseDuration, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
+import { listScenarioFiles, loadScenarioFile, parseDuration, processOnlyProblems, ScenarioError, type ScenarioCase } from '../scenario/index.ts';
 import type { ComponentPlanner } from '../faults/index.ts';
 import { DEFAULT_MAX_CLOCK_OFFSET_MS } from '../runner/preflight-rules.ts';
 import { runtimeByName, type AnyRuntime, type Runtime } from '../runtime/index.ts';
@@ -168,6 +168,15 @@ export async function runMain(argv: string[], deps: RunDeps = defaultRunDeps): P
   // An external Toxiproxy (fleet.overrides.proxyUrl): not from docker, not shared by cases side by side.
   if (!external) {
     const refused = externalProxyRefusals(sel.cases.map((c) => ({ file: c.file, id: c.id, runtime: sel.runtimeName ?? c.scenario.runtime, ...(c.scenario.fleet.overrides.proxyUrl ? { proxyUrl: c.scenario.fleet.overrides.proxyUrl } : {}) })), sel.jobs);
+    if (refused.length) {
+      for (const r of refused) io.err(r);
+      io.err('killdrill: nothing was started; fix the above');
+      return EXIT.invalid;
+    }
+  }
+  // --runtime docker on a scenario only the process runtime drills (circuit breakers, market-data faults).
+  if (!external) {
+    const refused = sel.cases.filter((c) => (sel.runtimeName ?? c.scenario.runtime) === 'docker').flatMap((c) => processOnlyProblems(c.scenario).map((p) => `killdrill: ${c.file} [${c.id}] on docker: ${p.path.join('.')}: ${p.message}`));
     if (refused.length) {
       for (const r of refused) io.err(r);
       io.err('killdrill: nothing was started; fix the above');

@@ -306,9 +306,7 @@ export const ScenarioSchema = z
     const bt = s.expect['breaker-tripped'];
     const drill = bt?.breaker === 'volatility' ? 'price-shock' : 'market-data-gap';
     if (bt && !s.faults.some((f) => f.kind === drill)) add(['expect', 'breaker-tripped'], `no ${drill} fault to drill the ${bt.breaker} breaker with: add one to faults (e.g. { at: 4s, kind: ${drill}, heal: 5s }), or drop breaker-tripped`);
-    const br = s.fleet.overrides.breakers;
-    if (br && ((br.marketDataStaleMs ?? 0) > 0 || (br.volRatioThreshold ?? 0) > 0) && s.runtime === 'docker')
-      add(['fleet', 'overrides', 'breakers'], "the circuit breakers read the venue's market data on 127.0.0.1, which the docker runtime's containers do not reach; use runtime: process, or turn the breakers off");
+    if (s.runtime === 'docker') for (const p of processOnlyProblems(s)) add(p.path, p.message);
     if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
       add(['fleet', 'overrides', 'proxyUrl'], "an external Toxiproxy cannot be reached from the docker runtime's run network (docs/docker.md); use runtime: process with proxyUrl, or drop proxyUrl");
     if (s.kill.path === 'broker-level' && s.kill.level === undefined) add(['kill', 'level'], 'path broker-level needs a level (1–4)');
@@ -349,6 +347,20 @@ export type FaultSpec = Scenario['faults'][number];
 export type KillSpec = Scenario['kill'];
 export type Expectations = Scenario['expect'];
 export type SequenceLeg = NonNullable<Scenario['sequence']>[number];
+
+/**
+ * What only the process runtime drills: seed 003's circuit breakers (the daemons read the venue's
+ * bars on 127.0.0.1) and the market-data faults (the venue's control file and a signal).
+ */
+export function processOnlyProblems(s: { faults: Array<{ kind: string }>; fleet: { overrides: { breakers?: { marketDataStaleMs?: number; volRatioThreshold?: number } } } }): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  s.faults.forEach((f, i) => {
+    if (f.kind === 'market-data-gap' || f.kind === 'price-shock') out.push({ path: ['faults', i, 'kind'], message: `${f.kind} drives the venue's market-data feed through its control file and a signal, which the docker runtime's venue container does not get; use runtime: process` });
+  });
+  const br = s.fleet.overrides.breakers;
+  if (br && ((br.marketDataStaleMs ?? 0) > 0 || (br.volRatioThreshold ?? 0) > 0)) out.push({ path: ['fleet', 'overrides', 'breakers'], message: "the circuit breakers read the venue's market data on 127.0.0.1, which the docker runtime's containers do not reach; use runtime: process, or turn the breakers off" });
+  return out;
+}
 
 /** The kill paths whose kill value can carry a queue policy: the broker's REST body and a raw SET. */
 export const QUEUE_POLICY_PATHS = ['rest', 'redis'] as const;
