@@ -95,9 +95,9 @@ export class Daemon {
     const mine = fleet.topology.bots.filter((b) => b.host === host && b.daemon === daemon);
     const keys = new Set<string>();
     let breaker: ((b: BotRunner, now: number) => ReturnType<BreakerBoard['check']>) | undefined;
-    if (breakersOn(c.breakers)) {
+    if (c.breakers && breakersOn(c.breakers)) {
       // The venue's HTTP directly (not a link: the feed is not yet a link of the fault proxy; process runtime).
-      this.feed = new MarketFeedClient(`http://${bindHost(fleet)}:${fleet.ports.venueHttp}`, barsNeeded(c.breakers), c.market.barMs);
+      this.feed = new MarketFeedClient(`http://${bindHost(fleet)}:${fleet.ports.venueHttp}`, barsNeeded(c.breakers), c.market?.barMs ?? 250);
       const board = new BreakerBoard(c.breakers, this.feed, c.bugs, (r) => this.journal.breaker({ ...r, host, daemon, pid: process.pid }));
       // Trading strategies only: an agent's actions have no market.
       breaker = (b, now) => (b.bot.class === 'agent' ? null : board.check(b.bot, now));

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const ledger = new Ledger(join(fleet.config.dataDir, 'ledger.jsonl'));
   const book = Book.fromLedger(ledger);
   // The market-data feed: the assets the fleet's trading bots trade (agents trade none).
-  const m = fleet.config.market;
+  // A fleet file written before the feed existed has no `market`: the schema's defaults.
+  const m = fleet.config.market ?? { barMs: 250, sigma: 0.001, shockFactor: 8 };
   const assets = [...new Set(fleet.topology.bots.filter((b) => b.class !== 'agent').map((b) => b.asset))].sort();
   const feed = new MarketFeed({ assets, seed: fleet.config.seed, barMs: m.barMs, sigma: m.sigma, shockFactor: m.shockFactor, now: nowMs() });
   feed.setFaults(readFeedFaults(fleet.config.dataDir));
