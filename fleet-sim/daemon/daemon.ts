@@ -159,9 +159,10 @@ export class Daemon {
     // The health check also applies a halt file written meanwhile to bots between ticks (within checkMs).
     this.healthTimer = setInterval(() => this.reconcile(), checkMs);
     await this.gateway.waitConnected(BOOT_WAIT_MS);
-    // The breakers judge the first tick on bars read, not on none yet.
+    // The breakers judge the first tick on bars read, not on none yet (a first read that failed on a
+    // busy machine tripped every bot's market-data breaker at boot: "no bar at all").
     if (this.feed) {
-      await this.feed.read();
+      await this.feed.readFirst(BOOT_WAIT_MS);
       this.feed.start();
     }
     this.reschedule(true);

@@ -30,11 +30,22 @@ export class MarketFeedClient {
     this.timer = null;
   }
 
+  /** The first read at boot: again until bars came (a venue still starting, a busy machine), at most `withinMs`. */
+  async readFirst(withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    for (;;) {
+      await this.read();
+      if (Object.keys(this.bars).length > 0) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, Math.min(100, this.everyMs)));
+    }
+  }
+
   async read(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      const res = await fetch(this.url, { signal: AbortSignal.timeout(Math.max(200, this.everyMs * 4)) });
+      const res = await fetch(this.url, { signal: AbortSignal.timeout(Math.max(500, this.everyMs * 4)) });
       const body = (await res.json()) as { bars?: unknown };
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const problem = barsProblem(body.bars);
