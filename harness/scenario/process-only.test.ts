@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarioIssues } from './scenario-issues.ts';
 import { parseScenarioText } from './index.ts';
-import { runMain, type RunDeps } from '../cli/run-command.ts';
-import { silentProgress } from '../runner/progress.ts';
+import { runMainStub } from '../cli/run-main-stub.ts';
 
 const BASE = `name: t
 description: d
@@ -48,18 +47,7 @@ describe('process-only drills on docker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'killdrill-process-only-'));
     const file = join(dir, 's.yaml');
     writeFileSync(file, BASE);
-    const go = async (argv: string[]) => {
-      const err: string[] = [];
-      let ran = 0;
-      const deps: RunDeps = {
-        io: { out: () => {}, err: (l) => err.push(l) },
-        runtimeByName: (name) => ({ name, start: () => Promise.reject(new Error('not used')) }),
-        runCase: async () => (ran++, { outcome: 'passed', invalidInput: false, reasons: [], replay: 'r', runDir: 'out/runs/x', result: {} as never }),
-        progress: () => silentProgress,
-        interrupts: { on: () => () => {} },
-      };
-      return { code: await runMain(argv, deps), err, ran };
-    };
+    const go = runMainStub;
     const a = await go([file, '--runtime', 'docker']);
     expect([a.code, a.ran]).toEqual([2, 0]);
     expect(a.err).toEqual([

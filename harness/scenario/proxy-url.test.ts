@@ -11,8 +11,7 @@ import { scenarioIssues } from './scenario-issues.ts';
 import { planFromScenario } from '../runner/plan-from-scenario.ts';
 import { applyTarget, TargetRefused } from '../cli/run-target.ts';
 import { externalProxyRefusals } from '../faults/index.ts';
-import { runMain, type RunDeps } from '../cli/run-command.ts';
-import { silentProgress } from '../runner/progress.ts';
+import { runMainStub } from '../cli/run-main-stub.ts';
 
 const BASE = `name: t
 description: d
@@ -106,18 +105,7 @@ describe('fleet.overrides.proxyUrl', () => {
     writeFileSync(two, `${BASE}matrix:\n  kill.mode: [cancel, flatten]\n`);
     const docker = join(dir, 'docker-target.yaml');
     writeFileSync(docker, 'kind: simulated\nname: sim-docker\npreset: alphaswarm\nruntime: docker\noverrides:\n  proxyUrl: http://127.0.0.1:8474\n');
-    const go = async (argv: string[]) => {
-      const err: string[] = [];
-      let ran = 0;
-      const deps: RunDeps = {
-        io: { out: () => {}, err: (l) => err.push(l) },
-        runtimeByName: (name) => ({ name, start: () => Promise.reject(new Error('not used')) }),
-        runCase: async () => (ran++, { outcome: 'passed', invalidInput: false, reasons: [], replay: 'r', runDir: 'out/runs/x', result: {} as never }),
-        progress: () => silentProgress,
-        interrupts: { on: () => () => {} },
-      };
-      return { code: await runMain(argv, deps), err, ran };
-    };
+    const go = runMainStub;
     const a = await go([file, '--runtime', 'docker']);
     expect([a.code, a.ran]).toEqual([2, 0]);
     expect(a.err[0]).toMatch(/fleet.overrides.proxyUrl http:\/\/127.0.0.1:8474 names an external Toxiproxy, which the docker runtime's run network cannot reach/);
