@@ -45,9 +45,10 @@ export class BreakerBoard {
     for (const r of this.readings(bot, now)) {
       const id = `${bot.slug}\u0000${r.breaker}`;
       const was = this.tripped.get(id) ?? false;
-      const rec = { bot: bot.slug, asset: bot.asset, breaker: r.breaker, at: now, detail: r.detail, ...(r.ratio !== undefined ? { ratio: r.ratio } : {}), ...(r.lastBarAt !== undefined ? { lastBarAt: r.lastBarAt } : {}) };
+      // Built only for a line to write: this runs before every tick of every trading bot.
+      const rec = (event: BreakerRecord['event']): BreakerRecord => ({ bot: bot.slug, asset: bot.asset, breaker: r.breaker, event, at: now, detail: r.detail, ...(r.ratio !== undefined ? { ratio: r.ratio } : {}), ...(r.lastBarAt !== undefined ? { lastBarAt: r.lastBarAt } : {}) });
       if (r.tripped === null) {
-        if (this.failed.get(id) !== r.detail) this.write({ ...rec, event: 'error' });
+        if (this.failed.get(id) !== r.detail) this.write(rec('error'));
         this.failed.set(id, r.detail);
         if (was && !first) first = r.breaker;
         continue;
@@ -55,7 +56,7 @@ export class BreakerBoard {
       this.failed.delete(id);
       if (r.tripped !== was) {
         this.tripped.set(id, r.tripped);
-        this.write({ ...rec, event: r.tripped ? 'tripped' : 'reset' });
+        this.write(rec(r.tripped ? 'tripped' : 'reset'));
       }
       if (r.tripped && !first) first = r.breaker;
     }

@@ -28,6 +28,12 @@ const wentFlat = (bot = 'mm-aapl', trip = 1300) => [brk(bot, 'tripped', trip), c
 const after = [healed(5000), brk('mm-aapl', 'reset', 5200), bought('mm-aapl', 5300, 'mm-aapl-o3'), observed(10_000), read];
 
 describe('breaker-tripped', () => {
+  it('fails a breaker tripped since long before the fault and never reset (it trips on calm data, or is stuck): its bot never traded', () => {
+    const v = breakerTripped(build(roster(), brk('mm-aapl', 'tripped', 100), gap(4000), cancel('mm-aapl', 120, 'x'), healed(8000), observed(10_000), read), MD);
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/mm-aapl was tripped since 3.90 s before the fault and never reset/);
+  });
+
   it('passes: the bot trading AAPL trips 300 ms into the gap, cancels and closes, opens nothing until its reset; a boot trip is listed, not judged', () => {
     const v = breakerTripped(build(roster(), brk('mm-aapl', 'tripped', 100), brk('mm-aapl', 'reset', 300), before(), gap(), wentFlat(), after), MD);
     expect(v.valid).toBe(true);

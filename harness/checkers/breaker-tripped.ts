@@ -10,7 +10,7 @@
 //   effects received by then) holds no net position and no resting order of it.
 // A breaker `error` (it could not evaluate; seed 003 logs and trades on) of any bot during the case
 // fails: a breaker that cannot evaluate protects nothing. Trips before F are listed, not judged; a bot
-// still tripped at F counts from that trip. Unknown: no such fault, no affected bot, the journals not
+// still tripped at F counts from that trip, and fails if that trip is older than the budget (stuck). Unknown: no such fault, no affected bot, the journals not
 // read, no effect recorded, effects without the venue's book fields (flatness), and a window that
 // ended before the budget ran out with the bot not yet tripped or not yet flat (heal later).
 import type { BreakerOp, FaultInjectedOp, History } from '../history/index.ts';
@@ -138,6 +138,9 @@ function judgeBot(asset: string, mine: BreakerOp[], effects: BookEffect[], w: Wi
   const until = Math.min(reset?.at ?? Infinity, w.end);
   r.openedWhileTripped = effects.filter((x) => x.kind === 'order' && x.dispatchedAt > T && x.dispatchedAt < until).map((x) => x.key);
   const problems: string[] = [];
+  // Tripped since more than the budget before the fault and never reset: a breaker that trips on calm
+  // data (or never resets) would otherwise pass every drill while its bot never trades.
+  if (r.alreadyTripped && w.from - T > w.budgetMs) problems.push(`was tripped since ${fmtMs(w.from - T)} before the fault and never reset (tripped on calm data, or stuck)`);
   if (r.openedWhileTripped.length) problems.push(`opened ${r.openedWhileTripped.length} order(s) while tripped (${list(r.openedWhileTripped, 3)})`);
   const judgeAt = Math.min(T + w.budgetMs, until);
   r.judgedAt = judgeAt;
