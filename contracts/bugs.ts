@@ -21,6 +21,7 @@ export const BUGS = [
   'kill-keys-not-persisted',
   'breaker-trusts-stale-bars',
   'breaker-baseline-overlaps',
+  'breaker-feed-health-global',
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',

@@ -3,14 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { BreakerBoard, type BreakerRecord } from './breaker-board.ts';
 import type { MarketFeedClient } from './market-feed-client.ts';
-import type { Bot } from '../model.ts';
+import type { Bot, Bug } from '../model.ts';
 
 const bot = { slug: 'sa-1', asset: 'AAPL', class: 'standard' } as Bot;
 const C = { marketDataStaleMs: 1000, volRatioThreshold: 0, volRecentN: 5, volBaselineN: 30 };
 
-function board(feed: Pick<MarketFeedClient, 'bars' | 'invalid'>, c = C) {
+function board(feed: Pick<MarketFeedClient, 'bars' | 'invalid'>, c = C, bugs: Bug[] = []) {
   const out: BreakerRecord[] = [];
-  return { b: new BreakerBoard(c, feed as MarketFeedClient, [], (r) => out.push(r)), out };
+  return { b: new BreakerBoard(c, feed as MarketFeedClient, bugs, (r) => out.push(r)), out };
 }
 
 describe('breaker board', () => {
@@ -37,5 +37,14 @@ describe('breaker board', () => {
     const { b, out } = board({ bars: {}, invalid: 'GET /bars answered no bars object' }, { ...C, marketDataStaleMs: 0, volRatioThreshold: 4 });
     expect(b.check(bot, 1)).toBeNull();
     expect(out[0]).toMatchObject({ event: 'error', detail: 'GET /bars answered no bars object' });
+  });
+  it("judges the bot's own asset: another symbol's gap leaves it trading; with breaker-feed-health-global it trips too", () => {
+    const feed = { bars: { AAPL: [{ t: 1900, close: 100 }], MSFT: [{ t: 0, close: 50 }] }, invalid: null };
+    const ok = board(feed);
+    expect(ok.b.check(bot, 2000)).toBeNull();
+    expect(ok.out).toEqual([]);
+    const bugged = board(feed, C, ['breaker-feed-health-global']);
+    expect(bugged.b.check(bot, 2000)).toBe('market-data');
+    expect(bugged.out[0]).toMatchObject({ bot: 'sa-1', asset: 'AAPL', event: 'tripped', lastBarAt: 0, detail: expect.stringMatching(/MSFT/) });
   });
 });

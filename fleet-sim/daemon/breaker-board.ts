@@ -5,6 +5,7 @@ import type { Bot, Bug } from '../model.ts';
 import type { BreakerName, JournalBreaker } from '../../contracts/index.ts';
 import { marketData, volatility, type BreakerConfig, type BreakerReading } from './breakers.ts';
 import type { MarketFeedClient } from './market-feed-client.ts';
+import type { Bar } from '../venue/market-data.ts';
 
 export type BreakerRecord = Omit<JournalBreaker, 'type' | 'host' | 'daemon' | 'pid'>;
 
@@ -15,6 +16,7 @@ export class BreakerBoard {
   private readonly feed: MarketFeedClient;
   private readonly trustsStale: boolean;
   private readonly overlaps: boolean;
+  private readonly feedHealthGlobal: boolean;
   private readonly write: (r: BreakerRecord) => void;
 
   constructor(c: BreakerConfig, feed: MarketFeedClient, bugs: readonly Bug[], write: (r: BreakerRecord) => void) {
@@ -22,13 +24,19 @@ export class BreakerBoard {
     this.feed = feed;
     this.trustsStale = bugs.includes('breaker-trusts-stale-bars');
     this.overlaps = bugs.includes('breaker-baseline-overlaps');
+    this.feedHealthGlobal = bugs.includes('breaker-feed-health-global');
     this.write = write;
   }
 
   private readings(bot: Bot, now: number): BreakerReading[] {
     const out: BreakerReading[] = [];
     const bars = this.feed.bars[bot.asset];
-    if (this.c.marketDataStaleMs > 0) out.push(marketData(bars, bot.asset, now, this.c.marketDataStaleMs, this.trustsStale));
+    if (this.c.marketDataStaleMs > 0) {
+      // Bug breaker-feed-health-global: one health flag for the whole feed, its stalest symbol's
+      // newest bar: a gap in any symbol sends every strategy flat, not that symbol's alone.
+      const [asset, judged] = this.feedHealthGlobal ? stalest(this.feed.bars) ?? [bot.asset, bars] : [bot.asset, bars];
+      out.push(marketData(judged, asset, now, this.c.marketDataStaleMs, this.trustsStale));
+    }
     if (this.c.volRatioThreshold > 0) {
       if (this.feed.invalid) out.push({ breaker: 'volatility', tripped: null, detail: this.feed.invalid });
       else {
@@ -62,4 +70,14 @@ export class BreakerBoard {
     }
     return first;
   }
+}
+
+/** The asset whose newest bar is the oldest, with its bars (null: no asset has any). */
+function stalest(feed: Record<string, Bar[]>): [string, Bar[]] | null {
+  let out: [string, Bar[]] | null = null;
+  for (const [asset, list] of Object.entries(feed)) {
+    const t = list.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+    if (!out || t < (out[1].at(-1)?.t ?? Number.NEGATIVE_INFINITY)) out = [asset, list];
+  }
+  return out;
 }

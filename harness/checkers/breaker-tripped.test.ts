@@ -1,6 +1,6 @@
 // breaker-tripped on literal histories: passes (trip within the budget, cancels and closes, nothing
 // opened while tripped; volatility by a price-shock), fails (never tripped, tripped late, opened while
-// tripped, not flat, a breaker error — also when nothing else can be judged), unknown (no fault, the
+// tripped, not flat, a bot on another asset tripped, a breaker error — also when nothing else can be judged), unknown (no fault, the
 // journals not read, no book fields, a window that ended before the budget ran out).
 import { describe, expect, it } from 'vitest';
 import { breakerTripped } from './breaker-tripped.ts';
@@ -37,12 +37,26 @@ describe('breaker-tripped', () => {
   it('passes: the bot trading AAPL trips 300 ms into the gap, cancels and closes, opens nothing until its reset; a boot trip is listed, not judged', () => {
     const v = breakerTripped(build(roster(), brk('mm-aapl', 'tripped', 100), brk('mm-aapl', 'reset', 300), before(), gap(), wentFlat(), after), MD);
     expect(v.valid).toBe(true);
-    expect(v.summary).toMatch(/all 1 bot\(s\) trading AAPL tripped their market-data breaker within 2.00 s of the market-data-gap \(trip latency p50 300 ms, max 300 ms\), opened nothing while tripped and were flat within 2.00 s of the trip; 1 trip\(s\) before the fault listed/);
+    expect(v.summary).toMatch(/all 1 bot\(s\) trading AAPL tripped their market-data breaker within 2.00 s of the market-data-gap \(trip latency p50 300 ms, max 300 ms\), opened nothing while tripped and were flat within 2.00 s of the trip; none of the 1 bot\(s\) on other assets was tripped 2.00 s into it; 1 trip\(s\) before the fault listed/);
     expect(v.details).toMatchObject({
       breaker: 'market-data', fault: { kind: 'market-data-gap', assets: ['AAPL'], injectedAt: 1000 }, windowEnd: 5000, affected: 1,
       trippedBeforeFault: [{ bot: 'mm-aapl', at: 100 }],
       perBot: { 'mm-aapl': { tripAt: 1300, latencyMs: 300, resetAt: 5200, openedWhileTripped: [], netAtJudge: 0, resting: [], problem: null } },
     });
+  });
+
+  it('fails a bot on another asset tripped by the AAPL gap at the budget (a breaker wider than its symbol); one that tripped and reset by then is listed', () => {
+    const wide = breakerTripped(build(roster(), before(), gap(), wentFlat(), brk('sa-msft', 'tripped', 1400, 'market-data', 'MSFT'), after), MD);
+    expect(wide.valid).toBe(false);
+    expect(wide.summary).toMatch(/^1 of 1 bot\(s\) on other assets had their market-data breaker tripped 2.00 s into the market-data-gap of AAPL though their own asset was not in it \(.*\): sa-msft \(MSFT\)/);
+    expect(wide.details).toMatchObject({ otherAssets: { bots: 1, judgedAt: 3000, tripped: [{ bot: 'sa-msft', asset: 'MSFT', since: 1400 }] } });
+    const blip = breakerTripped(build(roster(), before(), gap(), wentFlat(), brk('sa-msft', 'tripped', 1400, 'market-data', 'MSFT'), brk('sa-msft', 'reset', 1600, 'market-data', 'MSFT'), after), MD);
+    expect(blip.valid).toBe(true);
+    expect(blip.summary).toMatch(/none of the 1 bot\(s\) on other assets was tripped 2.00 s into it \(1 trip\(s\) of theirs in the window that reset by then listed, not judged\)/);
+    // A bot on another asset tripped since before the fault is tripped at the budget too: it fails.
+    const stuck = breakerTripped(build(roster(), brk('sa-msft', 'tripped', 200, 'market-data', 'MSFT'), before(), gap(), wentFlat(), after), MD);
+    expect(stuck.valid).toBe(false);
+    expect(stuck.details).toMatchObject({ otherAssets: { tripped: [{ bot: 'sa-msft', since: 200 }] } });
   });
 
   it('passes the volatility breaker by a price-shock on every asset (agents not judged)', () => {

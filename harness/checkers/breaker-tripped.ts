@@ -8,6 +8,8 @@
 //   observation) — it knew at T;
 // - be flat at min(T + budget, W, its reset): the venue's book rebuilt from the ledger (venue-book.ts,
 //   effects received by then) holds no net position and no resting order of it.
+// When the fault names its assets, the bots on the other assets must not be tripped by that breaker
+// at min(F + budget, W) (a breaker wider than its symbol; trips of theirs that reset by then are listed).
 // A breaker `error` (it could not evaluate; seed 003 logs and trades on) of any bot during the case
 // fails: a breaker that cannot evaluate protects nothing. Trips before F are listed, not judged; a bot
 // still tripped at F counts from that trip, and fails if that trip is older than the budget (stuck). Unknown: no such fault, no affected bot, the journals not
@@ -78,6 +80,8 @@ export const breakerTripped: Checker = (h, e) => {
   const breakers = h.breakers().filter((b) => b.breaker === breaker && b.at >= caseStart);
   const perBot: Record<string, BotBreaker> = {};
   for (const b of affected) perBot[b.slug] = judgeBot(b.asset, breakers.filter((x) => x.bot === b.slug), effects.filter((x) => x.bot === b.slug), w);
+  const others = assets === null ? [] : h.roster().filter((b) => b.class !== 'agent' && !assets.includes(b.asset));
+  const spared = judgeSpared(others, breakers, w);
   const trippedBeforeFault = breakers.filter((b) => b.event === 'tripped' && b.at < w.from).slice(0, MAX_LISTED).map((b) => ({ bot: b.bot, at: b.at, beforeFaultMs: w.from - b.at }));
   const latencies = Object.values(perBot).flatMap((p) => (p.latencyMs !== null ? [p.latencyMs] : []));
   const stats = spread(latencies);
@@ -85,20 +89,26 @@ export const breakerTripped: Checker = (h, e) => {
     breaker, budgetMs, errors: errorDetails,
     fault: { id: fault.id, kind, assets: assets ?? '*', injectedAt: w.from },
     windowEnd: w.end, affected: affected.length, stats, trippedBeforeFault,
+    otherAssets: { bots: others.length, judgedAt: spared.at, tripped: spared.tripped.slice(0, MAX_LISTED), tripsInWindow: spared.trips.slice(0, MAX_LISTED) },
     perBot: Object.fromEntries(Object.entries(perBot).slice(0, 200)),
   };
   const bots = Object.entries(perBot);
   const failed = bots.filter(([, p]) => p.problem !== null);
   const pending = bots.filter(([, p]) => p.problem === null && p.pending !== null);
   const latency = `trip latency p50 ${fmtMs(stats.p50)}, max ${fmtMs(stats.max)}`;
-  const problems = [...(errorProblem ? [errorProblem] : []), ...(failed.length ? [`${failed.length} of ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} failed the ${breaker} breaker drill: ${list(failed.map(([s, p]) => `${s} ${p.problem}`), 5)}`] : [])];
+  const problems = [
+    ...(errorProblem ? [errorProblem] : []),
+    ...(failed.length ? [`${failed.length} of ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} failed the ${breaker} breaker drill: ${list(failed.map(([s, p]) => `${s} ${p.problem}`), 5)}`] : []),
+    ...(spared.tripped.length ? [`${spared.tripped.length} of ${others.length} bot(s) on other assets had their ${breaker} breaker tripped ${fmtMs((spared.at ?? w.from) - w.from)} into the ${kind} of ${assets!.join(', ')} though their own asset was not in it (a breaker wider than its symbol: seed 003 goes flat for that symbol): ${list(spared.tripped.map((t) => `${t.bot} (${t.asset})`), 5)}`] : []),
+  ];
   if (problems.length) return { checker: name, valid: false, summary: `${problems.join('; ')} (${latency})`, details };
   if (pending.length) return unknown(name, `${pending.length} of ${affected.length} bot(s) could not be judged: ${list(pending.map(([s, p]) => `${s} ${p.pending}`), 5)}`, details);
+  const sparedNote = others.length ? `; none of the ${others.length} bot(s) on other assets was tripped ${fmtMs((spared.at ?? w.from) - w.from)} into it${spared.trips.length ? ` (${spared.trips.length} trip(s) of theirs in the window that reset by then listed, not judged)` : ''}` : '';
   const already = bots.filter(([, p]) => p.alreadyTripped).length;
   return {
     checker: name,
     valid: true,
-    summary: `all ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} tripped their ${breaker} breaker within ${fmtMs(budgetMs)} of the ${kind} (${latency}${already ? `; ${already} already tripped at the injection` : ''}), opened nothing while tripped and were flat within ${fmtMs(budgetMs)} of the trip${trippedBeforeFault.length ? `; ${trippedBeforeFault.length} trip(s) before the fault listed, not judged` : ''}`,
+    summary: `all ${affected.length} bot(s) trading ${assets ? assets.join(', ') : 'every asset'} tripped their ${breaker} breaker within ${fmtMs(budgetMs)} of the ${kind} (${latency}${already ? `; ${already} already tripped at the injection` : ''}), opened nothing while tripped and were flat within ${fmtMs(budgetMs)} of the trip${sparedNote}${trippedBeforeFault.length ? `; ${trippedBeforeFault.length} trip(s) before the fault listed, not judged` : ''}`,
     details,
   };
 };
@@ -111,6 +121,25 @@ function windowOf(h: History, fault: FaultInjectedOp, budgetMs: number): Window 
   const healed = h.ofType('fault-healed').find((f) => f.id === fault.id && f.ok !== false && f.at >= from);
   const kill = h.ofType('lever-issued').find((l) => l.lever === 'kill' && l.at >= from);
   return { fault, from, end: Math.min(healed?.at ?? Infinity, kill?.at ?? Infinity, h.observedUntil()), budgetMs };
+}
+
+/**
+ * The bots on assets the fault left alone: at the moment every affected bot must be tripped (the
+ * budget after the injection, or the window's end if sooner), none may be. Their trips in the window
+ * that reset by then are listed (a momentary lag of the bot's own read), not judged.
+ */
+function judgeSpared(others: Array<{ slug: string; asset: string }>, breakers: BreakerOp[], w: Window): { at: number | null; tripped: Array<{ bot: string; asset: string; since: number }>; trips: Array<{ bot: string; at: number }> } {
+  if (!others.length) return { at: null, tripped: [], trips: [] };
+  const at = Math.min(w.from + w.budgetMs, w.end);
+  const tripped: Array<{ bot: string; asset: string; since: number }> = [];
+  const trips: Array<{ bot: string; at: number }> = [];
+  for (const b of others) {
+    const mine = breakers.filter((x) => x.bot === b.slug && x.event !== 'error');
+    const last = mine.filter((x) => x.at <= at).at(-1);
+    if (last?.event === 'tripped') tripped.push({ bot: b.slug, asset: b.asset, since: last.at });
+    else for (const x of mine) if (x.event === 'tripped' && x.at >= w.from && x.at <= w.end) trips.push({ bot: b.slug, at: x.at });
+  }
+  return { at, tripped, trips };
 }
 
 function judgeBot(asset: string, mine: BreakerOp[], effects: BookEffect[], w: Window): BotBreaker {
