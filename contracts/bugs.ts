@@ -22,6 +22,7 @@ export const BUGS = [
   'breaker-trusts-stale-bars',
   'breaker-baseline-overlaps',
   'breaker-feed-health-global',
+  'loss-breaker-counts-opens',
   // The agent workers' (preset agents, fleet-sim/agents/, docs/agents.md "Bugs"):
   'resume-reruns-effect',
   'run-scope-at-start',

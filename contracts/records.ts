@@ -43,7 +43,8 @@ export interface Effect {
 export type BookOutcome = 'rests' | 'fill' | 'cancelled' | 'not-open';
 
 /** A line of the venue's effect ledger, as `GET /ledger?after=SEQ` pages it (§5). */
-export type LedgerEffect = Effect & { seq: number; receivedAt: number; book?: BookOutcome };
+/** `price`: what a fill (`book: 'fill'`) was filled at: the asset's last close on the venue's feed (an `adverse-fills` fault moves it against the bot). */
+export type LedgerEffect = Effect & { seq: number; receivedAt: number; book?: BookOutcome; price?: number };
 
 /** A `GET /ledger` page. */
 export interface LedgerPage {
@@ -105,15 +106,21 @@ export interface JournalShutdown {
   abandoned?: string[];
 }
 
-/** The per-strategy circuit breakers a bot daemon runs (seed 003; fleet config `breakers`, off by default). */
-export const BREAKERS = ['market-data', 'volatility'] as const;
+/**
+ * The per-strategy circuit breakers (seed 003; fleet config `breakers`, off by default): a bot daemon
+ * runs market-data and volatility before each tick; the gateway runs consecutive-losses, a
+ * request-time gate on the ledger's fills (FIFO realized P&L), as seed 003's execution service does.
+ */
+export const BREAKERS = ['market-data', 'volatility', 'consecutive-losses'] as const;
 export type BreakerName = (typeof BREAKERS)[number];
 
 /**
- * A circuit breaker's record (seed 003, docs/contracts.md §6): a bot daemon's journal line, one per
- * bot and transition. `tripped`: from `at` the bot opens nothing on its asset, cancels its resting
- * orders and closes its position (seed 003's forced `flat` decision); `reset`: the condition cleared,
- * it trades again; `error`: the breaker could not evaluate (seed 003 logs and trades on: a finding).
+ * A circuit breaker's record (seed 003, docs/contracts.md §6): a bot daemon's journal line (the
+ * gateway's, host `gateway`, for consecutive-losses), one per bot and transition. `tripped`: from
+ * `at` the bot opens nothing on its asset — market-data and volatility: it also cancels its resting
+ * orders and closes its position (seed 003's forced `flat` decision); consecutive-losses: the gateway
+ * refuses its new orders — `reset`: the condition cleared, it trades again; `error`: the breaker could
+ * not evaluate (seed 003 logs and trades on: a finding).
  */
 export interface JournalBreaker {
   type: 'breaker';
@@ -128,6 +135,8 @@ export interface JournalBreaker {
   ratio?: number;
   /** market-data: the newest bar of the asset the bot had (null: none). */
   lastBarAt?: number | null;
+  /** consecutive-losses: the losing closes in a row at the trip. */
+  losses?: number;
   host: string;
   daemon: string;
   pid: number;

@@ -38,6 +38,8 @@ export const FleetConfigSchema = z
         sigma: z.number().min(0).max(0.5).default(0.001),
         /** The price-shock fault multiplies sigma by this while it lasts. */
         shockFactor: z.number().min(1).max(1000).default(8),
+        /** An `adverse-fills` fault fills those assets this fraction off the last close, against the bot (buys higher, sells lower). */
+        adverseSlip: z.number().min(0).max(0.5).default(0.01),
       })
       .strict()
       .prefault({}),
@@ -55,6 +57,13 @@ export const FleetConfigSchema = z
         volRecentN: z.number().int().min(2).max(1000).default(5),
         /** STRATEGY_CB_VOL_BASELINE_N. */
         volBaselineN: z.number().int().min(2).max(5000).default(30),
+        /**
+         * EXEC_CB_MAX_CONSECUTIVE_LOSSES: the gateway refuses a bot's new orders once its last N closing
+         * fills (FIFO realized P&L) all lost. 0: off.
+         */
+        maxConsecutiveLosses: z.number().int().min(0).max(1000).default(0),
+        /** How long a tripped consecutive-losses breaker refuses orders before it resets (s). */
+        lossCooldownS: z.number().min(0.1).max(86_400).default(10),
       })
       .strict()
       .prefault({}),

@@ -84,8 +84,8 @@ export async function simUp(args: string[]): Promise<number> {
     process.stderr.write("killdrill: the agents preset runs as processes only (its workers' control ports are not published from containers); drop --runtime docker\n");
     return 2;
   }
-  if (parsed.runtime === 'docker' && (config.breakers.marketDataStaleMs > 0 || config.breakers.volRatioThreshold > 0)) {
-    process.stderr.write("killdrill: the circuit breakers run as processes only (the bot daemons read the venue's market data on 127.0.0.1, which a container does not reach); drop --runtime docker or set breakers.marketDataStaleMs and breakers.volRatioThreshold to 0\n");
+  if (parsed.runtime === 'docker' && (config.breakers.marketDataStaleMs > 0 || config.breakers.volRatioThreshold > 0 || config.breakers.maxConsecutiveLosses > 0)) {
+    process.stderr.write("killdrill: the circuit breakers run as processes only (the bot daemons read the venue's market data, and the gateway its ledger, on 127.0.0.1, which a container does not reach); drop --runtime docker or set breakers.marketDataStaleMs, breakers.volRatioThreshold and breakers.maxConsecutiveLosses to 0\n");
     return 2;
   }
   const docker = parsed.runtime === 'docker' ? await import('./docker/run-containers.ts') : null;

@@ -6,9 +6,9 @@ import type { DaemonInfo } from '../supervisor/client.ts';
 import { setRogue } from '../daemon/rogue.ts';
 import { readFeedFaults, writeFeedFaults } from '../venue/market-data.ts';
 
-export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect', 'rogue', 'obey', 'gap', 'feed', 'shock', 'calm'] as const;
-/** The venue's market-data feed (fleet-sim/venue/market-data.ts): gap/feed stop and resume its bars, shock/calm its volatility; `?assets=A,B` (absent: every asset). */
-const FEED_ACTIONS = ['gap', 'feed', 'shock', 'calm'] as const;
+export const ACTIONS = ['kill', 'pause', 'resume', 'restart', 'stop', 'start', 'disconnect', 'connect', 'rogue', 'obey', 'gap', 'feed', 'shock', 'calm', 'adverse', 'fair'] as const;
+/** The venue's market-data feed (fleet-sim/venue/market-data.ts): gap/feed stop and resume its bars, shock/calm its volatility, adverse/fair its fill prices; `?assets=A,B` (absent: every asset). */
+const FEED_ACTIONS = ['gap', 'feed', 'shock', 'calm', 'adverse', 'fair'] as const;
 
 /** A component container on the run's docker network (fleet-sim/docker/container-process.ts): a partition is a network disconnect. */
 interface NetworkMember {
@@ -100,6 +100,8 @@ async function daemonAction(fleet: Fleet, host: string, name: string, action: Ac
     case 'feed':
     case 'shock':
     case 'calm':
+    case 'adverse':
+    case 'fair':
       throw new HttpError(400, `'${action}' is for the venue's market-data feed; '${name}' is a bot daemon`);
     case 'restart': {
       const stopped = await sup.action(name, 'disable');
@@ -116,8 +118,8 @@ function feedAction(fleet: Fleet, action: Action, query: URLSearchParams): Recor
   if (assets.some((a) => !/^[A-Za-z0-9_.-]{1,40}$/.test(a) && a !== '*')) throw new HttpError(400, `assets must be a comma-separated list of asset names (or absent for every asset), got '${raw!.slice(0, 60)}'`);
   const dataDir = fleet.plan.file.config.dataDir;
   const f = readFeedFaults(dataDir);
-  const list = action === 'gap' || action === 'feed' ? 'gap' : 'shock';
-  if (action === 'gap' || action === 'shock') f[list] = [...new Set([...f[list], ...assets])];
+  const list = action === 'gap' || action === 'feed' ? 'gap' : action === 'shock' || action === 'calm' ? 'shock' : 'adverse';
+  if (action === 'gap' || action === 'shock' || action === 'adverse') f[list] = [...new Set([...f[list], ...assets])];
   else f[list] = assets.includes('*') ? [] : f[list].filter((a) => !assets.includes(a));
   const file = writeFeedFaults(dataDir, f);
   const pid = fleet.procs.get('venue')!.pid;
@@ -137,6 +139,8 @@ async function processAction(fleet: Fleet, name: string, action: Action, query: 
     case 'feed':
     case 'shock':
     case 'calm':
+    case 'adverse':
+    case 'fair':
       throw new HttpError(400, `'${action}' is for the venue's market-data feed`);
     case 'rogue':
     case 'obey':

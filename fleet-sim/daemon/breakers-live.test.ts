@@ -40,7 +40,7 @@ describe('circuit breakers, live', () => {
   it('a gap in AAPL trips the AAPL bots, which go flat and open nothing; SPY trades on; the feed back resets them', async () => {
     await waitFor('positions and orders to build up', async () => ((await get<Ledger>('/ledger?limit=10000')).effects.length > 40 ? true : null));
     const venuePid = t.procs.get('venue')!.child.pid!;
-    writeFeedFaults(t.dir, { gap: ['AAPL'], shock: [] });
+    writeFeedFaults(t.dir, { gap: ['AAPL'], shock: [], adverse: [] });
     process.kill(venuePid, 'SIGUSR2');
     const gapAt = nowMs();
     // From the gap on (a boot whose first reads failed may have tripped and reset before it).
@@ -68,7 +68,7 @@ describe('circuit breakers, live', () => {
     expect(breakerLines().filter((x) => since(x) && x.bot === 'sa-2')).toEqual([]);
     expect(trippedAt - gapAt).toBeGreaterThan(0);
 
-    writeFeedFaults(t.dir, { gap: [], shock: [] });
+    writeFeedFaults(t.dir, { gap: [], shock: [], adverse: [] });
     process.kill(venuePid, 'SIGUSR2');
     const resets = await waitFor('both reset', async () => {
       const l = breakerLines().filter((x) => since(x) && x.event === 'reset');

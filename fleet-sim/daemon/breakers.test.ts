@@ -10,7 +10,7 @@ const C: BreakerConfig = { marketDataStaleMs: 1000, volRatioThreshold: 4, volRec
 function bars(calm: number, shocked: number, seed = 1): Bar[] {
   const f = new MarketFeed({ assets: ['AAPL'], seed, barMs: 250, sigma: 0.001, shockFactor: 8, now: 0 });
   for (let i = 1; i <= calm; i++) f.tick(i * 250);
-  f.setFaults({ gap: [], shock: ['AAPL'] });
+  f.setFaults({ gap: [], shock: ['AAPL'], adverse: [] });
   for (let i = 1; i <= shocked; i++) f.tick((calm + i) * 250);
   return f.latest(500).AAPL;
 }
@@ -30,7 +30,7 @@ describe('market-data breaker', () => {
   it('a feed in a gap keeps its old bars and makes none for that asset', () => {
     const f = new MarketFeed({ assets: ['AAPL', 'SPY'], seed: 1, barMs: 250, sigma: 0.001, shockFactor: 8, now: 0 });
     f.tick(250);
-    f.setFaults({ gap: ['AAPL'], shock: [] });
+    f.setFaults({ gap: ['AAPL'], shock: [], adverse: [] });
     f.tick(500);
     const l = f.latest(10);
     expect(l.AAPL.map((x) => x.t)).toEqual([0, 250]);

@@ -5,7 +5,9 @@ import { bindHost, linkAddress, readFleetFile } from '../fleet-file.ts';
 import { fatal, onShutdown, reportReady } from '../daemon/process-lifecycle.ts';
 import { NdjsonClient } from './ndjson-client.ts';
 import { createGatewayServer, type ShutdownGate, type Throttle } from './server.ts';
-import { gatewayShutdownJournal } from './shutdown-journal.ts';
+import { gatewayBreakerJournal, gatewayShutdownJournal } from './gateway-journal.ts';
+import { LossBreaker, type Fill } from './loss-breaker.ts';
+import type { LedgerPage } from '../../contracts/index.ts';
 import { HaltFileWatch, haltFilePath } from '../daemon/halt-file.ts';
 import { nowMs } from '../model.ts';
 
@@ -34,7 +36,14 @@ async function main(): Promise<void> {
   const gate: ShutdownGate = { shuttingDown: false, inFlight: 0, open: new Set(), refused: 0, leaky };
   const haltFile = new HaltFileWatch(haltFilePath(fleet.config));
   const throttle: Throttle = { maxInFlight: fleet.config.gatewayMaxInFlight, shed: 0 };
-  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile, throttle });
+  const b = fleet.config.breakers;
+  const losses =
+    b && b.maxConsecutiveLosses > 0
+      ? new LossBreaker({ max: b.maxConsecutiveLosses, cooldownMs: b.lossCooldownS * 1000, write: gatewayBreakerJournal(fleet.config.dataDir), countsOpens: fleet.config.bugs.includes('loss-breaker-counts-opens') })
+      : undefined;
+  // A restarted gateway learns the losses from the fills already on the ledger before it takes an order.
+  if (losses) losses.replay(await ledgerFills(`http://${bindHost(fleet)}:${fleet.ports.venueHttp}`));
+  const server = createGatewayServer({ redis, venue, prefix: fleet.config.keyPrefix, defaultMode: fleet.config.defaultMode, check: fleet.config.gatewayCheck, gate, haltFile, throttle, ...(losses ? { losses } : {}) });
   // Said once a second while it sheds, so an overloaded run is visible in the gateway's log.
   let shedSaid = 0;
   setInterval(() => {
@@ -73,6 +82,28 @@ async function main(): Promise<void> {
   });
   await venue.waitConnected(2000);
   reportReady({ component: 'gateway', tcp: fleet.ports.gatewayTcp, gatewayCheck: fleet.config.gatewayCheck, venueConnected: venue.connected });
+}
+
+/** Every priced fill on the venue's ledger (GET /ledger pages), in seq order; the venue must answer within 10 s. */
+async function ledgerFills(venueHttp: string): Promise<Fill[]> {
+  const out: Fill[] = [];
+  const until = Date.now() + 10_000;
+  for (let after = 0; ; ) {
+    let page: LedgerPage;
+    try {
+      const res = await fetch(`${venueHttp}/ledger?after=${after}&limit=10000`, { signal: AbortSignal.timeout(2000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      page = (await res.json()) as LedgerPage;
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`killdrill: gateway: the venue's GET /ledger did not answer (${(e as Error).message}); the consecutive-losses breaker cannot learn the bots' fills`);
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    for (const e of page.effects)
+      if (e.book === 'fill' && typeof e.price === 'number' && e.side && typeof e.qty === 'number') out.push({ bot: e.bot, asset: e.asset, side: e.side, qty: e.qty, price: e.price, at: e.receivedAt });
+    if (page.effects.length === 0 || page.next <= after) return out;
+    after = page.next;
+  }
 }
 
 main().catch(fatal);

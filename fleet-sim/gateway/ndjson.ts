@@ -1,7 +1,7 @@
 // Newline-delimited JSON over TCP (docs/contracts.md §5): line framing shared by the
 // venue, the gateway and the daemons' gateway client. One request per line, one reply per line.
 import type { Socket } from 'node:net';
-import { EFFECT_KINDS, ORDER_TYPES, type Effect } from '../../contracts/index.ts';
+import { EFFECT_KINDS, ORDER_TYPES, type BookOutcome, type Effect } from '../../contracts/index.ts';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 
@@ -50,7 +50,7 @@ export interface EffectRequest extends Effect {
 }
 
 export type EffectReply =
-  | { id: number | string | null; ok: true; seq: number; receivedAt: number }
+  | { id: number | string | null; ok: true; seq: number; receivedAt: number; book?: BookOutcome; price?: number }
   | { id: number | string | null; ok: false; error: string; retryable: boolean; status?: number; code?: string };
 
 const SCOPE_FIELDS = ['bot', 'fleet', 'tenant', 'group', 'asset', 'capability', 'run'] as const;

@@ -7,6 +7,8 @@ import type { HaltFileWatch } from '../daemon/halt-file.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from './ndjson.ts';
 import { KillChecker } from './kill-check.ts';
 import type { NdjsonClient } from './ndjson-client.ts';
+import type { LossBreaker } from './loss-breaker.ts';
+import { nowMs } from '../clock.ts';
 
 /**
  * The gateway's shutdown gate (seed 003): once `shuttingDown`, every new request is answered 503
@@ -49,7 +51,11 @@ export interface GatewayOptions {
    * effects landing minutes after they were dispatched, past any kill check made at arrival.
    */
   throttle?: Throttle;
+  /** Seed 003's consecutive-losses breaker (breakers.maxConsecutiveLosses): refuses a losing bot's new orders, learns from the venue's fills. */
+  losses?: LossBreaker;
 }
+
+export const CIRCUIT_BREAKER = 'killdrill: circuit_breaker: consecutive losses: the bot\'s last closing fills all lost (breakers.maxConsecutiveLosses); no new order until its cooldown ends or a close wins';
 
 export function createGatewayServer(o: GatewayOptions): Server {
   const checker = new KillChecker(o.redis, o.prefix, o.defaultMode);
@@ -101,11 +107,16 @@ export function createGatewayServer(o: GatewayOptions): Server {
         const v = await checker.check(req);
         if (!v.pass) return reply({ id: req.id, ok: false, error: v.error, retryable: v.retryable });
       }
+      if (o.losses && req.kind === 'order' && o.losses.blocks(req.bot, nowMs())) return reply({ id: req.id, ok: false, error: CIRCUIT_BREAKER, retryable: false, code: 'circuit_breaker' });
       const { id, ...fields } = req;
       const r = await o.venue.request(fields);
       if (!r.ok) return reply({ id, ok: false, error: r.error, retryable: true });
       const v = r.reply;
-      if (v.ok === true) return reply({ id, ok: true, seq: v.seq as number, receivedAt: v.receivedAt as number });
+      if (v.ok === true) {
+        if (o.losses && v.book === 'fill' && typeof v.price === 'number' && req.side && typeof req.qty === 'number')
+          o.losses.fill({ bot: req.bot, asset: req.asset, side: req.side, qty: req.qty, price: v.price, at: v.receivedAt as number });
+        return reply({ id, ok: true, seq: v.seq as number, receivedAt: v.receivedAt as number });
+      }
       reply({ id, ok: false, error: String(v.error ?? 'killdrill: venue rejected the effect'), retryable: v.retryable === true });
     };
     readLines(

@@ -65,10 +65,10 @@ export class Ledger {
   }
 
   /** Records an effect and what the venue did with it (buffered until `flush`, which must run before any acknowledgement). */
-  append(req: EffectRequest, receivedAt: number, book?: BookOutcome): { seq: number; receivedAt: number } {
+  append(req: EffectRequest, receivedAt: number, book?: BookOutcome, price?: number): { seq: number; receivedAt: number } {
     const { id: _id, ...fields } = req;
     const seq = this.starts.length + 1;
-    const line = JSON.stringify(book === undefined ? { seq, ...fields, receivedAt } : { seq, ...fields, receivedAt, book });
+    const line = JSON.stringify({ seq, ...fields, receivedAt, ...(book === undefined ? {} : { book }), ...(price === undefined ? {} : { price }) });
     this.starts.push(this.size);
     this.size += Buffer.byteLength(line) + 1;
     this.pending.push(line);

@@ -28,15 +28,15 @@ async function main(): Promise<void> {
   const book = Book.fromLedger(ledger);
   // The market-data feed: the assets the fleet's trading bots trade (agents trade none).
   // A fleet file written before the feed existed has no `market`: the schema's defaults.
-  const m = fleet.config.market ?? { barMs: 250, sigma: 0.001, shockFactor: 8 };
+  const m = fleet.config.market ?? { barMs: 250, sigma: 0.001, shockFactor: 8, adverseSlip: 0.01 };
   const assets = [...new Set(fleet.topology.bots.filter((b) => b.class !== 'agent').map((b) => b.asset))].sort();
-  const feed = new MarketFeed({ assets, seed: fleet.config.seed, barMs: m.barMs, sigma: m.sigma, shockFactor: m.shockFactor, now: nowMs() });
+  const feed = new MarketFeed({ assets, seed: fleet.config.seed, barMs: m.barMs, sigma: m.sigma, shockFactor: m.shockFactor, adverseSlip: m.adverseSlip, now: nowMs() });
   feed.setFaults(readFeedFaults(fleet.config.dataDir));
   // SIGUSR2: the control API changed the feed's faults (market-data-gap, price-shock); read them now.
   process.on('SIGUSR2', () => feed.setFaults(readFeedFaults(fleet.config.dataDir)));
   feed.start(nowMs);
   const http = createVenueHttp(ledger, book, nowMs(), feed);
-  const tcp = createVenueTcp(ledger, book);
+  const tcp = createVenueTcp(ledger, book, feed);
   await listen(http, fleet.ports.venueHttp, bindHost(fleet));
   await listen(tcp, fleet.ports.venueTcp, bindHost(fleet));
   onShutdown(() => {

@@ -2,7 +2,9 @@
 // close a seeded random walk of log returns with standard deviation `sigma`. Two faults act on it
 // through the fleet's control API (the venue re-reads its control file on SIGUSR2): a gap stops new
 // bars for some assets (the feed keeps serving the old ones, as a stalled feed does), a shock
-// multiplies sigma by `shockFactor` for them. Served as `GET /bars` (http-api.ts).
+// multiplies sigma by `shockFactor` for them; a third fills orders off the last close against the
+// bot (adverse-fills: every round trip loses, and the consecutive-losses breaker trips). Served as
+// `GET /bars` (http-api.ts); fills are priced by `fillPrice` (tcp-api.ts).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rngFor, type Rng } from '../daemon/prng.ts';
@@ -13,10 +15,12 @@ export interface Bar {
   close: number;
 }
 
-/** What the faults set: assets in a gap and in a shock (`'*'`: every asset). */
+/** What the faults set: assets in a gap, in a shock, and filled adversely (`'*'`: every asset). */
 export interface FeedFaults {
   gap: string[];
   shock: string[];
+  /** adverse-fills: their fills are `adverseSlip` off the last close, against the bot. */
+  adverse: string[];
 }
 
 /** Bars kept per asset (GET /bars serves at most this many). */
@@ -30,20 +34,20 @@ export function feedControlFile(dataDir: string): string {
 export function writeFeedFaults(dataDir: string, f: FeedFaults): string {
   const file = feedControlFile(dataDir);
   mkdirSync(join(dataDir, 'control'), { recursive: true });
-  if (!f.gap.length && !f.shock.length) rmSync(file, { force: true });
+  if (!f.gap.length && !f.shock.length && !f.adverse.length) rmSync(file, { force: true });
   else writeFileSync(file, `${JSON.stringify(f)}\n`);
   return file;
 }
 
 export function readFeedFaults(dataDir: string): FeedFaults {
   const file = feedControlFile(dataDir);
-  if (!existsSync(file)) return { gap: [], shock: [] };
+  if (!existsSync(file)) return { gap: [], shock: [], adverse: [] };
   try {
     const o = JSON.parse(readFileSync(file, 'utf8')) as Partial<FeedFaults>;
     const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    return { gap: list(o.gap), shock: list(o.shock) };
+    return { gap: list(o.gap), shock: list(o.shock), adverse: list(o.adverse) };
   } catch {
-    return { gap: [], shock: [] };
+    return { gap: [], shock: [], adverse: [] };
   }
 }
 
@@ -53,15 +57,17 @@ export class MarketFeed {
   readonly barMs: number;
   private readonly bars = new Map<string, Bar[]>();
   private readonly rng = new Map<string, Rng>();
-  private faults: FeedFaults = { gap: [], shock: [] };
+  private faults: FeedFaults = { gap: [], shock: [], adverse: [] };
   private timer: NodeJS.Timeout | null = null;
   private readonly sigma: number;
   private readonly shockFactor: number;
+  private readonly adverseSlip: number;
 
-  constructor(o: { assets: string[]; seed: number; barMs: number; sigma: number; shockFactor: number; now: number }) {
+  constructor(o: { assets: string[]; seed: number; barMs: number; sigma: number; shockFactor: number; adverseSlip?: number; now: number }) {
     this.barMs = o.barMs;
     this.sigma = o.sigma;
     this.shockFactor = o.shockFactor;
+    this.adverseSlip = o.adverseSlip ?? 0.01;
     for (const a of o.assets) {
       this.rng.set(a, rngFor(o.seed, `market:${a}`));
       this.bars.set(a, [{ t: o.now, close: 100 }]);
@@ -100,6 +106,17 @@ export class MarketFeed {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * What a fill of `side` on `asset` is filled at now: the asset's last close, `adverseSlip` against
+   * the bot under an adverse-fills fault; null for an asset the feed has no bar of (an agent's).
+   */
+  fillPrice(asset: string, side: 'buy' | 'sell' | undefined): number | null {
+    const last = this.bars.get(asset)?.at(-1)?.close;
+    if (last === undefined) return null;
+    const slip = hit(this.faults.adverse, asset) ? this.adverseSlip * (side === 'sell' ? -1 : 1) : 0;
+    return Math.round(last * (1 + slip) * 1e6) / 1e6;
   }
 
   /** The newest `n` bars of each asset (of `asset` only, when given). */

@@ -8,6 +8,7 @@ import { nowMs } from '../model.ts';
 import { idOf, parseObject, readLines, requestError, type EffectReply, type EffectRequest } from '../gateway/ndjson.ts';
 import type { Ledger } from './ledger.ts';
 import type { Book } from './book.ts';
+import type { MarketFeed } from './market-data.ts';
 
 /** One in this many agent actions fails on its first attempt (retryable). */
 const ACTION_FAIL_ONE_IN = 5;
@@ -18,7 +19,8 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-export function createVenueTcp(ledger: Ledger, book: Book): Server {
+/** `feed`: prices each fill (its `price` on the ledger line and in the reply); without it fills carry no price. */
+export function createVenueTcp(ledger: Ledger, book: Book, feed?: MarketFeed): Server {
   const failedOnce = new Set<string>();
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => {});
@@ -45,9 +47,10 @@ export function createVenueTcp(ledger: Ledger, book: Book): Server {
           }
           const { id: _id, ...fields } = req;
           const outcome = book.decide(fields);
-          const e = ledger.append(req, nowMs(), outcome);
+          const price = outcome === 'fill' ? (feed?.fillPrice(req.asset, req.side) ?? undefined) : undefined;
+          const e = ledger.append(req, nowMs(), outcome, price);
           book.record({ ...fields, ...e }, outcome);
-          replies.push({ id: req.id, ok: true, seq: e.seq, receivedAt: e.receivedAt });
+          replies.push({ id: req.id, ok: true, seq: e.seq, receivedAt: e.receivedAt, ...(outcome ? { book: outcome } : {}), ...(price !== undefined ? { price } : {}) });
         }
         ledger.flush();
         if (replies.length) socket.write(`${replies.map((r) => JSON.stringify(r)).join('\n')}\n`);

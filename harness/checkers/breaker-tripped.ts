@@ -21,11 +21,13 @@ import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { fmtMs, spread } from './stats.ts';
 import { BOOK_KINDS, BotBook, type BookEffect } from './venue-book.ts';
+import { BREAKER_FAULTS } from './breaker-faults.ts';
+import { judgeLossBreaker } from './loss-breaker-drill.ts';
 
 const name = 'breaker-tripped' as const;
 export const DEFAULT_BREAKER_BUDGET_S = 2;
 /** The fault that drills each breaker. */
-export const BREAKER_FAULT = { 'market-data': 'market-data-gap', volatility: 'price-shock' } as const;
+export const BREAKER_FAULT = BREAKER_FAULTS;
 const MAX_LISTED = 20;
 
 export interface BotBreaker {
@@ -71,6 +73,14 @@ export const breakerTripped: Checker = (h, e) => {
   if (!fault) return cannot(`no ${kind} was injected, so no ${breaker} breaker was drilled`);
   const assets = Array.isArray(fault.params?.assets) ? (fault.params.assets as unknown[]).map(String) : null;
   if (!h.roster().length) return cannot("no roster was recorded, so the bots trading the fault's assets are unknown");
+  if (breaker === 'consecutive-losses') {
+    const x = e['breaker-tripped']!;
+    const all = [...new Map((h.effects() as BookEffect[]).map((y) => [y.seq, y])).values()].sort((a, b) => a.seq - b.seq);
+    if (!all.length) return cannot('the ledger recorded no effect at all, so no fill and no P&L is known');
+    if (x.losses === undefined) return cannot("expect.breaker-tripped.losses is not set, so the number of losing closes the operator configured is unknown");
+    const lossBreakers = h.breakers().filter((b) => b.breaker === breaker && b.at >= caseStart);
+    return judgeLossBreaker(h, { losses: x.losses, cooldownMs: (x.cooldownS ?? 10) * 1000, budgetMs, fault, assets, breakers: lossBreakers, effects: all, errorProblem, cannot });
+  }
   const affected = h.roster().filter((b) => b.class !== 'agent' && (assets === null || assets.includes(b.asset)));
   if (!affected.length) return cannot(`no bot but agents trades ${assets ? assets.join(', ') : 'any asset'}, so no ${breaker} breaker was in the fault's reach`);
   const effects = [...new Map((h.effects() as BookEffect[]).map((x) => [x.seq, x])).values()].sort((a, b) => a.seq - b.seq);

@@ -1,6 +1,7 @@
 // A checker is a pure function (history, expectations) → Verdict (DESIGN.md §3).
 import type { History } from '../history/index.ts';
 import type { CheckerName } from './names.ts';
+import type { BreakerName } from '../../contracts/index.ts';
 
 export type Validity = true | false | 'unknown';
 
@@ -35,8 +36,12 @@ export interface Expectations {
   'children-stopped'?: { budgetS?: number };
   'capability-scope'?: { budgetS?: number };
   'boots-halted'?: Record<string, never>;
-  /** Seed 003's circuit breakers: which one is drilled; budgetS from the fault's injection to the trip, and from the trip to flat (default 2). */
-  'breaker-tripped'?: { breaker: 'market-data' | 'volatility'; budgetS?: number };
+  /**
+   * Seed 003's circuit breakers: which one is drilled; budgetS from the fault's injection to the trip,
+   * and from the trip to flat (default 2); consecutive-losses: from the Nth losing close to the trip
+   * and its refusals, with the operator's `losses` (N) and `cooldownS` (default 10).
+   */
+  'breaker-tripped'?: { breaker: BreakerName; budgetS?: number; losses?: number; cooldownS?: number };
 }
 
 export type Checker = (history: History, expectations: Expectations) => Verdict;

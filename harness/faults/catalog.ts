@@ -7,11 +7,11 @@ import { crashLoop } from './crash-loop.ts';
 import { scaleOut } from './scale-out.ts';
 import { redisFailover } from './redis-failover.ts';
 import { authOutage } from './auth-outage.ts';
-import { marketDataGap, priceShock } from './market-data.ts';
+import { adverseFills, marketDataGap, priceShock } from './market-data.ts';
 import type { Fault } from './types.ts';
 
 const CATALOG: Record<string, Fault> = Object.fromEntries(
-  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, crashLoop, scaleOut, redisFailover, authOutage, marketDataGap, priceShock].map((f) => [f.kind, f]),
+  [processKill, processTerm, processPause, redisDown, operatorDown, brokerRestart, linkLatency, linkDown, pubsubDrop, partition, rogueBot, flagStoreSilent, crashLoop, scaleOut, redisFailover, authOutage, marketDataGap, priceShock, adverseFills].map((f) => [f.kind, f]),
 );
 
 export function faultByKind(kind: string): Fault {

@@ -12,7 +12,7 @@ export async function listComponents(fleet: TargetEndpoints): Promise<ComponentI
   return getJson<ComponentInfo[]>(`${controlUrl(fleet)}/components`, { token: fleet.token, timeoutMs: 5000, error: (status) => `killdrill: fleet control API answered ${status} to GET /components` });
 }
 
-export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey' | 'gap' | 'feed' | 'shock' | 'calm';
+export type ControlAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'start' | 'disconnect' | 'connect' | 'rogue' | 'obey' | 'gap' | 'feed' | 'shock' | 'calm' | 'adverse' | 'fair';
 
 /** `query`: the action's parameters (the venue's feed actions take `assets`, §8). */
 export async function controlComponent(fleet: TargetEndpoints, name: string, action: ControlAction, query?: Record<string, string>): Promise<Record<string, unknown>> {

@@ -39,7 +39,7 @@ export interface ShutdownOp extends Base { type: 'shutdown'; event: 'shutdown-re
  * A bot's circuit-breaker transition (seed 003, docs/contracts.md §6): its daemon's journal line, read
  * with the journal after the run; `at` is the daemon's clock. `error`: the breaker could not evaluate.
  */
-export interface BreakerOp extends Base { type: 'breaker'; bot: string; asset: string; breaker: BreakerName; event: 'tripped' | 'reset' | 'error'; at: number; detail: string; ratio?: number; lastBarAt?: number | null; host: string; daemon: string; pid: number }
+export interface BreakerOp extends Base { type: 'breaker'; bot: string; asset: string; breaker: BreakerName; event: 'tripped' | 'reset' | 'error'; at: number; detail: string; ratio?: number; lastBarAt?: number | null; losses?: number; host: string; daemon: string; pid: number }
 /** The journals were read (over the broker's GET /journal, after the observers stopped; absent = journal-consistent cannot judge). */
 export interface JournalReadOp extends Base { type: 'journal-read'; intents: number; files: number }
 /** The observers took their last look (ledger flushed); anything later was not observed. */
@@ -92,7 +92,7 @@ export type OpInput = { type: string } & Record<string, unknown>;
 
 /** The venue's account of an order-book effect (docs/contracts.md §5), on `effect` ops when the venue gives it. */
 /** `orderType` is the request's `type` (limit | market), renamed: `type` is the op's. */
-export interface EffectBookFields { side?: string; qty?: number; orderKey?: string; orderType?: string; book?: 'rests' | 'fill' | 'cancelled' | 'not-open' | string }
+export interface EffectBookFields { side?: string; qty?: number; orderKey?: string; orderType?: string; book?: 'rests' | 'fill' | 'cancelled' | 'not-open' | string; price?: number }
 export interface VenueOrder { seq: number; key: string; bot: string; side: string | null; qty: number }
 /** The venue's own book (GET /orders?open=1, GET /positions), in-scope bots only, read once every in-scope bot was Stopped. */
 export interface VenueBookOkOp extends Base { type: 'venue-book'; ok: true; at: number; bots: string[]; ordersSeq: number; positionsSeq: number; orders: VenueOrder[]; positions: Array<{ bot: string; net: number }> }

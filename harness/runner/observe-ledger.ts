@@ -6,8 +6,8 @@ import { nowMs } from '../../contracts/index.ts';
 import type { LedgerEffect, LedgerPage } from '../../contracts/index.ts';
 import type { Emit } from './emit.ts';
 
-/** What mode-work-done needs to rebuild the venue's book: the order fields and what the venue did (contracts §5). */
-const BOOK_FIELDS = ['side', 'qty', 'orderKey', 'book'] as const;
+/** What mode-work-done needs to rebuild the venue's book: the order fields and what the venue did (contracts §5); a fill's `price` (breaker-tripped's P&L). */
+const BOOK_FIELDS = ['side', 'qty', 'orderKey', 'book', 'price'] as const;
 function bookFields(e: LedgerEffect): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of BOOK_FIELDS) if (e[f] !== undefined) out[f] = e[f];

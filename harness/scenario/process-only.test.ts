@@ -38,7 +38,7 @@ describe('process-only drills on docker', () => {
       [6, 'fleet.overrides.breakers'],
     ]);
     expect(issues[0].message).toMatch(/market-data-gap drives the venue's market-data feed .* use runtime: process/);
-    expect(issues[1].message).toMatch(/circuit breakers read the venue's market data on 127.0.0.1/);
+    expect(issues[1].message).toMatch(/circuit breakers read the venue's market data and ledger on 127.0.0.1/);
     // Breakers off, no feed fault: docker is fine.
     expect(parseScenarioText(`${BASE.replace('marketDataStaleMs: 1000', 'marketDataStaleMs: 0').replace(/faults:\n.*\n/, 'faults: []\n').replace(/expect:\n.*\n/, '')}runtime: docker\n`, 'x.yaml').cases).toHaveLength(1);
   });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BOT_CLASSES, BREAKERS, BUGS, MODES, QUEUE_POLICIES, SCOPES } from '../../contracts/index.ts';
 import { CHECKER_NAMES } from '../checkers/names.ts';
+import { BREAKER_FAULTS } from '../checkers/breaker-faults.ts';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import { MATRIX_KEYS } from './matrix-keys.ts';
 import { loopbackUrlProblem } from '../../lib/loopback-url.ts';
@@ -38,13 +39,13 @@ const overrides = z
     agents: z.record(z.string(), z.unknown()).optional().describe('Preset agents: the agent workers\' load and provider settings (fleet-sim/agents/options.ts, e.g. { childRate: 0.5, chunkMs: 200 }); each worker refuses an unknown or bad one at start.'),
     bootHalted: z.boolean().optional().describe("Kubernetes' default posture (EXECUTION_HALTED: \"1\"): the halt file says 1 before the fleet starts, so it boots halted (preflight then refuses: no bot is Running)."),
     market: z
-      .strictObject({ barMs: z.number().int().min(20).max(60_000).optional(), sigma: z.number().min(0).max(0.5).optional(), shockFactor: z.number().min(1).max(1000).optional() })
+      .strictObject({ barMs: z.number().int().min(20).max(60_000).optional(), sigma: z.number().min(0).max(0.5).optional(), shockFactor: z.number().min(1).max(1000).optional(), adverseSlip: z.number().min(0).max(0.5).optional() })
       .optional()
-      .describe("The venue's market-data feed: a bar per asset every barMs (250), log-return σ (0.001), the price-shock fault's σ multiplier (8)."),
+      .describe("The venue's market-data feed: a bar per asset every barMs (250), log-return σ (0.001), the price-shock fault's σ multiplier (8), the adverse-fills fault's slip off the last close (0.01)."),
     breakers: z
-      .strictObject({ marketDataStaleMs: z.number().int().min(0).max(600_000).optional(), volRatioThreshold: z.number().min(0).max(1000).optional(), volRecentN: z.number().int().min(2).max(1000).optional(), volBaselineN: z.number().int().min(2).max(5000).optional() })
+      .strictObject({ marketDataStaleMs: z.number().int().min(0).max(600_000).optional(), volRatioThreshold: z.number().min(0).max(1000).optional(), volRecentN: z.number().int().min(2).max(1000).optional(), volBaselineN: z.number().int().min(2).max(5000).optional(), maxConsecutiveLosses: z.number().int().min(0).max(1000).optional(), lossCooldownS: z.number().min(0.1).max(86_400).optional() })
       .optional()
-      .describe("Seed 003's circuit breakers (off: 0): market-data trips when no bar of a bot's asset is newer than marketDataStaleMs; volatility when σ of the last volRecentN returns over σ of the volBaselineN before them exceeds volRatioThreshold. Process runtime only."),
+      .describe("Seed 003's circuit breakers (off: 0): market-data trips when no bar of a bot's asset is newer than marketDataStaleMs; volatility when σ of the last volRecentN returns over σ of the volBaselineN before them exceeds volRatioThreshold; consecutive-losses (the gateway) refuses a bot's new orders for lossCooldownS (10) once its last maxConsecutiveLosses closing fills all lost (FIFO). Process runtime only."),
     scaleOut: z.array(z.string().min(1)).max(20).optional().describe('Bot daemons that get a standby replica <daemon>-2 (a copy of their bots, slugs <slug>-r2), started only by the scale-out fault.'),
     proxyUrl: z
       .string()
@@ -97,6 +98,7 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ ...faultBase, kind: z.literal('redis-failover'), params: z.strictObject({}).optional() }).describe('Seed 001 "Stateful service failover": redis-server SIGKILLed and started again at once (the StatefulSet brings the pod back); it comes back from its append-only file, or empty when the fleet does not persist (bug kill-keys-not-persisted).'),
   z.strictObject({ ...faultBase, kind: z.literal('market-data-gap'), params: feedAssets }).describe("Seed 003's market-data breaker: the venue's market-data feed (GET /bars) gives no new bar of the assets until the heal (control API venue gap/feed). Process runtime."),
   z.strictObject({ ...faultBase, kind: z.literal('price-shock'), params: feedAssets }).describe("Seed 003's volatility breaker: the assets' per-bar volatility is multiplied by the fleet's market.shockFactor until the heal (control API venue shock/calm). Process runtime."),
+  z.strictObject({ ...faultBase, kind: z.literal('adverse-fills'), params: feedAssets }).describe("Seed 003's consecutive-losses breaker: the venue fills the assets' orders the fleet's market.adverseSlip off the last close, against the bot (buys higher, sells lower), until the heal (control API venue adverse/fair): every round trip loses. Process runtime."),
   z.strictObject({ ...faultBase, kind: z.literal('link-latency'), params: z.strictObject({ link: linkName, latencyMs: nonNeg, jitterMs: nonNeg.optional() }) }),
   z.strictObject({ ...faultBase, kind: z.literal('link-down'), params: z.strictObject({ link: linkName }) }),
   z.strictObject({
@@ -209,8 +211,14 @@ const expect = z.strictObject({
   'boots-halted': z.strictObject({}).optional().describe('Opt-in: runs only when named here. Every bot daemon that starts while the kill is engaged reports its in-scope bots Stopped (never Running) before any effect the mode forbids.'),
   'breaker-tripped': z
     .strictObject({
-      breaker: z.enum(BREAKERS).describe("Which circuit breaker is drilled: market-data (by a market-data-gap fault) or volatility (by a price-shock fault)."),
-      budgetS: budgetS.optional().describe("Every affected bot's breaker trips within this of the fault's injection, and the bot is flat by then plus this (default 2; for volatility include the breaker's recent window)."),
+      breaker: z.enum(BREAKERS).describe('Which circuit breaker is drilled: market-data (by a market-data-gap fault), volatility (by a price-shock fault) or consecutive-losses (by an adverse-fills fault).'),
+      budgetS: budgetS.optional().describe("Every affected bot's breaker trips within this of the fault's injection, and the bot is flat by then plus this (default 2; for volatility include the breaker's recent window); consecutive-losses: the trip is journaled, and the bot's orders refused, within this of its Nth losing close."),
+      losses: z.number().int().min(1).max(1000).optional().describe('consecutive-losses (required there): N, the losing closes in a row that trip it, as the fleet is configured (breakers.maxConsecutiveLosses).'),
+      cooldownS: z.number().min(0.1).max(86_400).optional().describe('consecutive-losses: how long a trip refuses orders (default 10), as the fleet is configured (breakers.lossCooldownS).'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.breaker === 'consecutive-losses' && v.losses === undefined) ctx.addIssue({ code: 'custom', path: ['losses'], message: 'breaker consecutive-losses needs losses: the N losing closes in a row the fleet trips on (its breakers.maxConsecutiveLosses)' });
+      if (v.breaker !== 'consecutive-losses' && (v.losses !== undefined || v.cooldownS !== undefined)) ctx.addIssue({ code: 'custom', path: ['losses'], message: `losses and cooldownS are for breaker consecutive-losses; drop them for ${v.breaker}` });
     })
     .optional()
     .describe("Opt-in: runs only when named here. Seed 003's circuit breakers: after the first market-data-gap (market-data) or price-shock (volatility) fault, every non-agent bot trading its assets journals its breaker tripped within budgetS, opens nothing while tripped, and is flat (no net position, no resting order) within budgetS of the trip; a breaker error (could not evaluate) fails."),
@@ -304,7 +312,7 @@ export const ScenarioSchema = z
     if (fcw?.fault !== undefined && !ids.includes(fcw.fault)) add(['expect', 'fail-closed-within', 'fault'], `no fault has id '${fcw.fault}' (fault ids: ${ids.join(', ') || 'none'})`);
     if (fcw && fcw.fault === undefined && !s.faults.some((f) => f.kind === 'flag-store-silent' || f.kind === 'redis-down')) add(['expect', 'fail-closed-within'], 'no flag-store-silent or redis-down fault to measure from: add one, or name a fault id in fault');
     const bt = s.expect['breaker-tripped'];
-    const drill = bt?.breaker === 'volatility' ? 'price-shock' : 'market-data-gap';
+    const drill = bt ? BREAKER_FAULTS[bt.breaker] : 'market-data-gap';
     if (bt && !s.faults.some((f) => f.kind === drill)) add(['expect', 'breaker-tripped'], `no ${drill} fault to drill the ${bt.breaker} breaker with: add one to faults (e.g. { at: 4s, kind: ${drill}, heal: 5s }), or drop breaker-tripped`);
     if (s.runtime === 'docker') for (const p of processOnlyProblems(s)) add(p.path, p.message);
     if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
@@ -352,13 +360,14 @@ export type SequenceLeg = NonNullable<Scenario['sequence']>[number];
  * What only the process runtime drills: seed 003's circuit breakers (the daemons read the venue's
  * bars on 127.0.0.1) and the market-data faults (the venue's control file and a signal).
  */
-export function processOnlyProblems(s: { faults: Array<{ kind: string }>; fleet: { overrides: { breakers?: { marketDataStaleMs?: number; volRatioThreshold?: number } } } }): Array<{ path: Array<string | number>; message: string }> {
+export function processOnlyProblems(s: { faults: Array<{ kind: string }>; fleet: { overrides: { breakers?: { marketDataStaleMs?: number; volRatioThreshold?: number; maxConsecutiveLosses?: number } } } }): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
   s.faults.forEach((f, i) => {
-    if (f.kind === 'market-data-gap' || f.kind === 'price-shock') out.push({ path: ['faults', i, 'kind'], message: `${f.kind} drives the venue's market-data feed through its control file and a signal, which the docker runtime's venue container does not get; use runtime: process` });
+    if ((Object.values(BREAKER_FAULTS) as string[]).includes(f.kind)) out.push({ path: ['faults', i, 'kind'], message: `${f.kind} drives the venue's market-data feed through its control file and a signal, which the docker runtime's venue container does not get; use runtime: process` });
   });
   const br = s.fleet.overrides.breakers;
-  if (br && ((br.marketDataStaleMs ?? 0) > 0 || (br.volRatioThreshold ?? 0) > 0)) out.push({ path: ['fleet', 'overrides', 'breakers'], message: "the circuit breakers read the venue's market data on 127.0.0.1, which the docker runtime's containers do not reach; use runtime: process, or turn the breakers off" });
+  if (br && ((br.marketDataStaleMs ?? 0) > 0 || (br.volRatioThreshold ?? 0) > 0 || (br.maxConsecutiveLosses ?? 0) > 0))
+    out.push({ path: ['fleet', 'overrides', 'breakers'], message: "the circuit breakers read the venue's market data and ledger on 127.0.0.1, which the docker runtime's containers do not reach; use runtime: process, or turn the breakers off" });
   return out;
 }
 
