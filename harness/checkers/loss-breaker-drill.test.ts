@@ -20,7 +20,9 @@ const fill = (bot: string, side: 'buy' | 'sell', qty: number, price: number | un
 /** A round trip of sa-msft that loses 2 a share (bought 101, sold 99), its close landing at `at`. */
 const losing = (at: number): O[] => [fill('sa-msft', 'buy', 1, 101, at - 50), fill('sa-msft', 'sell', 1, 99, at)];
 const tripped = (at: number, bot = 'sa-msft'): O => ({ type: 'breaker', bot, asset: 'MSFT', breaker: 'consecutive-losses', event: 'tripped', at, detail: '3 consecutive losing closes', losses: 3, host: 'gateway', daemon: 'gateway', pid: 9 });
-const end = [observed(10_000), read];
+// The ledger read on until 9 s: a later effect of another bot (the ledger's horizon, loss-breaker-drill.ts).
+const tail: O = { type: 'effect', seq: 10_000, key: 'mm-aapl-tail', bot: 'mm-aapl', kind: 'cancel', dispatchedAt: 8995, receivedAt: 9000, book: 'not-open', orderKey: 'x' };
+const end = [tail, observed(10_000), read];
 
 describe('breaker-tripped: consecutive-losses', () => {
   it('computes FIFO P&L: closing events and their sign; trips at the Nth loss, ends at the cooldown or a win', () => {
@@ -55,6 +57,12 @@ describe('breaker-tripped: consecutive-losses', () => {
     const early = breakerTripped(build(roster(), adverse(), losing(1200), losing(1400), tripped(1400), losing(1600), tripped(1600), end), CL);
     expect(early.valid).toBe(false);
     expect(early.summary).toMatch(/1 consecutive-losses trip\(s\) journaled without 3 losing closes in a row by the ledger's FIFO P&L within 500 ms before: sa-msft/);
+  });
+
+  it("does not judge a trip journaled after the ledger's last read (its fill is not in the history)", () => {
+    const v = breakerTripped(build(roster(), adverse(), losing(1200), losing(1400), losing(1600), tripped(1600), fill('sa-mm', 'buy', 1, 100, 3000), tripped(3500), observed(10_000), read), CL);
+    expect(v.valid).toBe(true);
+    expect(v.summary).toMatch(/1 journaled after the ledger's last read, not judged/);
   });
 
   it('is unknown without fill prices, without N in the expectations, and when no bot on the assets reached N losses after the fault', () => {

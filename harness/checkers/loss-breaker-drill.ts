@@ -9,7 +9,8 @@
 // - no `order` of that bot landed (receivedAt) in (L + budget, E): the budget covers orders that
 //   passed the gate before the losing fill's reply reached it.
 // A journaled `tripped` with no computed trip within the budget before it fails (a breaker that
-// trips on fewer losses, or on another bot's). Unknown: fills without a price, no adverse-fills
+// trips on fewer losses, or on another bot's). Judged up to the ledger's horizon, its newest
+// recorded effect: a fill the last read did not get, and a trip journaled after it, are not. Unknown: fills without a price, no adverse-fills
 // fault that succeeded, or no bot on its assets reaching N losing closes after it (nothing drilled).
 import type { BreakerOp, FaultInjectedOp, History } from '../history/index.ts';
 import type { Verdict } from './types.ts';
@@ -94,7 +95,10 @@ export function lossTrips(fills: BookEffect[], n: number, cooldownMs: number, en
 
 export function judgeLossBreaker(h: History, o: { losses: number; cooldownMs: number; budgetMs: number; fault: FaultInjectedOp; assets: string[] | null; breakers: BreakerOp[]; effects: BookEffect[]; errorProblem: string | null; cannot: (why: string, d?: Record<string, unknown>) => Verdict }): Verdict {
   const { losses: n, cooldownMs, budgetMs, fault } = o;
-  const end = h.observedUntil();
+  // The ledger's horizon: every effect the venue received up to its newest recorded one was read (seq
+  // and receivedAt rise together); a fill after the last read is not in the history, so neither a trip
+  // due from it nor one journaled after it is judged.
+  const end = Math.min(h.observedUntil(), Math.max(...o.effects.map((e) => e.receivedAt)));
   const fills = o.effects.filter((e) => e.book === 'fill');
   const unpriced = fills.filter((e) => typeof e.price !== 'number' || !Number.isFinite(e.price));
   if (unpriced.length) return o.cannot(`${unpriced.length} fill(s) carry no price (e.g. seq ${unpriced[0].seq}: the venue does not say what it filled at, docs/contracts.md §5), so no realized P&L can be computed`);
@@ -112,7 +116,7 @@ export function judgeLossBreaker(h: History, o: { losses: number; cooldownMs: nu
     if (t.ordersLanded.length) p.push(`had ${t.ordersLanded.length} order(s) land while it should have been refused (${list(t.ordersLanded, 3)}), up to ${fmtMs(Math.max(...orders.filter((e) => t.ordersLanded.includes(e.key)).map((e) => e.receivedAt)) - t.at)} after the trip`);
     if (p.length) t.problem = p.join(', ');
   }
-  const unexplained = journaled.filter((b) => !trips.some((t) => t.bot === b.bot && b.at >= t.at - EARLY_MS && b.at <= t.at + budgetMs));
+  const unexplained = journaled.filter((b) => b.at <= end && !trips.some((t) => t.bot === b.bot && b.at >= t.at - EARLY_MS && b.at <= t.at + budgetMs));
   const inFault = (t: LossTrip) => t.at >= fault.at && (o.assets === null || o.assets.includes(t.asset));
   const drilled = judged.filter(inFault);
   const failed = judged.filter((t) => t.problem !== null);
@@ -134,7 +138,7 @@ export function judgeLossBreaker(h: History, o: { losses: number; cooldownMs: nu
   return {
     checker: name,
     valid: true,
-    summary: `all ${judged.length} consecutive-losses trip(s) the ledger's FIFO P&L calls for (${drilled.length} trip(s) of ${bots.size} bot(s) on ${o.assets ? o.assets.join(', ') : 'every asset'} after the ${fault.kind}) were journaled within ${fmtMs(budgetMs)} and no order of the bot landed after that until the trip ended (cooldown ${fmtMs(cooldownMs)} or a winning close)${trips.length > judged.length ? `; ${trips.length - judged.length} too close to the end to judge` : ''}`,
+    summary: `all ${judged.length} consecutive-losses trip(s) the ledger's FIFO P&L calls for (${drilled.length} trip(s) of ${bots.size} bot(s) on ${o.assets ? o.assets.join(', ') : 'every asset'} after the ${fault.kind}) were journaled within ${fmtMs(budgetMs)} and no order of the bot landed after that until the trip ended (cooldown ${fmtMs(cooldownMs)} or a winning close)${trips.length > judged.length ? `; ${trips.length - judged.length} too close to the end to judge` : ''}${journaled.length - journaled.filter((b) => b.at <= end).length ? `; ${journaled.length - journaled.filter((b) => b.at <= end).length} journaled after the ledger's last read, not judged` : ''}`,
     details,
   };
 }
