@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { outOfScopeUnaffected } from './out-of-scope-unaffected.ts';
 import type { Verdict } from './types.ts';
-import { allPhase, build, effect, kill, observed, phase, release, roster } from './history-fixture.ts';
+import { allPhase, build, effect, kill, observed, phase, release, roster, ROSTER } from './history-fixture.ts';
 
 const tenantKill = () => kill(1000, 1100, { scope: 'tenant', target: 'tenant-a' });
 /** One effect every `everyMs` for `bot`, received in [from, to). */
@@ -73,6 +73,19 @@ describe('out-of-scope-unaffected', () => {
     const chance = outOfScopeUnaffected(longer([6000, 9000, 12000, 15000]), {});
     expect(chance.valid).toBe(true);
     expect(judged(chance, 'kept')[0]).toMatchObject({ expected: 36, landed: 4, pValue: 0.0000381 });
+  });
+
+  it('a starved agent run waiting on one call all window still fails, with the call named beside it (a stalled provider, not proof of the kill)', () => {
+    const withRun = roster(ROSTER.map((b) => (b.slug === 'sa-msft' ? { ...b, run: 'run-sa' } : b)));
+    const pace = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => effect('sa-msft', 'order', i * 333, i * 333 + 2));
+    const k = kill(4000, 4100, { scope: 'tenant', target: 'tenant-a' });
+    const stalled = { type: 'agent-call', worker: 'w', id: 'c1', run: 'run-sa', kind: 'llm', name: 'sim-model', capability: 'llm', status: 'stall', startedAt: 3900, endedAt: null, aborted: false, abortedAt: null, open: true };
+    const v = outOfScopeUnaffected(build(withRun, allPhase('Running', 0), pace, k, stalled, release(16000), observed(16000)), {});
+    expect(v.valid).toBe(false);
+    expect(v.summary).toMatch(/sa-msft 0 of ~36 expected, p [0-9.e-]+ \[its llm call sim-model \(status stall\) was open from 100 ms before the lever to past the end of observation: a run waiting on a stalled call lands nothing, with or without a kill\]/);
+    const plain = outOfScopeUnaffected(build(withRun, allPhase('Running', 0), pace, k, release(16000), observed(16000)), {});
+    expect(plain.valid).toBe(false);
+    expect(plain.summary).not.toMatch(/stalled/);
   });
 
   it('a fast bot whose pace merely dipped is kept; one landing under a quarter of its pace, improbably, is starved', () => {

@@ -22,6 +22,7 @@ import type { EffectOp } from '../history/index.ts';
 import { unknown } from './prerequisites.ts';
 import { list } from './phase-latency.ts';
 import { fmtMs } from './stats.ts';
+import { openCallHint } from './open-call-hint.ts';
 import { pace, poolPace, type PoolMember } from './pace-test.ts';
 
 /** A window count this improbable at the bot's own pace (one-sided) is not chance: ~6,000 bots are judged in a 20-seed sweep, so 1e-6 keeps a false alarm far below one per sweep. */
@@ -125,7 +126,12 @@ export const outOfScopeUnaffected: Checker = (h) => {
     const parts = [];
     if (stopped.length) parts.push(`${stopped.length} left Running before the release (${list(stopped.map((s) => `${s.slug} → ${s.phase} after ${fmtMs(s.afterIssuedMs)}`))})`);
     if (pool?.starved) parts.push(`the ${pool.bots.length} bots too slow to judge one by one together stopped landing effects (${pool.landed} of ~${pool.expected} expected, p ${pool.pValue}: ${list(pool.bots)})`);
-    if (starved.length) parts.push(`${starved.length} stopped landing effects (${list(starved.map((j) => `${j.slug} ${j.landed} of ~${j.expected} expected, p ${j.pValue}`))})`);
+    const runOf = new Map(out.map((b) => [b.slug, b.run]));
+    const hint = (slug: string) => {
+      const x = openCallHint(h, runOf.get(slug), from, until);
+      return x ? ` [${x}]` : '';
+    };
+    if (starved.length) parts.push(`${starved.length} stopped landing effects (${list(starved.map((j) => `${j.slug} ${j.landed} of ~${j.expected} expected, p ${j.pValue}${hint(j.slug)}`))})`);
     return { checker: name, valid: false, summary: `the kill (${kill.scope}:${kill.target}) reached beyond its scope: of ${out.length} out-of-scope bots, ${parts.join('; ')}${aside}`, details };
   }
   if (!running) return unknown(name, `no out-of-scope bot was Running when the lever was pulled, so none could be seen to keep trading${aside}`, details);
