@@ -100,8 +100,12 @@ describe('bot bugs', () => {
         const boot = nowMs();
         await t.startDaemon('node-a', 'd1');
         await waitFor('orders from mm-a after the restart', async () => (await ordersAfter(t, 'mm-a', boot)).length > 0);
-        const first = (await t.redis.xrange('alphaswarm:bots:phases', '-', '+')).map(([, f]) => f).find((f) => f[1] === 'mm-a')!;
-        expect(first.slice(0, 4)).toEqual(['slug', 'mm-a', 'phase', 'Running']);
+        // Running while the platform key is set. Not necessarily its first phase: on a busy machine (CI)
+        // the poller may not be connected yet at boot, and the fail-closed rule, which the bug leaves
+        // alone, says Stopped until it is. The orders above are the proof.
+        const mine = (await t.redis.xrange('alphaswarm:bots:phases', '-', '+')).map(([, f]) => f).filter((f) => f[1] === 'mm-a');
+        expect(mine.map((f) => f[3])).toContain('Running');
+        expect(await t.redis.get(PLATFORM)).toBe('halted before the restart');
       },
       { pollIntervalS: 2, daemons: false },
     );
