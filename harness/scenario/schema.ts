@@ -221,7 +221,7 @@ const expect = z.strictObject({
       if (v.breaker !== 'consecutive-losses' && (v.losses !== undefined || v.cooldownS !== undefined)) ctx.addIssue({ code: 'custom', path: ['losses'], message: `losses and cooldownS are for breaker consecutive-losses; drop them for ${v.breaker}` });
     })
     .optional()
-    .describe("Opt-in: runs only when named here. Seed 003's circuit breakers: after the first market-data-gap (market-data) or price-shock (volatility) fault, every non-agent bot trading its assets journals its breaker tripped within budgetS, opens nothing while tripped, and is flat (no net position, no resting order) within budgetS of the trip; a breaker error (could not evaluate) fails."),
+    .describe("Opt-in: runs only when named here. Seed 003's circuit breakers: after the first market-data-gap (market-data) or price-shock (volatility) fault, every non-agent bot trading its assets journals its breaker tripped within budgetS, opens nothing while tripped, and is flat (no net position, no resting order) within budgetS of the trip, and no bot on another asset is tripped then; a breaker error (could not evaluate) fails. consecutive-losses (adverse-fills): every trip the ledger's own FIFO P&L calls for is journaled within budgetS and no order of the bot lands until it ends."),
   'load-held': z.strictObject({}).optional().describe('Runs whenever load.k6 is set; naming it without load.k6 makes the case unknown (not drilled under load).'),
   'fail-closed-within': z
     .strictObject({
@@ -313,6 +313,11 @@ export const ScenarioSchema = z
     if (fcw && fcw.fault === undefined && !s.faults.some((f) => f.kind === 'flag-store-silent' || f.kind === 'redis-down')) add(['expect', 'fail-closed-within'], 'no flag-store-silent or redis-down fault to measure from: add one, or name a fault id in fault');
     const bt = s.expect['breaker-tripped'];
     const drill = bt ? BREAKER_FAULTS[bt.breaker] : 'market-data-gap';
+    const br = s.fleet.overrides.breakers;
+    if (bt?.breaker === 'consecutive-losses' && br?.maxConsecutiveLosses !== undefined && bt.losses !== undefined && br.maxConsecutiveLosses !== bt.losses)
+      add(['expect', 'breaker-tripped', 'losses'], `losses ${bt.losses} differs from the fleet's breakers.maxConsecutiveLosses ${br.maxConsecutiveLosses}: the drill judges the fleet by the N it is configured with; make them equal`);
+    if (bt?.breaker === 'consecutive-losses' && br?.lossCooldownS !== undefined && (bt.cooldownS ?? 10) !== br.lossCooldownS)
+      add(['expect', 'breaker-tripped', 'cooldownS'], `cooldownS ${bt.cooldownS ?? '10 (the default)'} differs from the fleet's breakers.lossCooldownS ${br.lossCooldownS}; make them equal`);
     if (bt && !s.faults.some((f) => f.kind === drill)) add(['expect', 'breaker-tripped'], `no ${drill} fault to drill the ${bt.breaker} breaker with: add one to faults (e.g. { at: 4s, kind: ${drill}, heal: 5s }), or drop breaker-tripped`);
     if (s.runtime === 'docker') for (const p of processOnlyProblems(s)) add(p.path, p.message);
     if (s.fleet.overrides.proxyUrl !== undefined && s.runtime === 'docker')
